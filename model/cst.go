@@ -1,0 +1,4 @@
+package model
+
+// cst is the lossless syntax tree of one file (see parse.go).
+type cst struct{}

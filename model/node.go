@@ -1,0 +1,380 @@
+package model
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Kind is a JSON5 value kind.
+type Kind int
+
+const (
+	KindNull Kind = iota
+	KindBool
+	KindNumber
+	KindString
+	KindObject
+	KindArray
+)
+
+func (k Kind) String() string {
+	return [...]string{"null", "boolean", "number", "string", "object", "array"}[k]
+}
+
+// Pos is where a value starts in its source file (1-based line and column,
+// column counted in bytes after a UTF-8 BOM).
+type Pos struct {
+	File   string
+	Line   int
+	Col    int
+	Offset int
+}
+
+// Node is one value of the merged config view ($include resolved). Every node
+// knows the file, line and column that define it. Methods are nil-safe: a
+// lookup that misses returns nil and nil answers "absent".
+type Node struct {
+	Kind    Kind
+	Pos     Pos
+	Raw     string // source text of a scalar literal, as written
+	Str     string // decoded string (KindString), ${VAR} kept as written
+	Num     float64
+	Bool    bool
+	Members []Member // KindObject, in merged order
+	Elems   []*Node  // KindArray
+}
+
+// Member is one key of an object.
+type Member struct {
+	Key    string
+	KeyPos Pos
+	Value  *Node
+}
+
+// Get returns the member value for key, or nil.
+func (n *Node) Get(key string) *Node {
+	if n == nil || n.Kind != KindObject {
+		return nil
+	}
+	for i := len(n.Members) - 1; i >= 0; i-- { // last wins, as in JSON5
+		if n.Members[i].Key == key {
+			return n.Members[i].Value
+		}
+	}
+	return nil
+}
+
+// Has reports whether key is present.
+func (n *Node) Has(key string) bool { return n.Get(key) != nil }
+
+// At returns element i of an array, or nil.
+func (n *Node) At(i int) *Node {
+	if n == nil || n.Kind != KindArray || i < 0 || i >= len(n.Elems) {
+		return nil
+	}
+	return n.Elems[i]
+}
+
+// Lookup follows a dotted path relative to n ("sandbox.scope", "list[2].id").
+func (n *Node) Lookup(path string) *Node {
+	segs, err := ParsePath(path)
+	if err != nil {
+		return nil
+	}
+	cur := n
+	for _, s := range segs {
+		if s.IsIndex {
+			cur = cur.At(s.Index)
+		} else {
+			cur = cur.Get(s.Key)
+		}
+		if cur == nil {
+			return nil
+		}
+	}
+	return cur
+}
+
+// Keys lists an object's keys in order (duplicates collapsed).
+func (n *Node) Keys() []string {
+	if n == nil || n.Kind != KindObject {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range n.Members {
+		if !seen[m.Key] {
+			seen[m.Key] = true
+			out = append(out, m.Key)
+		}
+	}
+	return out
+}
+
+// Len is the number of elements (array) or distinct keys (object).
+func (n *Node) Len() int {
+	if n == nil {
+		return 0
+	}
+	switch n.Kind {
+	case KindArray:
+		return len(n.Elems)
+	case KindObject:
+		return len(n.Keys())
+	}
+	return 0
+}
+
+// String returns the string value (ok=false if absent or not a string).
+func (n *Node) String() (string, bool) {
+	if n == nil || n.Kind != KindString {
+		return "", false
+	}
+	return n.Str, true
+}
+
+// Text returns a string value, or "" when absent or not a string.
+func (n *Node) Text() string { s, _ := n.String(); return s }
+
+// BoolValue returns the boolean (ok=false if absent or not a boolean).
+func (n *Node) BoolValue() (bool, bool) {
+	if n == nil || n.Kind != KindBool {
+		return false, false
+	}
+	return n.Bool, true
+}
+
+// IsTrue reports an explicit true.
+func (n *Node) IsTrue() bool { b, ok := n.BoolValue(); return ok && b }
+
+// IsFalse reports an explicit false.
+func (n *Node) IsFalse() bool { b, ok := n.BoolValue(); return ok && !b }
+
+// Number returns the numeric value.
+func (n *Node) Number() (float64, bool) {
+	if n == nil || n.Kind != KindNumber {
+		return 0, false
+	}
+	return n.Num, true
+}
+
+// Scalar renders a string, number or boolean as text (strings decoded,
+// numbers as written); "" for others.
+func (n *Node) Scalar() string {
+	if n == nil {
+		return ""
+	}
+	switch n.Kind {
+	case KindString:
+		return n.Str
+	case KindNumber:
+		if n.Raw != "" {
+			return n.Raw
+		}
+		return strconv.FormatFloat(n.Num, 'g', -1, 64)
+	case KindBool:
+		return strconv.FormatBool(n.Bool)
+	}
+	return ""
+}
+
+// Strings returns the scalar elements of an array as text (allowlists mix
+// strings and numbers). A lone string is returned as a one-element list.
+func (n *Node) Strings() []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == KindString {
+		return []string{n.Str}
+	}
+	if n.Kind != KindArray {
+		return nil
+	}
+	out := make([]string, 0, len(n.Elems))
+	for _, e := range n.Elems {
+		if e.Kind == KindString || e.Kind == KindNumber {
+			out = append(out, e.Scalar())
+		}
+	}
+	return out
+}
+
+// ContainsString reports whether an array has an element equal to s.
+func (n *Node) ContainsString(s string) bool {
+	for _, v := range n.Strings() {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+var envRefRe = regexp.MustCompile(`\$?\$\{([A-Z_][A-Z0-9_]*)\}`)
+
+// EnvRefs lists the ${VAR} names a string value references. Escaped $${VAR}
+// is literal text and not a reference.
+func (n *Node) EnvRefs() []string {
+	s, ok := n.String()
+	if !ok {
+		return nil
+	}
+	return EnvRefs(s)
+}
+
+// EnvRefs lists the ${VAR} names in s (escaped $${VAR} excluded).
+func EnvRefs(s string) []string {
+	var out []string
+	for _, m := range envRefRe.FindAllStringSubmatch(s, -1) {
+		if strings.HasPrefix(m[0], "$$") {
+			continue
+		}
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// IsEnvRef reports a string that is exactly one ${VAR} reference.
+func (n *Node) IsEnvRef() bool {
+	s, ok := n.String()
+	if !ok {
+		return false
+	}
+	m := envRefRe.FindStringSubmatchIndex(s)
+	return m != nil && m[0] == 0 && m[1] == len(s) && !strings.HasPrefix(s, "$$")
+}
+
+// IsSecretRef reports a SecretRef object {source: env|file|exec, provider?, id}.
+func (n *Node) IsSecretRef() bool {
+	if n == nil || n.Kind != KindObject {
+		return false
+	}
+	src, _ := n.Get("source").String()
+	id, ok := n.Get("id").String()
+	switch src {
+	case "env", "file", "exec", "store":
+	default:
+		return false
+	}
+	return ok && id != ""
+}
+
+// IsLiteralSecret reports a non-empty string that is neither a ${VAR}
+// reference nor contains one: a secret written in plain text.
+func (n *Node) IsLiteralSecret() bool {
+	s, ok := n.String()
+	if !ok || strings.TrimSpace(s) == "" {
+		return false
+	}
+	return len(EnvRefs(s)) == 0
+}
+
+// IsSet reports a configured secret in any form (literal, ${VAR} or SecretRef).
+func (n *Node) IsSet() bool {
+	if n == nil {
+		return false
+	}
+	if n.IsSecretRef() {
+		return true
+	}
+	s, ok := n.String()
+	return ok && strings.TrimSpace(s) != ""
+}
+
+// PathSeg is one segment of a dotted path.
+type PathSeg struct {
+	Key     string
+	Index   int
+	IsIndex bool
+}
+
+// ParsePath splits "a.b[2].c" into segments. Keys containing dots or
+// brackets can be quoted: channels["my.bot"].token.
+func ParsePath(path string) ([]PathSeg, error) {
+	var segs []PathSeg
+	i := 0
+	if path == "" || path == "." {
+		return nil, nil
+	}
+	expectKey := true
+	for i < len(path) {
+		c := path[i]
+		switch {
+		case c == '.':
+			if expectKey {
+				return nil, &PathError{Path: path, Msg: "empty key at offset " + strconv.Itoa(i)}
+			}
+			expectKey = true
+			i++
+		case c == '[':
+			j := strings.IndexByte(path[i:], ']')
+			if j < 0 {
+				return nil, &PathError{Path: path, Msg: "unclosed ["}
+			}
+			inner := path[i+1 : i+j]
+			if len(inner) >= 2 && (inner[0] == '"' || inner[0] == '\'') && inner[len(inner)-1] == inner[0] {
+				segs = append(segs, PathSeg{Key: inner[1 : len(inner)-1]})
+			} else {
+				idx, err := strconv.Atoi(inner)
+				if err != nil || idx < 0 {
+					return nil, &PathError{Path: path, Msg: "bad index [" + inner + "]"}
+				}
+				segs = append(segs, PathSeg{Index: idx, IsIndex: true})
+			}
+			expectKey = false
+			i += j + 1
+		default:
+			if !expectKey {
+				return nil, &PathError{Path: path, Msg: "expected . or [ at offset " + strconv.Itoa(i)}
+			}
+			j := i
+			for j < len(path) && path[j] != '.' && path[j] != '[' {
+				j++
+			}
+			segs = append(segs, PathSeg{Key: path[i:j]})
+			expectKey = false
+			i = j
+		}
+	}
+	if expectKey {
+		return nil, &PathError{Path: path, Msg: "path ends with ."}
+	}
+	return segs, nil
+}
+
+// JoinPath renders segments back to a dotted path, quoting odd keys.
+func JoinPath(segs []PathSeg) string {
+	var b strings.Builder
+	for i, s := range segs {
+		if s.IsIndex {
+			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
+			continue
+		}
+		if s.Key == "" || strings.ContainsAny(s.Key, ".[]\"' ") {
+			b.WriteString(`["` + s.Key + `"]`)
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.Key)
+	}
+	return b.String()
+}
+
+// Child appends a key to a dotted path.
+func Child(path, key string) string {
+	segs, _ := ParsePath(path)
+	return JoinPath(append(segs, PathSeg{Key: key}))
+}
+
+// Index appends an index to a dotted path.
+func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
+// PathError is a malformed dotted path.
+type PathError struct {
+	Path string
+	Msg  string
+}
+
+func (e *PathError) Error() string { return "bad path " + strconv.Quote(e.Path) + ": " + e.Msg }

@@ -1,0 +1,107 @@
+package model
+
+import (
+	"io/fs"
+	"time"
+)
+
+// Target is the state dir and config that hardshell works on, and the rules
+// that chose them (OpenClaw's own resolution order, see locate.go).
+type Target struct {
+	Home       string
+	StateDir   string
+	StateRule  string // e.g. "--state-dir flag", "OPENCLAW_STATE_DIR", "~/.openclaw (exists)"
+	ConfigPath string
+	ConfigRule string // e.g. "--config flag", "OPENCLAW_CONFIG_PATH", "first existing <state>/openclaw.json"
+}
+
+// Snapshot is everything the audit reads, gathered once.
+type Snapshot struct {
+	Target Target
+	// Doc is the parsed config with includes resolved; nil when the config is
+	// absent (ConfigMissing) or could not be read (DocErr).
+	Doc           *Document
+	DocErr        error
+	ConfigMissing bool
+	Era           EraInfo
+	FS            *FSState
+	// Env looks up the environment the gateway would see (this shell, then
+	// <state>/.env, then the config's env block). Never nil after Load.
+	Env func(name string) (string, bool)
+	Now time.Time
+}
+
+// FileInfo is what the snapshot records about one path. Symlinks are never
+// followed out of the state dir.
+type FileInfo struct {
+	Path       string
+	Exists     bool
+	IsDir      bool
+	IsSymlink  bool
+	LinkTarget string      // as read by readlink
+	Mode       fs.FileMode // permission bits of the entry (for a symlink: of its target when resolvable inside the state dir, else 0)
+	UID, GID   int
+	Size       int64
+	ModTime    time.Time
+	Err        error // a stat/read error other than "does not exist"
+}
+
+// Loose reports group/world permission bits (mask 077) on an existing entry.
+func (f FileInfo) Loose() bool { return f.Exists && !f.IsSymlink && f.Mode.Perm()&0o077 != 0 }
+
+// PairingStore is one credentials/<channel>[-<account>]-allowFrom.json file.
+type PairingStore struct {
+	Channel string
+	Account string // "" for the default account
+	File    FileInfo
+	Entries []string // approved sender ids ("*" dropped, as OpenClaw does)
+	Err     error    // parse error
+}
+
+// PendingPairing is one credentials/<channel>-pairing.json file.
+type PendingPairing struct {
+	Channel  string
+	File     FileInfo
+	Requests int
+}
+
+// AgentFiles are the per-agent state files under agents/<id>/.
+type AgentFiles struct {
+	ID                string
+	Dir               FileInfo // agents/<id>
+	AgentDir          FileInfo // agents/<id>/agent
+	AuthProfiles      FileInfo // agents/<id>/agent/auth-profiles.json
+	SessionsDir       FileInfo // agents/<id>/sessions
+	SessionsStore     FileInfo // agents/<id>/sessions/sessions.json
+	Transcripts       int      // number of *.jsonl transcripts
+	LooseTranscripts  []FileInfo
+	SymlinkTranscript []FileInfo
+}
+
+// Extension is one installed plugin under extensions/<id>.
+type Extension struct {
+	ID      string
+	Dir     FileInfo
+	Name    string // package.json name, if readable
+	Version string // package.json version, if readable
+}
+
+// FSState is the one-pass survey of the state dir.
+type FSState struct {
+	StateDir       FileInfo
+	Config         FileInfo
+	Includes       []FileInfo // every $include file, recursively
+	CredentialsDir FileInfo
+	Credentials    []FileInfo // every regular file below credentials/
+	PairingStores  []PairingStore
+	Pending        []PendingPairing
+	Agents         []AgentFiles
+	Extensions     []Extension
+	ConfigBackups  []FileInfo // openclaw.json.bak*, .last-good, .clobbered.*, .rejected.*
+	EnvFile        FileInfo   // <state>/.env
+	LogFile        FileInfo   // logging.file when set
+	ExecApprovals  FileInfo   // <state>/exec-approvals.json
+	Symlinks       []FileInfo // symlinks met during the walk (not followed)
+	Unreadable     []FileInfo // entries that could not be read
+	Files          int        // entries visited
+}
