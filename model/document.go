@@ -1,16 +1,423 @@
 package model
 
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// MaxIncludeDepth is OpenClaw's limit on nested $include files.
+const MaxIncludeDepth = 10
+
 // Document is a parsed OpenClaw config: the root file plus every $include
-// file, each kept losslessly, and the merged view used for reading.
+// file, each kept byte for byte, and the merged view used for reading.
 type Document struct {
 	Root  *Node   // merged view with $include resolved
 	Files []*File // root first, then includes in resolution order
-	root  *File
+	read  readFunc
 }
 
 // File is one source file of a Document.
 type File struct {
-	Path string // absolute
+	Path string // absolute, cleaned
 	Data []byte // exact bytes as read
 	tree *cst
 }
+
+// readFunc reads a file; edits swap in an overlay of candidate bytes.
+type readFunc func(path string) ([]byte, error)
+
+// origin ties a merged node to the file value it came from.
+type origin struct {
+	file *File
+	cn   *cnode
+}
+
+// ParseFile reads the config at path and resolves its $include files.
+// Errors are *InputError with file:line:col.
+func ParseFile(path string) (*Document, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &InputError{File: path, Msg: err.Error(), Err: err}
+	}
+	return parseDocument(abs, readLimited)
+}
+
+// ParseValue parses one JSON5 file's bytes without resolving includes.
+func ParseValue(name string, data []byte) (*Node, error) {
+	t, err := parseCST(name, data)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Path: name, Data: data, tree: t}
+	return f.node(t.root), nil
+}
+
+// readLimited reads a regular file of at most MaxFileSize bytes.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, larger than the %d MiB limit for a config file", st.Size(), MaxFileSize>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file grew beyond the %d MiB limit while being read", MaxFileSize>>20)
+	}
+	return data, nil
+}
+
+// loader resolves includes for one document.
+type loader struct {
+	doc   *Document
+	base  string // the root config's directory: includes must stay inside
+	baseR string // base with symlinks resolved
+	files map[string]*File
+}
+
+func parseDocument(rootPath string, read readFunc) (*Document, error) {
+	data, err := read(rootPath)
+	if err != nil {
+		return nil, fileError(rootPath, err)
+	}
+	t, err := parseCST(rootPath, data)
+	if err != nil {
+		return nil, err
+	}
+	root := &File{Path: rootPath, Data: data, tree: t}
+	d := &Document{Files: []*File{root}, read: read}
+	l := &loader{doc: d, base: filepath.Dir(rootPath), files: map[string]*File{rootPath: root}}
+	if r, err := filepath.EvalSymlinks(l.base); err == nil {
+		l.baseR = r
+	} else {
+		l.baseR = l.base
+	}
+	n, err := l.resolve(root, t.root, []string{rootPath})
+	if err != nil {
+		return nil, err
+	}
+	d.Root = n
+	return d, nil
+}
+
+func fileError(path string, err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Err.Error()
+	}
+	return &InputError{File: path, Msg: "cannot read: " + msg, Err: err}
+}
+
+// node converts a file value to a merged node without include handling.
+func (f *File) node(cn *cnode) *Node {
+	n := f.leaf(cn)
+	switch cn.kind {
+	case KindObject:
+		n.Members = make([]Member, 0, len(cn.members))
+		for _, m := range cn.members {
+			n.Members = append(n.Members, Member{Key: m.key, KeyPos: f.pos(m.keyStart), Value: f.node(m.value)})
+		}
+	case KindArray:
+		n.Elems = make([]*Node, 0, len(cn.elems))
+		for _, e := range cn.elems {
+			n.Elems = append(n.Elems, f.node(e.value))
+		}
+	}
+	return n
+}
+
+func (f *File) leaf(cn *cnode) *Node {
+	n := &Node{Kind: cn.kind, Pos: f.pos(cn.start), origins: []origin{{f, cn}}}
+	switch cn.kind {
+	case KindString:
+		n.Str = cn.str
+		n.Raw = string(f.Data[cn.start:cn.end])
+	case KindNumber:
+		n.Num = cn.num
+		n.Raw = string(f.Data[cn.start:cn.end])
+	case KindBool:
+		n.Bool = cn.b
+		n.Raw = string(f.Data[cn.start:cn.end])
+	case KindNull:
+		n.Raw = "null"
+	}
+	return n
+}
+
+func (f *File) pos(off int) Pos {
+	line, col := f.tree.position(off)
+	return Pos{File: f.Path, Line: line, Col: col, Offset: off}
+}
+
+// resolve builds the merged node for cn, expanding $include.
+func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
+	switch cn.kind {
+	case KindArray:
+		n := f.leaf(cn)
+		for _, e := range cn.elems {
+			c, err := l.resolve(f, e.value, chain)
+			if err != nil {
+				return nil, err
+			}
+			n.Elems = append(n.Elems, c)
+		}
+		return n, nil
+	case KindObject:
+	default:
+		return f.leaf(cn), nil
+	}
+	var inc *cmember
+	for _, m := range cn.members {
+		if m.key == "$include" {
+			inc = m
+		}
+	}
+	n := f.leaf(cn)
+	for _, m := range cn.members {
+		if m == inc {
+			continue
+		}
+		c, err := l.resolve(f, m.value, chain)
+		if err != nil {
+			return nil, err
+		}
+		n.Members = append(n.Members, Member{Key: m.key, KeyPos: f.pos(m.keyStart), Value: c})
+	}
+	if inc == nil {
+		return n, nil
+	}
+	paths, err := l.includePaths(f, inc)
+	if err != nil {
+		return nil, err
+	}
+	var merged *Node
+	for i, p := range paths {
+		c, err := l.include(f, inc.value, p, chain)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			merged = c
+			continue
+		}
+		if merged, err = l.merge(merged, c, f, inc.value); err != nil {
+			return nil, err
+		}
+	}
+	if len(n.Members) == 0 {
+		if merged == nil {
+			return n, nil
+		}
+		return merged, nil
+	}
+	if merged == nil {
+		return n, nil
+	}
+	if merged.Kind != KindObject {
+		return nil, f.errAt(inc.value.start, "Sibling keys require included content to be an object (the included file holds "+merged.Kind.String()+")")
+	}
+	out, err := l.merge(merged, n, f, inc.value)
+	if err != nil {
+		return nil, err
+	}
+	out.Pos = n.Pos
+	return out, nil
+}
+
+func (f *File) errAt(off int, msg string) error {
+	line, col := f.tree.position(off)
+	return &InputError{File: f.Path, Line: line, Col: col, Msg: msg}
+}
+
+func (l *loader) includePaths(f *File, inc *cmember) ([]string, error) {
+	v := inc.value
+	switch v.kind {
+	case KindString:
+		return []string{v.str}, nil
+	case KindArray:
+		var out []string
+		for _, e := range v.elems {
+			if e.value.kind != KindString {
+				return nil, f.errAt(e.value.start, "$include entries must be strings (file paths)")
+			}
+			out = append(out, e.value.str)
+		}
+		return out, nil
+	}
+	return nil, f.errAt(v.start, "$include must be a file path or an array of file paths")
+}
+
+// include reads and resolves one included file.
+func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*Node, error) {
+	if len(chain) > MaxIncludeDepth {
+		return nil, from.errAt(at.start, fmt.Sprintf("includes nested deeper than %d levels", MaxIncludeDepth))
+	}
+	p := rel
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(from.Path), p)
+	}
+	p = filepath.Clean(p)
+	if !within(l.base, p) {
+		return nil, from.errAt(at.start, fmt.Sprintf("$include %q resolves to %s, outside the config directory %s", rel, p, l.base))
+	}
+	if real, err := filepath.EvalSymlinks(p); err == nil && !within(l.baseR, real) {
+		return nil, from.errAt(at.start, fmt.Sprintf("$include %q is a link to %s, outside the config directory %s", rel, real, l.base))
+	}
+	for _, c := range chain {
+		if c == p {
+			names := make([]string, 0, len(chain)+1)
+			for _, c := range append(chain, p) {
+				names = append(names, relTo(l.base, c))
+			}
+			return nil, from.errAt(at.start, "circular include detected: "+strings.Join(names, " -> "))
+		}
+	}
+	f, ok := l.files[p]
+	if !ok {
+		data, err := l.doc.read(p)
+		if err != nil {
+			msg := err.Error()
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				msg = pe.Err.Error()
+			}
+			return nil, from.errAt(at.start, fmt.Sprintf("cannot read $include %q: %s", rel, msg))
+		}
+		t, err := parseCST(p, data)
+		if err != nil {
+			return nil, err
+		}
+		f = &File{Path: p, Data: data, tree: t}
+		l.files[p] = f
+		l.doc.Files = append(l.doc.Files, f)
+	}
+	return l.resolve(f, f.tree.root, append(chain[:len(chain):len(chain)], p))
+}
+
+func within(base, p string) bool {
+	rel, err := filepath.Rel(base, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func relTo(base, p string) string {
+	if r, err := filepath.Rel(base, p); err == nil {
+		return r
+	}
+	return p
+}
+
+// merge deep-merges b over a: objects recurse, arrays concatenate, other
+// values take b. The result records both origins so edits can find them.
+func (l *loader) merge(a, b *Node, f *File, at *cnode) (*Node, error) {
+	if a.Kind == KindObject && b.Kind == KindObject {
+		out := &Node{Kind: KindObject, Pos: a.Pos, origins: append(append([]origin{}, a.origins...), b.origins...)}
+		out.Members = append(out.Members, a.Members...)
+		for _, m := range b.Members {
+			idx := -1
+			for i := range out.Members {
+				if out.Members[i].Key == m.Key {
+					idx = i
+				}
+			}
+			if idx < 0 {
+				out.Members = append(out.Members, m)
+				continue
+			}
+			v, err := l.merge(out.Members[idx].Value, m.Value, f, at)
+			if err != nil {
+				return nil, err
+			}
+			out.Members[idx] = Member{Key: m.Key, KeyPos: m.KeyPos, Value: v}
+		}
+		return out, nil
+	}
+	if a.Kind == KindArray && b.Kind == KindArray {
+		out := &Node{Kind: KindArray, Pos: a.Pos, origins: append(append([]origin{}, a.origins...), b.origins...)}
+		out.Elems = append(append(out.Elems, a.Elems...), b.Elems...)
+		return out, nil
+	}
+	return b, nil
+}
+
+// Get reads the merged view by dotted path (nil when absent).
+func (d *Document) Get(path string) *Node {
+	if d == nil {
+		return nil
+	}
+	if path == "" || path == "." {
+		return d.Root
+	}
+	return d.Root.Lookup(path)
+}
+
+// RootFile is the top-level config file.
+func (d *Document) RootFile() *File { return d.Files[0] }
+
+// Interface converts the node to plain Go values: map[string]any, []any,
+// float64, string, bool or nil.
+func (n *Node) Interface() any {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case KindObject:
+		m := make(map[string]any, len(n.Members))
+		for _, mem := range n.Members {
+			m[mem.Key] = mem.Value.Interface()
+		}
+		return m
+	case KindArray:
+		a := make([]any, 0, len(n.Elems))
+		for _, e := range n.Elems {
+			a = append(a, e.Interface())
+		}
+		return a
+	case KindString:
+		return n.Str
+	case KindNumber:
+		return n.Num
+	case KindBool:
+		return n.Bool
+	}
+	return nil
+}
+
+// Defined reports the files that define this node (for file:line display).
+func (n *Node) Defined() []string {
+	if n == nil {
+		return nil
+	}
+	var out []string
+	for _, o := range n.origins {
+		if len(out) == 0 || out[len(out)-1] != o.file.Path {
+			out = append(out, o.file.Path)
+		}
+	}
+	return out
+}
+
+// isFinite reports a number JSON can carry.
+func isFinite(f float64) bool { return !math.IsInf(f, 0) && !math.IsNaN(f) }

@@ -43,6 +43,8 @@ type Node struct {
 	Bool    bool
 	Members []Member // KindObject, in merged order
 	Elems   []*Node  // KindArray
+
+	origins []origin // where the value is written (several when merged)
 }
 
 // Member is one key of an object.

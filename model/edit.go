@@ -1,0 +1,387 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Apply computes the new bytes of every file the edits change, without
+// touching the Document or the disk. Each edit goes to the file that defines
+// the key (a new key goes next to its siblings, or into the root file), and
+// splices only the bytes it changes: comments, key order, quoting,
+// indentation and line endings are kept. After all edits the candidate is
+// re-parsed and every edited path is checked to hold its new value.
+//
+// Setting a value to what it already is changes nothing; the result is then
+// an empty map.
+func (d *Document) Apply(edits []Edit) (map[string][]byte, error) {
+	overlay := map[string][]byte{}
+	cur := d
+	for _, e := range edits {
+		changes, err := cur.applyOne(e)
+		if err != nil {
+			return nil, err
+		}
+		if len(changes) == 0 {
+			continue
+		}
+		for p, b := range changes {
+			overlay[p] = b
+		}
+		if cur, err = d.reparse(overlay); err != nil {
+			return nil, fmt.Errorf("edit %s would leave the config unreadable: %w", e.Path, err)
+		}
+	}
+	if err := verifyEdits(cur, edits); err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, f := range d.Files {
+		if b, ok := overlay[f.Path]; ok && !bytes.Equal(b, f.Data) {
+			out[f.Path] = b
+		}
+	}
+	return out, nil
+}
+
+// WithFiles re-parses the document with some files replaced by candidate
+// bytes (the result of Apply).
+func (d *Document) WithFiles(overlay map[string][]byte) (*Document, error) {
+	return d.reparse(overlay)
+}
+
+func (d *Document) reparse(overlay map[string][]byte) (*Document, error) {
+	base := d.read
+	if base == nil {
+		base = readLimited
+	}
+	return parseDocument(d.Files[0].Path, func(p string) ([]byte, error) {
+		if b, ok := overlay[p]; ok {
+			return b, nil
+		}
+		for _, f := range d.Files {
+			if f.Path == p {
+				return f.Data, nil
+			}
+		}
+		return base(p)
+	})
+}
+
+func verifyEdits(d *Document, edits []Edit) error {
+	final := map[string]Edit{}
+	var order []string
+	for _, e := range edits {
+		if _, ok := final[e.Path]; !ok {
+			order = append(order, e.Path)
+		}
+		final[e.Path] = e
+	}
+	for _, p := range order {
+		e := final[p]
+		got := d.Get(p)
+		switch e.Op {
+		case OpSet:
+			want, err := plain(e.Value)
+			if err != nil {
+				return err
+			}
+			if got == nil || !reflect.DeepEqual(got.Interface(), want) {
+				return fmt.Errorf("internal check failed: after the edit %s does not hold the new value; nothing was written", p)
+			}
+		case OpUnset:
+			if got != nil && !isIndexPath(p) {
+				return fmt.Errorf("internal check failed: %s is still present after removing it; nothing was written", p)
+			}
+		}
+	}
+	return nil
+}
+
+func isIndexPath(p string) bool { return strings.HasSuffix(p, "]") }
+
+// plain converts an edit value to the form Node.Interface returns.
+func plain(v any) (any, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case bool, string, float64:
+		return x, nil
+	case int:
+		return float64(x), nil
+	case int64:
+		return float64(x), nil
+	case Raw:
+		n, err := ParseValue("value", []byte(x))
+		if err != nil {
+			return nil, err
+		}
+		return n.Interface(), nil
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			p, err := plain(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	case Obj:
+		m := make(map[string]any, len(x))
+		for _, f := range x {
+			p, err := plain(f.Value)
+			if err != nil {
+				return nil, err
+			}
+			m[f.Key] = p
+		}
+		return m, nil
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			p, err := plain(e)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = p
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("unsupported value type %T", v)
+}
+
+// ErrNotFound is returned by edits on a path that does not exist where one
+// is required (e.g. an index past the end of an array).
+var ErrNotFound = errors.New("not found")
+
+// walk follows segs through the merged view and returns the node for each
+// existing prefix (nodes[0] is the root).
+func (d *Document) walk(segs []PathSeg) []*Node {
+	nodes := []*Node{d.Root}
+	cur := d.Root
+	for _, s := range segs {
+		var next *Node
+		if s.IsIndex {
+			next = cur.At(s.Index)
+		} else {
+			next = cur.Get(s.Key)
+		}
+		if next == nil {
+			break
+		}
+		nodes = append(nodes, next)
+		cur = next
+	}
+	return nodes
+}
+
+// applyOne returns the changed bytes per file for one edit.
+func (d *Document) applyOne(e Edit) (map[string][]byte, error) {
+	segs, err := ParsePath(e.Path)
+	if err != nil {
+		return nil, err
+	}
+	if len(segs) == 0 {
+		return nil, fmt.Errorf("cannot edit the whole config: give a path")
+	}
+	nodes := d.walk(segs)
+	exists := len(nodes) == len(segs)+1
+	switch e.Op {
+	case OpSet:
+		want, err := plain(e.Value)
+		if err != nil {
+			return nil, err
+		}
+		if exists {
+			target := nodes[len(nodes)-1]
+			if reflect.DeepEqual(target.Interface(), want) {
+				return nil, nil
+			}
+			return d.replace(e.Path, target, e.Value)
+		}
+		return d.insert(e.Path, segs, nodes, e.Value)
+	case OpUnset:
+		if !exists {
+			return nil, nil
+		}
+		return d.remove(e.Path, segs, nodes)
+	case OpAppend:
+		if !exists {
+			return d.applyOne(Edit{Op: OpSet, Path: e.Path, Value: []any{e.Value}})
+		}
+		arr := nodes[len(nodes)-1]
+		if arr.Kind != KindArray {
+			return nil, d.kindError(e.Path, arr, "an array")
+		}
+		o := arr.origins[len(arr.origins)-1]
+		if o.cn.kind != KindArray {
+			return nil, fmt.Errorf("%s: cannot append to an array that is only an $include", e.Path)
+		}
+		b, err := o.file.insertElem(o.cn, e.Value)
+		if err != nil {
+			return nil, err
+		}
+		return map[string][]byte{o.file.Path: b}, nil
+	}
+	return nil, fmt.Errorf("unknown edit op %d", e.Op)
+}
+
+func (d *Document) kindError(path string, n *Node, want string) error {
+	return &InputError{File: n.Pos.File, Line: n.Pos.Line, Col: n.Pos.Col,
+		Msg: fmt.Sprintf("%s is %s here, not %s", path, article(n.Kind), want)}
+}
+
+func article(k Kind) string {
+	switch k {
+	case KindObject, KindArray:
+		return "an " + k.String()
+	case KindNull:
+		return "null"
+	}
+	return "a " + k.String()
+}
+
+// replace swaps the bytes of an existing value.
+func (d *Document) replace(path string, target *Node, v any) (map[string][]byte, error) {
+	if len(target.origins) != 1 {
+		return nil, fmt.Errorf("%s is merged from %d places (%s); set its members one by one", path, len(target.origins), strings.Join(target.Defined(), ", "))
+	}
+	o := target.origins[0]
+	f := o.file
+	st := f.style(nil)
+	if s, ok := v.(string); ok && o.cn.kind == KindString {
+		st.quote = o.cn.quote
+		return map[string][]byte{f.Path: splice(f.Data, o.cn.start, o.cn.end, st.quoteString(s))}, nil
+	}
+	indent := f.lineIndent(o.cn.start)
+	text, err := st.render(v, indent, false)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{f.Path: splice(f.Data, o.cn.start, o.cn.end, text)}, nil
+}
+
+// insert adds the missing tail of segs under the deepest existing node.
+func (d *Document) insert(path string, segs []PathSeg, nodes []*Node, v any) (map[string][]byte, error) {
+	k := len(nodes) - 1
+	parent := nodes[k]
+	rest := segs[k:]
+	if rest[0].IsIndex {
+		if parent.Kind == KindArray {
+			return nil, fmt.Errorf("%s: index %d is past the end of the array (%d elements); append instead", path, rest[0].Index, len(parent.Elems))
+		}
+		return nil, d.kindError(JoinPath(segs[:k]), parent, "an array")
+	}
+	if parent.Kind != KindObject {
+		name := JoinPath(segs[:k])
+		if name == "" {
+			name = "the config"
+		}
+		return nil, d.kindError(name, parent, "an object")
+	}
+	for _, s := range rest[1:] {
+		if s.IsIndex {
+			return nil, fmt.Errorf("%s: cannot create array elements by index; set the array or append", path)
+		}
+	}
+	val := v
+	for i := len(rest) - 1; i >= 1; i-- {
+		val = Obj{{Key: rest[i].Key, Value: val}}
+	}
+	// The object with the highest precedence that is written in a file:
+	// sibling keys beside an $include come last and win.
+	var o *origin
+	for i := len(parent.origins) - 1; i >= 0; i-- {
+		if parent.origins[i].cn.kind == KindObject {
+			o = &parent.origins[i]
+			break
+		}
+	}
+	if o == nil {
+		return nil, fmt.Errorf("%s: no file holds the object to add %q to", path, rest[0].Key)
+	}
+	b, err := o.file.insertMember(o.cn, rest[0].Key, val)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{o.file.Path: b}, nil
+}
+
+// remove deletes the member or element at the end of segs from every file
+// that defines it, so an included definition cannot re-emerge.
+func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[string][]byte, error) {
+	parent := nodes[len(nodes)-2]
+	target := nodes[len(nodes)-1]
+	last := segs[len(segs)-1]
+	out := map[string][]byte{}
+	data := func(f *File) []byte {
+		if b, ok := out[f.Path]; ok {
+			return b
+		}
+		return f.Data
+	}
+	if last.IsIndex {
+		to := target.origins[len(target.origins)-1]
+		for _, o := range parent.origins {
+			if o.cn.kind != KindArray || o.file != to.file {
+				continue
+			}
+			for i, el := range o.cn.elems {
+				if el.value == to.cn {
+					out[o.file.Path] = o.file.removeElem(o.cn, i)
+					return out, nil
+				}
+			}
+		}
+		return nil, fmt.Errorf("%s: cannot find the element in its file", path)
+	}
+	// Remove from later origins first, so offsets within one file stay valid
+	// when two origins share it (they never overlap).
+	type hit struct {
+		o origin
+		i int
+	}
+	var hits []hit
+	for _, o := range parent.origins {
+		if o.cn.kind != KindObject {
+			continue
+		}
+		for i, m := range o.cn.members {
+			if m.key == last.Key {
+				hits = append(hits, hit{o, i})
+			}
+		}
+	}
+	sort.Slice(hits, func(a, b int) bool { return hits[a].o.cn.members[hits[a].i].keyStart > hits[b].o.cn.members[hits[b].i].keyStart })
+	for _, h := range hits {
+		f := h.o.file
+		if _, seen := out[f.Path]; seen {
+			// A second definition in the same file: re-parse is needed to
+			// keep offsets right; Apply loops, so do one per pass.
+			continue
+		}
+		out[f.Path] = f.removeMember(data(f), h.o.cn, h.i)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: cannot find the key in any file", path)
+	}
+	return out, nil
+}
+
+func splice(src []byte, start, end int, text string) []byte {
+	out := make([]byte, 0, len(src)-(end-start)+len(text))
+	out = append(out, src[:start]...)
+	out = append(out, text...)
+	return append(out, src[end:]...)
+}

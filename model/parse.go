@@ -1,0 +1,658 @@
+package model
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Limits that keep hostile input from costing unbounded memory or stack.
+const (
+	MaxFileSize = 16 << 20 // bytes per config file
+	MaxDepth    = 512      // nesting of objects and arrays
+)
+
+// cst is the lossless syntax tree of one file: every value keeps the byte
+// span it was read from, so edits splice bytes and never re-serialise.
+type cst struct {
+	src   []byte
+	bom   int // 3 when the file starts with a UTF-8 BOM
+	root  *cnode
+	lines []int // offsets where each line starts
+}
+
+// cnode is one value in a file.
+type cnode struct {
+	kind       Kind
+	start, end int // the value's bytes [start, end)
+	// scalars
+	str   string
+	num   float64
+	b     bool
+	quote byte // string literal quote: '"' or '\''
+	// objects and arrays: the offsets of the brackets
+	open, close int
+	members     []*cmember
+	elems       []*celem
+}
+
+// cmember is one key: value pair with the comma that follows it (-1: none).
+type cmember struct {
+	keyStart, keyEnd int
+	key              string
+	keyQuote         byte // 0 for a bare identifier
+	value            *cnode
+	comma            int
+}
+
+// celem is one array element with its comma (-1: none).
+type celem struct {
+	value *cnode
+	comma int
+}
+
+// parser reads one file.
+type parser struct {
+	name  string
+	src   []byte
+	pos   int
+	depth int
+	t     *cst
+}
+
+// parseCST parses one file's bytes.
+func parseCST(name string, src []byte) (*cst, error) {
+	t := &cst{src: src}
+	if len(src) > MaxFileSize {
+		return nil, &InputError{File: name, Msg: fmt.Sprintf("file is %d bytes, larger than the %d MiB limit for a config file", len(src), MaxFileSize>>20)}
+	}
+	t.lines = lineStarts(src)
+	p := &parser{name: name, src: src, t: t}
+	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
+		t.bom = 3
+		p.pos = 3
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		return nil, p.errAt(i, "binary file: NUL byte (this is not a JSON5 config)")
+	}
+	if !utf8.Valid(src) {
+		i := 0
+		for i < len(src) {
+			r, n := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		return nil, p.errAt(i, fmt.Sprintf("invalid UTF-8 byte 0x%02X", src[i]))
+	}
+	if err := p.skipSpace(); err != nil {
+		return nil, err
+	}
+	if p.pos >= len(src) {
+		return nil, p.errAt(p.pos, "empty config: expected a JSON5 value")
+	}
+	root, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.skipSpace(); err != nil {
+		return nil, err
+	}
+	if p.pos < len(src) {
+		return nil, p.errAt(p.pos, fmt.Sprintf("unexpected %s after the end of the config", p.describe()))
+	}
+	t.root = root
+	return t, nil
+}
+
+func lineStarts(src []byte) []int {
+	lines := []int{0}
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\n':
+			lines = append(lines, i+1)
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
+
+// position converts a byte offset to a 1-based line and column.
+func (t *cst) position(off int) (line, col int) {
+	lo, hi := 0, len(t.lines)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if t.lines[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	start := t.lines[lo]
+	if lo == 0 {
+		start += t.bom
+	}
+	col = utf8.RuneCount(t.src[start:max(off, start)]) + 1
+	return lo + 1, col
+}
+
+func (p *parser) errAt(off int, msg string) error {
+	line, col := p.t.position(off)
+	return &InputError{File: p.name, Line: line, Col: col, Msg: msg}
+}
+
+func (p *parser) describe() string {
+	if p.pos >= len(p.src) {
+		return "end of file"
+	}
+	r, _ := utf8.DecodeRune(p.src[p.pos:])
+	if r < 0x20 || r == 0x7f {
+		return fmt.Sprintf("control character U+%04X", r)
+	}
+	return strconv.QuoteRune(r)
+}
+
+// isJSON5Space reports JSON5 WhiteSpace and LineTerminator code points.
+func isJSON5Space(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0xA0, 0x2028, 0x2029, 0xFEFF:
+		return true
+	}
+	return r > 0x7f && unicode.Is(unicode.Zs, r)
+}
+
+func isLineTerminator(r rune) bool {
+	return r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029
+}
+
+// skipSpace skips white space and comments.
+func (p *parser) skipSpace() error {
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			p.pos++
+		case c == '/' && p.pos+1 < len(p.src) && p.src[p.pos+1] == '/':
+			p.pos += 2
+			for p.pos < len(p.src) {
+				r, n := utf8.DecodeRune(p.src[p.pos:])
+				if isLineTerminator(r) {
+					break
+				}
+				p.pos += n
+			}
+		case c == '/' && p.pos+1 < len(p.src) && p.src[p.pos+1] == '*':
+			end := bytes.Index(p.src[p.pos+2:], []byte("*/"))
+			if end < 0 {
+				return p.errAt(p.pos, "unterminated /* comment")
+			}
+			p.pos += 2 + end + 2
+		case c >= 0x80:
+			r, n := utf8.DecodeRune(p.src[p.pos:])
+			if !isJSON5Space(r) {
+				return nil
+			}
+			p.pos += n
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+func (p *parser) value() (*cnode, error) {
+	if p.pos >= len(p.src) {
+		return nil, p.errAt(p.pos, "unexpected end of file: expected a value")
+	}
+	switch c := p.src[p.pos]; {
+	case c == '{':
+		return p.object()
+	case c == '[':
+		return p.array()
+	case c == '"' || c == '\'':
+		start := p.pos
+		s, err := p.stringLit()
+		if err != nil {
+			return nil, err
+		}
+		return &cnode{kind: KindString, start: start, end: p.pos, str: s, quote: c}, nil
+	case c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9') || c == 'I' || c == 'N':
+		return p.number()
+	default:
+		for _, lit := range []struct {
+			word string
+			kind Kind
+			b    bool
+		}{{"true", KindBool, true}, {"false", KindBool, false}, {"null", KindNull, false}} {
+			if bytes.HasPrefix(p.src[p.pos:], []byte(lit.word)) && !p.identContinues(p.pos+len(lit.word)) {
+				n := &cnode{kind: lit.kind, start: p.pos, end: p.pos + len(lit.word), b: lit.b}
+				p.pos += len(lit.word)
+				return n, nil
+			}
+		}
+		if p.isIdentStart() {
+			start := p.pos
+			word, _ := p.identifier()
+			return nil, p.errAt(start, fmt.Sprintf("unexpected word %q: strings need quotes", word))
+		}
+		return nil, p.errAt(p.pos, fmt.Sprintf("unexpected %s: expected a value", p.describe()))
+	}
+}
+
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > MaxDepth {
+		return p.errAt(p.pos, fmt.Sprintf("nesting deeper than %d levels", MaxDepth))
+	}
+	return nil
+}
+
+func (p *parser) object() (*cnode, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { p.depth-- }()
+	n := &cnode{kind: KindObject, start: p.pos, open: p.pos}
+	p.pos++
+	seen := map[string]int{}
+	for {
+		if err := p.skipSpace(); err != nil {
+			return nil, err
+		}
+		if p.pos >= len(p.src) {
+			return nil, p.errAt(n.open, "unclosed { (no matching })")
+		}
+		if p.src[p.pos] == '}' {
+			n.close = p.pos
+			p.pos++
+			n.end = p.pos
+			return n, nil
+		}
+		if len(n.members) > 0 && n.members[len(n.members)-1].comma < 0 {
+			return nil, p.errAt(p.pos, fmt.Sprintf("expected , or } but found %s", p.describe()))
+		}
+		m := &cmember{keyStart: p.pos, comma: -1}
+		switch c := p.src[p.pos]; {
+		case c == '"' || c == '\'':
+			s, err := p.stringLit()
+			if err != nil {
+				return nil, err
+			}
+			m.key, m.keyQuote = s, c
+		case p.isIdentStart():
+			s, err := p.identifier()
+			if err != nil {
+				return nil, err
+			}
+			m.key = s
+		default:
+			return nil, p.errAt(p.pos, fmt.Sprintf("unexpected %s: expected a key or }", p.describe()))
+		}
+		m.keyEnd = p.pos
+		if prev, dup := seen[m.key]; dup {
+			line, col := p.t.position(prev)
+			return nil, p.errAt(m.keyStart, fmt.Sprintf("duplicate key %q (first defined at line %d, column %d)", m.key, line, col))
+		}
+		seen[m.key] = m.keyStart
+		if err := p.skipSpace(); err != nil {
+			return nil, err
+		}
+		if p.pos >= len(p.src) || p.src[p.pos] != ':' {
+			return nil, p.errAt(p.pos, fmt.Sprintf("expected : after key %q but found %s", m.key, p.describe()))
+		}
+		p.pos++
+		if err := p.skipSpace(); err != nil {
+			return nil, err
+		}
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		m.value = v
+		n.members = append(n.members, m)
+		if err := p.skipSpace(); err != nil {
+			return nil, err
+		}
+		if p.pos < len(p.src) && p.src[p.pos] == ',' {
+			m.comma = p.pos
+			p.pos++
+		}
+	}
+}
+
+func (p *parser) array() (*cnode, error) {
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	defer func() { p.depth-- }()
+	n := &cnode{kind: KindArray, start: p.pos, open: p.pos}
+	p.pos++
+	for {
+		if err := p.skipSpace(); err != nil {
+			return nil, err
+		}
+		if p.pos >= len(p.src) {
+			return nil, p.errAt(n.open, "unclosed [ (no matching ])")
+		}
+		if p.src[p.pos] == ']' {
+			n.close = p.pos
+			p.pos++
+			n.end = p.pos
+			return n, nil
+		}
+		if len(n.elems) > 0 && n.elems[len(n.elems)-1].comma < 0 {
+			return nil, p.errAt(p.pos, fmt.Sprintf("expected , or ] but found %s", p.describe()))
+		}
+		v, err := p.value()
+		if err != nil {
+			return nil, err
+		}
+		e := &celem{value: v, comma: -1}
+		n.elems = append(n.elems, e)
+		if err := p.skipSpace(); err != nil {
+			return nil, err
+		}
+		if p.pos < len(p.src) && p.src[p.pos] == ',' {
+			e.comma = p.pos
+			p.pos++
+		}
+	}
+}
+
+func (p *parser) identContinues(off int) bool {
+	if off >= len(p.src) {
+		return false
+	}
+	r, _ := utf8.DecodeRune(p.src[off:])
+	return isIdentPart(r) || r == '\\'
+}
+
+func isIdentStart(r rune) bool {
+	return r == '$' || r == '_' || unicode.IsLetter(r) || unicode.Is(unicode.Nl, r)
+}
+
+func isIdentPart(r rune) bool {
+	return isIdentStart(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) ||
+		unicode.Is(unicode.Pc, r) || r == 0x200C || r == 0x200D
+}
+
+func (p *parser) isIdentStart() bool {
+	if p.pos >= len(p.src) {
+		return false
+	}
+	r, _ := utf8.DecodeRune(p.src[p.pos:])
+	return isIdentStart(r) || r == '\\'
+}
+
+// identifier reads an ES5 IdentifierName (with \uXXXX escapes).
+func (p *parser) identifier() (string, error) {
+	var b strings.Builder
+	first := true
+	for p.pos < len(p.src) {
+		r, n := utf8.DecodeRune(p.src[p.pos:])
+		if r == '\\' {
+			start := p.pos
+			if p.pos+1 >= len(p.src) || p.src[p.pos+1] != 'u' {
+				return "", p.errAt(start, `bad escape in key: only \uXXXX is allowed`)
+			}
+			p.pos += 2
+			u, err := p.hex(4)
+			if err != nil {
+				return "", err
+			}
+			r = rune(u)
+			if (first && !isIdentStart(r)) || (!first && !isIdentPart(r)) {
+				return "", p.errAt(start, fmt.Sprintf("escaped character %q cannot appear in a bare key", r))
+			}
+			b.WriteRune(r)
+			first = false
+			continue
+		}
+		if (first && !isIdentStart(r)) || (!first && !isIdentPart(r)) {
+			break
+		}
+		b.WriteRune(r)
+		p.pos += n
+		first = false
+	}
+	return b.String(), nil
+}
+
+func (p *parser) hex(digits int) (int, error) {
+	if p.pos+digits > len(p.src) {
+		return 0, p.errAt(p.pos, fmt.Sprintf("expected %d hex digits", digits))
+	}
+	v, err := strconv.ParseUint(string(p.src[p.pos:p.pos+digits]), 16, 32)
+	if err != nil {
+		return 0, p.errAt(p.pos, fmt.Sprintf("expected %d hex digits", digits))
+	}
+	p.pos += digits
+	return int(v), nil
+}
+
+// stringLit reads a single- or double-quoted JSON5 string.
+func (p *parser) stringLit() (string, error) {
+	quote := p.src[p.pos]
+	start := p.pos
+	p.pos++
+	var b strings.Builder
+	for {
+		if p.pos >= len(p.src) {
+			return "", p.errAt(start, "unterminated string")
+		}
+		c := p.src[p.pos]
+		switch {
+		case c == quote:
+			p.pos++
+			return b.String(), nil
+		case c == '\n' || c == '\r':
+			return "", p.errAt(p.pos, "line break inside a string (end the string, or escape the line break with \\)")
+		case c == '\\':
+			if err := p.escape(&b); err != nil {
+				return "", err
+			}
+		case c < 0x80:
+			b.WriteByte(c)
+			p.pos++
+		default:
+			r, n := utf8.DecodeRune(p.src[p.pos:])
+			b.WriteRune(r)
+			p.pos += n
+		}
+	}
+}
+
+func (p *parser) escape(b *strings.Builder) error {
+	esc := p.pos
+	p.pos++
+	if p.pos >= len(p.src) {
+		return p.errAt(esc, "unterminated string")
+	}
+	c := p.src[p.pos]
+	switch c {
+	case 'b':
+		b.WriteByte('\b')
+	case 'f':
+		b.WriteByte('\f')
+	case 'n':
+		b.WriteByte('\n')
+	case 'r':
+		b.WriteByte('\r')
+	case 't':
+		b.WriteByte('\t')
+	case 'v':
+		b.WriteByte('\v')
+	case '0':
+		if p.pos+1 < len(p.src) && p.src[p.pos+1] >= '0' && p.src[p.pos+1] <= '9' {
+			return p.errAt(esc, `octal escapes are not allowed in JSON5 (\0 may not be followed by a digit)`)
+		}
+		b.WriteByte(0)
+	case '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return p.errAt(esc, fmt.Sprintf(`bad escape \%c in string`, c))
+	case 'x':
+		p.pos++
+		v, err := p.hex(2)
+		if err != nil {
+			return err
+		}
+		b.WriteRune(rune(v))
+		return nil
+	case 'u':
+		p.pos++
+		v, err := p.hex(4)
+		if err != nil {
+			return err
+		}
+		r := rune(v)
+		if utf16.IsSurrogate(r) && p.pos+6 <= len(p.src) && p.src[p.pos] == '\\' && p.src[p.pos+1] == 'u' {
+			save := p.pos
+			p.pos += 2
+			if v2, err := p.hex(4); err == nil {
+				if d := utf16.DecodeRune(r, rune(v2)); d != utf8.RuneError {
+					b.WriteRune(d)
+					return nil
+				}
+			}
+			p.pos = save
+		}
+		if utf16.IsSurrogate(r) {
+			r = utf8.RuneError // a lone surrogate, as JavaScript would keep it; Go strings cannot
+		}
+		b.WriteRune(r)
+		return nil
+	case '\n':
+		// line continuation
+	case '\r':
+		if p.pos+1 < len(p.src) && p.src[p.pos+1] == '\n' {
+			p.pos++
+		}
+	default:
+		r, n := utf8.DecodeRune(p.src[p.pos:])
+		if r == 0x2028 || r == 0x2029 {
+			p.pos += n // line continuation
+			return nil
+		}
+		b.WriteRune(r) // a non-escape character stands for itself
+		p.pos += n
+		return nil
+	}
+	p.pos++
+	return nil
+}
+
+// number reads a JSON5 numeric literal.
+func (p *parser) number() (*cnode, error) {
+	start := p.pos
+	neg := false
+	if c := p.src[p.pos]; c == '+' || c == '-' {
+		neg = c == '-'
+		p.pos++
+	}
+	rest := p.src[p.pos:]
+	n := &cnode{kind: KindNumber, start: start}
+	switch {
+	case bytes.HasPrefix(rest, []byte("Infinity")):
+		p.pos += len("Infinity")
+		n.num = math.Inf(1)
+	case bytes.HasPrefix(rest, []byte("NaN")):
+		p.pos += len("NaN")
+		n.num = math.NaN()
+	case len(rest) > 1 && rest[0] == '0' && (rest[1] == 'x' || rest[1] == 'X'):
+		p.pos += 2
+		ds := p.pos
+		for p.pos < len(p.src) && isHex(p.src[p.pos]) {
+			p.pos++
+		}
+		if p.pos == ds {
+			return nil, p.errAt(start, "hex number without digits")
+		}
+		v, err := strconv.ParseUint(string(p.src[ds:p.pos]), 16, 64)
+		if err != nil {
+			// beyond uint64: accumulate as float like JavaScript
+			f := 0.0
+			for _, h := range p.src[ds:p.pos] {
+				d, _ := strconv.ParseUint(string(h), 16, 8)
+				f = f*16 + float64(d)
+			}
+			n.num = f
+		} else {
+			n.num = float64(v)
+		}
+	default:
+		ds := p.pos
+		intDigits := 0
+		for p.pos < len(p.src) && isDigit(p.src[p.pos]) {
+			p.pos++
+			intDigits++
+		}
+		if intDigits > 1 && p.src[ds] == '0' {
+			return nil, p.errAt(start, "numbers may not start with 0 (leading zeros are not JSON5)")
+		}
+		fracDigits := 0
+		if p.pos < len(p.src) && p.src[p.pos] == '.' {
+			p.pos++
+			for p.pos < len(p.src) && isDigit(p.src[p.pos]) {
+				p.pos++
+				fracDigits++
+			}
+		}
+		if intDigits == 0 && fracDigits == 0 {
+			return nil, p.errAt(start, fmt.Sprintf("unexpected %q: expected a number", string(p.src[start:min(p.pos+1, len(p.src))])))
+		}
+		if p.pos < len(p.src) && (p.src[p.pos] == 'e' || p.src[p.pos] == 'E') {
+			p.pos++
+			if p.pos < len(p.src) && (p.src[p.pos] == '+' || p.src[p.pos] == '-') {
+				p.pos++
+			}
+			es := p.pos
+			for p.pos < len(p.src) && isDigit(p.src[p.pos]) {
+				p.pos++
+			}
+			if p.pos == es {
+				return nil, p.errAt(start, "exponent without digits")
+			}
+		}
+		text := string(p.src[ds:p.pos])
+		if strings.HasSuffix(text, ".") {
+			text += "0"
+		} else if strings.HasPrefix(text, ".") {
+			text = "0" + text
+		}
+		text = strings.Replace(text, ".e", ".0e", 1)
+		text = strings.Replace(text, ".E", ".0E", 1)
+		v, err := strconv.ParseFloat(text, 64)
+		if err != nil && !isRangeErr(err) {
+			return nil, p.errAt(start, fmt.Sprintf("bad number %q", string(p.src[start:p.pos])))
+		}
+		n.num = v
+	}
+	if p.identContinues(p.pos) {
+		return nil, p.errAt(start, fmt.Sprintf("bad number %q", string(p.src[start:p.pos+1])))
+	}
+	if neg {
+		n.num = -n.num
+	}
+	n.end = p.pos
+	return n, nil
+}
+
+func isRangeErr(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isHex(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
