@@ -1,0 +1,608 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// scanMaxJSON caps what the survey reads of a small JSON state file
+// (pairing stores, package.json): larger files are reported, not parsed.
+const scanMaxJSON = 4 << 20
+
+// ScanFS surveys the state dir in one pass and stats the files that matter
+// outside it (the config, its includes, logging.file). doc may be nil.
+//
+// It never follows a symlink out of the state dir and never descends into a
+// symlinked directory: a link is recorded with its target text, and with the
+// target's mode only when the target resolves inside the state dir. The state
+// dir itself may be a link (a common "~/.openclaw -> /data/openclaw" setup):
+// it is recorded as a link, judged by its target's mode, and its target is
+// what gets walked. `.hardshell/` (hardshell's own backups) and
+// extensions/*/node_modules are skipped and not counted. Anything that cannot
+// be read lands in Unreadable with its error: "could not check" is reported,
+// never silent.
+func ScanFS(t Target, doc *Document) *FSState {
+	s := &scanner{
+		st:   &FSState{},
+		root: filepath.Clean(t.StateDir),
+	}
+	s.realRoot = s.root
+	if r, err := filepath.EvalSymlinks(s.root); err == nil {
+		s.realRoot = r
+	}
+	if t.ConfigPath != "" {
+		cfg := filepath.Clean(t.ConfigPath)
+		s.cfgDir, s.cfgBase = filepath.Dir(cfg), filepath.Base(cfg)
+	}
+	s.agents = map[string]*AgentFiles{}
+	s.knownChannels = scanChannelIDs(doc)
+
+	// The state dir itself.
+	s.st.StateDir = s.info(s.root)
+	if s.st.StateDir.IsSymlink {
+		// The link target is the state dir: judge it by the target.
+		if fi, err := os.Lstat(s.realRoot); err == nil {
+			s.st.StateDir.Mode = fi.Mode()
+			s.st.StateDir.IsDir = fi.IsDir()
+		}
+	}
+	s.st.CredentialsDir = scanMissing(filepath.Join(s.root, "credentials"))
+	s.st.EnvFile = scanMissing(filepath.Join(s.root, ".env"))
+	s.st.ExecApprovals = scanMissing(filepath.Join(s.root, "exec-approvals.json"))
+	if s.st.StateDir.IsDir && s.st.StateDir.Err == nil {
+		if err := s.walk(s.root, ctxRoot, nil, nil); err != nil {
+			s.st.StateDir.Err = err
+		}
+	}
+
+	// Config, includes and backups (which live beside the config, wherever it is).
+	if t.ConfigPath != "" {
+		s.st.Config = s.info(filepath.Clean(t.ConfigPath))
+		if !s.cfgDirWalked {
+			s.scanBackupsIn(s.cfgDir)
+		}
+	}
+	if doc != nil {
+		for _, f := range doc.Files[min(1, len(doc.Files)):] {
+			s.st.Includes = append(s.st.Includes, s.info(f.Path))
+		}
+		if p := doc.Root.Lookup("logging.file").Text(); strings.TrimSpace(p) != "" {
+			s.st.LogFile = s.info(scanUserPath(strings.TrimSpace(p), t.Home))
+		}
+	}
+
+	s.addConfigAgents(doc)
+	s.finish()
+	return s.st
+}
+
+type scanCtx int
+
+const (
+	ctxRoot           scanCtx = iota
+	ctxOther                  // anywhere without special meaning
+	ctxCredentials            // credentials/ itself (pairing stores live here)
+	ctxCredentialsSub         // any dir below credentials/
+	ctxAgents                 // agents/
+	ctxAgent                  // agents/<id>/
+	ctxAgentAgent             // agents/<id>/agent/
+	ctxSessions               // agents/<id>/sessions/
+	ctxExtensions             // extensions/
+	ctxExtension              // extensions/<id>/
+)
+
+type scanner struct {
+	st            *FSState
+	root          string // state dir as located
+	realRoot      string // state dir with symlinks resolved
+	cfgDir        string
+	cfgBase       string
+	cfgDirWalked  bool
+	agents        map[string]*AgentFiles
+	knownChannels []string // channel ids from the config, longest first
+}
+
+// walk lists dir and handles each entry according to where it is.
+func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		s.unreadable(dir, err)
+		return err
+	}
+	ents, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		// Keep whatever was listed before the error.
+		s.unreadable(dir, err)
+	}
+	if dir == s.cfgDir {
+		s.cfgDirWalked = true
+	}
+	for _, e := range ents {
+		name := e.Name()
+		typ := e.Type()
+		isDir := typ.IsDir()
+		if (ctx == ctxRoot && isDir && name == ".hardshell") || (ctx == ctxExtension && isDir && name == "node_modules") {
+			continue
+		}
+		s.st.Files++
+		p := dir + string(filepath.Separator) + name
+		if typ&fs.ModeSymlink != 0 {
+			s.symlinkEntry(p, name, ctx, agent, ext)
+			continue
+		}
+		if dir == s.cfgDir && !isDir && s.isBackupName(name) {
+			s.st.ConfigBackups = append(s.st.ConfigBackups, s.info(p))
+		}
+		switch ctx {
+		case ctxRoot:
+			switch {
+			case isDir && name == "credentials":
+				s.st.CredentialsDir = s.info(p)
+				if err := s.walk(p, ctxCredentials, nil, nil); err != nil {
+					s.st.CredentialsDir.Err = err
+				}
+				continue
+			case isDir && name == "agents":
+				s.walk(p, ctxAgents, nil, nil)
+				continue
+			case isDir && name == "extensions":
+				s.walk(p, ctxExtensions, nil, nil)
+				continue
+			case !isDir && name == ".env":
+				s.st.EnvFile = s.info(p)
+			case !isDir && name == "exec-approvals.json":
+				s.st.ExecApprovals = s.info(p)
+			}
+		case ctxCredentials, ctxCredentialsSub:
+			if isDir {
+				s.walk(p, ctxCredentialsSub, nil, nil)
+				continue
+			}
+			fi := s.info(p)
+			s.st.Credentials = append(s.st.Credentials, fi)
+			if ctx == ctxCredentials {
+				s.pairingFile(p, name, fi)
+			}
+			continue
+		case ctxAgents:
+			if isDir {
+				a := s.agent(name)
+				a.Dir = s.info(p)
+				if err := s.walk(p, ctxAgent, a, nil); err != nil {
+					a.Dir.Err = err
+				}
+				continue
+			}
+		case ctxAgent:
+			switch {
+			case isDir && name == "agent":
+				agent.AgentDir = s.info(p)
+				if err := s.walk(p, ctxAgentAgent, agent, nil); err != nil {
+					agent.AgentDir.Err = err
+				}
+				continue
+			case isDir && name == "sessions":
+				agent.SessionsDir = s.info(p)
+				if err := s.walk(p, ctxSessions, agent, nil); err != nil {
+					agent.SessionsDir.Err = err
+				}
+				continue
+			}
+		case ctxAgentAgent:
+			if !isDir && name == "auth-profiles.json" {
+				agent.AuthProfiles = s.info(p)
+			}
+		case ctxSessions:
+			if isDir {
+				break
+			}
+			if name == "sessions.json" {
+				agent.SessionsStore = s.info(p)
+				continue
+			}
+			if scanIsTranscript(name) {
+				agent.Transcripts++
+				s.transcript(p, agent)
+				continue
+			}
+		case ctxExtensions:
+			if isDir {
+				x := &Extension{ID: name, Dir: s.info(p)}
+				if err := s.walk(p, ctxExtension, nil, x); err != nil {
+					x.Dir.Err = err
+				}
+				s.st.Extensions = append(s.st.Extensions, *x)
+				continue
+			}
+		case ctxExtension:
+			if !isDir && name == "package.json" {
+				s.packageJSON(p, ext)
+				continue
+			}
+		}
+		if isDir {
+			s.walk(p, ctxOther, nil, nil)
+		}
+	}
+	return nil
+}
+
+// symlinkEntry records a link met during the walk in Symlinks and, when its
+// place gives it a meaning, in that slot too. Links are never descended.
+func (s *scanner) symlinkEntry(p, name string, ctx scanCtx, agent *AgentFiles, ext *Extension) {
+	fi := s.info(p)
+	s.st.Symlinks = append(s.st.Symlinks, fi)
+	if filepath.Dir(p) == s.cfgDir && s.isBackupName(name) {
+		s.st.ConfigBackups = append(s.st.ConfigBackups, fi)
+	}
+	switch ctx {
+	case ctxRoot:
+		switch name {
+		case "credentials":
+			s.st.CredentialsDir = fi
+		case ".env":
+			s.st.EnvFile = fi
+		case "exec-approvals.json":
+			s.st.ExecApprovals = fi
+		}
+	case ctxCredentials, ctxCredentialsSub:
+		s.st.Credentials = append(s.st.Credentials, fi)
+	case ctxAgents:
+		s.agent(name).Dir = fi
+	case ctxAgent:
+		switch name {
+		case "agent":
+			agent.AgentDir = fi
+		case "sessions":
+			agent.SessionsDir = fi
+		}
+	case ctxAgentAgent:
+		if name == "auth-profiles.json" {
+			agent.AuthProfiles = fi
+		}
+	case ctxSessions:
+		switch {
+		case name == "sessions.json":
+			agent.SessionsStore = fi
+		case scanIsTranscript(name):
+			agent.Transcripts++
+			agent.SymlinkTranscript = append(agent.SymlinkTranscript, fi)
+		}
+	case ctxExtensions:
+		s.st.Extensions = append(s.st.Extensions, Extension{ID: name, Dir: fi})
+	}
+}
+
+// transcript checks one transcript's mode without keeping a FileInfo unless
+// it is loose: a state dir can hold a hundred thousand of them.
+func (s *scanner) transcript(p string, a *AgentFiles) {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(p, &st); err != nil {
+		if !errors.Is(err, syscall.ENOENT) {
+			s.unreadable(p, &fs.PathError{Op: "lstat", Path: p, Err: err})
+		}
+		return
+	}
+	if st.Mode&0o077 != 0 {
+		a.LooseTranscripts = append(a.LooseTranscripts, s.info(p))
+	}
+}
+
+// info lstats p into a FileInfo. A missing path is Exists=false with no
+// error; any other failure sets Err and is listed in Unreadable.
+func (s *scanner) info(p string) FileInfo {
+	fi := FileInfo{Path: p}
+	st, err := os.Lstat(p)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			fi.Err = err
+			s.unreadable(p, err)
+		}
+		return fi
+	}
+	scanFill(&fi, st)
+	if st.Mode()&fs.ModeSymlink == 0 {
+		return fi
+	}
+	fi.IsSymlink = true
+	fi.Mode = 0
+	if target, err := os.Readlink(p); err == nil {
+		fi.LinkTarget = target
+	}
+	// The target's mode only when it resolves inside the state dir.
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil || !scanInside(s.realRoot, real) {
+		return fi
+	}
+	if tst, err := os.Lstat(real); err == nil {
+		fi.Mode = tst.Mode()
+		fi.IsDir = tst.IsDir()
+	}
+	return fi
+}
+
+func scanFill(fi *FileInfo, st fs.FileInfo) {
+	fi.Exists = true
+	fi.IsDir = st.IsDir()
+	fi.Mode = st.Mode()
+	fi.Size = st.Size()
+	fi.ModTime = st.ModTime()
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		fi.UID, fi.GID = int(sys.Uid), int(sys.Gid)
+	}
+}
+
+// scanMissing is the FileInfo of a path not (yet) seen.
+func scanMissing(p string) FileInfo { return FileInfo{Path: p} }
+
+func (s *scanner) unreadable(p string, err error) {
+	fi := FileInfo{Path: p, Err: err}
+	if st, lerr := os.Lstat(p); lerr == nil {
+		scanFill(&fi, st)
+		fi.IsSymlink = st.Mode()&fs.ModeSymlink != 0
+	}
+	s.st.Unreadable = append(s.st.Unreadable, fi)
+}
+
+func scanInside(root, p string) bool {
+	if root == string(filepath.Separator) {
+		return filepath.IsAbs(p)
+	}
+	return p == root || strings.HasPrefix(p, root+string(filepath.Separator))
+}
+
+// scanIsTranscript matches <id>.jsonl and its rotated forms
+// (<id>.jsonl.reset.<ts>, <id>.jsonl.deleted.<ts>).
+func scanIsTranscript(name string) bool {
+	return strings.HasSuffix(name, ".jsonl") || strings.Contains(name, ".jsonl.")
+}
+
+// isBackupName matches OpenClaw's copies of the config: .bak, .bak.N,
+// .last-good, .clobbered.<ts>, .rejected.<ts>.
+func (s *scanner) isBackupName(name string) bool {
+	if s.cfgBase == "" || !strings.HasPrefix(name, s.cfgBase+".") {
+		return false
+	}
+	rest := name[len(s.cfgBase)+1:]
+	switch {
+	case rest == "bak", rest == "last-good":
+		return true
+	case strings.HasPrefix(rest, "bak."), strings.HasPrefix(rest, "clobbered."), strings.HasPrefix(rest, "rejected."):
+		return true
+	}
+	return false
+}
+
+// scanBackupsIn lists config backups in a config dir the walk did not cover.
+func (s *scanner) scanBackupsIn(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.unreadable(dir, err)
+		}
+		return
+	}
+	for _, e := range ents {
+		if s.isBackupName(e.Name()) {
+			fi := s.info(filepath.Join(dir, e.Name()))
+			s.st.ConfigBackups = append(s.st.ConfigBackups, fi)
+		}
+	}
+}
+
+func (s *scanner) agent(id string) *AgentFiles {
+	a := s.agents[id]
+	if a == nil {
+		a = &AgentFiles{ID: id}
+		s.agents[id] = a
+	}
+	return a
+}
+
+// addConfigAgents adds the agents the config names ("main", agents.list[].id
+// in the guide era, agents.entries keys in the modern era) that have no
+// directory on disk yet.
+func (s *scanner) addConfigAgents(doc *Document) {
+	ids := []string{"main"}
+	if doc != nil {
+		list := doc.Root.Lookup("agents.list")
+		for i := 0; list != nil && list.Kind == KindArray && i < list.Len(); i++ {
+			if id := strings.TrimSpace(list.At(i).Get("id").Text()); id != "" {
+				ids = append(ids, id)
+			}
+		}
+		ids = append(ids, doc.Root.Lookup("agents.entries").Keys()...)
+	}
+	for _, id := range ids {
+		id = strings.ToLower(strings.TrimSpace(id))
+		if id == "" || s.agents[id] != nil {
+			continue
+		}
+		a := s.agent(id)
+		a.Dir = s.info(filepath.Join(s.root, "agents", id))
+	}
+}
+
+// finish fills the paths of absent per-agent files and sorts every list.
+func (s *scanner) finish() {
+	for _, a := range s.agents {
+		dir := filepath.Join(s.root, "agents", a.ID)
+		if a.Dir.Path == "" {
+			a.Dir.Path = dir
+		}
+		if a.AgentDir.Path == "" {
+			a.AgentDir.Path = filepath.Join(dir, "agent")
+		}
+		if a.AuthProfiles.Path == "" {
+			a.AuthProfiles.Path = filepath.Join(dir, "agent", "auth-profiles.json")
+		}
+		if a.SessionsDir.Path == "" {
+			a.SessionsDir.Path = filepath.Join(dir, "sessions")
+		}
+		if a.SessionsStore.Path == "" {
+			a.SessionsStore.Path = filepath.Join(dir, "sessions", "sessions.json")
+		}
+		sortInfos(a.LooseTranscripts)
+		sortInfos(a.SymlinkTranscript)
+		s.st.Agents = append(s.st.Agents, *a)
+	}
+	sort.Slice(s.st.Agents, func(i, j int) bool { return s.st.Agents[i].ID < s.st.Agents[j].ID })
+	sort.Slice(s.st.Extensions, func(i, j int) bool { return s.st.Extensions[i].ID < s.st.Extensions[j].ID })
+	sort.Slice(s.st.PairingStores, func(i, j int) bool {
+		a, b := s.st.PairingStores[i], s.st.PairingStores[j]
+		if a.Channel != b.Channel {
+			return a.Channel < b.Channel
+		}
+		return a.Account < b.Account
+	})
+	sort.Slice(s.st.Pending, func(i, j int) bool { return s.st.Pending[i].Channel < s.st.Pending[j].Channel })
+	sortInfos(s.st.Credentials)
+	sortInfos(s.st.ConfigBackups)
+	sortInfos(s.st.Symlinks)
+	sortInfos(s.st.Unreadable)
+}
+
+func sortInfos(l []FileInfo) {
+	sort.Slice(l, func(i, j int) bool { return l[i].Path < l[j].Path })
+}
+
+// pairingFile parses credentials/<channel>[-<account>]-allowFrom.json and
+// credentials/<channel>-pairing.json.
+func (s *scanner) pairingFile(p, name string, fi FileInfo) {
+	switch {
+	case strings.HasSuffix(name, "-allowFrom.json"):
+		channel, account := s.splitChannel(strings.TrimSuffix(name, "-allowFrom.json"))
+		ps := PairingStore{Channel: channel, Account: account, File: fi}
+		var v struct {
+			AllowFrom []any `json:"allowFrom"`
+		}
+		if err := s.readJSON(p, fi, &v); err != nil {
+			ps.Err = err
+		}
+		seen := map[string]bool{}
+		for _, e := range v.AllowFrom {
+			var id string
+			switch x := e.(type) {
+			case string:
+				id = x
+			case float64:
+				id = strings.TrimSpace(jsonNumber(x))
+			default:
+				continue
+			}
+			id = strings.TrimSpace(id)
+			if id == "" || id == "*" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			ps.Entries = append(ps.Entries, id)
+		}
+		s.st.PairingStores = append(s.st.PairingStores, ps)
+	case strings.HasSuffix(name, "-pairing.json"):
+		pp := PendingPairing{Channel: strings.TrimSuffix(name, "-pairing.json"), File: fi}
+		var v struct {
+			Requests []json.RawMessage `json:"requests"`
+		}
+		if err := s.readJSON(p, fi, &v); err != nil {
+			pp.File.Err = err
+		}
+		pp.Requests = len(v.Requests)
+		s.st.Pending = append(s.st.Pending, pp)
+	}
+}
+
+func jsonNumber(f float64) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
+
+// splitChannel splits "<channel>[-<account>]": a channel id the config knows
+// wins (ids may hold "-"), else the first "-" separates the account.
+func (s *scanner) splitChannel(stem string) (string, string) {
+	for _, c := range s.knownChannels {
+		if stem == c {
+			return c, ""
+		}
+		if strings.HasPrefix(stem, c+"-") {
+			return c, stem[len(c)+1:]
+		}
+	}
+	if i := strings.IndexByte(stem, '-'); i > 0 {
+		return stem[:i], stem[i+1:]
+	}
+	return stem, ""
+}
+
+// scanChannelIDs lists the config's channel ids lowercased, longest first.
+func scanChannelIDs(doc *Document) []string {
+	if doc == nil {
+		return nil
+	}
+	var ids []string
+	for _, k := range doc.Root.Get("channels").Keys() {
+		ids = append(ids, strings.ToLower(k))
+	}
+	sort.Slice(ids, func(i, j int) bool { return len(ids[i]) > len(ids[j]) })
+	return ids
+}
+
+// readJSON decodes a small regular state file (never through a link).
+func (s *scanner) readJSON(p string, fi FileInfo, v any) error {
+	if fi.IsSymlink {
+		return errors.New("not read: it is a symbolic link")
+	}
+	if fi.Err != nil {
+		return fi.Err
+	}
+	if fi.Size > scanMaxJSON {
+		return errors.New("not read: larger than 4 MiB")
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		s.unreadable(p, err)
+		return err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, scanMaxJSON))
+	if err != nil {
+		s.unreadable(p, err)
+		return err
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return errors.New("cannot parse: " + err.Error())
+	}
+	return nil
+}
+
+// packageJSON reads an extension's name and version.
+func (s *scanner) packageJSON(p string, ext *Extension) {
+	fi := s.info(p)
+	var v struct {
+		Name    any `json:"name"`
+		Version any `json:"version"`
+	}
+	if err := s.readJSON(p, fi, &v); err != nil {
+		return
+	}
+	ext.Name, _ = v.Name.(string)
+	ext.Version, _ = v.Version.(string)
+}
+
+// scanUserPath expands "~" against home and makes p absolute.
+func scanUserPath(p, home string) string {
+	if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
+		p = filepath.Join(home, p[1:])
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
+}
