@@ -363,7 +363,9 @@ func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[strin
 			}
 		}
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].o.cn.members[hits[a].i].keyStart > hits[b].o.cn.members[hits[b].i].keyStart })
+	sort.Slice(hits, func(a, b int) bool {
+		return hits[a].o.cn.members[hits[a].i].keyStart > hits[b].o.cn.members[hits[b].i].keyStart
+	})
 	for _, h := range hits {
 		f := h.o.file
 		if _, seen := out[f.Path]; seen {

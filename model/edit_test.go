@@ -114,7 +114,7 @@ func TestEditCases(t *testing.T) {
 
 func TestEditRoutesToIncludedFile(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"openclaw.json": "{\n  // channels live elsewhere\n  channels: { $include: './channels.json5', whatsapp: { groupPolicy: 'allowlist' } },\n}\n",
+		"openclaw.json":  "{\n  // channels live elsewhere\n  channels: { $include: './channels.json5', whatsapp: { groupPolicy: 'allowlist' } },\n}\n",
 		"channels.json5": "{\n  telegram: {\n    dmPolicy: 'open', // temporary\n    allowFrom: ['*'],\n  },\n}\n",
 	})
 	inc := filepath.Join(filepath.Dir(root), "channels.json5")
@@ -136,17 +136,17 @@ func TestEditRoutesToIncludedFile(t *testing.T) {
 
 func TestParseErrorsHavePositions(t *testing.T) {
 	cases := map[string]string{
-		"{\n  a: 1\n  b: 2\n}":        "x.json5:3:3: expected , or } but found 'b'",
-		"{\n  a: 'x\n}":              "x.json5:2:8: line break inside a string",
-		"{ a: 01 }":                  "x.json5:1:6: numbers may not start with 0",
-		"{ a: 1, a: 2 }":             `x.json5:1:9: duplicate key "a"`,
-		"{ a: [1, 2 }":               "x.json5:1:12: expected , or ] but found '}'",
-		"{ /* open":                  "x.json5:1:3: unterminated /* comment",
-		"{ a: 1 } x":                 "x.json5:1:10: unexpected 'x' after the end",
-		"{ a: \"\\1\" }":              `x.json5:1:7: bad escape \1`,
-		"{\n  \"k\": \xff }":            "x.json5:2:8: invalid UTF-8 byte 0xFF",
-		"{ \"bin\": \"\x00\" }":         "x.json5:1:11: binary file",
-		"":                           "x.json5:1:1: empty config",
+		"{\n  a: 1\n  b: 2\n}":  "x.json5:3:3: expected , or } but found 'b'",
+		"{\n  a: 'x\n}":         "x.json5:2:8: line break inside a string",
+		"{ a: 01 }":             "x.json5:1:6: numbers may not start with 0",
+		"{ a: 1, a: 2 }":        `x.json5:1:9: duplicate key "a"`,
+		"{ a: [1, 2 }":          "x.json5:1:12: expected , or ] but found '}'",
+		"{ /* open":             "x.json5:1:3: unterminated /* comment",
+		"{ a: 1 } x":            "x.json5:1:10: unexpected 'x' after the end",
+		"{ a: \"\\1\" }":        `x.json5:1:7: bad escape \1`,
+		"{\n  \"k\": \xff }":    "x.json5:2:8: invalid UTF-8 byte 0xFF",
+		"{ \"bin\": \"\x00\" }": "x.json5:1:11: binary file",
+		"":                      "x.json5:1:1: empty config",
 	}
 	for src, want := range cases {
 		_, err := ParseValue("x.json5", []byte(src))

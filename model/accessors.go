@@ -1,0 +1,230 @@
+package model
+
+import (
+	"sort"
+	"strings"
+)
+
+// This file reads the config through both key eras, so no check hard-codes
+// one shape: agents.list[] (guide era) or agents.entries{} (2026.7+),
+// dmPolicy or the legacy dm.policy, gateway.nodes.allowCommands or
+// gateway.nodes.commands.allow.
+
+// Agent is one configured agent.
+type Agent struct {
+	ID      string
+	Path    string // agents.list[2] or agents.entries.family
+	Node    *Node
+	Default bool
+}
+
+// Agents lists the configured agents in either era. Without any, OpenClaw
+// runs one implicit agent "main" (Path "" and Node nil).
+func (d *Document) Agents() []Agent {
+	var out []Agent
+	if d == nil {
+		return []Agent{{ID: "main", Default: true}}
+	}
+	if list := d.Get("agents.list"); list != nil && list.Kind == KindArray {
+		for i, n := range list.Elems {
+			id := n.Get("id").Text()
+			if id == "" {
+				continue
+			}
+			out = append(out, Agent{ID: id, Path: Index("agents.list", i), Node: n, Default: n.Get("default").IsTrue()})
+		}
+	}
+	if entries := d.Get("agents.entries"); entries != nil && entries.Kind == KindObject {
+		for _, k := range entries.Keys() {
+			n := entries.Get(k)
+			out = append(out, Agent{ID: k, Path: Child("agents.entries", k), Node: n, Default: n.Get("default").IsTrue()})
+		}
+	}
+	if len(out) == 0 {
+		return []Agent{{ID: "main", Default: true}}
+	}
+	hasDefault := false
+	for _, a := range out {
+		hasDefault = hasDefault || a.Default
+	}
+	if !hasDefault {
+		out[0].Default = true
+	}
+	return out
+}
+
+// AgentValue reads rel (e.g. "sandbox.mode") for an agent, falling back to
+// agents.defaults. It returns the node and the path where it was found.
+func (d *Document) AgentValue(a Agent, rel string) (*Node, string) {
+	if a.Node != nil {
+		if n := a.Node.Lookup(rel); n != nil {
+			return n, a.Path + "." + rel
+		}
+	}
+	if n := d.Get("agents.defaults." + rel); n != nil {
+		return n, "agents.defaults." + rel
+	}
+	return nil, ""
+}
+
+// Setting is a resolved value with where it lives.
+type Setting struct {
+	Value    string
+	Path     string // where it is set; where to set it when Explicit is false
+	Explicit bool   // false: the value is OpenClaw's default
+}
+
+// Scope is a channel, or one account of a channel (accounts inherit the
+// channel's values, shallowly, as OpenClaw merges them).
+type Scope struct {
+	Channel string
+	Account string // "" at the channel level
+	Path    string // channels.telegram or channels.telegram.accounts.work
+	Node    *Node
+	parent  *Scope
+}
+
+// Name is "telegram" or "telegram (account work)".
+func (s Scope) Name() string {
+	if s.Account == "" {
+		return s.Channel
+	}
+	return s.Channel + " (account " + s.Account + ")"
+}
+
+// nonChannelKeys are keys under channels that are not channels.
+var nonChannelKeys = map[string]bool{"defaults": true, "modelByChannel": true, "$include": true}
+
+// Scopes lists every configured channel and each of its accounts.
+func (d *Document) Scopes() []Scope {
+	if d == nil {
+		return nil
+	}
+	chs := d.Get("channels")
+	var out []Scope
+	for _, id := range chs.Keys() {
+		if nonChannelKeys[id] {
+			continue
+		}
+		n := chs.Get(id)
+		if n == nil || n.Kind != KindObject {
+			continue
+		}
+		ch := Scope{Channel: id, Path: Child("channels", id), Node: n}
+		out = append(out, ch)
+		accts := n.Get("accounts")
+		for _, a := range accts.Keys() {
+			an := accts.Get(a)
+			if an == nil || an.Kind != KindObject {
+				continue
+			}
+			parent := ch
+			out = append(out, Scope{Channel: id, Account: a, Path: Child(Child(ch.Path, "accounts"), a), Node: an, parent: &parent})
+		}
+	}
+	return out
+}
+
+// Get reads rel in this scope, inheriting from the channel for accounts.
+func (s Scope) Get(rel string) (*Node, string) {
+	if n := s.Node.Lookup(rel); n != nil {
+		return n, s.Path + "." + rel
+	}
+	if s.parent != nil {
+		return s.parent.Get(rel)
+	}
+	return nil, ""
+}
+
+// Enabled is false only for an explicit enabled: false.
+func (s Scope) Enabled() bool {
+	n, _ := s.Get("enabled")
+	return !n.IsFalse()
+}
+
+// DMPolicy resolves dmPolicy ?? dm.policy ?? "pairing".
+func (s Scope) DMPolicy() Setting {
+	if n, p := s.Get("dmPolicy"); n != nil {
+		return Setting{Value: n.Text(), Path: p, Explicit: true}
+	}
+	if n, p := s.Get("dm.policy"); n != nil {
+		return Setting{Value: n.Text(), Path: p, Explicit: true}
+	}
+	return Setting{Value: "pairing", Path: s.Path + ".dmPolicy"}
+}
+
+// AllowFrom is the DM allowlist from config (allowFrom ?? dm.allowFrom) and
+// the path that holds it.
+func (s Scope) AllowFrom() ([]string, string) {
+	if n, p := s.Get("allowFrom"); n != nil {
+		return n.Strings(), p
+	}
+	if n, p := s.Get("dm.allowFrom"); n != nil {
+		return n.Strings(), p
+	}
+	return nil, s.Path + ".allowFrom"
+}
+
+// GroupPolicy resolves groupPolicy ?? channels.defaults.groupPolicy ?? "allowlist".
+func (s Scope) GroupPolicy(d *Document) Setting {
+	if n, p := s.Get("groupPolicy"); n != nil {
+		return Setting{Value: n.Text(), Path: p, Explicit: true}
+	}
+	if n := d.Get("channels.defaults.groupPolicy"); n != nil {
+		return Setting{Value: n.Text(), Path: "channels.defaults.groupPolicy", Explicit: true}
+	}
+	return Setting{Value: "allowlist", Path: s.Path + ".groupPolicy"}
+}
+
+// Groups returns the per-group settings object (groups, guilds, channels or
+// rooms, whichever the channel uses) and its path.
+func (s Scope) Groups() (*Node, string) {
+	for _, k := range []string{"groups", "guilds", "channels", "rooms"} {
+		if n, p := s.Get(k); n != nil && n.Kind == KindObject {
+			return n, p
+		}
+	}
+	return nil, ""
+}
+
+// NodeCommandsAllow reads gateway.nodes.allowCommands (guide era) or
+// gateway.nodes.commands.allow (2026.7+).
+func (d *Document) NodeCommands(which string) ([]string, string) {
+	legacy := map[string]string{"allow": "gateway.nodes.allowCommands", "deny": "gateway.nodes.denyCommands"}[which]
+	modern := "gateway.nodes.commands." + which
+	if n := d.Get(modern); n != nil {
+		return n.Strings(), modern
+	}
+	if n := d.Get(legacy); n != nil {
+		return n.Strings(), legacy
+	}
+	return nil, ""
+}
+
+// Redaction resolves logging.redactSensitive (default "tools").
+func (d *Document) Redaction() Setting {
+	if n := d.Get("logging.redactSensitive"); n != nil {
+		return Setting{Value: n.Text(), Path: "logging.redactSensitive", Explicit: true}
+	}
+	return Setting{Value: "tools", Path: "logging.redactSensitive"}
+}
+
+// String reads a string setting with a default.
+func (d *Document) String(path, def string) Setting {
+	if n := d.Get(path); n != nil {
+		return Setting{Value: n.Scalar(), Path: path, Explicit: true}
+	}
+	return Setting{Value: def, Path: path}
+}
+
+// SortedKeys returns the keys of an object node sorted.
+func SortedKeys(n *Node) []string {
+	k := n.Keys()
+	sort.Strings(k)
+	return k
+}
+
+// HasPrefixFold is strings.HasPrefix ignoring case.
+func HasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
