@@ -1,0 +1,352 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/hardshell/hardshell/model"
+)
+
+// Options tune Run. The zero value runs every registered check.
+type Options struct {
+	// Registry to run; nil = the default registry (the area files' checks).
+	Registry *Registry
+	// Progress, when set, receives one Started and one Finished event per
+	// area (and for "deep" when Deep is set). It is called from the worker
+	// goroutines, never concurrently (calls are serialised, so Done counts
+	// rise monotonically), and must not block for long: a Bubble Tea
+	// program should forward it with p.Send, which is safe from any
+	// goroutine.
+	Progress func(Progress)
+	// Deep runs the live gateway probe (see Probe) after the checks.
+	Deep bool
+	// Probe tunes the deep probe (timeout, port override, hosts).
+	Probe ProbeOptions
+	// ToolVersion is reported in Report.Tool.Version.
+	ToolVersion string
+	// Now stamps the report; nil = s.Now, else time.Now.
+	Now func() time.Time
+}
+
+// Progress is one scan progress event.
+type Progress struct {
+	Area     string
+	Started  bool
+	Finished bool
+	Done     int // areas finished so far
+	Total    int // areas in this run
+	Findings int // findings produced by this area (on Finished)
+}
+
+// Run executes the checks over s concurrently, one job per area, bounded by
+// GOMAXPROCS, and returns the ranked report. The result does not depend on
+// scheduling. It returns ctx.Err() when ctx is cancelled before the checks
+// finish.
+func Run(ctx context.Context, s *model.Snapshot, opts Options) (*Report, error) {
+	if s == nil {
+		return nil, errors.New("audit: nil snapshot")
+	}
+	reg := opts.Registry
+	if reg == nil {
+		reg = defaultRegistry
+	}
+	red := newRedactor(s)
+
+	var meta []model.Finding
+	view := s
+	configUsable := true
+	switch {
+	case s.DocErr != nil:
+		configUsable = false
+		c, _ := reg.Lookup(IDConfigUnreadable)
+		if c.ID == "" {
+			c, _ = defaultRegistry.Lookup(IDConfigUnreadable)
+		}
+		meta = append(meta, toFinding(c, s, Hit{Severity: model.Critical, Detail: s.DocErr.Error() + "\nChecks that read the config were skipped; filesystem checks still ran.", Paths: []string{s.Target.ConfigPath}}))
+	case s.Doc == nil:
+		if s.ConfigMissing {
+			c, _ := reg.Lookup(IDConfigMissing)
+			if c.ID == "" {
+				c, _ = defaultRegistry.Lookup(IDConfigMissing)
+			}
+			meta = append(meta, toFinding(c, s, Hit{Severity: model.Info, Detail: "Expected at " + s.Target.ConfigPath + " (" + s.Target.ConfigRule + ")."}))
+		}
+		cp := *s
+		cp.Doc = &model.Document{Root: &model.Node{Kind: model.KindObject}}
+		view = &cp
+	}
+
+	// Group runnable checks by area, areas in a fixed order.
+	groups := map[string][]Check{}
+	for _, c := range reg.Checks() {
+		if c.Run == nil || (!configUsable && !c.FSOnly) {
+			continue
+		}
+		groups[c.Area] = append(groups[c.Area], c)
+	}
+	areas := make([]string, 0, len(groups))
+	for a := range groups {
+		areas = append(areas, a)
+	}
+	sort.Slice(areas, func(i, j int) bool {
+		ai, aj := areaRank(areas[i]), areaRank(areas[j])
+		if ai != aj {
+			return ai < aj
+		}
+		return areas[i] < areas[j]
+	})
+	total := len(areas)
+	if opts.Deep {
+		total++
+	}
+
+	var pmu sync.Mutex
+	done := 0
+	emit := func(p Progress) {
+		if opts.Progress == nil {
+			return
+		}
+		pmu.Lock()
+		defer pmu.Unlock()
+		if p.Finished {
+			done++
+		}
+		p.Done, p.Total = done, total
+		opts.Progress(p)
+	}
+
+	results := make([][]model.Finding, len(areas))
+	jobs := make(chan int)
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(areas) {
+		workers = len(areas)
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				area := areas[i]
+				emit(Progress{Area: area, Started: true})
+				var out []model.Finding
+				for _, c := range groups[area] {
+					if ctx.Err() != nil {
+						break
+					}
+					out = append(out, runCheck(c, view, reg)...)
+				}
+				results[i] = out
+				emit(Progress{Area: area, Finished: true, Findings: len(out)})
+			}
+		}()
+	}
+feed:
+	for i := range areas {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	findings := meta
+	for _, r := range results {
+		findings = append(findings, r...)
+	}
+
+	var deep *DeepResult
+	if opts.Deep {
+		emit(Progress{Area: "deep", Started: true})
+		dr := ProbeWith(ctx, s, opts.Probe)
+		deep = &dr
+		hits := dr.Findings()
+		for _, h := range hits {
+			c, ok := reg.Lookup(h.ID)
+			if !ok {
+				c, _ = defaultRegistry.Lookup(h.ID)
+			}
+			findings = append(findings, toFinding(c, s, h))
+		}
+		emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
+	}
+
+	for i := range findings {
+		findings[i] = red.finding(findings[i])
+	}
+	if deep != nil {
+		red.deep(deep)
+	}
+
+	kept, suppressed, active := applySuppressions(Config(s), findings)
+	if active != nil {
+		c, ok := reg.Lookup(IDSuppressionsActive)
+		if !ok {
+			c, _ = defaultRegistry.Lookup(IDSuppressionsActive)
+		}
+		kept = append(kept, red.finding(toFinding(c, s, *active)))
+	}
+	Rank(kept)
+	Rank(suppressed)
+
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	} else if !s.Now.IsZero() {
+		t := s.Now
+		now = func() time.Time { return t }
+	}
+	rep := &Report{
+		Ts:                 now().UnixMilli(),
+		Findings:           kept,
+		Deep:               deep,
+		SuppressedFindings: suppressed,
+		Target: TargetInfo{
+			StateDir:   s.Target.StateDir,
+			ConfigPath: s.Target.ConfigPath,
+			SchemaEra:  s.Era.Era.String(),
+		},
+		Tool: ToolInfo{Name: "hardshell", Version: opts.ToolVersion},
+	}
+	if rep.Findings == nil {
+		rep.Findings = []model.Finding{}
+	}
+	if rep.SuppressedFindings == nil {
+		rep.SuppressedFindings = []model.Finding{}
+	}
+	rep.Summary = Summarize(rep.Findings)
+	return rep, nil
+}
+
+func areaRank(a string) int {
+	for i, x := range Areas {
+		if x == a {
+			return i
+		}
+	}
+	return len(Areas)
+}
+
+// runCheck runs one check, turning a panic or a malformed hit id into an
+// audit.check_failed finding: a failed check is never silent.
+func runCheck(c Check, s *model.Snapshot, reg *Registry) (out []model.Finding) {
+	failed := func(detail string) model.Finding {
+		fc, ok := reg.Lookup(IDCheckFailed)
+		if !ok {
+			fc, _ = defaultRegistry.Lookup(IDCheckFailed)
+		}
+		f := toFinding(fc, s, Hit{Severity: model.Warn, Title: "Check " + c.ID + " failed to run", Detail: detail})
+		f.Priority = c.Tier
+		return f
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			out = append(out, failed(fmt.Sprintf("check %s panicked: %v\nIts area (%s) was not fully verified.", c.ID, r, c.Area)))
+		}
+	}()
+	for _, h := range c.Run(s) {
+		id := h.ID
+		if id == "" {
+			id = c.ID
+		}
+		if !MatchID(c.ID, id) {
+			out = append(out, failed(fmt.Sprintf("check %s reported id %q, which does not match its declaration", c.ID, id)))
+		}
+		h.ID = id
+		out = append(out, toFinding(c, s, h))
+	}
+	return out
+}
+
+// toFinding fills a finding from the declaration and the hit.
+func toFinding(c Check, s *model.Snapshot, h Hit) model.Finding {
+	id := h.ID
+	if id == "" {
+		id = c.ID
+	}
+	f := model.Finding{
+		CheckID:     id,
+		Severity:    h.Severity,
+		Title:       h.Title,
+		Detail:      h.Detail,
+		Remediation: h.Remediation,
+		Priority:    c.Tier,
+		Paths:       h.Paths,
+		Fix:         c.Fix,
+	}
+	if f.Title == "" {
+		f.Title = c.Title
+	}
+	if f.Remediation == "" {
+		f.Remediation = c.Remediation
+	}
+	if f.Priority == 0 {
+		f.Priority = model.TierModels
+	}
+	if f.Fix == "" {
+		f.Fix = model.FixManual
+	}
+	f.File, f.Line = locate(s, h.Paths)
+	return f
+}
+
+// locate finds file:line for the first path that resolves: an absolute
+// filesystem path is its own file; a config path resolves through the merged
+// document (to the file that defines it). When no path resolves exactly, the
+// nearest existing ancestor of a config path is used.
+func locate(s *model.Snapshot, paths []string) (string, int) {
+	root := Config(s)
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if filepath.IsAbs(p) {
+			return p, 0
+		}
+		if n := root.Lookup(p); n != nil && n.Pos.File != "" {
+			return n.Pos.File, n.Pos.Line
+		}
+	}
+	for _, p := range paths {
+		if p == "" || filepath.IsAbs(p) {
+			continue
+		}
+		segs, err := model.ParsePath(p)
+		if err != nil {
+			continue
+		}
+		for k := len(segs) - 1; k > 0; k-- {
+			if n := root.Lookup(model.JoinPath(segs[:k])); n != nil && n.Pos.File != "" {
+				return n.Pos.File, n.Pos.Line
+			}
+		}
+	}
+	return "", 0
+}
+
+// Summarize counts findings by severity.
+func Summarize(fs []model.Finding) Summary {
+	var sum Summary
+	for _, f := range fs {
+		switch f.Severity {
+		case model.Critical:
+			sum.Critical++
+		case model.Warn:
+			sum.Warn++
+		default:
+			sum.Info++
+		}
+	}
+	return sum
+}

@@ -1,0 +1,145 @@
+package audit
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hardshell/hardshell/model"
+	"golang.org/x/term"
+)
+
+// TextOptions tune the text report.
+type TextOptions struct {
+	// Color enables lipgloss styling. Use ColorFor to decide it.
+	Color bool
+}
+
+// ColorFor reports whether w should get colour: a terminal, and NO_COLOR
+// unset (any value disables colour, per no-color.org).
+func ColorFor(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+type textStyles struct {
+	head, crit, warn, info, dim, tier lipgloss.Style
+}
+
+func newTextStyles(w io.Writer, color bool) textStyles {
+	if !color {
+		p := lipgloss.NewStyle()
+		return textStyles{p, p, p, p, p, p}
+	}
+	r := lipgloss.NewRenderer(w)
+	return textStyles{
+		head: r.NewStyle().Bold(true),
+		crit: r.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
+		warn: r.NewStyle().Bold(true).Foreground(lipgloss.Color("11")),
+		info: r.NewStyle().Foreground(lipgloss.Color("12")),
+		dim:  r.NewStyle().Faint(true),
+		tier: r.NewStyle().Bold(true).Underline(true),
+	}
+}
+
+// WriteText writes the human report: header, summary, findings grouped under
+// the guide's tier headings, and how to fix.
+func WriteText(w io.Writer, r *Report, o TextOptions) error {
+	st := newTextStyles(w, o.Color)
+	var b strings.Builder
+	target := r.Target.StateDir
+	if target == "" {
+		target = r.Target.ConfigPath
+	}
+	fmt.Fprintf(&b, "%s\n", st.head.Render("hardshell audit — "+target))
+	if r.Target.ConfigPath != "" {
+		fmt.Fprintf(&b, "%s\n", st.dim.Render("Config: "+r.Target.ConfigPath))
+	}
+	fmt.Fprintf(&b, "Summary: %d critical · %d warn · %d info\n", r.Summary.Critical, r.Summary.Warn, r.Summary.Info)
+	if len(r.Findings) == 0 {
+		b.WriteString("\nNo findings.\n")
+	}
+	tier := model.Tier(-1)
+	for _, f := range r.Findings {
+		if f.Priority != tier {
+			tier = f.Priority
+			fmt.Fprintf(&b, "\n%s\n", st.tier.Render(fmt.Sprintf("[%d] %s", int(tier), tier.Name())))
+		}
+		var badge string
+		switch f.Severity {
+		case model.Critical:
+			badge = st.crit.Render("CRITICAL")
+		case model.Warn:
+			badge = st.warn.Render("WARN")
+		default:
+			badge = st.info.Render("INFO")
+		}
+		line := badge + " " + f.CheckID + " " + f.Title
+		if r.InBaseline(f) {
+			line += " " + st.dim.Render("(baseline)")
+		}
+		b.WriteString(line + "\n")
+		if loc := f.Location(); loc != "" {
+			fmt.Fprintf(&b, "  %s\n", st.dim.Render(loc))
+		}
+		if f.Detail != "" {
+			for _, l := range strings.Split(strings.TrimRight(f.Detail, "\n"), "\n") {
+				fmt.Fprintf(&b, "  %s\n", l)
+			}
+		}
+		if f.Remediation != "" {
+			fmt.Fprintf(&b, "  Fix: %s\n", f.Remediation)
+		}
+	}
+	if n := len(r.SuppressedFindings); n > 0 {
+		fmt.Fprintf(&b, "\n%s\n", st.dim.Render(fmt.Sprintf("Suppressed: %d finding(s) by %s (shown with --json under suppressedFindings)", n, SuppressionsPath)))
+	}
+	if d := r.Deep; d != nil && d.Gateway != nil {
+		g := d.Gateway
+		fmt.Fprintf(&b, "\nDeep probe:")
+		if g.URL != nil {
+			fmt.Fprintf(&b, " %s", *g.URL)
+		}
+		if g.OK {
+			b.WriteString(" (completed)\n")
+		} else {
+			b.WriteString(" (incomplete)\n")
+		}
+		for _, e := range g.Endpoints {
+			desc := strings.TrimSpace(e.Method + " " + e.URL)
+			if e.Status != 0 {
+				desc += fmt.Sprintf(" → %d", e.Status)
+			}
+			note := e.Note
+			if note == "" {
+				note = e.Error
+			}
+			fmt.Fprintf(&b, "  %s  %s\n", desc, note)
+		}
+	}
+	b.WriteString("\n")
+	if fixable(r) {
+		b.WriteString("Fix safe issues: hardshell fix   ·   guided fixes: hardshell (the wizard)\n")
+	} else if len(r.Findings) > 0 {
+		b.WriteString("Walk through the findings: hardshell (the wizard)\n")
+	}
+	if r.Deep == nil {
+		b.WriteString("Run deeper: hardshell audit --deep\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func fixable(r *Report) bool {
+	for _, f := range r.Findings {
+		if f.Fix == model.FixSafe || f.Fix == model.FixGuided {
+			return true
+		}
+	}
+	return false
+}
