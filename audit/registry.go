@@ -125,8 +125,9 @@ func (r *Registry) Checks() []Check {
 }
 
 // Lookup finds the declaration of checkID: an exact id first, then the most
-// specific dynamic pattern that matches (most literal segments, then fewest
-// placeholders, then alphabetical).
+// specific dynamic pattern that matches: most literal segments, then most
+// placeholders (each spanning fewer segments: "channels.<id>.<account>.x"
+// beats "channels.<id>.x" for a two-segment match), then alphabetical.
 func (r *Registry) Lookup(checkID string) (Check, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -141,7 +142,7 @@ func (r *Registry) Lookup(checkID string) (Check, bool) {
 			continue
 		}
 		lit, ph := patternWeight(id)
-		if !found || lit > bestLit || (lit == bestLit && (ph < bestPh || (ph == bestPh && id < best.ID))) {
+		if !found || lit > bestLit || (lit == bestLit && (ph > bestPh || (ph == bestPh && id < best.ID))) {
 			best, bestLit, bestPh, found = c, lit, ph, true
 		}
 	}
