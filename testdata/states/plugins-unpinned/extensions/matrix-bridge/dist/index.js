@@ -1,0 +1,3 @@
+export default function register(api) {
+  api.registerChannel({ id: 'matrix-bridge' });
+}
