@@ -65,7 +65,7 @@ func TestLooksLikeToken(t *testing.T) {
 		fakeGroq:       "groq",
 		fakeJWT:        "jwt",
 		"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----": "private-key",
-		"https://admin:hunter2hunter2@proxy.example.com:8080":                                           "url-basic-auth",
+		"https://admin:hunter2hunter2@proxy.example.com:8080":                                              "url-basic-auth",
 		"  " + fakeOpenAI + "\n": "openai",
 	}
 	for in, want := range cases {
