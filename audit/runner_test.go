@@ -124,9 +124,9 @@ func TestRunPanickingCheckBecomesCheckFailed(t *testing.T) {
 	reg := fixtureRegistry()
 	reg.Register("browser", Check{ID: "browser.boom", Title: "Boom", Tier: model.TierBrowser, Fix: model.FixManual,
 		Run: func(s *model.Snapshot) []Hit {
-			var m map[string]int
-			m["x"] = 1 // nil map write panics
-			return nil
+			var n *model.Node
+			return []Hit{{Detail: n.Raw}} // nil dereference, as a buggy check would
+
 		}})
 	reg.Register("hooks", Check{ID: "hooks.<id>.open", Title: "Hook open", Tier: model.TierInbound, Fix: model.FixManual,
 		Run: hitsFor(Hit{ID: "hooks.wrong", Severity: model.Warn})})
