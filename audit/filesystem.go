@@ -1,0 +1,616 @@
+package audit
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hardshell/hardshell/model"
+)
+
+// Tier 4: permissions of the state dir, the config and the secrets on disk.
+//
+// Every check here reads only s.FS and s.Target (the one-pass survey from
+// model.ScanFS), never the disk, and is FSOnly so it still runs when the
+// config cannot be parsed. Paths in findings are the absolute paths of the
+// survey; remediation is the chmod OpenClaw's own --fix applies.
+//
+// Not implemented here, on purpose:
+//   - skills.workspace.symlink_escape needs a walk of each agent workspace
+//     (usually outside the state dir), which the survey does not do.
+//   - OPENCLAW_OAUTH_DIR: the survey records <state>/credentials only.
+//   - sandboxes/**: the survey has no slot for it.
+
+// Permission bits as OpenClaw's audit-fs names them.
+const (
+	fsWorldWrite fs.FileMode = 0o002
+	fsGroupWrite fs.FileMode = 0o020
+	fsWorldRead  fs.FileMode = 0o004
+	fsGroupRead  fs.FileMode = 0o040
+)
+
+// fsPerm is what a permission check may judge: an existing entry with known
+// bits. A symlink counts with its target's bits when the survey resolved them
+// (inside the state dir); otherwise it is not judged here.
+func fsPerm(fi model.FileInfo) (fs.FileMode, bool) {
+	if !fi.Exists || fi.Path == "" {
+		return 0, false
+	}
+	if fi.IsSymlink && fi.Mode == 0 {
+		return 0, false
+	}
+	return fi.Mode.Perm(), true
+}
+
+func fsDetail(fi model.FileInfo) string {
+	return fmt.Sprintf("%s mode=0o%03o", fi.Path, fi.Mode.Perm())
+}
+
+func fsChmod(mode fs.FileMode, paths ...string) string {
+	return fmt.Sprintf("chmod %o %s", mode, strings.Join(fsQuoteAll(paths), " "))
+}
+
+// fsQuoteAll quotes paths that a shell would split.
+func fsQuoteAll(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		if strings.ContainsAny(p, " \t'\"$`\\*?[]()&;|<>") {
+			p = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// fsRule is OpenClaw's first-match-wins triple for one target: writable
+// (g+w or o+w), then world-readable, then group-readable. worldRead and
+// groupRead may be the same id where OpenClaw has one "readable" id; an
+// empty id skips that step.
+type fsRule struct {
+	writable, worldRead, groupRead string
+	writableSev                    model.Severity
+	worldSev, groupSev             model.Severity
+	writableWhy, readWhy           string
+	writableTitle                  string
+	worldTitle, groupTitle         string
+	mode                           fs.FileMode
+}
+
+func (r fsRule) judge(fi model.FileInfo) []Hit {
+	bits, ok := fsPerm(fi)
+	if !ok {
+		return nil
+	}
+	rem := fsChmod(r.mode, fi.Path)
+	switch {
+	case r.writable != "" && bits&(fsWorldWrite|fsGroupWrite) != 0:
+		return []Hit{{ID: r.writable, Severity: r.writableSev, Title: r.writableTitle, Detail: fsDetail(fi) + "; " + r.writableWhy, Remediation: rem, Paths: []string{fi.Path}}}
+	case r.worldRead != "" && bits&fsWorldRead != 0:
+		return []Hit{{ID: r.worldRead, Severity: r.worldSev, Title: r.worldTitle, Detail: fsDetail(fi) + "; " + r.readWhy, Remediation: rem, Paths: []string{fi.Path}}}
+	case r.groupRead != "" && bits&fsGroupRead != 0:
+		return []Hit{{ID: r.groupRead, Severity: r.groupSev, Title: r.groupTitle, Detail: fsDetail(fi) + "; " + r.readWhy, Remediation: rem, Paths: []string{fi.Path}}}
+	}
+	return nil
+}
+
+func fsState(s *model.Snapshot) *model.FSState {
+	if s == nil || s.FS == nil {
+		return &model.FSState{}
+	}
+	return s.FS
+}
+
+const fsWhyPerms = "The security guide's checklist item 4: state, config, credentials and auth files must not be readable or writable by other users or groups (directories 700, files 600). " +
+	"They hold gateway tokens, channel credentials, API keys, OAuth tokens and private message transcripts; anyone who can write them can change who may command the bot or inject credentials."
+
+func fsStateDirHits(s *model.Snapshot) []Hit {
+	fi := fsState(s).StateDir
+	bits, ok := fsPerm(fi)
+	if !ok || !fi.IsDir {
+		return nil
+	}
+	rem := fsChmod(0o700, fi.Path)
+	switch {
+	case bits&fsWorldWrite != 0:
+		return []Hit{{ID: "fs.state_dir.perms_world_writable", Severity: model.Critical, Detail: fsDetail(fi) + "; other users can write into your OpenClaw state.", Remediation: rem, Paths: []string{fi.Path}}}
+	case bits&fsGroupWrite != 0:
+		return []Hit{{ID: "fs.state_dir.perms_group_writable", Severity: model.Warn, Detail: fsDetail(fi) + "; group users can write into your OpenClaw state.", Remediation: rem, Paths: []string{fi.Path}}}
+	case bits&(fsGroupRead|fsWorldRead) != 0:
+		return []Hit{{ID: "fs.state_dir.perms_readable", Severity: model.Warn, Detail: fsDetail(fi) + "; consider restricting to 700.", Remediation: rem, Paths: []string{fi.Path}}}
+	}
+	return nil
+}
+
+// fsStateDirCheck runs the state-dir triple once and hands each id its hit.
+func fsStateDirCheck(id string) func(*model.Snapshot) []Hit {
+	return func(s *model.Snapshot) []Hit { return fsOnly(fsStateDirHits(s), id) }
+}
+
+func fsOnly(hits []Hit, id string) []Hit {
+	var out []Hit
+	for _, h := range hits {
+		if h.ID == id {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+var fsConfigRule = fsRule{
+	writable: "fs.config.perms_writable", writableSev: model.Critical, writableTitle: "Config file is writable by others",
+	writableWhy: "another user could change gateway/auth/tool policies.",
+	worldRead:   "fs.config.perms_world_readable", worldSev: model.Critical, worldTitle: "Config file is world-readable",
+	groupRead: "fs.config.perms_group_readable", groupSev: model.Warn, groupTitle: "Config file is group-readable",
+	readWhy: "config can contain tokens and private settings.",
+	mode:    0o600,
+}
+
+// fsConfigHits judges the config by its own bits; a symlinked config is
+// skipped (fs.config.symlink covers it), as in OpenClaw's newer builds.
+func fsConfigHits(s *model.Snapshot) []Hit {
+	fi := fsState(s).Config
+	if fi.IsSymlink {
+		return nil
+	}
+	return fsConfigRule.judge(fi)
+}
+
+var fsIncludeRule = fsRule{
+	writable: "fs.config_include.perms_writable", writableSev: model.Critical, writableTitle: "Config include file is writable by others",
+	writableWhy: "another user could influence your effective config.",
+	worldRead:   "fs.config_include.perms_world_readable", worldSev: model.Critical, worldTitle: "Config include file is world-readable",
+	groupRead: "fs.config_include.perms_group_readable", groupSev: model.Warn, groupTitle: "Config include file is group-readable",
+	readWhy: "include files can contain tokens and private settings.",
+	mode:    0o600,
+}
+
+func fsIncludeHits(s *model.Snapshot) []Hit {
+	var out []Hit
+	for _, fi := range fsState(s).Includes {
+		out = append(out, fsIncludeRule.judge(fi)...)
+	}
+	return out
+}
+
+var fsCredDirRule = fsRule{
+	writable: "fs.credentials_dir.perms_writable", writableSev: model.Critical, writableTitle: "Credentials dir is writable by others",
+	writableWhy: "another user could drop/modify credential files.",
+	worldRead:   "fs.credentials_dir.perms_readable", worldSev: model.Warn, worldTitle: "Credentials dir is readable by others",
+	groupRead: "fs.credentials_dir.perms_readable", groupSev: model.Warn, groupTitle: "Credentials dir is readable by others",
+	readWhy: "credentials and allowlists can be sensitive.",
+	mode:    0o700,
+}
+
+func fsCredDirHits(s *model.Snapshot) []Hit {
+	fi := fsState(s).CredentialsDir
+	if !fi.IsDir {
+		return nil
+	}
+	return fsCredDirRule.judge(fi)
+}
+
+var fsAuthRule = fsRule{
+	writable: "fs.auth_profiles.perms_writable", writableSev: model.Critical, writableTitle: "auth-profiles.json is writable by others",
+	writableWhy: "another user could inject credentials.",
+	worldRead:   "fs.auth_profiles.perms_readable", worldSev: model.Warn, worldTitle: "auth-profiles.json is readable by others",
+	groupRead: "fs.auth_profiles.perms_readable", groupSev: model.Warn, groupTitle: "auth-profiles.json is readable by others",
+	readWhy: "auth-profiles.json contains API keys and OAuth tokens.",
+	mode:    0o600,
+}
+
+func fsAuthHits(s *model.Snapshot) []Hit {
+	var out []Hit
+	for _, a := range fsState(s).Agents {
+		out = append(out, fsAuthRule.judge(a.AuthProfiles)...)
+	}
+	return out
+}
+
+var fsSessionsRule = fsRule{
+	worldRead: "fs.sessions_store.perms_readable", worldSev: model.Warn, worldTitle: "sessions.json is readable by others",
+	groupRead: "fs.sessions_store.perms_readable", groupSev: model.Warn, groupTitle: "sessions.json is readable by others",
+	readWhy: "routing and transcript metadata can be sensitive.",
+	mode:    0o600,
+}
+
+func fsSessionsHits(s *model.Snapshot) []Hit {
+	var out []Hit
+	for _, a := range fsState(s).Agents {
+		out = append(out, fsSessionsRule.judge(a.SessionsStore)...)
+	}
+	return out
+}
+
+var fsLogRule = fsRule{
+	worldRead: "fs.log_file.perms_readable", worldSev: model.Warn, worldTitle: "Log file is readable by others",
+	groupRead: "fs.log_file.perms_readable", groupSev: model.Warn, groupTitle: "Log file is readable by others",
+	readWhy: "logs can contain private messages and tool output.",
+	mode:    0o600,
+}
+
+func fsLogHits(s *model.Snapshot) []Hit { return fsLogRule.judge(fsState(s).LogFile) }
+
+// fsSyncedMarkers are the substrings OpenClaw treats as a synced folder,
+// plus "mobile documents" (iCloud Drive's on-disk name, ~/Library/Mobile
+// Documents/com~apple~CloudDocs).
+var fsSyncedMarkers = []string{"icloud", "dropbox", "google drive", "googledrive", "onedrive", "mobile documents"}
+
+func fsLooksSynced(p string) bool {
+	l := strings.ToLower(p)
+	for _, m := range fsSyncedMarkers {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func fsSyncedHits(s *model.Snapshot) []Hit {
+	t := s.Target
+	if !fsLooksSynced(t.StateDir) && !fsLooksSynced(t.ConfigPath) {
+		return nil
+	}
+	return []Hit{{
+		Severity: model.Warn,
+		Detail:   fmt.Sprintf("stateDir=%s, configPath=%s. Synced folders (iCloud/Dropbox/OneDrive/Google Drive) can leak tokens and transcripts onto other devices.", t.StateDir, t.ConfigPath),
+		Paths:    []string{t.StateDir},
+	}}
+}
+
+// fsLoose lists entries with group/world bits (symlinks judged by a
+// resolved-inside target only).
+func fsLoose(list []model.FileInfo) []model.FileInfo {
+	var out []model.FileInfo
+	for _, fi := range list {
+		if bits, ok := fsPerm(fi); ok && !fi.IsDir && bits&0o077 != 0 {
+			out = append(out, fi)
+		}
+	}
+	return out
+}
+
+func fsPaths(list []model.FileInfo) []string {
+	out := make([]string, len(list))
+	for i, fi := range list {
+		out[i] = fi.Path
+	}
+	return out
+}
+
+func fsBullets(list []model.FileInfo) string {
+	var b strings.Builder
+	for _, fi := range list {
+		b.WriteString("\n- " + fsDetail(fi))
+	}
+	return b.String()
+}
+
+func fsCredentialsHits(s *model.Snapshot) []Hit {
+	loose := fsLoose(fsState(s).Credentials)
+	if len(loose) == 0 {
+		return nil
+	}
+	sev := model.Warn
+	for _, fi := range loose {
+		if fi.Mode.Perm()&(fsWorldRead|fsWorldWrite) != 0 {
+			sev = model.Critical
+		}
+	}
+	return []Hit{{
+		Severity:    sev,
+		Detail:      fmt.Sprintf("%d credential file(s) are readable or writable by other users (WhatsApp session keys, pairing allowlists, OAuth imports):%s", len(loose), fsBullets(loose)),
+		Remediation: fsChmod(0o600, fsPaths(loose)...),
+		Paths:       fsPaths(loose),
+	}}
+}
+
+// fsTranscriptExamples caps the example paths listed per agent.
+const fsTranscriptExamples = 5
+
+func fsTranscriptHits(s *model.Snapshot) []Hit {
+	var lines []string
+	var paths []string
+	var rems []string
+	total := 0
+	for _, a := range fsState(s).Agents {
+		if len(a.LooseTranscripts) == 0 {
+			continue
+		}
+		total += len(a.LooseTranscripts)
+		lines = append(lines, fmt.Sprintf("- agent %s: %d of %d transcript(s) readable by others", a.ID, len(a.LooseTranscripts), a.Transcripts))
+		for i, fi := range a.LooseTranscripts {
+			if i == fsTranscriptExamples {
+				lines = append(lines, fmt.Sprintf("  … %d more", len(a.LooseTranscripts)-fsTranscriptExamples))
+				break
+			}
+			lines = append(lines, "  "+fsDetail(fi))
+			paths = append(paths, fi.Path)
+		}
+		rems = append(rems, fsChmod(0o600, a.SessionsDir.Path+string(filepath.Separator)+"*.jsonl*"))
+	}
+	if total == 0 {
+		return nil
+	}
+	return []Hit{{
+		Severity:    model.Warn,
+		Detail:      fmt.Sprintf("%d session transcript(s) have group/world permission bits; transcripts hold private messages, pasted secrets and tool output:\n%s", total, strings.Join(lines, "\n")),
+		Remediation: strings.Join(rems, "; "),
+		Paths:       paths,
+	}}
+}
+
+func fsBackupHits(s *model.Snapshot) []Hit {
+	loose := fsLoose(fsState(s).ConfigBackups)
+	if len(loose) == 0 {
+		return nil
+	}
+	return []Hit{{
+		Severity:    model.Warn,
+		Detail:      fmt.Sprintf("%d config backup(s) are readable by others; backups keep old tokens and passwords even after you rotate or move them out of the config:%s", len(loose), fsBullets(loose)),
+		Remediation: fsChmod(0o600, fsPaths(loose)...),
+		Paths:       fsPaths(loose),
+	}}
+}
+
+func fsEnvHits(s *model.Snapshot) []Hit {
+	fi := fsState(s).EnvFile
+	bits, ok := fsPerm(fi)
+	if !ok || fi.IsDir || bits&0o077 == 0 {
+		return nil
+	}
+	sev := model.Warn
+	if bits&(fsWorldRead|fsWorldWrite) != 0 {
+		sev = model.Critical
+	}
+	return []Hit{{
+		Severity:    sev,
+		Detail:      fsDetail(fi) + "; the .env file holds the secrets the config references as ${VAR} (gateway token, bot tokens, API keys).",
+		Remediation: fsChmod(0o600, fi.Path),
+		Paths:       []string{fi.Path},
+	}}
+}
+
+// fsInside reports whether p lies in (or is) root, lexically.
+func fsInside(root, p string) bool {
+	root, p = filepath.Clean(root), filepath.Clean(p)
+	if root == string(filepath.Separator) {
+		return filepath.IsAbs(p)
+	}
+	return p == root || strings.HasPrefix(p, root+string(filepath.Separator))
+}
+
+// fsOutOfState lists links met inside the state dir whose target lies
+// outside it. The survey resolves a link's mode only when its target is
+// inside the state dir, so a link with bits is inside; one without is
+// outside unless its target text lexically points back in (a dangling link
+// inside is not an escape).
+func fsOutOfState(s *model.Snapshot) []model.FileInfo {
+	st := fsState(s)
+	roots := []string{s.Target.StateDir}
+	if st.StateDir.IsSymlink && st.StateDir.LinkTarget != "" {
+		t := st.StateDir.LinkTarget
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(st.StateDir.Path), t)
+		}
+		roots = append(roots, t)
+	}
+	var out []model.FileInfo
+	for _, fi := range st.Symlinks {
+		if !fi.IsSymlink || fi.Mode != 0 || fi.LinkTarget == "" || fi.Path == s.Target.ConfigPath {
+			continue
+		}
+		t := fi.LinkTarget
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(fi.Path), t)
+		}
+		inside := false
+		for _, r := range roots {
+			inside = inside || fsInside(r, t)
+		}
+		if !inside {
+			out = append(out, fi)
+		}
+	}
+	return out
+}
+
+func fsSymlinkOutHits(s *model.Snapshot) []Hit {
+	links := fsOutOfState(s)
+	if len(links) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for _, fi := range links {
+		fmt.Fprintf(&b, "\n- %s -> %s", fi.Path, fi.LinkTarget)
+	}
+	return []Hit{{
+		Severity: model.Warn,
+		Detail:   fmt.Sprintf("%d symlink(s) inside the state dir point outside it; their targets' permissions were not checked and anything that can write the target can change what OpenClaw reads:%s", len(links), b.String()),
+		Paths:    fsPaths(links),
+	}}
+}
+
+// fsCurrentUID is the uid hardshell runs as (-1 where unsupported).
+var fsCurrentUID = os.Getuid
+
+func fsOwnerHits(s *model.Snapshot) []Hit {
+	uid := fsCurrentUID()
+	if uid < 0 {
+		return nil
+	}
+	st := fsState(s)
+	var odd []model.FileInfo
+	for _, fi := range []model.FileInfo{st.StateDir, st.Config} {
+		if fi.Exists && !fi.IsSymlink && fi.UID != uid && fi.UID != 0 {
+			odd = append(odd, fi)
+		}
+	}
+	if len(odd) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for _, fi := range odd {
+		fmt.Fprintf(&b, "\n- %s owned by uid %d", fi.Path, fi.UID)
+	}
+	return []Hit{{
+		Severity: model.Warn,
+		Detail:   fmt.Sprintf("You are uid %d, but:%s\nThe owner of these paths can rewrite the config and read every secret, whatever the mode bits say.", uid, b.String()),
+		Paths:    fsPaths(odd),
+	}}
+}
+
+func fsUnreadableHits(s *model.Snapshot) []Hit {
+	list := fsState(s).Unreadable
+	if len(list) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	var paths []string
+	var b strings.Builder
+	for _, fi := range list {
+		if seen[fi.Path] {
+			continue
+		}
+		seen[fi.Path] = true
+		paths = append(paths, fi.Path)
+		msg := "unknown error"
+		if fi.Err != nil {
+			msg = fi.Err.Error()
+		}
+		fmt.Fprintf(&b, "\n- %s: %s", fi.Path, msg)
+	}
+	sort.Strings(paths)
+	return []Hit{{
+		Severity: model.Warn,
+		Detail:   fmt.Sprintf("hardshell could not check %d path(s); their permissions and contents are unverified:%s", len(paths), b.String()),
+		Paths:    paths,
+	}}
+}
+
+func init() {
+	const tier = model.TierPermissions
+	perm := func(c Check) Check {
+		c.Tier, c.FSOnly = tier, true
+		if c.Why == "" {
+			c.Why = fsWhyPerms
+		}
+		if c.Since == "" {
+			c.Since = "OpenClaw 2026.2"
+		}
+		return c
+	}
+	Register("filesystem",
+		perm(Check{ID: "fs.state_dir.perms_world_writable", Title: "State dir is world-writable", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "the state dir has o+w", Remediation: "chmod 700 <state dir>", Breaks: "nothing: only the owner needs the state dir",
+			Run: fsStateDirCheck("fs.state_dir.perms_world_writable")}),
+		perm(Check{ID: "fs.state_dir.perms_group_writable", Title: "State dir is group-writable", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "the state dir has g+w (and not o+w)", Remediation: "chmod 700 <state dir>", Breaks: "group members who shared the state dir lose access",
+			Run: fsStateDirCheck("fs.state_dir.perms_group_writable")}),
+		perm(Check{ID: "fs.state_dir.perms_readable", Title: "State dir is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "the state dir has g+r or o+r (e.g. 755) and no write bits for others", Remediation: "chmod 700 <state dir>", Breaks: "other local users or backup agents that read it as another uid",
+			Run: fsStateDirCheck("fs.state_dir.perms_readable")}),
+		perm(Check{ID: "fs.config.perms_writable", Title: "Config file is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "the config has g+w or o+w (not checked for a symlinked config)", Remediation: "chmod 600 <config>", Breaks: "nothing for a single-user setup",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), "fs.config.perms_writable") }}),
+		perm(Check{ID: "fs.config.perms_world_readable", Title: "Config file is world-readable", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "the config has o+r", Remediation: "chmod 600 <config>", Breaks: "tools that read the config as another user",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), "fs.config.perms_world_readable") }}),
+		perm(Check{ID: "fs.config.perms_group_readable", Title: "Config file is group-readable", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "the config has g+r", Remediation: "chmod 600 <config>", Breaks: "tools that read the config through group membership",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), "fs.config.perms_group_readable") }}),
+		perm(Check{ID: "fs.config_include.perms_writable", Title: "Config include file is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "a $include file (recursive) has g+w or o+w", Remediation: "chmod 600 <include>", Breaks: "nothing for a single-user setup",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsIncludeHits(s), "fs.config_include.perms_writable") }}),
+		perm(Check{ID: "fs.config_include.perms_world_readable", Title: "Config include file is world-readable", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "a $include file has o+r", Remediation: "chmod 600 <include>", Breaks: "tools that read the include as another user",
+			Run: func(s *model.Snapshot) []Hit {
+				return fsOnly(fsIncludeHits(s), "fs.config_include.perms_world_readable")
+			}}),
+		perm(Check{ID: "fs.config_include.perms_group_readable", Title: "Config include file is group-readable", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "a $include file has g+r", Remediation: "chmod 600 <include>", Breaks: "tools that read the include through group membership",
+			Run: func(s *model.Snapshot) []Hit {
+				return fsOnly(fsIncludeHits(s), "fs.config_include.perms_group_readable")
+			}}),
+		perm(Check{ID: "fs.credentials_dir.perms_writable", Title: "Credentials dir is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "<state>/credentials has g+w or o+w", Remediation: "chmod 700 <state>/credentials", Breaks: "nothing for a single-user setup",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsCredDirHits(s), "fs.credentials_dir.perms_writable") }}),
+		perm(Check{ID: "fs.credentials_dir.perms_readable", Title: "Credentials dir is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "<state>/credentials has g+r or o+r", Remediation: "chmod 700 <state>/credentials", Breaks: "other users that read pairing allowlists",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsCredDirHits(s), "fs.credentials_dir.perms_readable") }}),
+		perm(Check{ID: "fs.auth_profiles.perms_writable", Title: "auth-profiles.json is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Trigger: "agents/<id>/agent/auth-profiles.json has g+w or o+w (each agent)", Remediation: "chmod 600 <auth-profiles.json>", Breaks: "nothing for a single-user setup",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsAuthHits(s), "fs.auth_profiles.perms_writable") }}),
+		perm(Check{ID: "fs.auth_profiles.perms_readable", Title: "auth-profiles.json is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "agents/<id>/agent/auth-profiles.json has g+r or o+r (each agent)", Remediation: "chmod 600 <auth-profiles.json>", Breaks: "nothing for a single-user setup",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsAuthHits(s), "fs.auth_profiles.perms_readable") }}),
+		perm(Check{ID: "fs.sessions_store.perms_readable", Title: "sessions.json is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "agents/<id>/sessions/sessions.json has g+r or o+r (each agent)", Remediation: "chmod 600 <sessions.json>", Breaks: "nothing for a single-user setup",
+			Run: fsSessionsHits}),
+		perm(Check{ID: "fs.log_file.perms_readable", Title: "Log file is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "logging.file is set and the file has g+r or o+r", Remediation: "chmod 600 <log file>", Breaks: "log shippers that read the file as another user",
+			Why: "The guide (0.8): gateway logs can contain tool summaries, errors and URLs, and leak private data even when access control is right. " + fsWhyPerms,
+			Run: fsLogHits}),
+		perm(Check{ID: "fs.state_dir.symlink", Title: "State dir is a symlink", Fix: model.FixManual, Severity: "warn",
+			Trigger: "the state dir path is a symlink", Remediation: "Make sure you trust the link target, or point OPENCLAW_STATE_DIR at the real directory.", Breaks: "-",
+			Why: "The guide lists symlinks among local-disk hygiene: a symlinked state dir is an extra trust boundary — whoever controls the link or its target controls OpenClaw's state.",
+			Run: func(s *model.Snapshot) []Hit {
+				fi := fsState(s).StateDir
+				if !fi.IsSymlink {
+					return nil
+				}
+				return []Hit{{Severity: model.Warn, Detail: fi.Path + " is a symlink; treat this as an extra trust boundary.", Paths: []string{fi.Path}}}
+			}}),
+		perm(Check{ID: "fs.config.symlink", Title: "Config file is a symlink", Fix: model.FixManual, Severity: "warn",
+			Trigger: "the config path is a symlink (its permission checks are then skipped)", Remediation: "Make sure you trust the link target; OpenClaw does not support writing through a symlinked config.", Breaks: "-",
+			Why: "A symlinked config is an extra trust boundary: its target's permissions decide who can change gateway, auth and tool policy, and writes (openclaw --fix, hardshell) replace the link rather than the target.",
+			Run: func(s *model.Snapshot) []Hit {
+				fi := fsState(s).Config
+				if !fi.IsSymlink {
+					return nil
+				}
+				return []Hit{{Severity: model.Warn, Detail: fi.Path + " is a symlink; make sure you trust its target.", Paths: []string{fi.Path}}}
+			}}),
+		perm(Check{ID: "fs.synced_dir", Title: "State/config path looks like a synced folder", Fix: model.FixManual, Severity: "warn",
+			Trigger:     "the lowercased state dir or config path contains icloud, dropbox, google drive, googledrive, onedrive or mobile documents",
+			Remediation: "Keep OPENCLAW_STATE_DIR on a local-only volume and re-run hardshell.", Breaks: "moving the state dir needs a gateway restart with the new OPENCLAW_STATE_DIR",
+			Why: "Synced folders copy tokens, credentials and transcripts to every device and to the sync provider; the guide's 'synced folder' check exists because disk access is the trust boundary.",
+			Run: fsSyncedHits}),
+		perm(Check{ID: "fs.credentials.perms_readable", Title: "Credential files are readable by others", Fix: model.FixSafe, Severity: "critical when a file is world-readable, else warn",
+			Trigger: "a file under <state>/credentials/ (WhatsApp creds.json, <channel>-allowFrom.json, oauth.json…) has group/world bits", Remediation: "chmod 600 <each file>",
+			Breaks: "nothing for a single-user setup", Since: "hardshell",
+			Why: "The guide's credential storage map: credentials/ holds WhatsApp session keys (credentials/whatsapp/<account>/creds.json — whoever reads them can act as your WhatsApp), pairing allowlists and legacy OAuth imports. A tight directory does not help once a file is copied or the directory mode changes; OpenClaw's --fix sets these to 600.",
+			Run: fsCredentialsHits}),
+		perm(Check{ID: "fs.transcripts.perms_readable", Title: "Session transcripts are readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "agents/*/sessions/*.jsonl (and rotated .jsonl.*) files with group/world bits", Remediation: "chmod 600 <agent sessions>/*.jsonl*",
+			Breaks: "nothing for a single-user setup", Since: "hardshell",
+			Why: "The guide (local session logs live on disk; 0.7, 0.8): transcripts hold private messages, pasted secrets, file contents and command output, and any process or user who can read the files can read them (openclaw#18746).",
+			Run: fsTranscriptHits}),
+		perm(Check{ID: "fs.config_backup.perms_readable", Title: "Config backups are readable by others", Fix: model.FixSafe, Severity: "warn",
+			Trigger: "openclaw.json.bak*, .last-good, .clobbered.*, .rejected.* with group/world bits", Remediation: "chmod 600 <each backup>",
+			Breaks: "nothing", Since: "hardshell",
+			Why: "Backups of the config keep whatever secrets the config held when they were written, including tokens you have since rotated or moved to the environment.",
+			Run: fsBackupHits}),
+		perm(Check{ID: "fs.env_file.perms_readable", Title: "State .env file is readable by others", Fix: model.FixSafe, Severity: "critical when world-readable, else warn",
+			Trigger: "<state>/.env has group/world bits", Remediation: "chmod 600 <state>/.env", Breaks: "nothing", Since: "hardshell",
+			Why: "<state>/.env is where the guide's ${VAR} secrets end up (OPENCLAW_GATEWAY_TOKEN, bot tokens, API keys): moving secrets out of the config only helps if this file is private.",
+			Run: fsEnvHits}),
+		perm(Check{ID: "fs.symlink_out_of_state", Title: "Symlinks in the state dir point outside it", Fix: model.FixManual, Severity: "warn",
+			Trigger: "a symlink inside the state dir whose target lies outside it", Remediation: "Replace the links with real files or directories inside the state dir, or make sure you own and trust their targets.",
+			Breaks: "whatever relied on the shared target", Since: "hardshell",
+			Why: "hardshell and OpenClaw's --fix never follow links out of the state dir, so the targets' permissions are unchecked; anyone who can write a target changes what OpenClaw reads (credentials, sessions, plugins).",
+			Run: fsSymlinkOutHits}),
+		perm(Check{ID: "fs.state_dir.owner_mismatch", Title: "State dir or config is owned by another user", Fix: model.FixManual, Severity: "warn",
+			Trigger: "the state dir or config is owned by a uid other than yours and not root", Remediation: "chown -R <you> <state dir> (or run hardshell as the gateway's user).",
+			Breaks: "the other user loses access", Since: "hardshell",
+			Why: "Permissions protect only against users other than the owner: the owning account can read every secret and rewrite the config. The guide recommends a dedicated OS user for the gateway — it should own its state.",
+			Run: fsOwnerHits}),
+		perm(Check{ID: "fs.unreadable", Title: "Some state files could not be checked", Fix: model.FixManual, Severity: "warn",
+			Trigger: "the survey met paths it could not read (permission denied, I/O error)", Remediation: "Run hardshell as the user that runs the gateway, or fix the listed paths' ownership.",
+			Breaks: "-", Since: "hardshell",
+			Why: "A check that cannot read a file cannot vouch for it; hardshell reports the gap instead of staying silent.",
+			Run: fsUnreadableHits}),
+	)
+}
