@@ -45,7 +45,7 @@ func TestCopyStateAppliesModesAndSymlinks(t *testing.T) {
 		"credentials/whatsapp/default/creds.json": 0o644,
 		"agents/work/sessions":                    0o777,
 		"agents/work/agent/auth-profiles.json":    0o660,
-		"credentials/whatsapp-allowFrom.json":    0o664,
+		"credentials/whatsapp-allowFrom.json":     0o664,
 	}
 	for rel, want := range cases {
 		require.Equal(t, want, Mode(t, filepath.Join(dir, rel)), rel)
