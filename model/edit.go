@@ -90,7 +90,7 @@ func verifyEdits(d *Document, edits []Edit) error {
 			if err != nil {
 				return err
 			}
-			if got == nil || !reflect.DeepEqual(got.Interface(), want) {
+			if got == nil || !sameValue(got.Interface(), want) {
 				return fmt.Errorf("internal check failed: after the edit %s does not hold the new value; nothing was written", p)
 			}
 		case OpUnset:
@@ -100,6 +100,39 @@ func verifyEdits(d *Document, edits []Edit) error {
 		}
 	}
 	return nil
+}
+
+// sameValue is deep equality where NaN equals NaN.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case float64:
+		y, ok := b.(float64)
+		return ok && (x == y || (x != x && y != y))
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameValue(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !sameValue(v, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 func isIndexPath(p string) bool { return strings.HasSuffix(p, "]") }
@@ -205,7 +238,7 @@ func (d *Document) applyOne(e Edit) (map[string][]byte, error) {
 		}
 		if exists {
 			target := nodes[len(nodes)-1]
-			if reflect.DeepEqual(target.Interface(), want) {
+			if sameValue(target.Interface(), want) {
 				return nil, nil
 			}
 			return d.replace(e.Path, target, e.Value)

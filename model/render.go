@@ -383,16 +383,23 @@ func (f *File) removeSpan(data []byte, cn *cnode, start, vend, comma, prevComma 
 	if comma >= 0 {
 		after = comma + 1
 	}
+	// Comments inside the removed entry are kept: a fix never loses one.
+	kept := strings.Join(commentsIn(data, start, after), " ")
 	// The habit is "no trailing comma" when the removed last entry had none:
 	// then the new last entry must lose its comma too.
 	fixPrev := isLast && comma < 0 && prevComma >= 0
 	if f.atLineStart(start) {
 		if end, ok := f.lineEnd(after); ok {
 			var out []byte
-			if c := f.commentAfter(after); c >= 0 {
+			switch c := f.commentAfter(after); {
+			case c >= 0 && kept != "":
+				out = splice(data, start, c, kept+" ")
+			case c >= 0:
 				// Keep a comment that shares the line; drop only the entry.
 				out = splice(data, start, c, "")
-			} else {
+			case kept != "":
+				out = splice(data, start, end, kept)
+			default:
 				ls := f.lineStart(start)
 				le := end
 				if le < len(data) && data[le] == '\r' {
@@ -409,27 +416,59 @@ func (f *File) removeSpan(data []byte, cn *cnode, start, vend, comma, prevComma 
 			return out
 		}
 	}
+	if kept != "" {
+		kept += " "
+	}
 	// Inline: take the entry with the comma and blanks that follow it, or
 	// with the comma before it when it is last.
 	if count == 1 {
-		return splice(data, cn.open+1, cn.close, "")
+		return splice(data, cn.open+1, cn.close, kept)
 	}
 	if comma >= 0 && !isLast {
 		e := after
 		for e < len(data) && (data[e] == ' ' || data[e] == '\t') {
 			e++
 		}
-		return splice(data, start, e, "")
+		return splice(data, start, e, kept)
 	}
 	if prevComma >= 0 {
 		if comma >= 0 {
-			// last with a trailing comma: keep the previous comma as the trailing one
-			e := after
-			return splice(data, prevComma+1, e, "")
+			// last with a trailing comma: the previous comma becomes the trailing one
+			return splice(data, prevComma+1, after, " "+strings.TrimSpace(kept))
 		}
-		return splice(data, prevComma, vend, "")
+		return splice(data, prevComma, vend, strings.TrimRight(" "+kept, " "))
 	}
-	return splice(data, start, after, "")
+	return splice(data, start, after, kept)
+}
+
+// commentsIn returns the comments between start and end, outside strings.
+func commentsIn(data []byte, start, end int) []string {
+	var out []string
+	for i := start; i < end; i++ {
+		switch c := data[i]; {
+		case c == '"' || c == '\'':
+			for i++; i < end && data[i] != c; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case c == '/' && i+1 < end && data[i+1] == '/':
+			j := i
+			for j < len(data) && data[j] != '\n' && data[j] != '\r' {
+				j++
+			}
+			out = append(out, string(data[i:j]))
+			i = j
+		case c == '/' && i+1 < end && data[i+1] == '*':
+			j := bytes.Index(data[i+2:], []byte("*/"))
+			if j < 0 {
+				return out
+			}
+			out = append(out, string(data[i:i+2+j+2]))
+			i += 2 + j + 1
+		}
+	}
+	return out
 }
 
 // key renders an object key.
