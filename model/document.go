@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -418,6 +417,3 @@ func (n *Node) Defined() []string {
 	}
 	return out
 }
-
-// isFinite reports a number JSON can carry.
-func isFinite(f float64) bool { return !math.IsInf(f, 0) && !math.IsNaN(f) }

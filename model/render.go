@@ -476,11 +476,8 @@ func (st style) key(k string) string {
 	if st.bareKeys && bareKeyRe.MatchString(k) {
 		return k
 	}
-	save := st.quote
-	st.quote = st.keyQuote
-	s := st.quoteString(k)
-	st.quote = save
-	return s
+	st.quote = st.keyQuote // st is a copy: the value quote is unaffected
+	return st.quoteString(k)
 }
 
 // quoteString renders s with the style's quote.

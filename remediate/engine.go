@@ -1,0 +1,351 @@
+package remediate
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+)
+
+// Remediation fixes the findings of one or more checks. It is data plus a
+// pure function: the questions it needs (nil for a safe fix) and the change
+// set it produces from a snapshot, a finding and the answers. The TUI renders
+// the questions with huh; the CLI answers them from --answer flags.
+type Remediation struct {
+	// CheckIDs are exact ids or dynamic patterns ("channels.<id>.dm.open").
+	CheckIDs []string
+	// Kind is FixSafe (applied by `hardshell fix` without questions) or
+	// FixGuided (needs answers; defaults are the safe choice).
+	Kind  model.FixKind
+	Title string // imperative, e.g. "Require pairing for DMs"
+	// Questions for this finding; every question has a safe Default.
+	Questions func(s *model.Snapshot, f model.Finding) []model.Question
+	// Plan is pure: it reads s and returns what to change. Unanswered
+	// questions take their defaults (see Defaults).
+	Plan func(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error)
+}
+
+var (
+	regMu sync.RWMutex
+	reg   []Remediation
+)
+
+// Register declares remediations (from init in each file of this package).
+func Register(rs ...Remediation) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	for _, r := range rs {
+		if r.Plan == nil || len(r.CheckIDs) == 0 {
+			panic("remediate.Register: a remediation needs CheckIDs and Plan")
+		}
+		reg = append(reg, r)
+	}
+}
+
+// For returns the remediation for a (possibly instantiated) check id.
+func For(checkID string) (Remediation, bool) {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	for _, r := range reg {
+		for _, id := range r.CheckIDs {
+			if id == checkID {
+				return r, true
+			}
+		}
+	}
+	for _, r := range reg {
+		for _, id := range r.CheckIDs {
+			if strings.Contains(id, "<") && audit.MatchID(id, checkID) {
+				return r, true
+			}
+		}
+	}
+	return Remediation{}, false
+}
+
+// All lists the registered remediations.
+func All() []Remediation {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return append([]Remediation(nil), reg...)
+}
+
+// Defaults fills unanswered questions with their safe defaults.
+func Defaults(qs []model.Question, a model.Answers) model.Answers {
+	out := model.Answers{}
+	for _, q := range qs {
+		out[q.ID] = q.Default
+	}
+	for k, v := range a {
+		out[k] = v
+	}
+	return out
+}
+
+// ValidateAnswers checks answers against their questions: options exist,
+// text validators pass.
+func ValidateAnswers(qs []model.Question, a model.Answers) error {
+	for _, q := range qs {
+		v, ok := a[q.ID]
+		if !ok {
+			continue
+		}
+		switch q.Kind {
+		case model.Select:
+			if !hasOption(q, v) {
+				return fmt.Errorf("%s: %q is not one of %s", q.ID, v, optionList(q))
+			}
+		case model.MultiSelect:
+			for _, x := range a.List(q.ID) {
+				if len(q.Options) > 0 && !hasOption(q, x) && q.Validate == nil {
+					return fmt.Errorf("%s: %q is not one of %s", q.ID, x, optionList(q))
+				}
+				if q.Validate != nil {
+					if err := q.Validate(x); err != nil {
+						return fmt.Errorf("%s: %v", q.ID, err)
+					}
+				}
+			}
+		case model.Confirm:
+			switch strings.ToLower(v) {
+			case "yes", "no", "y", "n", "true", "false":
+			default:
+				return fmt.Errorf("%s: answer yes or no", q.ID)
+			}
+		case model.Text:
+			if q.Validate != nil {
+				if err := q.Validate(v); err != nil {
+					return fmt.Errorf("%s: %v", q.ID, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func hasOption(q model.Question, v string) bool {
+	for _, o := range q.Options {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+func optionList(q model.Question) string {
+	var vs []string
+	for _, o := range q.Options {
+		vs = append(vs, o.Value)
+	}
+	return strings.Join(vs, ", ")
+}
+
+// Prepared is a validated candidate change: the rendered files, the diff to
+// review, and the transaction that will write it.
+type Prepared struct {
+	Snapshot  *model.Snapshot
+	Changes   model.ChangeSet
+	Files     map[string][]byte // new bytes of each changed config file
+	Candidate *model.Snapshot   // the snapshot as it will be after the write
+	Txn       *Txn
+	// Fixed are the check ids the change set claims to fix that are gone
+	// from the candidate's audit.
+	Fixed []string
+}
+
+// ValidationError is a candidate that fails validation: nothing is written.
+type ValidationError struct{ Reasons []string }
+
+func (e *ValidationError) Error() string {
+	return "the change was not written: " + strings.Join(e.Reasons, "; ")
+}
+
+// Validator checks a candidate config before it is written (the real
+// `openclaw config validate` when the CLI is installed). It returns the
+// messages of a failed validation, or nil.
+type Validator func(configPath string, files map[string][]byte) ([]string, error)
+
+// Prepare renders the change set against the snapshot, re-parses and
+// re-audits the candidate, and builds the transaction (not yet committed).
+// It refuses a candidate that does not parse, still shows a finding the
+// change set claims to fix, or fails validate.
+func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validate Validator) (*Prepared, error) {
+	if s.Doc == nil && len(cs.Edits) > 0 {
+		return nil, fmt.Errorf("the config could not be read, so it cannot be edited: %v", s.DocErr)
+	}
+	p := &Prepared{Snapshot: s, Changes: cs, Files: map[string][]byte{}}
+	cand := *s
+	if len(cs.Edits) > 0 {
+		files, err := s.Doc.Apply(cs.Edits)
+		if err != nil {
+			return nil, err
+		}
+		p.Files = files
+		nd, err := s.Doc.WithFiles(files)
+		if err != nil {
+			return nil, &ValidationError{Reasons: []string{"the edited config does not parse: " + err.Error()}}
+		}
+		cand.Doc = nd
+	}
+	cand.FS = withModes(s.FS, cs.Chmods)
+	p.Candidate = &cand
+
+	claimed := claimedIDs(cs)
+	if len(claimed) > 0 {
+		before, err := audit.Run(ctx, s, audit.Options{})
+		if err != nil {
+			return nil, err
+		}
+		after, err := audit.Run(ctx, &cand, audit.Options{})
+		if err != nil {
+			return nil, err
+		}
+		was := map[string]bool{}
+		for _, f := range before.Findings {
+			was[f.CheckID] = true
+		}
+		still := map[string]bool{}
+		for _, f := range after.Findings {
+			still[f.CheckID] = true
+		}
+		var left []string
+		for _, id := range claimed {
+			switch {
+			case still[id] && was[id]:
+				left = append(left, id)
+			case was[id]:
+				p.Fixed = append(p.Fixed, id)
+			}
+		}
+		if len(left) > 0 {
+			return nil, &ValidationError{Reasons: []string{"after the change the audit still reports " + strings.Join(left, ", ")}}
+		}
+	}
+	if validate != nil && len(p.Files) > 0 {
+		msgs, err := validate(s.Target.ConfigPath, p.Files)
+		if err != nil {
+			return nil, err
+		}
+		if len(msgs) > 0 {
+			return nil, &ValidationError{Reasons: msgs}
+		}
+	}
+	t := NewTxn(s.Target.StateDir)
+	if s.Doc != nil {
+		for _, f := range s.Doc.Files {
+			t.Track(f.Path, f.Data)
+		}
+	}
+	paths := make([]string, 0, len(p.Files))
+	for path := range p.Files {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		t.Write(path, p.Files[path], 0o600, reasonFor(cs, path))
+	}
+	t.Apply(cs)
+	p.Txn = t
+	return p, nil
+}
+
+// Diff is the reviewable, masked diff of every file.
+func (p *Prepared) Diff() string { return p.Txn.Diff() }
+
+// claimedIDs lists the distinct check ids the change set says it fixes.
+func claimedIDs(cs model.ChangeSet) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	for _, e := range cs.Edits {
+		add(e.CheckID)
+	}
+	for _, c := range cs.Chmods {
+		add(c.CheckID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func reasonFor(cs model.ChangeSet, _ string) string {
+	var rs []string
+	for _, e := range cs.Edits {
+		if e.Reason != "" {
+			rs = append(rs, e.Reason)
+		}
+	}
+	if len(rs) > 3 {
+		rs = append(rs[:3], fmt.Sprintf("and %d more", len(rs)-3))
+	}
+	return strings.Join(rs, "; ")
+}
+
+// withModes returns a copy of fs with the chmods applied, so the candidate
+// audit sees the modes the write will set. Symlinks keep their mode: a
+// chmod never follows them.
+func withModes(fs *model.FSState, chmods []model.Chmod) *model.FSState {
+	if fs == nil || len(chmods) == 0 {
+		return fs
+	}
+	want := map[string]model.Chmod{}
+	for _, c := range chmods {
+		want[c.Path] = c
+	}
+	cp := *fs
+	fix := func(fi *model.FileInfo) {
+		if c, ok := want[fi.Path]; ok && fi.Exists && !fi.IsSymlink {
+			fi.Mode = fi.Mode&^0o777 | c.Mode.Perm()
+		}
+	}
+	fixAll := func(list []model.FileInfo) []model.FileInfo {
+		out := append([]model.FileInfo(nil), list...)
+		for i := range out {
+			fix(&out[i])
+		}
+		return out
+	}
+	fix(&cp.StateDir)
+	fix(&cp.Config)
+	fix(&cp.CredentialsDir)
+	fix(&cp.EnvFile)
+	fix(&cp.LogFile)
+	fix(&cp.ExecApprovals)
+	cp.Includes = fixAll(fs.Includes)
+	cp.Credentials = fixAll(fs.Credentials)
+	cp.ConfigBackups = fixAll(fs.ConfigBackups)
+	cp.PairingStores = append([]model.PairingStore(nil), fs.PairingStores...)
+	for i := range cp.PairingStores {
+		fix(&cp.PairingStores[i].File)
+	}
+	cp.Extensions = append([]model.Extension(nil), fs.Extensions...)
+	for i := range cp.Extensions {
+		fix(&cp.Extensions[i].Dir)
+	}
+	cp.Agents = append([]model.AgentFiles(nil), fs.Agents...)
+	for i := range cp.Agents {
+		a := &cp.Agents[i]
+		fix(&a.Dir)
+		fix(&a.AgentDir)
+		fix(&a.AuthProfiles)
+		fix(&a.SessionsDir)
+		fix(&a.SessionsStore)
+		var loose []model.FileInfo
+		for _, tr := range a.LooseTranscripts {
+			fix(&tr)
+			if tr.Loose() {
+				loose = append(loose, tr)
+			}
+		}
+		a.LooseTranscripts = loose
+	}
+	return &cp
+}
