@@ -105,10 +105,7 @@ func runOpenGroupsWithElevated(s *model.Snapshot) []Hit {
 	if Config(s).Lookup("tools.elevated.enabled").IsTrue() {
 		how = "tools.elevated.enabled=true"
 	}
-	var provs []string
-	for _, p := range model.SortedKeys(Config(s).Lookup("tools.elevated.allowFrom")) {
-		provs = append(provs, p)
-	}
+	provs := model.SortedKeys(Config(s).Lookup("tools.elevated.allowFrom"))
 	if len(provs) > 0 {
 		how += "; elevated allowFrom providers: " + strings.Join(provs, ", ")
 	}
