@@ -1,0 +1,94 @@
+package audit
+
+// config.insecure_or_dangerous_flags: every insecure or "dangerously*"
+// toggle that is switched on, in ONE aggregated finding (the shape older
+// OpenClaw builds emit; the newest emit one finding per flag with the same
+// id), so suppressions keyed on the id keep working either way.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hardshell/hardshell/model"
+)
+
+// flagHit is one enabled flag.
+type flagHit struct {
+	Path  string
+	Value bool
+}
+
+// flagsWalk visits every boolean under n with its dotted path and key.
+func flagsWalk(n *model.Node, path string, fn func(path, key string, v *model.Node)) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case model.KindObject:
+		for _, k := range n.Keys() {
+			var p string
+			if path == "" {
+				p = model.JoinPath([]model.PathSeg{{Key: k}})
+			} else {
+				p = model.Child(path, k)
+			}
+			v := n.Get(k)
+			if v.Kind == model.KindBool {
+				fn(p, k, v)
+				continue
+			}
+			flagsWalk(v, p, fn)
+		}
+	case model.KindArray:
+		for i, e := range n.Elems {
+			flagsWalk(e, model.Index(path, i), fn)
+		}
+	}
+}
+
+// collectDangerousFlags lists the enabled insecure/dangerous flags in
+// document order.
+func collectDangerousFlags(s *model.Snapshot) []flagHit {
+	var out []flagHit
+	flagsWalk(Config(s), "", func(p, key string, v *model.Node) {
+		switch {
+		case strings.HasPrefix(key, "dangerously") && v.IsTrue():
+			out = append(out, flagHit{p, true})
+		case p == "gateway.controlUi.allowInsecureAuth" && v.IsTrue():
+			out = append(out, flagHit{p, true})
+		case key == "allowUnsafeExternalContent" && strings.HasPrefix(p, "hooks.") && v.IsTrue():
+			out = append(out, flagHit{p, true})
+		case strings.HasSuffix(p, "tools.exec.applyPatch.workspaceOnly") && v.IsFalse():
+			out = append(out, flagHit{p, false})
+		}
+	})
+	return out
+}
+
+func init() {
+	Register("config", Check{
+		ID: "config.insecure_or_dangerous_flags", Title: "Insecure or dangerous config flags enabled",
+		Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
+		Trigger: "any of gateway.controlUi.allowInsecureAuth=true, any dangerously*=true (Control UI, browser SSRF policy, channel name matching, sandbox docker, plugin config), " +
+			"hooks.gmail/hooks.mappings[i].allowUnsafeExternalContent=true, tools.exec.applyPatch.workspaceOnly=false",
+		Remediation: "Disable these flags when not actively debugging, or keep the deployment on trusted, local-only networks.",
+		Why: "These switches exist for break-glass debugging. Each one removes a safety check: allowInsecureAuth downgrades the Control UI to token-only auth, dangerouslyDisableDeviceAuth turns device identity off, " +
+			"allowUnsafeExternalContent feeds unwrapped external content (mail, webhooks) to the model, workspaceOnly=false lets apply_patch write outside the workspace, and the sandbox/SSRF dangerously* keys re-open what the sandbox and network policy block.",
+		Breaks: "Turning them off cannot lock the owner out, with one exception: without allowInsecureAuth the Control UI no longer works over plain HTTP from another LAN machine (use HTTPS via Tailscale Serve, or 127.0.0.1 on the host). " +
+			"Other effects: Host-header origin fallback off needs gateway.controlUi.allowedOrigins on an exposed UI; device auth on means browsers pair once; private-network CDP/fetch targets are blocked; sandbox containers lose the extra mounts/namespaces.",
+		Since: "OpenClaw 2026.2",
+		Run: func(s *model.Snapshot) []Hit {
+			flags := collectDangerousFlags(s)
+			if len(flags) == 0 {
+				return nil
+			}
+			parts := make([]string, len(flags))
+			paths := make([]string, len(flags))
+			for i, f := range flags {
+				parts[i] = fmt.Sprintf("%s=%t", f.Path, f.Value)
+				paths[i] = f.Path
+			}
+			return []Hit{{Severity: model.Warn, Detail: fmt.Sprintf("Detected %d enabled flag(s): %s.", len(flags), strings.Join(parts, ", ")), Paths: paths}}
+		},
+	})
+}

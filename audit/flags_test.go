@@ -1,0 +1,60 @@
+package audit
+
+import (
+	"testing"
+
+	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFlagsAggregated(t *testing.T) {
+	r := checkRun(t, `{
+  gateway: { controlUi: { allowInsecureAuth: true, dangerouslyDisableDeviceAuth: true, dangerouslyAllowHostHeaderOriginFallback: false } },
+  hooks: { gmail: { allowUnsafeExternalContent: true }, mappings: [ { id: "a" }, { id: "b", allowUnsafeExternalContent: true } ] },
+  tools: { exec: { applyPatch: { workspaceOnly: false } } },
+  browser: { ssrfPolicy: { dangerouslyAllowPrivateNetwork: true } },
+  channels: { discord: { accounts: { work: { dangerouslyAllowNameMatching: true } } } },
+  agents: { list: [ { id: "main", sandbox: { docker: { dangerouslyAllowExternalBindSources: true } } } ] },
+  plugins: { entries: { x: { config: { dangerouslySkipVerify: true } } } },
+}`, auditkit.Options{})
+	f := requireHit(t, r, "config.insecure_or_dangerous_flags", model.Warn)
+	want := []string{
+		"gateway.controlUi.allowInsecureAuth",
+		"gateway.controlUi.dangerouslyDisableDeviceAuth",
+		"hooks.gmail.allowUnsafeExternalContent",
+		"hooks.mappings[1].allowUnsafeExternalContent",
+		"tools.exec.applyPatch.workspaceOnly",
+		"browser.ssrfPolicy.dangerouslyAllowPrivateNetwork",
+		"channels.discord.accounts.work.dangerouslyAllowNameMatching",
+		"agents.list[0].sandbox.docker.dangerouslyAllowExternalBindSources",
+		"plugins.entries.x.config.dangerouslySkipVerify",
+	}
+	require.Equal(t, want, f.Paths)
+	require.Contains(t, f.Detail, "Detected 9 enabled flag(s): gateway.controlUi.allowInsecureAuth=true")
+	require.Contains(t, f.Detail, "tools.exec.applyPatch.workspaceOnly=false")
+	require.NotContains(t, f.Detail, "HostHeaderOriginFallback")
+	require.Equal(t, model.FixSafe, f.Fix)
+	require.Positive(t, f.Line)
+	n := 0
+	for _, x := range r.Findings {
+		if x.CheckID == "config.insecure_or_dangerous_flags" {
+			n++
+		}
+	}
+	require.Equal(t, 1, n, "one aggregated finding")
+}
+
+func TestFlagsAbsentAndEntriesEra(t *testing.T) {
+	gatewayRunCases(t, []gatewayCase{
+		{name: "acceptance: insecure auth toggle", config: `{gateway:{controlUi:{allowInsecureAuth:true}}}`,
+			present: map[string]model.Severity{"config.insecure_or_dangerous_flags": model.Warn}},
+		{name: "clean", config: `{gateway:{controlUi:{allowInsecureAuth:false}},tools:{exec:{applyPatch:{workspaceOnly:true}}},browser:{ssrfPolicy:{dangerouslyAllowPrivateNetwork:false}}}`,
+			absent: []string{"config.insecure_or_dangerous_flags"}},
+		{name: "private network default is not a flag", config: `{browser:{enabled:true}}`, absent: []string{"config.insecure_or_dangerous_flags"}},
+		{name: "entries era agent", config: `{agents:{entries:{ops:{tools:{exec:{applyPatch:{workspaceOnly:false}}}}}}}`,
+			present: map[string]model.Severity{"config.insecure_or_dangerous_flags": model.Warn}},
+		{name: "allowUnsafeExternalContent outside hooks is not this flag", config: `{tools:{web:{allowUnsafeExternalContent:true}}}`,
+			absent: []string{"config.insecure_or_dangerous_flags"}},
+	})
+}
