@@ -1,0 +1,431 @@
+package audit
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hardshell/hardshell/model"
+)
+
+// Tool checks: elevated exec, host exec settings, safe bins, exec approvals
+// and profile overrides.
+
+const whyElevated = "tools.elevated is a global escape hatch that runs exec on the gateway host. The guide: restrict tools.elevated.allowFrom tightly and never enable it for strangers; agents.list[].tools.elevated can narrow it further per agent."
+
+const whyExecHost = "Sandboxing is opt-in. When the sandbox mode is off, exec runs on the gateway host even though tools.exec.host defaults to \"sandbox\", and host exec needs no approval unless host=gateway with an approval flow is configured."
+
+func init() {
+	Register("tools",
+		Check{
+			ID: "tools.elevated.allowFrom.<provider>.wildcard", Title: `Elevated exec allowlist contains "*"`,
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
+			Trigger:     `tools.elevated.enabled is not false and tools.elevated.allowFrom.<provider> contains "*"`,
+			Remediation: `Replace "*" with the sender ids allowed to run elevated (host) commands, or set tools.elevated.enabled=false.`,
+			Why:         whyElevated + " \"*\" lets every sender on that provider request host exec.",
+			Breaks:      "Senders not listed can no longer run elevated commands.",
+			Since:       "OpenClaw 2026.2", Run: runElevatedAllowFrom("wildcard"),
+		},
+		Check{
+			ID: "tools.elevated.allowFrom.<provider>.large", Title: "Elevated exec allowlist is large",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     "tools.elevated.allowFrom.<provider> has more than 25 entries (elevated enabled)",
+			Remediation: "Trim tools.elevated.allowFrom to the few operators who need host exec.",
+			Why:         whyElevated,
+			Breaks:      "Removed senders can no longer run elevated commands.",
+			Since:       "OpenClaw 2026.2", Run: runElevatedAllowFrom("large"),
+		},
+		Check{
+			ID: "tools.exec.host_sandbox_no_sandbox_defaults", Title: "Exec host is \"sandbox\" but the default sandbox is off",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     `tools.exec.host="sandbox" and agents.defaults.sandbox.mode resolves to "off" (the default)`,
+			Remediation: `Set agents.defaults.sandbox.mode="all" (or "non-main"), or set tools.exec.host="gateway" with approvals so host exec is explicit.`,
+			Why:         whyExecHost,
+			Breaks:      "Sandboxing needs Docker; commands run in a container without host files.",
+			Since:       "OpenClaw 2026.2", Run: runExecHostSandboxDefaults,
+		},
+		Check{
+			ID: "tools.exec.host_sandbox_no_sandbox_agents", Title: "Agents use exec host \"sandbox\" with sandbox off",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     `an agent sets tools.exec.host="sandbox" and its resolved sandbox.mode is "off"`,
+			Remediation: `Set sandbox.mode="all" for those agents, or make host exec explicit with tools.exec.host="gateway".`,
+			Why:         whyExecHost,
+			Breaks:      "Sandboxing needs Docker.",
+			Since:       "OpenClaw 2026.2", Run: runExecHostSandboxAgents,
+		},
+		Check{
+			ID: "tools.exec.safe_bins_interpreter_unprofiled", Title: "safeBins include interpreters without a profile",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     "tools.exec.safeBins (global or agent) lists an interpreter (python3, node, ruby, perl, bash…) without tools.exec.safeBinProfiles.<bin>",
+			Remediation: "Remove interpreters from safeBins, or add a tools.exec.safeBinProfiles entry that restricts their arguments.",
+			Why:         "safeBins run without approval. An interpreter accepts arbitrary code inline (python3 -c, node -e, bash -c), so a safe interpreter is an unapproved shell.",
+			Breaks:      "Those interpreters need approval again.",
+			Since:       "OpenClaw 2026.3", Run: runSafeBinsInterpreters,
+		},
+		Check{
+			ID: "tools.exec.safe_bin_trusted_dirs_risky", Title: "safeBinTrustedDirs include user-writable directories",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     "a safeBinTrustedDirs entry is relative, under /tmp or a home directory, a package-manager bin dir (/usr/local/bin, /opt/homebrew/bin…), or contains /.local/bin",
+			Remediation: "Keep safeBinTrustedDirs to root-owned system dirs such as /usr/bin and /bin.",
+			Why:         "A safe bin is trusted by its directory: anyone (or any tool) that can write there can plant a binary with a safe name that then runs without approval.",
+			Breaks:      "Safe bins installed in those dirs need approval.",
+			Since:       "OpenClaw 2026.3", Run: runSafeBinTrustedDirs,
+		},
+		Check{
+			ID: "tools.exec.security_full_configured", Title: `Exec security is "full"`,
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; critical when any DM/group policy is open",
+			Trigger:     `effective tools.exec.security (agent override, else global) is "full"`,
+			Remediation: `Set tools.exec.security="allowlist" with ask "on-miss" (or "deny") so commands need approval.`,
+			Why:         "security=full runs any command the model asks for with no allowlist; combined with open inbound, any stranger's prompt injection becomes host command execution.",
+			Breaks:      "Commands outside the allowlist need approval.",
+			Since:       "OpenClaw 2026.2", Run: runExecSecurityFull,
+		},
+		Check{
+			ID: "tools.exec.fs_tools_disabled_but_exec_enabled", Title: "File tools are denied but exec is still allowed",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     "write/edit/apply_patch are all denied for an agent while exec or process is allowed without sandbox mode \"all\" and workspaceAccess \"ro\"/\"none\"",
+			Remediation: `Deny group:runtime too, or run the agent with sandbox.mode="all" and workspaceAccess "ro" or "none".`,
+			Why:         "The guide's read-only profile combines workspaceAccess \"ro\"/\"none\" with a deny list covering write, edit, apply_patch, exec and process. Denying only the file tools is not read-only: exec can still write any file (echo > file).",
+			Breaks:      "The agent can no longer run commands.",
+			Since:       "OpenClaw 2026.3", Run: runFSDisabledExecEnabled,
+		},
+		Check{
+			ID: "tools.exec.auto_allow_skills_enabled", Title: "Exec approvals auto-allow skill binaries",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     "<state>/exec-approvals.json sets defaults.autoAllowSkills or agents.<id>.autoAllowSkills to true",
+			Remediation: "Set autoAllowSkills to false in exec-approvals.json and approve skill binaries individually.",
+			Why:         "Every binary a skill declares is then allowed without approval; a third-party or compromised skill widens host exec silently.",
+			Breaks:      "Skill binaries ask for approval the first time.",
+			Since:       "OpenClaw 2026.3", Run: runAutoAllowSkills,
+		},
+		Check{
+			ID: "tools.exec.allowlist_interpreter_without_strict_inline_eval", Title: "Exec allowlist includes interpreters without strict inline eval",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     "an exec-approvals allowlist entry is an interpreter (python, node, ruby, perl, php, lua, osascript, shells…) and tools.exec.strictInlineEval is not true (global or agent)",
+			Remediation: "Set tools.exec.strictInlineEval=true, or remove the interpreter from the allowlist.",
+			Why:         "An allowlisted interpreter runs any inline code (python3 -c …, node -e …) without approval unless strict inline eval makes those invocations ask.",
+			Breaks:      "Inline interpreter invocations ask for approval.",
+			Since:       "OpenClaw 2026.4", Run: runAllowlistInterpreters,
+		},
+		Check{
+			ID: "tools.profile_minimal_overridden", Title: "Agents override the global minimal tool profile",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     `tools.profile="minimal" and an agent sets tools.profile to something else`,
+			Remediation: "Remove the agent's tools.profile, or confirm that agent should have more tools.",
+			Why:         "An agent's profile replaces the global one: a global minimal profile does not cap agents that set coding or full, which is easy to miss.",
+			Breaks:      "The agent loses the tools of its own profile.",
+			Since:       "OpenClaw 2026.2", Run: runProfileMinimalOverridden,
+		},
+	)
+}
+
+func runElevatedAllowFrom(which string) func(*model.Snapshot) []Hit {
+	return func(s *model.Snapshot) []Hit {
+		if !elevatedEnabled(s) {
+			return nil
+		}
+		af := Config(s).Lookup("tools.elevated.allowFrom")
+		var out []Hit
+		for _, prov := range model.SortedKeys(af) {
+			list := af.Get(prov).Strings()
+			p := model.Child("tools.elevated.allowFrom", prov)
+			seg := prov
+			if strings.ContainsAny(prov, ". ") {
+				seg = strings.NewReplacer(".", "_", " ", "_").Replace(prov)
+			}
+			switch which {
+			case "wildcard":
+				if containsStr(list, "*") {
+					out = append(out, Hit{ID: "tools.elevated.allowFrom." + seg + ".wildcard", Severity: model.Critical,
+						Title:  `Elevated exec allowlist for ` + prov + ` contains "*"`,
+						Detail: p + ` contains "*": every ` + prov + ` sender can request elevated (host) exec.`, Paths: []string{p}})
+				}
+			case "large":
+				if len(list) > 25 {
+					out = append(out, Hit{ID: "tools.elevated.allowFrom." + seg + ".large", Severity: model.Warn,
+						Title:  "Elevated exec allowlist for " + prov + " is large",
+						Detail: p + " has " + strconv.Itoa(len(list)) + " entries (more than 25).", Paths: []string{p}})
+				}
+			}
+		}
+		return out
+	}
+}
+
+func runExecHostSandboxDefaults(s *model.Snapshot) []Hit {
+	if Config(s).Lookup("tools.exec.host").Text() != "sandbox" {
+		return nil
+	}
+	mode := Config(s).Lookup("agents.defaults.sandbox.mode").Text()
+	if mode != "" && mode != "off" {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn,
+		Detail: `tools.exec.host="sandbox" but agents.defaults.sandbox.mode is ` + quoteOr(mode, `unset (default "off")`) + ": exec runs on the gateway host.",
+		Paths:  []string{"tools.exec.host", "agents.defaults.sandbox.mode"}}}
+}
+
+func runExecHostSandboxAgents(s *model.Snapshot) []Hit {
+	var ids, paths []string
+	for _, a := range s.Doc.Agents() {
+		if a.Node == nil || a.Node.Lookup("tools.exec.host").Text() != "sandbox" {
+			continue
+		}
+		if sandboxMode(s, a) == "off" {
+			ids = append(ids, a.ID)
+			paths = append(paths, a.Path+".tools.exec.host")
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn,
+		Detail: "Agents with tools.exec.host=\"sandbox\" whose sandbox mode resolves to off: " + strings.Join(firstN(ids, 5), ", "),
+		Paths:  paths}}
+}
+
+var interpreterRe = regexp.MustCompile(`^(?:python|pypy|node|nodejs|deno|bun|ruby|irb|perl|php|lua|luajit|osascript|tclsh|wish|rscript|julia|pwsh|powershell|bash|sh|zsh|dash|ksh|fish|csh|tcsh)[0-9.]*(?:\.exe)?$`)
+
+func isInterpreter(bin string) bool {
+	b := strings.ToLower(filepath.Base(strings.TrimSpace(bin)))
+	b = strings.TrimRight(b, "*")
+	return b != "" && interpreterRe.MatchString(b)
+}
+
+// toolsExecScopes are the places tools.exec settings live: global and each
+// agent's own.
+type execScope struct {
+	name string
+	path string // "tools.exec" or "agents.list[1].tools.exec"
+	node *model.Node
+}
+
+func toolsExecScopes(s *model.Snapshot) []execScope {
+	out := []execScope{{"global", "tools.exec", Config(s).Lookup("tools.exec")}}
+	for _, a := range s.Doc.Agents() {
+		if a.Node != nil {
+			if n := a.Node.Lookup("tools.exec"); n != nil {
+				out = append(out, execScope{"agent " + a.ID, a.Path + ".tools.exec", n})
+			}
+		}
+	}
+	return out
+}
+
+func runSafeBinsInterpreters(s *model.Snapshot) []Hit {
+	global := Config(s).Lookup("tools.exec.safeBinProfiles")
+	var lines, paths []string
+	for _, sc := range toolsExecScopes(s) {
+		for _, bin := range sc.node.Get("safeBins").Strings() {
+			if !isInterpreter(bin) {
+				continue
+			}
+			if global.Get(bin) != nil || sc.node.Lookup("safeBinProfiles").Get(bin) != nil {
+				continue
+			}
+			lines = append(lines, sc.name+": "+bin)
+			paths = append(paths, sc.path+".safeBins")
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn, Detail: "Interpreters in safeBins without a safeBinProfiles entry:\n- " + strings.Join(lines, "\n- "), Paths: paths}}
+}
+
+// riskyTrustedDir explains why a safeBinTrustedDirs entry is risky, or "".
+func riskyTrustedDir(d string) string {
+	d = strings.TrimSpace(d)
+	if d == "" {
+		return ""
+	}
+	if strings.HasPrefix(strings.ToLower(d), `c:\users\`) {
+		return "under a user profile"
+	}
+	if !strings.HasPrefix(d, "/") && !strings.HasPrefix(d, "~") {
+		return "relative path"
+	}
+	c := filepath.Clean(d)
+	for _, t := range []string{"/tmp", "/var/tmp", "/private/tmp"} {
+		if c == t || strings.HasPrefix(c, t+"/") {
+			return "temporary directory"
+		}
+	}
+	switch c {
+	case "/usr/local/bin", "/opt/homebrew/bin", "/opt/local/bin", "/home/linuxbrew/.linuxbrew/bin":
+		return "package-manager bin directory (user-writable on many systems)"
+	}
+	if strings.HasPrefix(d, "~") || strings.HasPrefix(c, "/home/") || strings.HasPrefix(c, "/Users/") {
+		return "under a home directory"
+	}
+	if strings.Contains(c, "/.local/bin") {
+		return "user-local bin directory"
+	}
+	return ""
+}
+
+func runSafeBinTrustedDirs(s *model.Snapshot) []Hit {
+	var lines, paths []string
+	for _, sc := range toolsExecScopes(s) {
+		for _, d := range sc.node.Get("safeBinTrustedDirs").Strings() {
+			if why := riskyTrustedDir(d); why != "" {
+				lines = append(lines, sc.name+": "+d+" ("+why+")")
+				paths = append(paths, sc.path+".safeBinTrustedDirs")
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn, Detail: "Risky safeBinTrustedDirs:\n- " + strings.Join(lines, "\n- "), Paths: paths}}
+}
+
+func runExecSecurityFull(s *model.Snapshot) []Hit {
+	var lines, paths []string
+	seen := map[string]bool{}
+	for _, a := range toolContexts(s) {
+		sec, p := execSecurity(s, a)
+		if sec != "full" {
+			continue
+		}
+		lines = append(lines, contextName(a)+" ("+p+")")
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	sev := model.Warn
+	detail := `tools.exec.security="full" for:` + "\n- " + strings.Join(lines, "\n- ")
+	if open := openInbound(s); len(open) > 0 {
+		sev = model.Critical
+		d, _ := exposureOpenSummary(open)
+		detail += "\nOpen inbound policies:" + d
+	}
+	return []Hit{{Severity: sev, Detail: detail, Paths: paths}}
+}
+
+func runFSDisabledExecEnabled(s *model.Snapshot) []Hit {
+	var lines, paths []string
+	for _, a := range toolContexts(s) {
+		if len(toolsAllowed(s, a, "write", "edit", "apply_patch")) > 0 {
+			continue
+		}
+		rt := toolsAllowed(s, a, "exec", "process")
+		if len(rt) == 0 {
+			continue
+		}
+		access, _ := sandboxSetting(s, a, "workspaceAccess", "none")
+		if sandboxMode(s, a) == "all" && (access == "ro" || access == "none") {
+			continue
+		}
+		lines = append(lines, contextName(a)+": write/edit/apply_patch denied, "+strings.Join(rt, ", ")+" allowed (sandbox.mode="+quoteOr(sandboxMode(s, a), "off")+", workspaceAccess="+quoteOr(access, "none")+")")
+		paths = append(paths, exposureAgentPath(a))
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn, Detail: strings.Join(lines, "\n"), Paths: paths}}
+}
+
+// execApprovals parses <state>/exec-approvals.json; nil when absent or
+// unreadable (the parse error is returned for the detail).
+func execApprovals(s *model.Snapshot) (*model.Node, string, error) {
+	if s == nil || s.FS == nil || !s.FS.ExecApprovals.Exists || s.FS.ExecApprovals.IsDir {
+		return nil, "", nil
+	}
+	p := s.FS.ExecApprovals.Path
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, p, err
+	}
+	n, err := model.ParseValue(p, data)
+	return n, p, err
+}
+
+func runAutoAllowSkills(s *model.Snapshot) []Hit {
+	n, p, err := execApprovals(s)
+	if n == nil || err != nil {
+		return nil
+	}
+	var where []string
+	if n.Lookup("defaults.autoAllowSkills").IsTrue() {
+		where = append(where, "defaults.autoAllowSkills")
+	}
+	agents := n.Get("agents")
+	for _, id := range model.SortedKeys(agents) {
+		if agents.Get(id).Get("autoAllowSkills").IsTrue() {
+			where = append(where, "agents."+id+".autoAllowSkills")
+		}
+	}
+	if len(where) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn, Detail: p + " sets " + strings.Join(where, ", ") + " = true.", Paths: []string{p}}}
+}
+
+func runAllowlistInterpreters(s *model.Snapshot) []Hit {
+	n, p, err := execApprovals(s)
+	if n == nil || err != nil {
+		return nil
+	}
+	strictGlobal := Config(s).Lookup("tools.exec.strictInlineEval").IsTrue()
+	agentStrict := map[string]bool{}
+	for _, a := range s.Doc.Agents() {
+		if a.Node != nil && a.Node.Lookup("tools.exec.strictInlineEval").IsTrue() {
+			agentStrict[a.ID] = true
+		}
+	}
+	var lines []string
+	agents := n.Get("agents")
+	for _, id := range model.SortedKeys(agents) {
+		if strictGlobal || agentStrict[id] {
+			continue
+		}
+		var bins []string
+		for _, e := range agents.Get(id).Get("allowlist").Elems {
+			pat := e.Get("pattern").Text()
+			if pat == "" {
+				pat = e.Text()
+			}
+			if isInterpreter(pat) {
+				bins = append(bins, pat)
+			}
+		}
+		if len(bins) > 0 {
+			sort.Strings(bins)
+			lines = append(lines, "agent "+id+": "+strings.Join(firstN(bins, 5), ", "))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn,
+		Detail: "Interpreters allowlisted in " + p + " while tools.exec.strictInlineEval is not true:\n- " + strings.Join(lines, "\n- "),
+		Paths:  []string{"tools.exec.strictInlineEval", p}}}
+}
+
+func runProfileMinimalOverridden(s *model.Snapshot) []Hit {
+	if Config(s).Lookup("tools.profile").Text() != "minimal" {
+		return nil
+	}
+	var lines, paths []string
+	for _, a := range s.Doc.Agents() {
+		if a.Node == nil {
+			continue
+		}
+		if p := a.Node.Lookup("tools.profile").Text(); p != "" && p != "minimal" {
+			lines = append(lines, "agent "+a.ID+`: tools.profile="`+p+`"`)
+			paths = append(paths, a.Path+".tools.profile")
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn, Detail: `tools.profile="minimal" globally, but:` + "\n- " + strings.Join(lines, "\n- "), Paths: append(paths, "tools.profile")}}
+}
