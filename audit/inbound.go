@@ -269,3 +269,12 @@ func firstN(list []string, n int) []string {
 	}
 	return list
 }
+
+// nodeElems is the elements of an array node; nil for anything else
+// (model.Node.Elems is not nil-safe on its own).
+func nodeElems(n *model.Node) []*model.Node {
+	if n == nil || n.Kind != model.KindArray {
+		return nil
+	}
+	return n.Elems
+}

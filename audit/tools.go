@@ -388,7 +388,7 @@ func runAllowlistInterpreters(s *model.Snapshot) []Hit {
 			continue
 		}
 		var bins []string
-		for _, e := range agents.Get(id).Get("allowlist").Elems {
+		for _, e := range nodeElems(agents.Get(id).Get("allowlist")) {
 			pat := e.Get("pattern").Text()
 			if pat == "" {
 				pat = e.Text()
