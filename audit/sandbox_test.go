@@ -92,4 +92,3 @@ func TestSandboxReachableScopeAndWorkspace(t *testing.T) {
 	requireNoHit(t, r, "sandbox.scope_shared")
 	requireNoHit(t, r, "sandbox.workspace_rw_reachable")
 }
-
