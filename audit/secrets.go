@@ -18,6 +18,12 @@ import (
 // SecretRef objects are configured secrets, not plaintext, and are skipped.
 // gateway.auth.token is skipped too: the guide keeps the gateway token in
 // the config (fs.config.* covers who can read it).
+//
+// Known divergence: OpenClaw 2026.9 audits the config after ${VAR}
+// substitution, so it reports hooks_token_in_config even for
+// token: "${OPENCLAW_HOOKS_TOKEN}" (testdata/compat/openclaw-2026.9.6/
+// include-tree.json). hardshell reads the file as written and reports
+// literals only, as the catalogue's rule says.
 
 // secretsLeaf is one literal secret found in the config.
 type secretsLeaf struct {

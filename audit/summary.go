@@ -9,11 +9,12 @@ import (
 
 // summary.attack_surface is OpenClaw's always-on info finding: a short
 // inventory of what can reach the bot and what it can reach, plus the trust
-// model the guide assumes. hardshell adds the DM policy counts and names the
-// open channels.
+// model the guide assumes. OpenClaw's lines come first, in its order;
+// hardshell adds the DM policy counts (after browser control) and names the
+// open channels. Like OpenClaw, only channel-level group policies count.
 
-// summaryTrustModel is the guide's trust model in one sentence.
-const summaryTrustModel = "trust model: personal assistant (one trusted operator boundary per gateway), not hostile multi-tenant on one shared gateway; separate users or trust levels need separate gateways (or OS users/hosts)."
+// summaryTrustModel is OpenClaw's trust-model sentence (2026.9 wording).
+const summaryTrustModel = "trust model: personal assistant (one trusted operator boundary), not hostile multi-tenant on one shared gateway. For multiple users or organizations, run one isolated Gateway cell per tenant: https://docs.openclaw.ai/gateway/multi-tenant-hosting"
 
 func summaryHits(s *model.Snapshot) []Hit {
 	root := Config(s)
@@ -51,11 +52,11 @@ func summaryHits(s *model.Snapshot) []Hit {
 	}
 	lines := []string{
 		fmt.Sprintf("groups: open=%d%s, allowlist=%d", len(gOpen), names(gOpen), len(gAllow)),
-		fmt.Sprintf("dms: open=%d%s, other=%d", len(dOpen), names(dOpen), dOther),
 		"tools.elevated: " + onOff(elevatedEnabled(s)),
 		"hooks.webhooks: " + onOff(root.Lookup("hooks.enabled").IsTrue()),
 		"hooks.internal: " + onOff(root.Lookup("hooks.internal.enabled").IsTrue()),
-		"browser control: " + onOff(!root.Lookup("browser.enabled").IsFalse()),
+		"browser control: " + onOff(browserEnabled(s)),
+		fmt.Sprintf("dms: open=%d%s, other=%d", len(dOpen), names(dOpen), dOther),
 		summaryTrustModel,
 	}
 	return []Hit{{Severity: model.Info, Detail: strings.Join(lines, "\n")}}
