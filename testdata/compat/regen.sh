@@ -11,7 +11,8 @@ what="${1:-all}"; shift || true
 versions=("$@"); [[ ${#versions[@]} -gt 0 ]] || versions=(2026.9.6 2026.2.1)
 audit_sh="${OPENCLAW_AUDIT_SH:-/work/shared/tools/openclaw-audit.sh}"
 strip() { sed -e 's/\x1b\[[0-9;]*m//g'; }
-peer() { echo "$HOME/.cache/openclaw-peer-$1"; }
+peer_root="${PEER_ROOT:-$HOME/.cache}" # fixed before HOME is pointed at scratch dirs
+peer() { echo "$peer_root/openclaw-peer-$1"; }
 
 # oc VERSION ARGS...: the real CLI in a scratch HOME, like openclaw-audit.sh.
 oc() {
@@ -45,9 +46,22 @@ validate_one() { # VERSION LABEL SRC_DIR CONFIG_NAME
 	h="$(mktemp -d)"
 	mkdir -p "$h/.openclaw" && chmod 700 "$h/.openclaw"
 	cp -r "$src"/. "$h/.openclaw/"
-	o="$(cd "$h" && HOME="$h" OPENCLAW_CONFIG_PATH="$h/.openclaw/$cfg" OPENCLAW_STATE_DIR="$h/.openclaw" \
-		oc "$v" config validate --json 2>/dev/null)"
-	rc=$?
+	if [[ "$v" == 2026.2.* ]]; then
+		# 2026.2.x has no `config validate`: the loader's own verdict, printed
+		# by any command ("Config invalid … Problem:" and exit 1), is the answer.
+		o="$(cd "$h" && HOME="$h" OPENCLAW_CONFIG_PATH="$h/.openclaw/$cfg" OPENCLAW_STATE_DIR="$h/.openclaw" \
+			oc "$v" config get meta 2>&1 | strip)"
+		rc=$?
+		if grep -q '^Config invalid' <<<"$o"; then
+			o="valid: false"$'\n'"$(sed -n '/^Problem:/,/^$/p' <<<"$o" | grep '^  - ')"
+		else
+			o="valid: true"
+		fi
+	else
+		o="$(cd "$h" && HOME="$h" OPENCLAW_CONFIG_PATH="$h/.openclaw/$cfg" OPENCLAW_STATE_DIR="$h/.openclaw" \
+			oc "$v" config validate --json 2>/dev/null)"
+		rc=$?
+	fi
 	echo
 	echo "== $label (exit $rc)"
 	printf '%s\n' "$o" | strip | sed -e "s|$h|<HOME>|g"
@@ -59,6 +73,7 @@ do_validate() {
 	{
 		echo "# openclaw config validate --json, OpenClaw $v, $(date -u +%Y-%m-%d)"
 		echo "# each config copied to a scratch HOME as ~/.openclaw/<file> (OPENCLAW_CONFIG_PATH points at it)"
+		[[ "$v" == 2026.2.* ]] && echo "# 2026.2.x has no 'config validate': verdict and problems are the config loader's, from 'openclaw config get meta'"
 		for f in "$root"/testdata/configs/*.json "$root"/testdata/configs/*.json5; do
 			one="$(mktemp -d)"; cp "$f" "$one/"
 			validate_one "$v" "$(basename "$f")" "$one" "$(basename "$f")"
