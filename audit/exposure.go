@@ -2,6 +2,7 @@ package audit
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -60,7 +61,7 @@ func init() {
 			ID: "security.trust_model.multi_user_heuristic", Title: "Potential multi-user setup detected (personal-assistant model warning)",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "groupPolicy open, a group/guild/channel/room allowlist, dmPolicy open, \"*\" in allowFrom/groupAllowFrom, or more than one approved DM sender",
-			Remediation: `If several people can reach the bot, isolate DMs (session.dmScope="per-channel-peer"), sandbox tools (sandbox.mode="all") and deny host tools for shared agents.`,
+			Remediation: `If users may be mutually untrusted, split trust boundaries (separate gateways and credentials). For intentional shared access set agents.defaults.sandbox.mode="all", tools.fs.workspaceOnly=true, session.dmScope="per-channel-peer", and deny runtime/fs/web tools unless required.`,
 			Why:         "OpenClaw's security model is a personal assistant: one trusted operator. When several people can message the bot, each of them can use its tools and, with the default session.dmScope=\"main\", read each other's context. Treat every sender as untrusted input and isolate sessions and tools accordingly.",
 			Breaks:      "Per-peer DM sessions no longer share context across senders.",
 			Since:       "OpenClaw 2026.2",
@@ -246,13 +247,33 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 		return nil
 	}
 	var b strings.Builder
-	b.WriteString("Signals that more than one person can reach the bot:")
+	b.WriteString("Heuristic signals indicate this gateway may be reachable by multiple users:")
 	var paths []string
 	for _, m := range sig {
-		b.WriteString("\n- " + m.Scope + ": " + m.Reason + " (" + m.Path + ")")
+		b.WriteString("\n- " + m.Reason)
 		paths = append(paths, m.Path)
 	}
-	b.WriteString("\nOpenClaw assumes one trusted operator (personal assistant). If that is not so, isolate sessions and sandbox tools.")
+	var ctx []string
+	for _, a := range toolContexts(s) {
+		mode := sandboxMode(s, a)
+		if mode == "all" {
+			continue
+		}
+		rt := toolsAllowed(s, a, "exec", "process")
+		fs := toolsAllowed(s, a, "read", "write", "edit", "apply_patch")
+		if len(rt)+len(fs) == 0 {
+			continue
+		}
+		name := a.Path
+		if name == "" {
+			name = "agents.defaults"
+		}
+		ctx = append(ctx, name+" (sandbox="+mode+"; runtime=["+strings.Join(rt, ", ")+"]; fs=["+strings.Join(fs, ", ")+"]; fs.workspaceOnly="+strconv.FormatBool(Config(s).Lookup("tools.fs.workspaceOnly").IsTrue())+")")
+	}
+	if len(ctx) > 0 {
+		b.WriteString("\nRuntime/filesystem tools are exposed without full sandboxing in at least one context:\n- " + strings.Join(ctx, "\n- "))
+	}
+	b.WriteString("\nOpenClaw's security model is a personal assistant (one trusted operator), not isolation between mutually untrusted users on one gateway.")
 	return []Hit{{Severity: model.Warn, Detail: b.String(), Paths: paths}}
 }
 

@@ -104,6 +104,9 @@ func TestExposureTrustModel(t *testing.T) {
 	r := exposureRun(t, `{ channels: { discord: { groupPolicy: "allowlist", guilds: { "1234567890": { channels: { "7777777777": { allow: true } } } } } }, tools: { elevated: { enabled: false } } }`)
 	f := requireHit(t, r, "security.trust_model.multi_user_heuristic", model.Warn)
 	require.Contains(t, f.Detail, "1234567890")
+	// Upstream's wording, so operators recognise it.
+	require.Contains(t, f.Detail, "Heuristic signals indicate this gateway may be reachable by multiple users:\n- channels.discord.groupPolicy=\"allowlist\" with configured group targets")
+	require.Contains(t, f.Detail, "agents.defaults (sandbox=off; runtime=[exec, process]")
 
 	// Two approved DM senders (config + pairing store) are several people.
 	r = checkRun(t, `{ channels: { telegram: { botToken: "123:abc", allowFrom: ["111111"] } } }`, auditkit.Options{

@@ -171,19 +171,19 @@ func multiUser(s *model.Snapshot) []multiUserSignal {
 		gp := sc.GroupPolicy(s.Doc)
 		switch gp.Value {
 		case "open":
-			add(sc, gp.Path, `groupPolicy="open"`)
+			add(sc, gp.Path, gp.Path+`="open"`)
 		case "allowlist":
 			if g, p := sc.Groups(); g.Len() > 0 {
-				add(sc, p, "group allowlist configured ("+strings.Join(firstN(model.SortedKeys(g), 5), ", ")+")")
+				add(sc, p, sc.Path+`.groupPolicy="allowlist" with configured group targets (`+strings.Join(firstN(model.SortedKeys(g), 5), ", ")+")")
 			}
 		}
 		dm := sc.DMPolicy()
 		if dm.Value == "open" {
-			add(sc, dm.Path, `dmPolicy="open"`)
+			add(sc, dm.Path, dm.Path+`="open"`)
 		}
 		for _, rel := range []string{"allowFrom", "dm.allowFrom", "groupAllowFrom"} {
 			if n, p := sc.Get(rel); n.ContainsString("*") {
-				add(sc, p, rel+` contains "*"`)
+				add(sc, p, p+` contains "*"`)
 			}
 		}
 		if dm.Value != "disabled" {
@@ -192,7 +192,7 @@ func multiUser(s *model.Snapshot) []multiUserSignal {
 				if len(paths) > 0 {
 					p = paths[0]
 				}
-				add(sc, p, strconv.Itoa(len(senders))+" distinct DM senders approved")
+				add(sc, p, sc.Path+": "+strconv.Itoa(len(senders))+" distinct approved DM senders (config allowFrom + pairing store)")
 			}
 		}
 	}
