@@ -134,6 +134,15 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: chanOnly("channels.discord.commands.native.no_allowlists", runDiscordNativeCommands),
 		},
 		Check{
+			ID: "channels.discord.allowlisted_groups.broad_members", Title: "Discord allowlisted groups have broad member access",
+			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Trigger:     `groupPolicy "allowlist" with guild/channel entries that have no users or roles restriction (guild or channel level)`,
+			Remediation: "Add users or roles restrictions at each listed guild/channel when only specific members should trigger the agent.",
+			Why:         "groupPolicy=\"allowlist\" limits which guilds and channels the bot listens in, not who: every member of a listed target can still trigger the agent and its tools.",
+			Breaks:      "Members not listed can no longer trigger the bot there.",
+			Since:       "OpenClaw 2026.9", Run: runDiscordBroadMembers,
+		},
+		Check{
 			ID: "channels.discord.allowFrom.name_based_entries", Title: "Discord allowlists use names instead of ids",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; info when dangerouslyAllowNameMatching is set",
 			Trigger:     "allowFrom / dm.allowFrom / groupAllowFrom / guild or channel users entries that are not snowflake ids, <@id>, user:id, discord:id or pk:",
@@ -700,4 +709,41 @@ func runSlackSlash(s *model.Snapshot) []Hit {
 		}
 	}
 	return a.result()
+}
+
+func runDiscordBroadMembers(s *model.Snapshot) []Hit {
+	a := newChanAgg()
+	restricted := func(n *model.Node) bool { return n.Get("users").Len() > 0 || n.Get("roles").Len() > 0 }
+	for _, sc := range chanScopesOf(s, "discord") {
+		if sc.GroupPolicy(s.Doc).Value != "allowlist" {
+			continue
+		}
+		guilds, gpath := sc.Get("guilds")
+		for _, gid := range guilds.Keys() {
+			g := guilds.Get(gid)
+			if g == nil || g.Kind != model.KindObject || g.Get("enabled").IsFalse() || restricted(g) {
+				continue
+			}
+			gp := model.Child(gpath, gid)
+			chans := g.Get("channels")
+			if chans.Len() == 0 {
+				a.add("channels.discord.allowlisted_groups.broad_members", model.Warn, "", gp, gp)
+				continue
+			}
+			for _, cid := range chans.Keys() {
+				c := chans.Get(cid)
+				if c.Get("enabled").IsFalse() || c.Get("allow").IsFalse() || restricted(c) {
+					continue
+				}
+				cp := model.Child(model.Child(gp, "channels"), cid)
+				a.add("channels.discord.allowlisted_groups.broad_members", model.Warn, "", cp, cp)
+			}
+		}
+	}
+	hits := a.result()
+	for i := range hits {
+		hits[i].Detail = "These allowlisted Discord targets have no effective users or roles restriction:\n" + hits[i].Detail +
+			"\ngroupPolicy=\"allowlist\" limits guilds/channels, but all members of a listed target can still trigger the agent."
+	}
+	return hits
 }

@@ -202,3 +202,13 @@ func TestChannelsSlackSlash(t *testing.T) {
 	r = channelsRun(t, `{ commands: { useAccessGroups: false }, channels: { slack: { botToken: "${SLACK_BOT_TOKEN}" } } }`)
 	requireNoHit(t, r, "channels.slack.commands.slash.useAccessGroups_off")
 }
+
+func TestChannelsDiscordBroadMembers(t *testing.T) {
+	// The modern-era fixture: a guild channel without users/roles.
+	r := channelsRun(t, `{ channels: { discord: { dmPolicy: "allowlist", allowFrom: ["123456789012345678"], groupPolicy: "allowlist",
+    guilds: { "987654321098765432": { requireMention: true, channels: { general: { enabled: true }, staff: { users: ["123456789012345678"] } } } } } } }`)
+	f := requireHit(t, r, "channels.discord.allowlisted_groups.broad_members", model.Warn)
+	require.Equal(t, "These allowlisted Discord targets have no effective users or roles restriction:\n- channels.discord.guilds.987654321098765432.channels.general\ngroupPolicy=\"allowlist\" limits guilds/channels, but all members of a listed target can still trigger the agent.", f.Detail)
+	r = channelsRun(t, `{ channels: { discord: { guilds: { "987654321098765432": { roles: ["555"] } } } } }`)
+	requireNoHit(t, r, "channels.discord.allowlisted_groups.broad_members")
+}
