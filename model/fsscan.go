@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -125,6 +127,8 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 	if dir == s.cfgDir {
 		s.cfgDirWalked = true
 	}
+	var agentDirs [][2]string // agents/<id> dirs, walked in parallel below
+	defer func() { s.walkAgents(agentDirs) }()
 	for _, e := range ents {
 		name := e.Name()
 		typ := e.Type()
@@ -174,11 +178,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			continue
 		case ctxAgents:
 			if isDir {
-				a := s.agent(name)
-				a.Dir = s.info(p)
-				if err := s.walk(p, ctxAgent, a, nil); err != nil {
-					a.Dir.Err = err
-				}
+				agentDirs = append(agentDirs, [2]string{name, p})
 				continue
 			}
 		case ctxAgent:
@@ -233,6 +233,46 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 		}
 	}
 	return nil
+}
+
+// walkAgents walks agents/<id> dirs concurrently (transcript trees are the
+// bulk of a state dir and the walk is syscall-bound), each into its own
+// scanner, then merges the results.
+func (s *scanner) walkAgents(dirs [][2]string) {
+	if len(dirs) == 0 {
+		return
+	}
+	subs := make([]*scanner, len(dirs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, d := range dirs {
+		sub := &scanner{st: &FSState{}, root: s.root, realRoot: s.realRoot, cfgDir: s.cfgDir, cfgBase: s.cfgBase,
+			agents: map[string]*AgentFiles{}, knownChannels: s.knownChannels}
+		subs[i] = sub
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			a := sub.agent(d[0])
+			a.Dir = sub.info(d[1])
+			if err := sub.walk(d[1], ctxAgent, a, nil); err != nil {
+				a.Dir.Err = err
+			}
+		}()
+	}
+	wg.Wait()
+	for _, sub := range subs {
+		for id, a := range sub.agents {
+			s.agents[id] = a
+		}
+		o, t := s.st, sub.st
+		o.Files += t.Files
+		o.Symlinks = append(o.Symlinks, t.Symlinks...)
+		o.Unreadable = append(o.Unreadable, t.Unreadable...)
+		o.ConfigBackups = append(o.ConfigBackups, t.ConfigBackups...)
+		s.cfgDirWalked = s.cfgDirWalked || sub.cfgDirWalked
+	}
 }
 
 // symlinkEntry records a link met during the walk in Symlinks and, when its

@@ -169,9 +169,9 @@ func TestLocate(t *testing.T) {
 			wantConfig: "x/a.json", configRule: "--config flag",
 		},
 		{
-			name:       "OPENCLAW_CONFIG_PATH and no state dir: default ~/.openclaw (env is OpenClaw's rule, not ours)",
-			env:        map[string]string{"OPENCLAW_CONFIG_PATH": "$R/x/a.json"},
-			wantState:  "home/.openclaw", stateRule: "default ~/.openclaw (nothing found)",
+			name:      "OPENCLAW_CONFIG_PATH and no state dir: default ~/.openclaw (env is OpenClaw's rule, not ours)",
+			env:       map[string]string{"OPENCLAW_CONFIG_PATH": "$R/x/a.json"},
+			wantState: "home/.openclaw", stateRule: "default ~/.openclaw (nothing found)",
 			wantConfig: "x/a.json", configRule: "OPENCLAW_CONFIG_PATH",
 		},
 		{
