@@ -1,0 +1,201 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+)
+
+// lineReader hands its reader out one line per Read. huh's accessible
+// prompts wrap the input in a fresh bufio.Scanner for every prompt, which
+// would swallow the lines buffered for the next prompt on a pipe.
+type lineReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n := 0
+	var b [1]byte
+	for n < len(p) {
+		k, err := l.r.Read(b[:])
+		if k == 1 {
+			p[n] = b[0]
+			n++
+			if b[0] == '\n' {
+				return n, nil
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				l.eof = true
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// RunAccessible is the line-based wizard (ACCESSIBLE=1 or TERM=dumb): it
+// lists the findings, asks which to fix with huh's accessible prompts, asks
+// the remediation's questions, shows the masked diff and writes only after
+// an explicit yes. Input ends (EOF) → it stops without writing.
+func RunAccessible(in io.Reader, out io.Writer, o Options) error {
+	r := &lineReader{r: in}
+	snap, err := o.Load()
+	if err != nil {
+		return err
+	}
+	rep, err := o.scan(context.Background(), snap, nil)
+	if err != nil {
+		return err
+	}
+	sd := snap.Target.StateDir
+	for {
+		fmt.Fprintf(out, "hardshell — %s\n", o.label())
+		fmt.Fprintf(out, "%d critical, %d warn, %d info. Score %d/100 (a high score does not mean secure).\n\n",
+			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, Score(rep.Summary))
+		var opts []huh.Option[int]
+		tier := model.Tier(-1)
+		for i, f := range rep.Findings {
+			if f.Priority != tier {
+				tier = f.Priority
+				fmt.Fprintf(out, "%d. %s\n", int(tier), tier.Name())
+			}
+			how := "manual"
+			if rem, ok := remediate.For(f.CheckID); ok {
+				how = string(rem.Kind)
+				opts = append(opts, huh.NewOption(fmt.Sprintf("%s %s: %s", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title), i))
+			}
+			loc := ""
+			if f.File != "" {
+				loc = " (" + relPath(sd, f.File)
+				if f.Line > 0 {
+					loc += fmt.Sprintf(":%d", f.Line)
+				}
+				loc += ")"
+			}
+			fmt.Fprintf(out, "  %s %s: %s [%s]%s\n", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title, how, loc)
+			if how == "manual" && f.Remediation != "" {
+				fmt.Fprintf(out, "    manual: %s\n", oneLine(f.Remediation))
+			}
+		}
+		if len(rep.Findings) == 0 {
+			fmt.Fprintln(out, "No findings.")
+		}
+		if len(opts) == 0 {
+			fmt.Fprintln(out, "\nNothing here can be fixed by hardshell; follow the manual steps above. Nothing was written.")
+			return nil
+		}
+		pick := -1
+		opts = append([]huh.Option[int]{huh.NewOption("Quit (write nothing)", -1)}, opts...)
+		if err := accessibleForm(r, out, huh.NewSelect[int]().Title("Which finding do you want to fix?").Options(opts...).Value(&pick)); err != nil {
+			return err
+		}
+		if r.eof || pick < 0 {
+			fmt.Fprintln(out, "Nothing more was written.")
+			return nil
+		}
+		f := rep.Findings[pick]
+		rem, _ := remediate.For(f.CheckID)
+		var qs []model.Question
+		if rem.Questions != nil {
+			qs = rem.Questions(snap, f)
+		}
+		var ans model.Answers
+		if len(qs) > 0 {
+			vals := newFormVals(qs)
+			form := buildForm(qs, vals, 80).WithAccessible(true).WithInput(r).WithOutput(out)
+			if err := form.Run(); err != nil {
+				return err
+			}
+			if r.eof {
+				fmt.Fprintln(out, "Input ended; nothing was written.")
+				return nil
+			}
+			ans = vals.answers()
+		}
+		ans = remediate.Defaults(qs, ans)
+		// accessible prompts skip per-field validation: validate again
+		if err := remediate.ValidateAnswers(qs, ans); err != nil {
+			fmt.Fprintf(out, "Not fixed: %v\n\n", err)
+			continue
+		}
+		cs, err := rem.Plan(snap, f, ans)
+		if err != nil {
+			fmt.Fprintf(out, "Not fixed: %v\n\n", err)
+			continue
+		}
+		p, err := remediate.Prepare(context.Background(), snap, cs, o.Validate)
+		if err != nil {
+			fmt.Fprintf(out, "Not written: %v\n\n", err)
+			continue
+		}
+		fmt.Fprintln(out, "\nThe change (secrets masked):")
+		fmt.Fprint(out, p.Diff())
+		for _, pc := range p.Txn.Plan() {
+			fmt.Fprintln(out, "  "+pc.String())
+		}
+		for _, a := range cs.After {
+			fmt.Fprintln(out, "  afterwards: "+a)
+		}
+		yes := false
+		if err := accessibleForm(r, out, huh.NewConfirm().Title("Write these changes? A backup is made first.").Value(&yes)); err != nil {
+			return err
+		}
+		if r.eof || !yes {
+			fmt.Fprintln(out, "Not written.")
+			if r.eof {
+				return nil
+			}
+			continue
+		}
+		set, err := p.Txn.Commit(remediate.BackupMeta{Command: "wizard", CheckIDs: []string{f.CheckID}, ToolVersion: o.ToolVersion})
+		if err != nil && set == nil {
+			fmt.Fprintf(out, "Not written: %v\n\n", err)
+			continue
+		}
+		if set != nil {
+			fmt.Fprintf(out, "Written. Backup %s; undo with: hardshell restore %s\n", set.ID, set.ID)
+		}
+		before := rep.Summary
+		if snap, err = o.Load(); err != nil {
+			return err
+		}
+		if rep, err = o.scan(context.Background(), snap, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "Before: %d critical, %d warn, %d info (score %d). After: %d critical, %d warn, %d info (score %d).\n\n",
+			before.Critical, before.Warn, before.Info, Score(before),
+			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, Score(rep.Summary))
+	}
+}
+
+func accessibleForm(r io.Reader, out io.Writer, f huh.Field) error {
+	return huh.NewForm(huh.NewGroup(f)).WithAccessible(true).WithInput(r).WithOutput(out).Run()
+}
+
+// WritePlain is the non-interactive mode (stdin or stdout not a terminal):
+// the text report and how to apply fixes. It never writes.
+func WritePlain(out io.Writer, o Options) error {
+	snap, err := o.Load()
+	if err != nil {
+		return err
+	}
+	rep, err := o.scan(context.Background(), snap, nil)
+	if err != nil {
+		return err
+	}
+	if err := audit.WriteText(out, rep, audit.TextOptions{Color: false}); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(out, "Not a terminal, so the wizard did not start and nothing was written: run `hardshell fix --yes` to apply safe fixes.")
+	return err
+}

@@ -1,0 +1,285 @@
+// Package tui is hardshell's interactive wizard (Bubble Tea v1 + huh): a
+// start menu of flows, and the harden flow's screens — scan, findings,
+// remediation form, review and done — plus the restore screen. One state
+// machine per flow lives in its root model; sub-components (huh forms, the
+// viewport, the filter input) are plain fields, rebuilt rather than reset.
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+)
+
+// Options configure the wizard. Load is required.
+type Options struct {
+	// StateDir is the OpenClaw state dir (for the restore screen and for
+	// showing paths relative to it).
+	StateDir string
+	// Load reads the snapshot (model.Load with the CLI's locate flags). It
+	// is called for the first scan and again after every write.
+	Load func() (*model.Snapshot, error)
+	// Scan runs the audit; nil = audit.Run. progress may be nil.
+	Scan func(ctx context.Context, s *model.Snapshot, progress func(audit.Progress)) (*audit.Report, error)
+	// Validate checks a candidate before it is written (nil = none).
+	Validate remediate.Validator
+	// ToolVersion goes into backup manifests.
+	ToolVersion string
+	// TargetLabel names the target in the header; "" = the state dir.
+	TargetLabel string
+	// Now is the clock; nil = time.Now.
+	Now func() time.Time
+}
+
+func (o Options) scan(ctx context.Context, s *model.Snapshot, progress func(audit.Progress)) (*audit.Report, error) {
+	if o.Scan != nil {
+		return o.Scan(ctx, s, progress)
+	}
+	return audit.Run(ctx, s, audit.Options{Progress: progress, ToolVersion: o.ToolVersion, Now: o.Now})
+}
+
+func (o Options) label() string {
+	if o.TargetLabel != "" {
+		return o.TargetLabel
+	}
+	return o.StateDir
+}
+
+// Flow is one entry of the start menu. Adding a flow is adding one value
+// to the list given to NewApp.
+type Flow interface {
+	Name() string
+	Description() string
+	// Start returns the flow's model. It leaves the flow by returning the
+	// Back command (to the menu) or tea.Quit.
+	Start(o Options) tea.Model
+}
+
+// BackMsg asks the App to leave the active flow and show the menu again
+// (or to quit when there is no menu).
+type BackMsg struct{}
+
+// Back is the command a flow returns to go back to the menu.
+func Back() tea.Msg { return BackMsg{} }
+
+// Summarizer is implemented by flows that have something to print after
+// the program exits (the alt screen hides anything printed while it runs).
+type Summarizer interface{ Summary() string }
+
+// DefaultFlows is the start menu: harden (default), the three flows that
+// come with the flows issue, and restore.
+func DefaultFlows() []Flow {
+	return []Flow{
+		HardenFlow{},
+		PendingFlow{
+			Title: "Incident containment",
+			What: "For when you think the gateway was abused: stop inbound traffic (pairing-only DMs, groups off, " +
+				"elevated exec off, sandbox on), rotate the gateway token, keep transcripts and logs for review, " +
+				"and print what to check next. One backup set, one restore command.",
+		},
+		PendingFlow{
+			Title: "Rotate tokens",
+			What: "Generate a new gateway token (and hooks token), move literal secrets out of openclaw.json into " +
+				"${VAR} references in <state>/.env (0600), and tell you which clients must be updated.",
+		},
+		PendingFlow{
+			Title: "Generate a secure baseline",
+			What: "Write a fresh, commented openclaw.json that follows the security guide: loopback bind with a " +
+				"strong token, pairing DMs, mention-gated groups, sandboxed exec with approvals, redacted logs, " +
+				"minimal mDNS, and an explicit plugin allowlist — reviewed as a diff before anything is written.",
+		},
+		RestoreFlow{},
+	}
+}
+
+// App is the root model: the start menu and the active flow.
+type App struct {
+	opts    Options
+	flows   []Flow
+	cursor  int
+	active  tea.Model
+	noMenu  bool
+	w, h    int
+	summary []string
+}
+
+// NewApp starts on the menu of flows.
+func NewApp(o Options, flows []Flow) *App { return &App{opts: o, flows: flows} }
+
+// NewHarden starts directly in the harden flow; leaving it quits (used by
+// `hardshell demo`).
+func NewHarden(o Options) *App {
+	a := &App{opts: o, noMenu: true}
+	a.active = HardenFlow{}.Start(o)
+	return a
+}
+
+// Active is the running flow's model (nil on the menu).
+func (a *App) Active() tea.Model { return a.active }
+
+// Summary is what to print after the program exits.
+func (a *App) Summary() string {
+	out := ""
+	for _, s := range a.summary {
+		if s != "" {
+			out += s + "\n"
+		}
+	}
+	if s, ok := a.active.(Summarizer); ok && s.Summary() != "" {
+		out += s.Summary() + "\n"
+	}
+	return out
+}
+
+func (a *App) Init() tea.Cmd {
+	if a.active != nil {
+		return a.active.Init()
+	}
+	return nil
+}
+
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.w, a.h = msg.Width, msg.Height
+	case BackMsg:
+		if a.noMenu || a.active == nil {
+			return a, tea.Quit
+		}
+		if s, ok := a.active.(Summarizer); ok {
+			a.summary = append(a.summary, s.Summary())
+		}
+		a.active = nil
+		return a, nil
+	}
+	if a.active != nil {
+		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" {
+			if _, isWizard := a.active.(*Wizard); !isWizard {
+				return a, tea.Quit
+			}
+		}
+		var cmd tea.Cmd
+		a.active, cmd = a.active.Update(msg)
+		return a, cmd
+	}
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch k.String() {
+		case "ctrl+c", "q", "esc":
+			return a, tea.Quit
+		case "up", "k":
+			if a.cursor > 0 {
+				a.cursor--
+			}
+		case "down", "j":
+			if a.cursor < len(a.flows)-1 {
+				a.cursor++
+			}
+		case "enter", " ":
+			if len(a.flows) == 0 {
+				return a, nil
+			}
+			a.active = a.flows[a.cursor].Start(a.opts)
+			cmds := []tea.Cmd{a.active.Init()}
+			if a.w > 0 {
+				var c tea.Cmd
+				a.active, c = a.active.Update(tea.WindowSizeMsg{Width: a.w, Height: a.h})
+				cmds = append(cmds, c)
+			}
+			return a, tea.Batch(cmds...)
+		}
+	}
+	return a, nil
+}
+
+func (a *App) View() string {
+	if a.active != nil {
+		return a.active.View()
+	}
+	w := a.w
+	if w <= 0 {
+		w = 80
+	}
+	var b []string
+	b = append(b, stTitle.Render("hardshell")+stDim.Render(" — "+trunc(a.opts.label(), max(10, w-14))))
+	b = append(b, "", "What do you want to do?", "")
+	for i, f := range a.flows {
+		line := "  " + f.Name()
+		if i == a.cursor {
+			line = stCursor.Render("› " + f.Name())
+		}
+		b = append(b, line)
+	}
+	if a.cursor < len(a.flows) {
+		b = append(b, "", wrap(stDim.Render(a.flows[a.cursor].Description()), w-2))
+	}
+	b = append(b, "", stDim.Render("↑/↓ j/k move · enter start · q quit"))
+	out := ""
+	for i, l := range b {
+		if i > 0 {
+			out += "\n"
+		}
+		out += l
+	}
+	if a.h > 0 {
+		out = padLines(out, a.h)
+	}
+	return out
+}
+
+// HardenFlow is the default flow: scan, findings, fix, review, write.
+type HardenFlow struct{}
+
+func (HardenFlow) Name() string { return "Harden this gateway" }
+func (HardenFlow) Description() string {
+	return "Audit the config and state dir, walk the findings by the guide's checklist, and fix them with a reviewed diff and a backup."
+}
+func (HardenFlow) Start(o Options) tea.Model { return NewWizard(o) }
+
+// PendingFlow is a menu entry whose flow lands with the flows issue: it
+// explains what it will do and goes back.
+type PendingFlow struct{ Title, What string }
+
+func (p PendingFlow) Name() string        { return p.Title + " (coming with the flows issue)" }
+func (p PendingFlow) Description() string { return p.What }
+func (p PendingFlow) Start(Options) tea.Model {
+	return &pendingModel{flow: p}
+}
+
+type pendingModel struct {
+	flow PendingFlow
+	w, h int
+}
+
+func (m *pendingModel) Init() tea.Cmd { return nil }
+func (m *pendingModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+	case tea.KeyMsg:
+		switch msg.String() {
+		case "q":
+			return m, tea.Quit
+		case "esc", "enter", "backspace":
+			return m, Back
+		}
+	}
+	return m, nil
+}
+func (m *pendingModel) View() string {
+	w := m.w
+	if w <= 0 {
+		w = 80
+	}
+	s := stTitle.Render(m.flow.Title) + "\n\n" +
+		"This flow is not built yet; it comes with the flows issue.\n\n" +
+		stLabel.Render("What it will do:") + "\n" + wrap(m.flow.What, w-2) + "\n\n" +
+		stDim.Render("esc/enter back to the menu · q quit")
+	if m.h > 0 {
+		s = padLines(s, m.h)
+	}
+	return s
+}

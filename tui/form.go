@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/huh"
+	"github.com/hardshell/hardshell/model"
+)
+
+// formVals holds the bound values of one form (huh writes through these
+// pointers as the user edits, so they are live without leaving a field).
+type formVals struct {
+	qs    []model.Question
+	str   map[string]*string
+	multi map[string]*[]string
+	yes   map[string]*bool
+}
+
+func newFormVals(qs []model.Question) *formVals {
+	v := &formVals{qs: qs, str: map[string]*string{}, multi: map[string]*[]string{}, yes: map[string]*bool{}}
+	for _, q := range qs {
+		switch q.Kind {
+		case model.MultiSelect:
+			def := model.Answers{q.ID: q.Default}.List(q.ID)
+			v.multi[q.ID] = &def
+		case model.Confirm:
+			b := model.Answers{q.ID: q.Default}.Yes(q.ID)
+			v.yes[q.ID] = &b
+		default:
+			s := q.Default
+			v.str[q.ID] = &s
+		}
+	}
+	return v
+}
+
+func newSuppressVals() *formVals {
+	s := ""
+	return &formVals{str: map[string]*string{"reason": &s}}
+}
+
+// answers reads the bound values as remediation answers.
+func (v *formVals) answers() model.Answers {
+	a := model.Answers{}
+	for _, q := range v.qs {
+		switch q.Kind {
+		case model.MultiSelect:
+			a[q.ID] = strings.Join(*v.multi[q.ID], ",")
+		case model.Confirm:
+			if *v.yes[q.ID] {
+				a[q.ID] = "yes"
+			} else {
+				a[q.ID] = "no"
+			}
+		default:
+			a[q.ID] = strings.TrimSpace(*v.str[q.ID])
+		}
+	}
+	return a
+}
+
+// keyMap is huh's default with esc as the abort key: the wizard handles
+// ctrl+c itself (quit), and esc goes back to the findings.
+func keyMap() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	return km
+}
+
+func describe(q model.Question) string {
+	d := q.Help
+	if q.Breaks != "" {
+		if d != "" {
+			d += "\n"
+		}
+		d += "May break: " + q.Breaks
+	}
+	return d
+}
+
+// buildForm renders a remediation's questions as one huh form, a field per
+// question, the safe default preselected. Forms are built fresh for every
+// use: a completed huh form is inert.
+func buildForm(qs []model.Question, v *formVals, width int) *huh.Form {
+	var fields []huh.Field
+	for _, q := range qs {
+		switch q.Kind {
+		case model.Select:
+			opts := make([]huh.Option[string], 0, len(q.Options))
+			for _, o := range q.Options {
+				label := o.Label
+				if label == "" {
+					label = o.Value
+				}
+				if o.Value == q.Default {
+					label += " (safe default)"
+				}
+				opts = append(opts, huh.NewOption(label, o.Value).Selected(o.Value == q.Default))
+			}
+			fields = append(fields, huh.NewSelect[string]().Key(q.ID).Title(q.Title).
+				Description(describe(q)).Options(opts...).Value(v.str[q.ID]))
+		case model.MultiSelect:
+			def := map[string]bool{}
+			for _, d := range *v.multi[q.ID] {
+				def[d] = true
+			}
+			opts := make([]huh.Option[string], 0, len(q.Options))
+			for _, o := range q.Options {
+				label := o.Label
+				if label == "" {
+					label = o.Value
+				}
+				opts = append(opts, huh.NewOption(label, o.Value).Selected(def[o.Value]))
+			}
+			ms := huh.NewMultiSelect[string]().Key(q.ID).Title(q.Title).
+				Description(describe(q)).Options(opts...).Value(v.multi[q.ID])
+			if q.Validate != nil {
+				val := q.Validate
+				ms = ms.Validate(func(xs []string) error {
+					for _, x := range xs {
+						if err := val(x); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+			}
+			fields = append(fields, ms)
+		case model.Confirm:
+			fields = append(fields, huh.NewConfirm().Key(q.ID).Title(q.Title).
+				Description(describe(q)).Affirmative("Yes").Negative("No").Value(v.yes[q.ID]))
+		default:
+			in := huh.NewInput().Key(q.ID).Title(q.Title).Description(describe(q)).Value(v.str[q.ID])
+			if q.Validate != nil {
+				in = in.Validate(q.Validate)
+			}
+			fields = append(fields, in)
+		}
+	}
+	return newForm(width, fields...)
+}
+
+func buildSuppressForm(v *formVals, width int) *huh.Form {
+	in := huh.NewInput().Key("reason").
+		Title("Why is it acceptable to suppress this finding?").
+		Description("Written to security.audit.suppressions with the check id; `hardshell audit` and OpenClaw's own audit honour it.").
+		Placeholder("e.g. the gateway is only reachable over Tailscale").
+		Value(v.str["reason"]).
+		Validate(func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return errors.New("a reason is required")
+			}
+			return nil
+		})
+	return newForm(width, in)
+}
+
+func newForm(width int, fields ...huh.Field) *huh.Form {
+	return huh.NewForm(huh.NewGroup(fields...)).
+		WithKeyMap(keyMap()).
+		WithShowHelp(true).
+		WithWidth(width)
+}

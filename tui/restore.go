@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hardshell/hardshell/remediate"
+)
+
+// RestoreFlow lists the state dir's backup sets and restores the chosen one
+// (remediate.Restore, which first backs up the current state).
+type RestoreFlow struct{}
+
+func (RestoreFlow) Name() string { return "Restore a backup" }
+func (RestoreFlow) Description() string {
+	return "Put back the files and modes saved before an earlier write. The current state is backed up first, so a restore can be undone too."
+}
+func (RestoreFlow) Start(o Options) tea.Model { return newRestoreModel(o) }
+
+type restoreModel struct {
+	opts       Options
+	sets       []remediate.BackupSet
+	err        error
+	cursor     int
+	confirming bool
+	working    bool
+	done       *remediate.BackupSet // safety set written by the restore
+	restored   string
+	w, h       int
+}
+
+type restoredMsg struct {
+	id     string
+	safety *remediate.BackupSet
+	err    error
+}
+
+func newRestoreModel(o Options) *restoreModel {
+	m := &restoreModel{opts: o}
+	m.sets, m.err = remediate.ListBackups(o.StateDir)
+	return m
+}
+
+func (m *restoreModel) Init() tea.Cmd { return nil }
+
+func (m *restoreModel) Summary() string {
+	if m.restored == "" {
+		return ""
+	}
+	s := "Restored backup " + m.restored + "."
+	if m.done != nil {
+		s += " The state before the restore is backup " + m.done.ID + " (undo: hardshell restore " + m.done.ID + ")."
+	}
+	return s
+}
+
+func (m *restoreModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+	case restoredMsg:
+		m.working = false
+		m.confirming = false
+		if msg.err != nil {
+			m.err = msg.err
+			return m, nil
+		}
+		m.err = nil
+		m.restored, m.done = msg.id, msg.safety
+		m.sets, _ = remediate.ListBackups(m.opts.StateDir)
+	case tea.KeyMsg:
+		if m.working {
+			return m, nil
+		}
+		k := msg.String()
+		if m.confirming {
+			switch k {
+			case "y", "enter":
+				m.working = true
+				id := m.sets[m.cursor].ID
+				dir, ver := m.opts.StateDir, m.opts.ToolVersion
+				return m, func() tea.Msg {
+					safety, err := remediate.Restore(dir, id, ver)
+					return restoredMsg{id: id, safety: safety, err: err}
+				}
+			case "n", "esc", "q":
+				m.confirming = false
+			}
+			return m, nil
+		}
+		switch k {
+		case "q":
+			return m, tea.Quit
+		case "esc", "backspace":
+			return m, Back
+		case "up", "k":
+			if m.cursor > 0 {
+				m.cursor--
+			}
+		case "down", "j":
+			if m.cursor < len(m.sets)-1 {
+				m.cursor++
+			}
+		case "enter":
+			if len(m.sets) > 0 {
+				m.confirming = true
+				m.restored = ""
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m *restoreModel) View() string {
+	w := m.w
+	if w <= 0 {
+		w = 80
+	}
+	var b strings.Builder
+	b.WriteString(stTitle.Render("Restore a backup") + "\n")
+	b.WriteString(stDim.Render(trunc(relPath(m.opts.StateDir, remediate.BackupsDir(m.opts.StateDir)), w)) + "\n\n")
+	if m.restored != "" {
+		b.WriteString(stOK.Render("Restored "+m.restored+".") + "\n")
+		if m.done != nil {
+			b.WriteString(wrap("The state before the restore was saved as backup "+m.done.ID+"; undo with: hardshell restore "+m.done.ID, w) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	if m.err != nil {
+		b.WriteString(stErr.Render("Error: ") + wrap(m.err.Error(), w-8) + "\n\n")
+	}
+	if len(m.sets) == 0 {
+		b.WriteString("No backups yet: hardshell makes one before every write.\n")
+	}
+	for i, s := range m.sets {
+		line := fmt.Sprintf("%s  %-10s %s", s.ID, trunc(s.Command, 10), s.Summary())
+		if i == m.cursor {
+			b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
+		} else {
+			b.WriteString(trunc("  "+line, w) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	switch {
+	case m.working:
+		b.WriteString("Restoring…\n")
+	case m.confirming:
+		s := m.sets[m.cursor]
+		b.WriteString(wrap(fmt.Sprintf("Restore %s? It puts back: %s. The current state is backed up first.", s.ID, s.Summary()), w) + "\n")
+		b.WriteString(stKey.Render("y/enter") + " restore · " + stKey.Render("n/esc") + " cancel\n")
+	default:
+		b.WriteString(stDim.Render("↑/↓ choose · enter restore · esc back · q quit") + "\n")
+	}
+	out := strings.TrimRight(b.String(), "\n")
+	if m.h > 0 {
+		out = padLines(out, m.h)
+	}
+	return out
+}

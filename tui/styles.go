@@ -1,0 +1,124 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/hardshell/hardshell/model"
+)
+
+// Colours are ANSI 16-colour indices so they survive every profile; under
+// NO_COLOR (termenv.Ascii) lipgloss drops them and the text stays readable
+// because badges are words, not colours.
+var (
+	stTitle    = lipgloss.NewStyle().Bold(true)
+	stDim      = lipgloss.NewStyle().Faint(true)
+	stCrit     = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("9"))
+	stWarn     = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("11"))
+	stInfo     = lipgloss.NewStyle().Foreground(lipgloss.Color("12"))
+	stTier     = lipgloss.NewStyle().Bold(true).Underline(true)
+	stCursor   = lipgloss.NewStyle().Bold(true).Reverse(true)
+	stOK       = lipgloss.NewStyle().Foreground(lipgloss.Color("10"))
+	stErr      = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("9"))
+	stAdd      = lipgloss.NewStyle().Foreground(lipgloss.Color("2"))
+	stDel      = lipgloss.NewStyle().Foreground(lipgloss.Color("1"))
+	stHunk     = lipgloss.NewStyle().Foreground(lipgloss.Color("6"))
+	stLabel    = lipgloss.NewStyle().Bold(true)
+	stKey      = lipgloss.NewStyle().Bold(true)
+	stStatusOK = lipgloss.NewStyle().Foreground(lipgloss.Color("10"))
+)
+
+// badge is the fixed-width severity word: CRITICAL, WARN or INFO.
+func badge(s model.Severity) string {
+	switch s {
+	case model.Critical:
+		return stCrit.Render("CRITICAL")
+	case model.Warn:
+		return stWarn.Render("WARN    ")
+	default:
+		return stInfo.Render("INFO    ")
+	}
+}
+
+// colorDiff colours a unified diff line by line: + green, - red, @@ cyan.
+func colorDiff(d string) string {
+	lines := strings.Split(strings.TrimRight(d, "\n"), "\n")
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+			lines[i] = stLabel.Render(l)
+		case strings.HasPrefix(l, "+"):
+			lines[i] = stAdd.Render(l)
+		case strings.HasPrefix(l, "-"):
+			lines[i] = stDel.Render(l)
+		case strings.HasPrefix(l, "@@"):
+			lines[i] = stHunk.Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// relPath shows p relative to the state dir when it is inside it, so views
+// (and golden files) do not depend on where the state dir lives.
+func relPath(stateDir, p string) string {
+	if stateDir == "" || p == "" || !filepath.IsAbs(p) {
+		return p
+	}
+	r, err := filepath.Rel(stateDir, p)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return r
+}
+
+// relText replaces the state dir prefix inside free text (finding details
+// name absolute paths).
+func relText(stateDir, s string) string {
+	if stateDir == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, stateDir+string(filepath.Separator), "")
+}
+
+// trunc cuts s (which may hold ANSI styling) to w cells.
+func trunc(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// wrap word-wraps plain or styled text to w cells.
+func wrap(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, w, " ")
+}
+
+// clipLines keeps at most n lines of s.
+func clipLines(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	ls := strings.Split(s, "\n")
+	if len(ls) > n {
+		ls = ls[:n]
+		ls[n-1] = stDim.Render("…")
+	}
+	return strings.Join(ls, "\n")
+}
+
+// padLines makes s exactly n lines (clipping or adding blank lines).
+func padLines(s string, n int) string {
+	ls := strings.Split(s, "\n")
+	if len(ls) > n {
+		ls = ls[:n]
+	}
+	for len(ls) < n {
+		ls = append(ls, "")
+	}
+	return strings.Join(ls, "\n")
+}
