@@ -1,0 +1,200 @@
+package contain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/testutil"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/stretchr/testify/require"
+)
+
+// load reads a state dir with an environment that holds nothing of the
+// developer's own shell.
+func load(t *testing.T, state string) *model.Snapshot {
+	t.Helper()
+	s, err := model.Load(model.LoadOptions{Locate: model.LocateOptions{
+		StateDirFlag: state, Getenv: func(string) string { return "" }, HomeDir: filepath.Dir(state),
+	}})
+	require.NoError(t, err)
+	return s
+}
+
+// urgent lists the warn/critical findings of tier 1 and 2.
+func urgent(t *testing.T, s *model.Snapshot) []string {
+	t.Helper()
+	rep, err := audit.Run(context.Background(), s, audit.Options{})
+	require.NoError(t, err)
+	var out []string
+	for _, f := range rep.Findings {
+		if f.Priority <= model.TierExposure && f.Severity > model.Info {
+			out = append(out, f.CheckID)
+		}
+	}
+	return out
+}
+
+func editAt(cs model.ChangeSet, path string) (model.Edit, bool) {
+	for _, e := range cs.Edits {
+		if e.Path == path {
+			return e, true
+		}
+	}
+	return model.Edit{}, false
+}
+
+// prepareAndCommit runs the real engine on the plan and commits it.
+func prepareAndCommit(t *testing.T, s *model.Snapshot, cs model.ChangeSet) *remediate.BackupSet {
+	t.Helper()
+	p, err := remediate.Prepare(context.Background(), s, cs, nil)
+	require.NoError(t, err)
+	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "contain", ToolVersion: "test"})
+	require.NoError(t, err)
+	require.NotNil(t, set)
+	return set
+}
+
+func TestPlanGuideEraOpenDMElevated(t *testing.T) {
+	state := testutil.CopyState(t, "open-dm-elevated")
+	s := load(t, state)
+	require.NotEmpty(t, urgent(t, s))
+
+	cs, err := Plan(s, Options{})
+	require.NoError(t, err)
+
+	e, ok := editAt(cs, "channels.telegram.dmPolicy")
+	require.True(t, ok)
+	require.Equal(t, "disabled", e.Value)
+	require.Equal(t, "channels.telegram.dm.open", e.CheckID, "the DM edit claims the finding so Prepare verifies it")
+	e, ok = editAt(cs, "channels.telegram.allowFrom")
+	require.True(t, ok)
+	require.Equal(t, []any{}, e.Value)
+	e, ok = editAt(cs, "channels.telegram.groupPolicy")
+	require.True(t, ok)
+	require.Equal(t, "allowlist", e.Value)
+	e, ok = editAt(cs, model.Child("channels.telegram.groups", "*"))
+	require.True(t, ok)
+	require.Equal(t, model.OpUnset, e.Op)
+	e, ok = editAt(cs, "tools.elevated.enabled")
+	require.True(t, ok)
+	require.Equal(t, false, e.Value)
+	e, ok = editAt(cs, "tools.exec.security")
+	require.True(t, ok)
+	require.Equal(t, "deny", e.Value)
+	e, ok = editAt(cs, "tools.deny")
+	require.True(t, ok)
+	require.Equal(t, toAny(HighRiskTools), e.Value)
+	e, ok = editAt(cs, "session.dmScope")
+	require.True(t, ok)
+	require.Equal(t, "per-channel-peer", e.Value)
+	_, ok = editAt(cs, "gateway.auth.token")
+	require.False(t, ok, "a ${VAR} token keeps its form: the config is not touched")
+
+	// the token is ${OPENCLAW_GATEWAY_TOKEN}: its new value goes to .env, 0600
+	var env *model.FileWrite
+	var store *model.FileWrite
+	for i, w := range cs.Writes {
+		switch filepath.Base(w.Path) {
+		case ".env":
+			env = &cs.Writes[i]
+		case "telegram-allowFrom.json":
+			store = &cs.Writes[i]
+		}
+	}
+	require.NotNil(t, env)
+	require.Regexp(t, `(?m)^OPENCLAW_GATEWAY_TOKEN=[0-9a-f]{48}$`, string(env.Data))
+	require.NotNil(t, store, `the "*" in the pairing store is removed`)
+	require.NotContains(t, string(store.Data), `"*"`)
+	require.Contains(t, string(store.Data), "123456789")
+
+	joined := strings.Join(cs.After, "\n")
+	require.Contains(t, joined, "openclaw gateway restart")
+	require.Contains(t, joined, filepath.Join(state, "agents", "main", "agent", "auth-profiles.json"))
+	require.Contains(t, joined, "channels.telegram.botToken (plain text in the config)")
+
+	set := prepareAndCommit(t, s, cs)
+	after := load(t, state)
+	require.Empty(t, urgent(t, after), "no tier-1/2 warn or critical finding after containment")
+	require.Equal(t, os.FileMode(0o600), testutil.Mode(t, filepath.Join(state, ".env")))
+
+	// restore undoes it byte for byte
+	orig, err := os.ReadFile(filepath.Join(testutil.Testdata("states", "open-dm-elevated"), "openclaw.json"))
+	require.NoError(t, err)
+	_, err = remediate.Restore(state, set.ID, "test")
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
+	require.NoError(t, err)
+	require.Equal(t, string(orig), string(got))
+	_, err = os.Stat(filepath.Join(state, ".env"))
+	require.True(t, os.IsNotExist(err), "the created .env is removed by restore")
+}
+
+func TestPlanLANExposedLiteralToken(t *testing.T) {
+	state := testutil.CopyState(t, "lan-exposed")
+	s := load(t, state)
+	cs, err := Plan(s, Options{})
+	require.NoError(t, err)
+
+	e, ok := editAt(cs, "gateway.bind")
+	require.True(t, ok)
+	require.Equal(t, "loopback", e.Value)
+	e, ok = editAt(cs, "gateway.auth.token")
+	require.True(t, ok, "a literal token stays a literal, with a new value")
+	require.Regexp(t, `^[0-9a-f]{48}$`, e.Value)
+	require.NotEqual(t, "pi-token-2026", e.Value)
+	e, ok = editAt(cs, "discovery.mdns.mode")
+	require.True(t, ok)
+	require.Equal(t, "off", e.Value)
+	e, ok = editAt(cs, "gateway.controlUi.dangerouslyDisableDeviceAuth")
+	require.True(t, ok)
+	require.Equal(t, false, e.Value)
+	e, ok = editAt(cs, "channels.telegram.dmPolicy")
+	require.True(t, ok, "two approved senders: DMs are frozen too")
+	require.Equal(t, "disabled", e.Value)
+
+	prepareAndCommit(t, s, cs)
+	require.Empty(t, urgent(t, load(t, state)))
+}
+
+func TestPlanPairingOptionKeepsApprovedSenders(t *testing.T) {
+	state := testutil.CopyState(t, "lan-exposed")
+	s := load(t, state)
+	cs, err := Plan(s, Options{DM: DMPairing})
+	require.NoError(t, err)
+	_, ok := editAt(cs, "channels.telegram.dmPolicy")
+	require.False(t, ok, "pairing with approved senders is already what --dm pairing asks for")
+}
+
+func TestPlanModernEra(t *testing.T) {
+	state := testutil.CopyState(t, "modern-era")
+	s := load(t, state)
+	require.Equal(t, model.EraModern, s.Era.Era)
+	cs, err := Plan(s, Options{})
+	require.NoError(t, err)
+	e, ok := editAt(cs, "gateway.bind")
+	require.True(t, ok)
+	require.Equal(t, "loopback", e.Value)
+	for _, ed := range cs.Edits {
+		require.False(t, strings.HasPrefix(ed.Path, "agents.list"), "modern era: no agents.list paths (%s)", ed.Path)
+	}
+	// SecretRef secrets are left alone, with advice
+	require.Contains(t, strings.Join(cs.After, "\n"), "SecretRef")
+	prepareAndCommit(t, s, cs)
+	left := urgent(t, load(t, state))
+	t.Logf("modern-era tier-1/2 after containment: %v", left)
+}
+
+func TestPlanOptionsValidate(t *testing.T) {
+	var ie *model.InputError
+	_, err := Plan(nil, Options{DM: "open"})
+	require.ErrorAs(t, err, &ie)
+	_, err = Plan(nil, Options{Groups: "everyone"})
+	require.ErrorAs(t, err, &ie)
+	_, err = Plan(nil, Options{})
+	require.Error(t, err)
+}
