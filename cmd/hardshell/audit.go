@@ -67,9 +67,7 @@ func runAudit(c *cobra.Command, f auditFlags) error {
 			return withCode(exitBadInput, err)
 		}
 	}
-	s, err := model.Load(model.LoadOptions{Locate: model.LocateOptions{
-		StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv,
-	}})
+	s, err := loadSnapshot()
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}

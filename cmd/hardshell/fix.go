@@ -1,0 +1,474 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// fixFlags are `hardshell fix`'s own flags.
+type fixFlags struct {
+	yes, dryRun, noValidate bool
+	only                    []string
+	answers                 []string
+}
+
+func newFixCmd() *cobra.Command {
+	var f fixFlags
+	c := &cobra.Command{
+		Use:   "fix",
+		Short: "Apply the safe fixes (and guided ones you answered) after showing the diff",
+		Long: `Audit, then fix every finding that has a safe remediation (no question, cannot
+lock you out), plus guided ones whose every question is answered with --answer.
+Shows the masked diff of each config file and the mode changes, asks before
+writing (or --yes), backs every file up first, writes atomically with comments
+kept, and re-audits.
+
+Exit codes: 0 written, nothing to do, or not confirmed; 1 the write was refused
+(a file changed meanwhile, the candidate failed validation, a write failed,
+OPENCLAW_NIX_MODE=1); 2 bad input (unparseable config, bad --only/--answer).`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runFix(c, f, os.Stdin, stdinIsTTY)
+		},
+	}
+	fl := c.Flags()
+	fl.BoolVarP(&f.yes, "yes", "y", false, "write without asking")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show what would change and write nothing")
+	fl.BoolVar(&f.noValidate, "no-validate", false, "do not check the candidate with `openclaw config validate`")
+	fl.StringSliceVar(&f.only, "only", nil, "fix only these check ids (comma-separated; patterns like channels.<id>.dm.open allowed)")
+	fl.StringArrayVar(&f.answers, "answer", nil, "answer a guided fix's question: CHECKID.QUESTION=VALUE (repeatable)")
+	return c
+}
+
+func init() { rootCmd.AddCommand(newFixCmd()) }
+
+// beforeCommit runs between the review and the write (tests use it to
+// change a file under hardshell's feet).
+var beforeCommit func()
+
+func stdinIsTTY() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
+
+// planned is one finding with the change that fixes it.
+type plannedFix struct {
+	finding model.Finding
+	rem     remediate.Remediation
+	cs      model.ChangeSet
+}
+
+func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error {
+	out := c.OutOrStdout()
+	answers, err := parseAnswers(f.answers)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	only, err := parseOnly(f.only)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	nix := os.Getenv("OPENCLAW_NIX_MODE") == "1"
+	if nix && !f.dryRun {
+		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: this OpenClaw config is managed externally (Nix), so hardshell writes nothing; change it in your Nix configuration (see the changes with hardshell fix --dry-run)"))
+	}
+
+	s, err := loadSnapshot()
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if s.DocErr != nil {
+		return withCode(exitBadInput, fmt.Errorf("config unreadable, nothing was changed: %w", s.DocErr))
+	}
+	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
+	defer stop()
+	before, err := audit.Run(ctx, s, audit.Options{ToolVersion: version})
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+
+	var fixes []plannedFix
+	var notes []string
+	used := map[string]bool{}
+	for _, fd := range before.Findings {
+		if !only.match(fd.CheckID) {
+			continue
+		}
+		r, ok := remediate.For(fd.CheckID)
+		if !ok || r.Kind == model.FixManual {
+			continue
+		}
+		var a model.Answers
+		if r.Kind == model.FixGuided {
+			var qs []model.Question
+			if r.Questions != nil {
+				qs = r.Questions(s, fd)
+			}
+			given := answers[fd.CheckID]
+			if !answersAll(qs, given) {
+				continue
+			}
+			used[fd.CheckID] = true
+			if err := checkAnswerIDs(fd.CheckID, qs, given); err != nil {
+				return withCode(exitBadInput, err)
+			}
+			if err := remediate.ValidateAnswers(qs, given); err != nil {
+				return withCode(exitBadInput, fmt.Errorf("--answer %s.%v", fd.CheckID, err))
+			}
+			a = remediate.Defaults(qs, given)
+		}
+		cs, err := r.Plan(s, fd, a)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s: cannot plan a fix: %v", fd.CheckID, err))
+			continue
+		}
+		if cs.Empty() {
+			continue
+		}
+		fixes = append(fixes, plannedFix{finding: fd, rem: r, cs: cs})
+	}
+	for id := range answers {
+		if !used[id] {
+			notes = append(notes, fmt.Sprintf("--answer %s.…: no finding %s with a guided fix in this audit (ignored)", id, id))
+		}
+	}
+	sort.Strings(notes)
+	for _, n := range notes {
+		fmt.Fprintln(out, "note:", n)
+	}
+
+	cs, ids, skipped := mergeFixes(fixes)
+	for _, sk := range skipped {
+		fmt.Fprintf(out, "note: %s is left for later: its change overlaps another fix in this run (re-run hardshell fix afterwards)\n", sk)
+	}
+	if cs.Empty() {
+		fmt.Fprintln(out, "Nothing to fix automatically.")
+		printCounts(out, "now", before.Summary)
+		printRemaining(out, s, before)
+		return nil
+	}
+
+	var validate remediate.Validator
+	if !f.noValidate {
+		if bin := remediate.FindOpenClaw(); bin != "" {
+			validate = remediate.OpenClawValidator(bin)
+		}
+	}
+	p, err := remediate.Prepare(ctx, s, cs, validate)
+	if err != nil {
+		return refused(err)
+	}
+
+	fmt.Fprintf(out, "hardshell fix: %d finding(s) to fix in %s\n\n", len(ids), s.Target.StateDir)
+	listed := map[string]bool{}
+	for _, fx := range fixes {
+		if !containsID(skipped, fx.finding.CheckID) && !listed[fx.finding.CheckID] {
+			listed[fx.finding.CheckID] = true
+			fmt.Fprintf(out, "  [%s] %s — %s\n", fx.finding.Severity, fx.finding.CheckID, fx.rem.Title)
+		}
+	}
+	printReview(out, p, cs)
+
+	if f.dryRun {
+		fmt.Fprintln(out, "\ndry run: nothing written")
+		return nil
+	}
+	switch {
+	case f.yes:
+	case isTTY():
+		fmt.Fprint(out, "\nWrite these changes? [y/N] ")
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			fmt.Fprintln(out, "nothing written")
+			return nil
+		}
+	default:
+		fmt.Fprintln(out, "\nnothing written (use --yes)")
+		return nil
+	}
+
+	if beforeCommit != nil {
+		beforeCommit()
+	}
+	set, err := p.Txn.Commit(remediate.BackupMeta{Command: fixCommandLine(f), CheckIDs: ids, ToolVersion: version})
+	if err != nil {
+		return refused(err)
+	}
+	for _, sk := range p.Txn.Skipped() {
+		fmt.Fprintf(out, "skipped: %s %s\n", sk.Path, sk.Reason)
+	}
+
+	s2, err := loadSnapshot()
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("written, but the re-audit could not load the target: %w", err))
+	}
+	after, err := audit.Run(ctx, s2, audit.Options{ToolVersion: version})
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("written, but the re-audit failed: %w", err))
+	}
+	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(before.Summary), countLine(after.Summary))
+	if set != nil {
+		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
+	}
+	printRemaining(out, s2, after)
+	return nil
+}
+
+// refused maps a refused or failed write to exit 1 with a clear message.
+func refused(err error) error {
+	var de *remediate.DriftError
+	var ve *remediate.ValidationError
+	var ae *remediate.ApplyError
+	var se *remediate.SymlinkError
+	var ie *model.InputError
+	switch {
+	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se):
+		return withCode(exitFindings, err)
+	case errors.As(err, &ve):
+		return withCode(exitFindings, fmt.Errorf("%w; nothing was written (use --no-validate to skip the OpenClaw check only if you are sure)", err))
+	case errors.As(err, &ie):
+		return withCode(exitBadInput, err)
+	}
+	return withCode(exitFindings, fmt.Errorf("%w; nothing was written", err))
+}
+
+// mergeFixes merges the change sets in rank order. A fix whose edit sets a
+// path another fix already sets to a different value is left out (listed in
+// skipped); identical edits are kept once.
+func mergeFixes(fixes []plannedFix) (model.ChangeSet, []string, []string) {
+	var cs model.ChangeSet
+	var ids, skipped []string
+	set := map[string]model.Edit{}
+	for _, fx := range fixes {
+		conflict := false
+		var fresh []model.Edit
+		for _, e := range fx.cs.Edits {
+			if old, ok := set[e.Path]; ok {
+				if old.Op != e.Op || !reflect.DeepEqual(old.Value, e.Value) {
+					conflict = true
+					break
+				}
+				continue
+			}
+			fresh = append(fresh, e)
+		}
+		if conflict {
+			skipped = append(skipped, fx.finding.CheckID)
+			continue
+		}
+		for _, e := range fresh {
+			set[e.Path] = e
+		}
+		part := fx.cs
+		part.Edits = fresh
+		cs.Merge(part)
+		if !containsID(ids, fx.finding.CheckID) {
+			ids = append(ids, fx.finding.CheckID)
+		}
+	}
+	return cs, ids, skipped
+}
+
+func containsID(list []string, id string) bool {
+	for _, x := range list {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// printReview prints the masked diff, the mode changes and the commands to
+// run afterwards.
+func printReview(out io.Writer, p *remediate.Prepared, cs model.ChangeSet) {
+	if d := p.Diff(); d != "" {
+		fmt.Fprintln(out, "\nConfig changes (secrets masked):")
+		fmt.Fprint(out, d)
+		if !strings.HasSuffix(d, "\n") {
+			fmt.Fprintln(out)
+		}
+	}
+	var modes []string
+	for _, pc := range p.Txn.Plan() {
+		if pc.Op == remediate.OpChmod {
+			modes = append(modes, "  "+pc.String())
+		}
+	}
+	if len(modes) > 0 {
+		fmt.Fprintln(out, "\nPermission changes:")
+		for _, m := range modes {
+			fmt.Fprintln(out, m)
+		}
+	}
+	if len(cs.After) > 0 && len(p.Files) > 0 {
+		fmt.Fprintln(out, "\nCommands to run afterwards:")
+		for _, a := range cs.After {
+			fmt.Fprintln(out, "  "+a)
+		}
+	}
+}
+
+func countLine(s audit.Summary) string {
+	return fmt.Sprintf("%d critical · %d warn · %d info", s.Critical, s.Warn, s.Info)
+}
+
+func printCounts(out io.Writer, label string, s audit.Summary) {
+	fmt.Fprintf(out, "%s: %s\n", label, countLine(s))
+}
+
+// printRemaining lists the findings a guided fix can handle, each with the
+// exact command (safe defaults filled in), and points at the wizard.
+func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
+	var lines []string
+	manual := 0
+	for _, fd := range rep.Findings {
+		r, ok := remediate.For(fd.CheckID)
+		if !ok || r.Kind == model.FixManual {
+			manual++
+			continue
+		}
+		if r.Kind == model.FixSafe {
+			if cs, err := r.Plan(s, fd, nil); err == nil && cs.Empty() {
+				lines = append(lines, fmt.Sprintf("  [%s] %s — %s\n      no safe change applies to this config's OpenClaw version; see hardshell audit", fd.Severity, fd.CheckID, fd.Title))
+			}
+			continue
+		}
+		if r.Kind != model.FixGuided {
+			continue
+		}
+		var qs []model.Question
+		if r.Questions != nil {
+			qs = r.Questions(s, fd)
+		}
+		cmd := "hardshell fix --only " + fd.CheckID
+		for _, q := range qs {
+			cmd += " --answer " + shellQuote(fd.CheckID+"."+q.ID+"="+q.Default)
+		}
+		lines = append(lines, fmt.Sprintf("  [%s] %s — %s\n      %s", fd.Severity, fd.CheckID, fd.Title, cmd))
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(out, "\nStill open (for guided fixes, the answers shown are the safe defaults):")
+		for _, l := range lines {
+			fmt.Fprintln(out, l)
+		}
+	}
+	if len(lines) > 0 || manual > 0 {
+		fmt.Fprintf(out, "\nRun hardshell for the wizard")
+		if manual > 0 {
+			fmt.Fprintf(out, " (%d finding(s) need manual steps; hardshell audit explains each)", manual)
+		}
+		fmt.Fprintln(out, ".")
+	}
+}
+
+func shellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"$`\\*?[]()&;|<>!{}~#") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// fixCommandLine is the command recorded in the backup manifest (answer
+// values are left out: they may be secrets).
+func fixCommandLine(f fixFlags) string {
+	parts := []string{"fix"}
+	if len(f.only) > 0 {
+		parts = append(parts, "--only", strings.Join(f.only, ","))
+	}
+	for _, a := range f.answers {
+		k, _, _ := strings.Cut(a, "=")
+		parts = append(parts, "--answer", k+"=…")
+	}
+	return strings.Join(parts, " ")
+}
+
+// parseAnswers reads --answer CHECKID.QUESTION=VALUE flags into answers per
+// check id.
+func parseAnswers(flags []string) (map[string]model.Answers, error) {
+	out := map[string]model.Answers{}
+	for _, a := range flags {
+		k, v, ok := strings.Cut(a, "=")
+		i := strings.LastIndex(k, ".")
+		if !ok || i <= 0 || i == len(k)-1 {
+			return nil, fmt.Errorf("--answer %q: want CHECKID.QUESTION=VALUE (e.g. channels.telegram.dm.open.policy=pairing)", a)
+		}
+		id, q := k[:i], k[i+1:]
+		if _, known := audit.Lookup(id); !known {
+			return nil, fmt.Errorf("--answer %q: %q is not a check id (see hardshell audit)", a, id)
+		}
+		if out[id] == nil {
+			out[id] = model.Answers{}
+		}
+		out[id][q] = v
+	}
+	return out, nil
+}
+
+// checkAnswerIDs refuses an answer to a question the fix does not ask.
+func checkAnswerIDs(checkID string, qs []model.Question, given model.Answers) error {
+	known := map[string]bool{}
+	var names []string
+	for _, q := range qs {
+		known[q.ID] = true
+		names = append(names, q.ID)
+	}
+	for id := range given {
+		if !known[id] {
+			return fmt.Errorf("--answer %s.%s: the fix for %s has no question %q (questions: %s)", checkID, id, checkID, id, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// answersAll reports whether every question is answered.
+func answersAll(qs []model.Question, given model.Answers) bool {
+	if len(given) == 0 {
+		return false
+	}
+	for _, q := range qs {
+		if _, ok := given[q.ID]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyFilter is --only: exact ids or <pattern> ids; empty matches all.
+type onlyFilter []string
+
+func parseOnly(ids []string) (onlyFilter, error) {
+	var out onlyFilter
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id == "" {
+			continue
+		}
+		if _, ok := audit.Lookup(id); !ok {
+			return nil, fmt.Errorf("--only %q: not a check id (see hardshell audit, or docs/checks.md)", id)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func (o onlyFilter) match(id string) bool {
+	if len(o) == 0 {
+		return true
+	}
+	for _, x := range o {
+		if x == id || (strings.Contains(x, "<") && audit.MatchID(x, id)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/spf13/cobra"
+)
+
+type restoreFlags struct {
+	list, yes bool
+}
+
+func newRestoreCmd() *cobra.Command {
+	var f restoreFlags
+	c := &cobra.Command{
+		Use:   "restore [ID]",
+		Short: "List hardshell's backups, or put one back",
+		Long: `Without an ID (or with --list), list the backup sets hardshell wrote before
+each change, newest first: id, time, command, and what each file had changed.
+
+With an ID, show what will be put back, ask (or --yes), then restore every
+file byte for byte with its old mode. The current state is backed up first, so
+a restore can itself be undone.
+
+Exit codes: 0 restored, listed or not confirmed; 1 the restore was refused or
+failed (nothing changed); 2 bad input (unknown id).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runRestore(c, f, args, os.Stdin, stdinIsTTY)
+		},
+	}
+	c.Flags().BoolVar(&f.list, "list", false, "list the backup sets, newest first")
+	c.Flags().BoolVarP(&f.yes, "yes", "y", false, "restore without asking")
+	return c
+}
+
+func init() { rootCmd.AddCommand(newRestoreCmd()) }
+
+func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, isTTY func() bool) error {
+	out := c.OutOrStdout()
+	t, err := loadTarget()
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if f.list || len(args) == 0 {
+		sets, err := remediate.ListBackups(t)
+		if err != nil {
+			return withCode(exitFindings, err)
+		}
+		if len(sets) == 0 {
+			fmt.Fprintf(out, "No hardshell backups in %s\n", remediate.BackupsDir(t))
+			return nil
+		}
+		fmt.Fprintf(out, "Backups in %s (newest first):\n", remediate.BackupsDir(t))
+		for _, set := range sets {
+			fmt.Fprintf(out, "\n%s  %s  %s\n", set.ID, set.CreatedAt.Local().Format("2006-01-02 15:04:05"), set.Command)
+			for _, e := range set.Entries {
+				fmt.Fprintln(out, "    "+entryLine(e))
+			}
+		}
+		fmt.Fprintln(out, "\nRestore one with: hardshell restore <ID>")
+		return nil
+	}
+	id := args[0]
+	set, err := remediate.LoadBackup(t, id)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	fmt.Fprintf(out, "Backup %s (%s, %s) will put back:\n", set.ID, set.CreatedAt.Local().Format("2006-01-02 15:04:05"), set.Command)
+	for _, e := range set.Entries {
+		fmt.Fprintln(out, "  "+undoLine(e))
+	}
+	switch {
+	case f.yes:
+	case isTTY():
+		fmt.Fprint(out, "\nRestore these files? [y/N] ")
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			fmt.Fprintln(out, "nothing restored")
+			return nil
+		}
+	default:
+		fmt.Fprintln(out, "\nnothing restored (use --yes)")
+		return nil
+	}
+	safety, err := remediate.Restore(t, id, version)
+	if err != nil {
+		return refused(err)
+	}
+	if safety == nil {
+		fmt.Fprintln(out, "Everything already matches the backup; nothing was changed.")
+		return nil
+	}
+	fmt.Fprintf(out, "Restored %s. The state before this restore is backup %s (undo with: hardshell restore %s)\n", id, safety.ID, safety.ID)
+	return nil
+}
+
+// loadTarget is the state dir named by the global flags (backups live
+// there); the config is not parsed, so a broken config can be restored.
+func loadTarget() (string, error) {
+	t, err := model.Locate(model.LocateOptions{StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv})
+	if err != nil {
+		return "", err
+	}
+	if t.StateDir == "" {
+		return "", errors.New("no OpenClaw state dir found (use --state-dir)")
+	}
+	return t.StateDir, nil
+}
+
+func entryLine(e remediate.BackupEntry) string {
+	switch e.Op {
+	case remediate.OpChmod:
+		return fmt.Sprintf("chmod  %s %s → %s", e.Rel, modeStr(e.ModeBefore), modeStr(e.ModeAfter))
+	case remediate.OpCreate:
+		return "create " + e.Rel + reasonSuffix(e.Reason)
+	case remediate.OpRemove:
+		return "remove " + e.Rel
+	}
+	return "write  " + e.Rel + reasonSuffix(e.Reason)
+}
+
+func undoLine(e remediate.BackupEntry) string {
+	switch e.Op {
+	case remediate.OpChmod:
+		return fmt.Sprintf("mode   %s back to %s (now %s)", e.Rel, modeStr(e.ModeBefore), modeStr(e.ModeAfter))
+	case remediate.OpCreate:
+		return "remove " + e.Rel + " (it was created by this change)"
+	case remediate.OpRemove:
+		return fmt.Sprintf("file   %s recreated (mode %s)", e.Rel, modeStr(e.ModeBefore))
+	}
+	return fmt.Sprintf("file   %s back to its earlier content (mode %s)", e.Rel, modeStr(e.ModeBefore))
+}
+
+func modeStr(m remediate.Mode) string { return fmt.Sprintf("%04o", fs.FileMode(m).Perm()) }
+
+func reasonSuffix(r string) string {
+	if r == "" {
+		return ""
+	}
+	return " — " + r
+}

@@ -1,0 +1,263 @@
+package remediate
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hardshell/hardshell/model"
+)
+
+// Safe permission fixes: the chmods OpenClaw's own `security audit --fix`
+// applies (directories 0700, files 0600), one remediation per family of
+// fs.* findings. Every path comes from the snapshot's survey (s.FS); the disk
+// is never walked here. A symlink is never emitted: modes are never changed
+// through a link. When a surveyed link resolves to a file inside the state
+// dir, the audit judged it by its target's mode, so the target (when the
+// survey lists it as a regular entry) is tightened instead.
+
+const (
+	dirMode  fs.FileMode = 0o700
+	fileMode fs.FileMode = 0o600
+)
+
+// permFix is one family of permission findings and the entries it tightens.
+type permFix struct {
+	ids     []string
+	title   string
+	targets func(st *model.FSState) []model.FileInfo
+}
+
+var permFixes = []permFix{
+	{
+		ids:   []string{"fs.state_dir.perms_world_writable", "fs.state_dir.perms_group_writable", "fs.state_dir.perms_readable"},
+		title: "Restrict the state dir to its owner (chmod 700)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return []model.FileInfo{st.StateDir}
+		},
+	},
+	{
+		ids:   []string{"fs.config.perms_writable", "fs.config.perms_world_readable", "fs.config.perms_group_readable"},
+		title: "Restrict the config file to its owner (chmod 600)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return []model.FileInfo{st.Config}
+		},
+	},
+	{
+		ids:   []string{"fs.config_include.perms_writable", "fs.config_include.perms_world_readable", "fs.config_include.perms_group_readable"},
+		title: "Restrict every $include file to its owner (chmod 600)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return st.Includes
+		},
+	},
+	{
+		ids:   []string{"fs.credentials_dir.perms_writable", "fs.credentials_dir.perms_readable"},
+		title: "Restrict the credentials dir to its owner (chmod 700)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return []model.FileInfo{st.CredentialsDir}
+		},
+	},
+	{
+		ids:   []string{"fs.credentials.perms_readable"},
+		title: "Restrict every credential file to its owner (files 600, folders 700)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			out := []model.FileInfo{st.CredentialsDir}
+			out = append(out, credentialSubdirs(st)...)
+			return append(out, st.Credentials...)
+		},
+	},
+	{
+		ids:   []string{"fs.auth_profiles.perms_writable", "fs.auth_profiles.perms_readable"},
+		title: "Restrict auth-profiles.json and its agent folders to their owner",
+		targets: func(st *model.FSState) []model.FileInfo {
+			var out []model.FileInfo
+			for _, a := range st.Agents {
+				if a.AuthProfiles.Exists {
+					out = append(out, a.Dir, a.AgentDir, a.AuthProfiles)
+				}
+			}
+			return out
+		},
+	},
+	{
+		ids:   []string{"fs.sessions_store.perms_readable"},
+		title: "Restrict sessions.json and its agent folders to their owner",
+		targets: func(st *model.FSState) []model.FileInfo {
+			var out []model.FileInfo
+			for _, a := range st.Agents {
+				if a.SessionsStore.Exists {
+					out = append(out, a.Dir, a.SessionsDir, a.SessionsStore)
+				}
+			}
+			return out
+		},
+	},
+	{
+		ids:   []string{"fs.transcripts.perms_readable"},
+		title: "Restrict session transcripts to their owner (chmod 600)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			var out []model.FileInfo
+			for _, a := range st.Agents {
+				if len(a.LooseTranscripts) > 0 {
+					out = append(out, a.Dir, a.SessionsDir)
+					out = append(out, a.LooseTranscripts...)
+				}
+			}
+			return out
+		},
+	},
+	{
+		ids:   []string{"fs.log_file.perms_readable"},
+		title: "Restrict the log file to its owner (chmod 600)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return []model.FileInfo{st.LogFile}
+		},
+	},
+	{
+		ids:   []string{"fs.config_backup.perms_readable"},
+		title: "Restrict config backups to their owner (chmod 600)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return st.ConfigBackups
+		},
+	},
+	{
+		ids:   []string{"fs.env_file.perms_readable"},
+		title: "Restrict the state .env file to its owner (chmod 600)",
+		targets: func(st *model.FSState) []model.FileInfo {
+			return []model.FileInfo{st.EnvFile}
+		},
+	},
+}
+
+// credentialSubdirs are the folders between credentials/ and each surveyed
+// credential file (e.g. credentials/whatsapp/default for Baileys keys). The
+// survey records files only, so their FileInfo is built from the path; a
+// folder the survey met as a symlink is left out.
+func credentialSubdirs(st *model.FSState) []model.FileInfo {
+	root := st.CredentialsDir.Path
+	if root == "" || !st.CredentialsDir.Exists || st.CredentialsDir.IsSymlink {
+		return nil
+	}
+	links := map[string]bool{}
+	for _, l := range st.Symlinks {
+		links[l.Path] = true
+	}
+	seen := map[string]bool{}
+	var out []model.FileInfo
+	for _, c := range st.Credentials {
+		for d := filepath.Dir(c.Path); d != root && strings.HasPrefix(d, root+string(filepath.Separator)); d = filepath.Dir(d) {
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			if links[d] {
+				continue
+			}
+			out = append(out, model.FileInfo{Path: d, Exists: true, IsDir: true})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// permChmods turns surveyed entries into chmods: existing entries only,
+// never a symlink (its resolved target instead, when the survey lists that
+// target as a regular entry), and only where group/world bits are set or a
+// mode is unknown (a derived folder).
+func permChmods(st *model.FSState, checkID string, list []model.FileInfo) []model.Chmod {
+	regular := surveyedRegular(st)
+	var out []model.Chmod
+	seen := map[string]bool{}
+	add := func(fi model.FileInfo) {
+		if fi.Path == "" || !fi.Exists || fi.IsSymlink || seen[fi.Path] {
+			return
+		}
+		if fi.Mode != 0 && fi.Mode.Perm()&0o077 == 0 {
+			return
+		}
+		seen[fi.Path] = true
+		mode, what := fileMode, "file"
+		if fi.IsDir {
+			mode, what = dirMode, "folder"
+		}
+		reason := fmt.Sprintf("%s readable or writable by others (%04o)", what, fi.Mode.Perm())
+		if fi.Mode == 0 {
+			reason = "folder holding credential files"
+		}
+		out = append(out, model.Chmod{Path: fi.Path, Mode: mode, CheckID: checkID, Reason: reason})
+	}
+	for _, fi := range list {
+		if fi.IsSymlink {
+			if t, ok := regular[linkTarget(fi)]; ok {
+				add(t)
+			}
+			continue
+		}
+		add(fi)
+	}
+	return out
+}
+
+// linkTarget is a symlink's target as an absolute path (relative targets
+// resolve against the link's folder).
+func linkTarget(fi model.FileInfo) string {
+	t := fi.LinkTarget
+	if t == "" {
+		return ""
+	}
+	if !filepath.IsAbs(t) {
+		t = filepath.Join(filepath.Dir(fi.Path), t)
+	}
+	return filepath.Clean(t)
+}
+
+// surveyedRegular indexes every non-symlink entry of the survey by path.
+func surveyedRegular(st *model.FSState) map[string]model.FileInfo {
+	m := map[string]model.FileInfo{}
+	add := func(fi model.FileInfo) {
+		if fi.Path != "" && fi.Exists && !fi.IsSymlink {
+			m[fi.Path] = fi
+		}
+	}
+	add(st.StateDir)
+	add(st.Config)
+	add(st.CredentialsDir)
+	add(st.EnvFile)
+	add(st.LogFile)
+	add(st.ExecApprovals)
+	for _, l := range [][]model.FileInfo{st.Includes, st.Credentials, st.ConfigBackups} {
+		for _, fi := range l {
+			add(fi)
+		}
+	}
+	for _, a := range st.Agents {
+		add(a.Dir)
+		add(a.AgentDir)
+		add(a.AuthProfiles)
+		add(a.SessionsDir)
+		add(a.SessionsStore)
+		for _, fi := range a.LooseTranscripts {
+			add(fi)
+		}
+	}
+	return m
+}
+
+func init() {
+	for _, pf := range permFixes {
+		pf := pf
+		Register(Remediation{
+			CheckIDs: pf.ids,
+			Kind:     model.FixSafe,
+			Title:    pf.title,
+			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
+				if s == nil || s.FS == nil {
+					return model.ChangeSet{}, nil
+				}
+				return model.ChangeSet{Chmods: permChmods(s.FS, f.CheckID, pf.targets(s.FS))}, nil
+			},
+		})
+	}
+}
