@@ -3,6 +3,9 @@ package remediate
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -192,6 +195,7 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 		cand.Doc = nd
 	}
 	cand.FS = withModes(s.FS, cs.Chmods)
+	cand.Env = withDotenv(s, cs.Writes)
 	p.Candidate = &cand
 
 	claimed := claimedIDs(cs)
@@ -289,6 +293,37 @@ func reasonFor(cs model.ChangeSet, _ string) string {
 	return strings.Join(rs, "; ")
 }
 
+// withDotenv layers the variables of a <state>/.env the change set writes
+// over the snapshot's environment, so moving a secret to ${VAR} is audited
+// as the gateway will see it. Process env still wins, as in OpenClaw.
+func withDotenv(s *model.Snapshot, writes []model.FileWrite) func(string) (string, bool) {
+	base := s.Env
+	envPath := filepath.Join(s.Target.StateDir, ".env")
+	var vars map[string]string
+	for _, w := range writes {
+		if filepath.Clean(w.Path) == envPath {
+			vars = model.ParseDotenv(w.Data)
+		}
+	}
+	if vars == nil {
+		return base
+	}
+	return func(k string) (string, bool) {
+		if v, ok := os.LookupEnv(k); ok && base != nil {
+			if bv, bok := base(k); bok && bv == v {
+				return v, true
+			}
+		}
+		if v, ok := vars[k]; ok {
+			return v, true
+		}
+		if base != nil {
+			return base(k)
+		}
+		return "", false
+	}
+}
+
 // withModes returns a copy of fs with the chmods applied, so the candidate
 // audit sees the modes the write will set. Symlinks keep their mode: a
 // chmod never follows them.
@@ -304,6 +339,17 @@ func withModes(fs *model.FSState, chmods []model.Chmod) *model.FSState {
 	fix := func(fi *model.FileInfo) {
 		if c, ok := want[fi.Path]; ok && fi.Exists && !fi.IsSymlink {
 			fi.Mode = fi.Mode&^0o777 | c.Mode.Perm()
+		}
+		// A symlink the survey judged by its target's mode (a target
+		// inside the state dir) takes the mode set on that target.
+		if fi.IsSymlink && fi.Mode != 0 && fi.LinkTarget != "" {
+			t := fi.LinkTarget
+			if !filepath.IsAbs(t) {
+				t = filepath.Join(filepath.Dir(fi.Path), t)
+			}
+			if c, ok := want[filepath.Clean(t)]; ok {
+				fi.Mode = fi.Mode&^0o777 | c.Mode.Perm()
+			}
 		}
 	}
 	fixAll := func(list []model.FileInfo) []model.FileInfo {
