@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
