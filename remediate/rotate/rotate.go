@@ -1,0 +1,559 @@
+// Package rotate is `hardshell rotate`: a new random gateway, hooks or
+// remote secret written in the form the operator already uses (literal,
+// ${VAR} in <state>/.env, or a SecretRef's env/file source), the old value
+// replaced wherever it is baked in — systemd user units, launchd plists,
+// .env, other state files (openclaw#19410) — in one transaction, and a live
+// probe on loopback that the old secret is refused and the new one accepted.
+package rotate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+)
+
+// NewSecret returns a new token the way `openclaw doctor
+// --generate-gateway-token` makes one (remediate.GenerateToken: 24 bytes
+// from crypto/rand as 48 lowercase hex characters).
+func NewSecret() (string, error) { return remediate.GenerateToken() }
+
+// Target is what is rotated.
+type Target string
+
+const (
+	Gateway Target = "gateway" // gateway.auth.token, or .password in password mode
+	Hooks   Target = "hooks"   // hooks.token
+	Remote  Target = "remote"  // gateway.remote.token / .password
+)
+
+// ParseTarget accepts gateway, hooks or remote ("" = gateway).
+func ParseTarget(s string) (Target, error) {
+	switch Target(strings.ToLower(strings.TrimSpace(s))) {
+	case "", Gateway:
+		return Gateway, nil
+	case Hooks:
+		return Hooks, nil
+	case Remote:
+		return Remote, nil
+	}
+	return "", &model.InputError{Msg: fmt.Sprintf("unknown rotation target %q: use gateway, hooks or remote", s)}
+}
+
+// Form is how the secret is stored.
+type Form string
+
+const (
+	FormLiteral Form = "literal"        // the value is in the config
+	FormEnvVar  Form = "${VAR}"         // the config says "${VAR}"
+	FormRefEnv  Form = "SecretRef env"  // {source: "env", id: VAR}
+	FormRefFile Form = "SecretRef file" // {source: "file", provider, id}
+	FormRefExec Form = "SecretRef exec" // {source: "exec"|"store"}: not writable here
+	FormEnvOnly Form = "environment"    // unset in the config; OPENCLAW_GATEWAY_* set
+	FormNew     Form = "unset"          // nothing set yet: a literal is written
+)
+
+// Secret says where the rotated secret lives.
+type Secret struct {
+	Target Target
+	Path   string // config path (gateway.auth.token, hooks.token, …)
+	Kind   string // token | password (for the probe and the env fallback)
+	Form   Form
+	EnvVar string // the variable for ${VAR}, SecretRef env and env-only forms
+	// SecretRef file: the provider, its file and mode, and the ref id.
+	Provider, RefID, File, FileMode string
+	// EnvNames are the variables that carry this secret into the gateway's
+	// process (EnvVar plus OpenClaw's fallbacks); service files defining
+	// any of them are updated.
+	EnvNames []string
+	// Current is the resolved value (never print it); Known says whether it
+	// could be resolved.
+	Current string
+	Known   bool
+}
+
+// Options are the inputs Plan takes besides the snapshot.
+type Options struct {
+	// Home is the OS home whose service definitions are scanned
+	// (~/.config/systemd/user, ~/Library/LaunchAgents); "" = Target.Home,
+	// then os.UserHomeDir.
+	Home string
+	// Getenv reads the process environment (to tell the operator a
+	// variable is also set there); nil = os.LookupEnv.
+	Getenv func(string) (string, bool)
+	// Generate makes the new secret; nil = NewSecret (crypto/rand,
+	// 24 bytes → 48 lowercase hex).
+	Generate func() (string, error)
+}
+
+// FileNote is a file the plan touches (or would, but cannot) and why.
+type FileNote struct {
+	Path string
+	Why  string
+}
+
+// Info explains a plan. Old and New are secrets: never print them unmasked.
+type Info struct {
+	Secret
+	Old         []string // distinct old values found (config, env, service files)
+	New         string
+	NewLocation string // where the new secret was written, for the operator
+	Updated     []FileNote
+	Chmodded    []FileNote // OpenClaw backups that keep the old secret, tightened to 0600
+	Skipped     []FileNote // files that hold the old secret but are not changed
+	Notes       []string
+	Restart     []string // commands that restart the gateway so it reads the new secret
+	Remote      []string // clients elsewhere to update
+	Port        int      // where the live probe goes
+	HooksPath   string
+	// Originals are the bytes each written file had when planned; Prepare
+	// tracks them so Commit refuses if one changed in between.
+	Originals map[string][]byte
+}
+
+// gatewayEnvNames are OpenClaw's environment fallbacks per kind.
+var gatewayEnvNames = map[string][]string{
+	"token":    {"OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN"},
+	"password": {"OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_PASSWORD"},
+}
+
+// Resolve finds where the target's secret lives and its current value.
+func Resolve(s *model.Snapshot, target Target) (Secret, error) {
+	if s == nil || s.Doc == nil {
+		if s != nil && s.DocErr != nil {
+			return Secret{}, s.DocErr
+		}
+		return Secret{}, &model.InputError{Msg: "no OpenClaw config found to rotate a secret in (run `openclaw onboard`, or pass --state-dir / --config)"}
+	}
+	root := audit.Config(s)
+	env := func(name string) (string, bool) {
+		if s.Env == nil {
+			return "", false
+		}
+		v, ok := s.Env(name)
+		return v, ok && strings.TrimSpace(v) != ""
+	}
+	sec := Secret{Target: target, Kind: "token"}
+	var fallbacks []string
+	switch target {
+	case Gateway:
+		mode := strings.ToLower(strings.TrimSpace(root.Lookup("gateway.auth.mode").Text()))
+		if mode == "" {
+			_, pwEnv := env("OPENCLAW_GATEWAY_PASSWORD")
+			if root.Lookup("gateway.auth.password").IsSet() || pwEnv {
+				mode = "password"
+			} else {
+				mode = "token"
+			}
+		}
+		switch mode {
+		case "token", "password":
+		default:
+			return Secret{}, fmt.Errorf("gateway.auth.mode is %q: the gateway uses no shared secret, so there is nothing to rotate (set gateway.auth.mode to token first)", mode)
+		}
+		sec.Kind = mode
+		sec.Path = "gateway.auth." + mode
+		fallbacks = gatewayEnvNames[mode]
+	case Hooks:
+		sec.Path = "hooks.token"
+	case Remote:
+		sec.Path = "gateway.remote.token"
+		if !root.Lookup("gateway.remote.token").IsSet() && root.Lookup("gateway.remote.password").IsSet() {
+			sec.Path, sec.Kind = "gateway.remote.password", "password"
+		}
+	default:
+		return Secret{}, fmt.Errorf("unknown rotation target %q", target)
+	}
+
+	n := root.Lookup(sec.Path)
+	switch {
+	case n.IsSecretRef():
+		src := n.Get("source").Text()
+		sec.RefID = n.Get("id").Text()
+		sec.Provider = n.Get("provider").Text()
+		switch src {
+		case "env":
+			sec.Form, sec.EnvVar = FormRefEnv, sec.RefID
+		case "file":
+			sec.Form = FormRefFile
+			if err := resolveFileRef(s, root, &sec); err != nil {
+				return Secret{}, err
+			}
+		default:
+			sec.Form = FormRefExec
+			return sec, nil
+		}
+	case n.IsEnvRef():
+		sec.Form, sec.EnvVar = FormEnvVar, n.EnvRefs()[0]
+	case n.IsSet() && n.Kind == model.KindString && len(n.EnvRefs()) > 0:
+		return Secret{}, &model.InputError{File: n.Pos.File, Line: n.Pos.Line, Col: n.Pos.Col,
+			Msg: fmt.Sprintf("%s mixes text with ${%s}; hardshell rotates only a literal, a lone ${VAR} or a SecretRef — make it one of those first", sec.Path, strings.Join(n.EnvRefs(), "}, ${"))}
+	case n.IsLiteralSecret():
+		sec.Form = FormLiteral
+		sec.Current, sec.Known = n.Text(), true
+	case n != nil && n.Kind != model.KindString && n.Kind != model.KindNull:
+		return Secret{}, &model.InputError{File: n.Pos.File, Line: n.Pos.Line, Col: n.Pos.Col,
+			Msg: fmt.Sprintf("%s is a %s, not a string or SecretRef", sec.Path, n.Kind)}
+	default:
+		sec.Form = FormNew
+		for _, name := range fallbacks {
+			if _, ok := env(name); ok {
+				sec.Form, sec.EnvVar = FormEnvOnly, name
+				break
+			}
+		}
+	}
+	if sec.EnvVar != "" {
+		if v, ok := env(sec.EnvVar); ok {
+			sec.Current, sec.Known = v, true
+		}
+		sec.EnvNames = append(sec.EnvNames, sec.EnvVar)
+	}
+	for _, f := range fallbacks {
+		if f != sec.EnvVar {
+			sec.EnvNames = append(sec.EnvNames, f)
+		}
+	}
+	return sec, nil
+}
+
+// resolveFileRef finds the file behind a file SecretRef and reads the
+// current value.
+func resolveFileRef(s *model.Snapshot, root *model.Node, sec *Secret) error {
+	prov := sec.Provider
+	if prov == "" {
+		prov = "default"
+		sec.Provider = prov
+	}
+	p := root.Lookup("secrets.providers").Get(prov)
+	if p == nil || p.Get("source").Text() != "file" {
+		return fmt.Errorf("%s is a file SecretRef, but secrets.providers.%s is not a file provider; fix the provider, then run hardshell rotate again", sec.Path, prov)
+	}
+	path := p.Get("path").Text()
+	if path == "" {
+		return fmt.Errorf("secrets.providers.%s has no path", prov)
+	}
+	if strings.HasPrefix(path, "~/") && s.Target.Home != "" {
+		path = filepath.Join(s.Target.Home, path[2:])
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(s.Target.StateDir, path)
+	}
+	sec.File = path
+	sec.FileMode = p.Get("mode").Text()
+	if sec.FileMode == "" {
+		sec.FileMode = "json"
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s (secrets.providers.%s): %w", path, prov, err)
+	}
+	switch sec.FileMode {
+	case "singleValue":
+		sec.Current, sec.Known = strings.TrimRight(string(data), "\r\n"), true
+	default:
+		v, err := model.ParseValue(path, data)
+		if err != nil {
+			return err
+		}
+		n := jsonPointer(v, sec.RefID)
+		if n == nil || n.Kind != model.KindString {
+			return fmt.Errorf("%s has no string at %s (the id of %s)", path, sec.RefID, sec.Path)
+		}
+		sec.Current, sec.Known = n.Str, true
+	}
+	return nil
+}
+
+// jsonPointer resolves an RFC 6901 pointer.
+func jsonPointer(n *model.Node, ptr string) *model.Node {
+	if ptr == "" || ptr == "/" {
+		return n
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		return nil
+	}
+	for _, seg := range strings.Split(ptr[1:], "/") {
+		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+		switch n.Kind {
+		case model.KindObject:
+			n = n.Get(seg)
+		case model.KindArray:
+			i := -1
+			_, _ = fmt.Sscanf(seg, "%d", &i)
+			n = n.At(i)
+		default:
+			return nil
+		}
+		if n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// ErrExec is returned for a secret held by an exec/store SecretRef: hardshell
+// cannot write into the provider.
+var ErrExec = errors.New("the secret is held by an exec or store SecretRef")
+
+// Plan computes the rotation: the change set (config edits, file writes,
+// chmods of OpenClaw backups) and what it means. Nothing is written.
+func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, error) {
+	var cs model.ChangeSet
+	sec, err := Resolve(s, target)
+	if err != nil {
+		return cs, Info{}, err
+	}
+	info := Info{Secret: sec, Port: audit.GatewayPort(s), Originals: map[string][]byte{}}
+	info.HooksPath = audit.Config(s).Lookup("hooks.path").Text()
+	if sec.Form == FormRefExec {
+		return cs, info, fmt.Errorf("%w: %s is {source: %q, provider: %q, id: %q}; rotate it in that provider with a new random value (e.g. `openssl rand -hex 24`), then restart the gateway and run `hardshell rotate %s --verify`",
+			ErrExec, sec.Path, audit.Config(s).Lookup(sec.Path).Get("source").Text(), sec.Provider, sec.RefID, target)
+	}
+	gen := o.Generate
+	if gen == nil {
+		gen = NewSecret
+	}
+	if info.New, err = gen(); err != nil {
+		return cs, info, err
+	}
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	home := o.Home
+	if home == "" {
+		home = s.Target.Home
+	}
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+
+	p := &planner{s: s, info: &info, cs: &cs, home: home}
+	if sec.Known {
+		p.addOld(sec.Current)
+	}
+	// Old values baked into service files count too (they may differ from
+	// the config: that is openclaw#19410's "device token mismatch").
+	svc := p.scanServices()
+	for _, f := range svc {
+		for _, v := range f.values {
+			p.addOld(v)
+		}
+	}
+	if target == Gateway {
+		for _, name := range sec.EnvNames {
+			if v, ok := s.Env(name); ok && strings.TrimSpace(v) != "" {
+				p.addOld(v)
+			}
+		}
+	}
+
+	if err := p.writeNew(getenv); err != nil {
+		return cs, info, err
+	}
+	p.updateServices(svc)
+	if err := p.sweepStateDir(); err != nil {
+		return cs, info, err
+	}
+	p.advise(svc)
+	sort.Slice(info.Updated, func(i, j int) bool { return info.Updated[i].Path < info.Updated[j].Path })
+	return cs, info, nil
+}
+
+type planner struct {
+	s     *model.Snapshot
+	info  *Info
+	cs    *model.ChangeSet
+	home  string
+	files map[string][]byte // pending new bytes per file (outside the config)
+	order []string
+	why   map[string]string
+}
+
+func (p *planner) addOld(v string) {
+	if strings.TrimSpace(v) == "" || v == p.info.New {
+		return
+	}
+	for _, o := range p.info.Old {
+		if o == v {
+			return
+		}
+	}
+	p.info.Old = append(p.info.Old, v)
+}
+
+// current returns the bytes a file will have so far in the plan (read once).
+func (p *planner) current(path string) ([]byte, bool, error) {
+	if p.files == nil {
+		p.files, p.why = map[string][]byte{}, map[string]string{}
+	}
+	if d, ok := p.files[path]; ok {
+		return d, true, nil
+	}
+	if d, ok := p.info.Originals[path]; ok {
+		return d, true, nil
+	}
+	d, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	p.info.Originals[path] = d
+	return d, true, nil
+}
+
+// put records new bytes for a file (created 0600 when missing).
+func (p *planner) put(path string, data []byte, why string) {
+	if p.files == nil {
+		p.files, p.why = map[string][]byte{}, map[string]string{}
+	}
+	if _, ok := p.files[path]; !ok {
+		p.order = append(p.order, path)
+	}
+	p.files[path] = data
+	if w := p.why[path]; w != "" && !strings.Contains(w, why) {
+		why = w + "; " + why
+	}
+	p.why[path] = why
+}
+
+// flush turns the pending file bytes into FileWrites.
+func (p *planner) flush() {
+	for _, path := range p.order {
+		data := p.files[path]
+		if orig, ok := p.info.Originals[path]; ok && string(orig) == string(data) {
+			continue
+		}
+		p.cs.Writes = append(p.cs.Writes, model.FileWrite{Path: path, Data: data, Mode: 0o600, Reason: p.why[path]})
+		p.info.Updated = append(p.info.Updated, FileNote{Path: path, Why: p.why[path]})
+	}
+	p.order, p.files = nil, map[string][]byte{}
+}
+
+func (p *planner) dotenvPath() string { return filepath.Join(p.s.Target.StateDir, ".env") }
+
+// writeNew stores the new secret in the form the operator uses.
+func (p *planner) writeNew(getenv func(string) (string, bool)) error {
+	sec, info := p.info.Secret, p.info
+	root := audit.Config(p.s)
+	what := string(sec.Target) + " " + sec.Kind
+	switch sec.Form {
+	case FormLiteral, FormNew:
+		p.cs.Edits = append(p.cs.Edits, model.Edit{Op: model.OpSet, Path: sec.Path, Value: info.New, Reason: "new random " + what + " (48 hex chars)"})
+		info.NewLocation = fmt.Sprintf("%s in %s", sec.Path, p.s.Target.ConfigPath)
+		if n := root.Lookup(sec.Path); n != nil && n.Pos.File != "" {
+			info.NewLocation = fmt.Sprintf("%s in %s", sec.Path, n.Pos.File)
+		}
+	case FormEnvVar, FormRefEnv, FormEnvOnly:
+		name := sec.EnvVar
+		// A variable defined in the config's env block is edited there.
+		for _, path := range []string{"env." + name, "env.vars." + name} {
+			if n := root.Lookup(path); n.IsLiteralSecret() {
+				p.cs.Edits = append(p.cs.Edits, model.Edit{Op: model.OpSet, Path: path, Value: info.New, Reason: "new random " + what + " for ${" + name + "}"})
+				info.NewLocation = fmt.Sprintf("%s (%s in the config's env block)", name, path)
+			}
+		}
+		envFile := p.dotenvPath()
+		old, exists, err := p.current(envFile)
+		if err != nil {
+			return err
+		}
+		if fi, err := os.Lstat(envFile); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symlink; hardshell does not write through it — set %s there by hand", envFile, name)
+		}
+		_, inDotenv := model.ParseDotenv(old)[name]
+		if inDotenv || info.NewLocation == "" {
+			p.put(envFile, upsertDotenv(old, name, info.New), "new random "+what+" in "+name)
+			if !exists {
+				p.info.Notes = append(p.info.Notes, fmt.Sprintf("created %s (mode 0600) to hold %s", envFile, name))
+			}
+			loc := fmt.Sprintf("%s in %s", name, envFile)
+			if info.NewLocation != "" {
+				loc = info.NewLocation + " and " + loc
+			}
+			info.NewLocation = loc
+		}
+		if _, ok := getenv(name); ok {
+			info.Notes = append(info.Notes, fmt.Sprintf("%s is also set in this shell's environment, which wins over %s: update it where it is set (shell profile, direnv, a secrets manager) and open a new shell — hardshell cannot see or change that place.", name, filepath.Base(envFile)))
+		}
+	case FormRefFile:
+		old, _, err := p.current(sec.File)
+		if err != nil {
+			return err
+		}
+		var data []byte
+		switch sec.FileMode {
+		case "singleValue":
+			tail := string(old)[len(strings.TrimRight(string(old), "\r\n")):]
+			data = []byte(info.New + tail)
+		default:
+			quoted := `"` + sec.Current + `"`
+			if strings.Count(string(old), quoted) != 1 {
+				return fmt.Errorf("%s holds the secret at %s in a form hardshell cannot replace byte for byte; set it there by hand (e.g. `openssl rand -hex 24`)", sec.File, sec.RefID)
+			}
+			data = []byte(strings.Replace(string(old), quoted, `"`+info.New+`"`, 1))
+		}
+		p.put(sec.File, data, "new random "+what+" for SecretRef "+sec.Provider+":"+sec.RefID)
+		info.NewLocation = fmt.Sprintf("%s (secrets.providers.%s, id %s)", sec.File, sec.Provider, sec.RefID)
+		if fi, err := os.Stat(sec.File); err == nil && fi.Mode().Perm()&0o077 != 0 &&
+			(within(p.s.Target.StateDir, sec.File) || within(p.home, sec.File)) {
+			p.cs.Chmods = append(p.cs.Chmods, model.Chmod{Path: sec.File, Mode: 0o600, Reason: "the secret file is readable by others"})
+		}
+	}
+	// The same literal elsewhere in the config (e.g. gateway.remote.token
+	// equal to the gateway token on the gateway's own host) moves with it.
+	for _, path := range literalsEqual(root, "", p.info.Old) {
+		if path == sec.Path {
+			continue
+		}
+		p.cs.Edits = append(p.cs.Edits, model.Edit{Op: model.OpSet, Path: path, Value: info.New, Reason: "held the old " + what + " too"})
+		info.Notes = append(info.Notes, path+" held the same secret and was updated too")
+	}
+	return nil
+}
+
+// literalsEqual lists the config paths whose string value is one of vals.
+func literalsEqual(n *model.Node, path string, vals []string) []string {
+	if n == nil || len(vals) == 0 {
+		return nil
+	}
+	var out []string
+	switch n.Kind {
+	case model.KindString:
+		for _, v := range vals {
+			if n.Str == v {
+				return []string{path}
+			}
+		}
+	case model.KindObject:
+		for _, m := range n.Members {
+			child := model.JoinPath([]model.PathSeg{{Key: m.Key}})
+			if path != "" {
+				child = model.Child(path, m.Key)
+			}
+			out = append(out, literalsEqual(m.Value, child, vals)...)
+		}
+	case model.KindArray:
+		for i, e := range n.Elems {
+			out = append(out, literalsEqual(e, model.Index(path, i), vals)...)
+		}
+	}
+	return out
+}
+
+func within(dir, path string) bool {
+	if dir == "" {
+		return false
+	}
+	r, err := filepath.Rel(dir, path)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) && !filepath.IsAbs(r)
+}

@@ -1,0 +1,501 @@
+package rotate
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+)
+
+// serviceFile is a service definition (or an env file it loads) that may
+// bake the secret into the gateway's environment.
+type serviceFile struct {
+	path   string // real path (parent folders resolved)
+	kind   string // systemd | launchd | envfile
+	name   string // unit file name or launchd Label
+	values []string
+	gw     bool // looks like the OpenClaw gateway's own service
+}
+
+// maxScan caps the size of a file searched for the old secret.
+const maxScan = 16 << 20
+
+// realPath resolves the folders above path (not path itself), so the
+// transaction writes a regular file at a path without symlinks in it.
+func realPath(path string) string {
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(dir, filepath.Base(path))
+	}
+	return path
+}
+
+// regularFile reads path when it is a regular file (not a symlink) of a
+// sane size; ok=false otherwise, with why set for a symlink.
+func regularFile(path string) (data []byte, ok bool, why string) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, false, ""
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		t, _ := os.Readlink(path)
+		return nil, false, "is a symlink (to " + t + "); hardshell does not write through it — update it at its source"
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > maxScan {
+		return nil, false, ""
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		return nil, false, "cannot be read: " + err.Error()
+	}
+	return data, true, ""
+}
+
+// scanServices lists the systemd user units and launchd agents under the
+// home folder, with the values they give the secret's variables.
+func (p *planner) scanServices() []serviceFile {
+	var out []serviceFile
+	names := p.info.EnvNames
+	add := func(glob, kind string) {
+		paths, _ := filepath.Glob(glob)
+		sort.Strings(paths)
+		for _, path := range paths {
+			data, ok, why := regularFile(path)
+			if !ok {
+				if why != "" && (mentions(path, names) || strings.Contains(strings.ToLower(filepath.Base(path)), "openclaw")) {
+					p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: why})
+				}
+				continue
+			}
+			sf := serviceFile{path: realPath(path), kind: kind, name: filepath.Base(path)}
+			p.info.Originals[sf.path] = data
+			if kind == "systemd" {
+				_, sf.values = replaceSystemdEnv(data, names, "")
+				for _, ef := range environmentFiles(data) {
+					if ed, ok, why := regularFile(ef); ok {
+						if vals := dotenvValues(ed, names); len(vals) > 0 {
+							efp := realPath(ef)
+							p.info.Originals[efp] = ed
+							out = append(out, serviceFile{path: efp, kind: "envfile", name: ef, values: vals})
+						}
+					} else if why != "" {
+						p.info.Skipped = append(p.info.Skipped, FileNote{Path: ef, Why: why})
+					}
+				}
+			} else {
+				_, sf.values = replacePlistEnv(data, names, "")
+				if m := plistLabelRe.FindSubmatch(data); m != nil {
+					sf.name = html.UnescapeString(string(m[1]))
+				}
+			}
+			low := strings.ToLower(string(data))
+			sf.gw = strings.Contains(low, "openclaw") || strings.Contains(low, "clawdbot")
+			out = append(out, sf)
+		}
+	}
+	if p.home != "" {
+		add(filepath.Join(p.home, ".config", "systemd", "user", "*.service"), "systemd")
+		add(filepath.Join(p.home, "Library", "LaunchAgents", "*.plist"), "launchd")
+	}
+	return out
+}
+
+func mentions(path string, names []string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if bytes.Contains(data, []byte(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// updateServices sets the secret's variables in every service definition
+// to the new value and replaces any other verbatim copy of the old one.
+func (p *planner) updateServices(svc []serviceFile) {
+	for _, f := range svc {
+		data, _, _ := p.current(f.path)
+		var out []byte
+		switch f.kind {
+		case "systemd":
+			out, _ = replaceSystemdEnv(data, p.info.EnvNames, p.info.New)
+		case "launchd":
+			out, _ = replacePlistEnv(data, p.info.EnvNames, p.info.New)
+		default:
+			out = data
+			for _, n := range p.info.EnvNames {
+				if _, ok := model.ParseDotenv(out)[n]; ok {
+					out = upsertDotenv(out, n, p.info.New)
+				}
+			}
+		}
+		out = replaceAll(out, p.info.Old, p.info.New)
+		if !bytes.Equal(out, data) {
+			p.put(f.path, out, "the "+f.kind+" definition bakes the old secret into the gateway's environment (openclaw#19410)")
+		}
+	}
+	// <state>/.env lines for the fallback variables.
+	envFile := p.dotenvPath()
+	if data, ok, _ := regularFile(envFile); ok {
+		cur, _, _ := p.current(envFile)
+		if cur == nil {
+			cur = data
+		}
+		out := cur
+		for _, n := range p.info.EnvNames {
+			if v, ok := model.ParseDotenv(out)[n]; ok && v != p.info.New {
+				p.addOld(v)
+				out = upsertDotenv(out, n, p.info.New)
+			}
+		}
+		if !bytes.Equal(out, cur) {
+			p.put(envFile, out, "set "+strings.Join(p.info.EnvNames, "/")+" to the new secret")
+		}
+	}
+}
+
+func replaceAll(data []byte, olds []string, repl string) []byte {
+	for _, o := range olds {
+		if o != "" {
+			data = bytes.ReplaceAll(data, []byte(o), []byte(repl))
+		}
+	}
+	return data
+}
+
+func containsAny(data []byte, olds []string) bool {
+	for _, o := range olds {
+		if o != "" && bytes.Contains(data, []byte(o)) {
+			return true
+		}
+	}
+	return false
+}
+
+var systemdEnvLineRe = regexp.MustCompile(`^\s*Environment\s*=`)
+
+// replaceSystemdEnv finds NAME=value assignments in Environment= lines
+// (quoted or not) and, when repl != "", replaces each value byte for byte.
+// It returns the new bytes and the values found.
+func replaceSystemdEnv(data []byte, names []string, repl string) ([]byte, []string) {
+	var vals []string
+	lines := strings.SplitAfter(string(data), "\n")
+	for i, l := range lines {
+		loc := systemdEnvLineRe.FindStringIndex(l)
+		if loc == nil {
+			continue
+		}
+		head, rest := l[:loc[1]], l[loc[1]:]
+		for _, name := range names {
+			var b strings.Builder
+			j := 0
+			for {
+				k := strings.Index(rest[j:], name+"=")
+				if k < 0 {
+					b.WriteString(rest[j:])
+					break
+				}
+				k += j
+				if k > 0 && !strings.ContainsRune(" \t\"", rune(rest[k-1])) {
+					b.WriteString(rest[j : k+len(name)+1])
+					j = k + len(name) + 1
+					continue
+				}
+				quoted := k > 0 && rest[k-1] == '"'
+				vs := k + len(name) + 1
+				ve := vs
+				for ve < len(rest) {
+					c := rest[ve]
+					if c == '\n' || c == '\r' || (quoted && c == '"') || (!quoted && (c == ' ' || c == '\t')) {
+						break
+					}
+					ve++
+				}
+				vals = append(vals, rest[vs:ve])
+				b.WriteString(rest[j:vs])
+				if repl != "" {
+					b.WriteString(repl)
+				} else {
+					b.WriteString(rest[vs:ve])
+				}
+				j = ve
+			}
+			rest = b.String()
+		}
+		lines[i] = head + rest
+	}
+	return []byte(strings.Join(lines, "")), vals
+}
+
+var envFileLineRe = regexp.MustCompile(`(?m)^\s*EnvironmentFile\s*=\s*-?(\S+)\s*$`)
+
+// environmentFiles lists the absolute EnvironmentFile= paths of a unit.
+func environmentFiles(data []byte) []string {
+	var out []string
+	for _, m := range envFileLineRe.FindAllSubmatch(data, -1) {
+		if p := string(m[1]); filepath.IsAbs(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func dotenvValues(data []byte, names []string) []string {
+	env := model.ParseDotenv(data)
+	var out []string
+	for _, n := range names {
+		if v, ok := env[n]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+var plistLabelRe = regexp.MustCompile(`<key>\s*Label\s*</key>\s*<string>([^<]*)</string>`)
+
+// replacePlistEnv finds <key>NAME</key><string>value</string> pairs and,
+// when repl != "", replaces each value byte for byte.
+func replacePlistEnv(data []byte, names []string, repl string) ([]byte, []string) {
+	var vals []string
+	out := data
+	for _, name := range names {
+		re := regexp.MustCompile(`(<key>\s*` + regexp.QuoteMeta(name) + `\s*</key>\s*<string>)([^<]*)(</string>)`)
+		out = re.ReplaceAllFunc(out, func(m []byte) []byte {
+			sm := re.FindSubmatch(m)
+			vals = append(vals, html.UnescapeString(string(sm[2])))
+			if repl == "" {
+				return m
+			}
+			r := append([]byte{}, sm[1]...)
+			r = append(r, html.EscapeString(repl)...)
+			return append(r, sm[3]...)
+		})
+	}
+	return out, vals
+}
+
+// isBackupName reports OpenClaw's config backups: openclaw.json.bak*,
+// .last-good, .clobbered.*, .rejected.* (and legacy clawdbot.json ones).
+func isBackupName(base string) bool {
+	for _, pre := range []string{"openclaw.json.", "clawdbot.json.", "moltbot.json."} {
+		if strings.HasPrefix(base, pre) {
+			rest := base[len(pre):]
+			for _, k := range []string{"bak", "last-good", "clobbered", "rejected", "backup", "orig"} {
+				if strings.HasPrefix(rest, k) {
+					return true
+				}
+			}
+		}
+	}
+	return strings.HasSuffix(base, ".bak")
+}
+
+// logLike reports files that record history (logs, transcripts): the old
+// secret is removed from them rather than replaced with the new one.
+func logLike(rel string) bool {
+	ext := strings.ToLower(filepath.Ext(rel))
+	if ext == ".log" || ext == ".jsonl" {
+		return true
+	}
+	for _, seg := range strings.Split(filepath.ToSlash(rel), "/") {
+		if seg == "logs" || seg == "sessions" {
+			return true
+		}
+	}
+	return false
+}
+
+// redacted replaces the old secret in logs and transcripts.
+const redacted = "[secret removed by hardshell rotate]"
+
+// sweepStateDir finds every other file in the state dir that holds the old
+// secret verbatim: OpenClaw's config backups are tightened to 0600 (their
+// contents are history; the old secret is revoked); logs and transcripts
+// get it removed; any other file gets the new value in its place.
+func (p *planner) sweepStateDir() error {
+	state := p.s.Target.StateDir
+	if len(p.info.Old) == 0 || state == "" {
+		p.flush()
+		return nil
+	}
+	cfg := map[string]bool{}
+	if p.s.Doc != nil {
+		for _, f := range p.s.Doc.Files {
+			cfg[f.Path] = true
+			cfg[realPath(f.Path)] = true
+		}
+	}
+	known := map[string]bool{}
+	if p.s.FS != nil {
+		for _, b := range p.s.FS.ConfigBackups {
+			known[b.Path] = true
+		}
+	}
+	err := filepath.WalkDir(state, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable entries are the audit's business
+		}
+		rel, _ := filepath.Rel(state, path)
+		if d.IsDir() {
+			if rel == ".hardshell" || d.Name() == "node_modules" || d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if cfg[path] || cfg[realPath(path)] {
+			return nil
+		}
+		data, ok, why := regularFile(path)
+		if !ok {
+			if why != "" && d.Type()&fs.ModeSymlink == 0 {
+				p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: why})
+			}
+			return nil
+		}
+		rp := realPath(path)
+		if cur, ok := p.files[rp]; ok {
+			data = cur
+		}
+		if !containsAny(data, p.info.Old) {
+			return nil
+		}
+		switch {
+		case known[path] || isBackupName(d.Name()):
+			fi, err := os.Lstat(path)
+			if err == nil && fi.Mode().Perm() != 0o600 {
+				p.cs.Chmods = append(p.cs.Chmods, model.Chmod{Path: path, Mode: 0o600, Reason: "OpenClaw backup still holding the old secret"})
+				p.info.Chmodded = append(p.info.Chmodded, FileNote{Path: path, Why: fmt.Sprintf("OpenClaw config backup with the old secret: mode %04o → 0600 (kept as history; the old secret is revoked)", fi.Mode().Perm())})
+			} else {
+				p.info.Chmodded = append(p.info.Chmodded, FileNote{Path: path, Why: "OpenClaw config backup with the old secret: already 0600 (kept as history; the old secret is revoked)"})
+			}
+		case bytes.IndexByte(data, 0) >= 0:
+			p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: "binary file holding the old secret; not changed"})
+		case logLike(rel):
+			if _, seen := p.info.Originals[rp]; !seen {
+				p.info.Originals[rp] = data
+			}
+			p.put(rp, replaceAll(data, p.info.Old, redacted), "remove the revoked secret from a log or transcript")
+		default:
+			if _, seen := p.info.Originals[rp]; !seen {
+				p.info.Originals[rp] = data
+			}
+			p.put(rp, replaceAll(data, p.info.Old, p.info.New), "held the old secret verbatim")
+		}
+		return nil
+	})
+	p.flush()
+	return err
+}
+
+// advise fills the restart commands and the clients to update.
+func (p *planner) advise(svc []serviceFile) {
+	info := p.info
+	seen := map[string]bool{}
+	addRestart := func(c string) {
+		if !seen[c] {
+			seen[c] = true
+			info.Restart = append(info.Restart, c)
+		}
+	}
+	updated := map[string]bool{}
+	for _, u := range info.Updated {
+		updated[u.Path] = true
+	}
+	for _, f := range svc {
+		if !f.gw && !updated[f.path] {
+			continue
+		}
+		switch f.kind {
+		case "systemd":
+			addRestart("systemctl --user daemon-reload && systemctl --user restart " + f.name)
+		case "launchd":
+			if updated[f.path] {
+				addRestart(fmt.Sprintf("launchctl bootout gui/$(id -u)/%s; launchctl bootstrap gui/$(id -u) %s", f.name, f.path))
+			} else {
+				addRestart("launchctl kickstart -k gui/$(id -u)/" + f.name)
+			}
+		}
+	}
+	addRestart("openclaw gateway restart")
+
+	root := audit.Config(p.s)
+	switch info.Target {
+	case Gateway:
+		field := "gateway.remote." + info.Kind
+		info.Remote = append(info.Remote,
+			fmt.Sprintf("every machine whose CLI or app connects to this gateway: set %s there to the new value (`openclaw config set %s <new>`, or its ${VAR})", field, field),
+			"browsers using the Control UI: paste the new "+info.Kind+" into its settings")
+		if info.Kind == "token" {
+			info.Remote = append(info.Remote, "paired nodes and scripts that send the token (Authorization: Bearer) to /tools/invoke or /v1/*")
+		}
+		if u := root.Lookup("gateway.remote.url").Text(); u != "" {
+			info.Remote = append(info.Remote, "this machine's own gateway.remote.url is "+u+": its secret was checked here too")
+		}
+	case Hooks:
+		path := root.Lookup("hooks.path").Text()
+		if path == "" {
+			path = "/hooks"
+		}
+		info.Remote = append(info.Remote, "every service that posts webhooks to "+path+": give it the new token (Authorization: Bearer or x-openclaw-token)")
+	case Remote:
+		u := root.Lookup("gateway.remote.url").Text()
+		if u == "" {
+			u = "the remote gateway"
+		}
+		info.Remote = append(info.Remote, fmt.Sprintf("%s: set its gateway.auth.%s to the same new value and restart it (until then this machine cannot connect)", u, info.Kind))
+	}
+}
+
+// upsertDotenv returns data with KEY=value: an existing KEY line (with or
+// without "export ") has its value replaced in place, otherwise the line is
+// appended. Other lines, comments and line endings are kept.
+func upsertDotenv(data []byte, key, value string) []byte {
+	nl := "\n"
+	if bytes.Contains(data, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	q := value
+	if value == "" || strings.ContainsAny(value, " \t#\"'`\\$\n\r=") {
+		q = strconv.Quote(value)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	done := false
+	for i, l := range lines {
+		body := strings.TrimRight(l, "\r\n")
+		t := strings.TrimLeft(body, " \t")
+		indent := body[:len(body)-len(t)]
+		prefix := ""
+		if strings.HasPrefix(t, "export ") {
+			prefix, t = "export ", strings.TrimLeft(t[len("export "):], " \t")
+		}
+		k, _, ok := strings.Cut(t, "=")
+		if !ok || strings.TrimSpace(k) != key {
+			continue
+		}
+		if done {
+			lines[i] = "" // a later duplicate would win; drop it
+			continue
+		}
+		lines[i] = indent + prefix + k + "=" + q + l[len(body):]
+		done = true
+	}
+	out := strings.Join(lines, "")
+	if !done {
+		if out != "" && !strings.HasSuffix(out, "\n") {
+			out += nl
+		}
+		out += key + "=" + q + nl
+	}
+	return []byte(out)
+}
