@@ -26,9 +26,10 @@ generate() {
 		echo '  meta: { lastTouchedVersion: "2026.3.13" },'
 		echo '  gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: "0f9e8d7c6b5a49382716f5e4d3c2b1a00f9e8d7c6b5a4938" } },'
 		echo '  agents: { defaults: { sandbox: { mode: "non-main" } }, list: ['
-		for ((a = 0; a < agents; a++)); do
-			id=agent$a; (( a == 0 )) && id=main
-			echo "    { id: \"$id\", workspace: \"~/.openclaw/workspace-$id\" },"
+		# one default:true marker: 2026.9.6 refuses a multi-agent roster without one
+		echo '    { id: "main", default: true, workspace: "~/.openclaw/workspace" },'
+		for ((a = 1; a < agents; a++)); do
+			echo "    { id: \"agent$a\", workspace: \"~/.openclaw/workspace-agent$a\" },"
 		done
 		echo '  ] },'
 		echo '  channels: { telegram: { dmPolicy: "pairing", botToken: "${TELEGRAM_BOT_TOKEN}" } },'
@@ -82,7 +83,11 @@ for ((i = 0; i < oc_runs; i++)); do
 	oc_times+=("$(elapsed "$t0")")
 done
 oc=$(printf '%s\n' "${oc_times[@]}" | median)
-oc_ok=$(grep -q '"findings"' "$work/oc.json" && echo "report" || echo "no report (config rejected?)")
+if grep -q '"findings"' "$work/oc.json"; then
+	oc_ok="report with $(grep -c '"checkId"' "$work/oc.json") findings"
+else
+	oc_ok="NO REPORT: $(tr -d '\n' <"$work/oc.json" | head -c 400)"
+fi
 
 printf 'state dir: %s (%d entries)\n' "${2:-$1}" "$files"
 printf 'hardshell audit --json:        median %.3fs over %d runs (%s)\n' "$hs" "$runs" "${hs_times[*]}"
