@@ -18,9 +18,10 @@ import (
 //
 // Key shapes follow testdata/compat/keys.md (checked with the real 2026.2.1
 // and 2026.9.6 CLIs): the 2026.7+ schema no longer knows
-// gateway.controlUi.allowInsecureAuth or logging.redactSensitive, so there
-// they are removed instead of set; 2026.2.1 rejects gateway.auth.rateLimit,
-// so it is only written for the 2026.7+ era.
+// gateway.controlUi.allowInsecureAuth or logging.redactSensitive, so they
+// are set only in the guide era and removed otherwise (removal is valid in
+// every era, so an unknown era gets it too); 2026.2.1 rejects
+// gateway.auth.rateLimit, so it is only written for the 2026.7+ era.
 
 // RateLimitDefault is the gateway.auth.rateLimit written when it is missing:
 // ten failures a minute lock a client out for five minutes, and loopback
@@ -45,7 +46,7 @@ func flagOff(s *model.Snapshot, f model.Finding, path string) (model.Edit, bool)
 	}
 	switch {
 	case path == "gateway.controlUi.allowInsecureAuth":
-		if s.Era.Era == model.EraModern {
+		if s.Era.Era != model.EraGuide {
 			return model.Edit{Op: model.OpUnset, Path: path, CheckID: f.CheckID,
 				Reason: "remove gateway.controlUi.allowInsecureAuth (the 2026.7+ schema no longer has it)"}, true
 		}
@@ -131,9 +132,10 @@ func init() {
 				if configNode(s, "logging.redactSensitive").Text() != "off" {
 					return model.ChangeSet{}, nil
 				}
-				if s.Era.Era == model.EraModern {
+				if s.Era.Era != model.EraGuide {
 					// 2026.7+ rejects the key (redaction is always on there):
-					// removing it both fixes the finding and the config.
+					// removing it fixes the finding and the config, and is
+					// valid in every era when the era is unknown.
 					return model.ChangeSet{Edits: []model.Edit{{Op: model.OpUnset, Path: "logging.redactSensitive", CheckID: f.CheckID,
 						Reason: "remove logging.redactSensitive=off (the 2026.7+ schema no longer has it)"}}}, nil
 				}

@@ -244,7 +244,7 @@ func refused(err error) error {
 
 // mergeFixes merges the change sets in rank order. A fix whose edit sets a
 // path another fix already sets to a different value is left out (listed in
-// skipped); identical edits are kept once.
+// skipped); identical edits from two fixes are both kept.
 func mergeFixes(fixes []plannedFix) (model.ChangeSet, []string, []string) {
 	var cs model.ChangeSet
 	var ids, skipped []string
@@ -253,13 +253,12 @@ func mergeFixes(fixes []plannedFix) (model.ChangeSet, []string, []string) {
 		conflict := false
 		var fresh []model.Edit
 		for _, e := range fx.cs.Edits {
-			if old, ok := set[e.Path]; ok {
-				if old.Op != e.Op || !reflect.DeepEqual(old.Value, e.Value) {
-					conflict = true
-					break
-				}
-				continue
+			if old, ok := set[e.Path]; ok && (old.Op != e.Op || !reflect.DeepEqual(old.Value, e.Value)) {
+				conflict = true
+				break
 			}
+			// identical edits are kept: each carries its own CheckID, so
+			// Prepare verifies every finding it claims
 			fresh = append(fresh, e)
 		}
 		if conflict {
