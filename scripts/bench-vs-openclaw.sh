@@ -7,6 +7,7 @@
 #        scripts/bench-vs-openclaw.sh --generate N     a generated state dir of about N files
 # Env:   RUNS=7 (hardshell runs)  OC_RUNS=3 (OpenClaw runs; each takes seconds)
 #        PEER=~/.cache/openclaw-peer-2026.9.6 (the real CLI, see openclaw-install.sh)
+#        HARDSHELL=path to a built binary (default: go build ./cmd/hardshell)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${RUNS:-7}"
@@ -60,7 +61,11 @@ case "${1:-}" in
 esac
 files=$(find "$state" | wc -l)
 
-(cd "$root" && go build -o "$work/hardshell" ./cmd/hardshell)
+if [[ -n "${HARDSHELL:-}" ]]; then
+	cp "$HARDSHELL" "$work/hardshell"
+else
+	(cd "$root" && go build -o "$work/hardshell" ./cmd/hardshell)
+fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.4f", b - a }'; }
