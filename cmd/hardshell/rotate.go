@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/rotate"
+	"github.com/spf13/cobra"
+)
+
+type rotateFlags struct {
+	yes, dryRun, verify, restart bool
+	timeout                      time.Duration
+}
+
+func newRotateCmd() *cobra.Command {
+	var f rotateFlags
+	c := &cobra.Command{
+		Use:   "rotate [gateway|hooks|remote]",
+		Short: "Rotate the gateway, hooks or remote secret everywhere it is kept, then prove the old one is refused",
+		Long: `Generate a new random secret (24 bytes from crypto/rand, 48 hex characters) and
+write it in the form the config already uses: a literal in the config, ${VAR}
+in <state>/.env, or the SecretRef's env variable or file (an exec SecretRef is
+left to its provider). Service definitions that bake the old secret into the
+gateway's environment — systemd user units (Environment=, EnvironmentFile=),
+launchd plists (EnvironmentVariables), .env — are updated in the same
+transaction, with a backup (openclaw#19410: "device token mismatch" after a
+change). OpenClaw's own config backups that still hold the old secret are
+tightened to 0600.
+
+Then it lists the restart commands and the remote clients to update, and
+probes the gateway on 127.0.0.1: the old secret must be refused and the new
+one accepted. --verify repeats only that probe (current secret vs. the one
+the latest rotation replaced).
+
+Secrets are never printed in full. Without a terminal, --yes is required to
+write. Exit codes: 0 written (or --verify passed); 1 nothing written, or
+--verify failed; 2 bad input.`,
+		Args:      cobra.MaximumNArgs(1),
+		ValidArgs: []string{"gateway", "hooks", "remote"},
+		RunE: func(c *cobra.Command, args []string) error {
+			arg := ""
+			if len(args) == 1 {
+				arg = args[0]
+			}
+			return runRotate(c, f, arg)
+		},
+	}
+	fl := c.Flags()
+	fl.BoolVarP(&f.yes, "yes", "y", false, "write without asking")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show the change and write nothing")
+	fl.BoolVar(&f.verify, "verify", false, "only probe the gateway: the current secret accepted, the replaced one refused")
+	fl.BoolVar(&f.restart, "restart", false, "with --yes: run `openclaw gateway restart` after the write (when the CLI is installed)")
+	fl.DurationVar(&f.timeout, "probe-timeout", audit.DefaultProbeTimeout, "time limit for each live probe")
+	c.MarkFlagsMutuallyExclusive("verify", "dry-run")
+	return c
+}
+
+func init() { rootCmd.AddCommand(newRotateCmd()) }
+
+func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
+	out := c.OutOrStdout()
+	target, err := rotate.ParseTarget(arg)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	s, err := model.Load(model.LoadOptions{Locate: model.LocateOptions{
+		StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv,
+	}})
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if s.DocErr != nil {
+		return withCode(exitBadInput, s.DocErr)
+	}
+	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
+	defer stop()
+
+	if f.verify {
+		info, err := rotate.VerifyInfo(s, target)
+		if err != nil {
+			return rotateErr(err)
+		}
+		if len(info.Old) == 0 {
+			fmt.Fprintf(out, "no earlier `hardshell rotate %s` in the backups: checking only that the current %s is accepted\n", target, info.Kind)
+		}
+		v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
+		printVerification(out, v, target, info)
+		if !v.OK() {
+			return withCode(exitFindings, nil)
+		}
+		return nil
+	}
+
+	home, _ := os.UserHomeDir()
+	cs, info, err := rotate.Plan(s, target, rotate.Options{Home: home})
+	if err != nil {
+		return rotateErr(err)
+	}
+	p, err := rotate.Prepare(ctx, s, cs, info, configValidator())
+	if err != nil {
+		return rotateErr(err)
+	}
+
+	fmt.Fprintf(out, "Rotating the %s %s (%s, kept as %s)\n", target, info.Kind, rotatedWhere(info), info.Form)
+	if len(info.Old) > 0 {
+		fmt.Fprintf(out, "old value(s): %s\n", maskList(info.Old))
+	}
+	if d := rotate.MaskText(p.Diff(), info); d != "" {
+		fmt.Fprintln(out)
+		fmt.Fprint(out, d)
+		fmt.Fprintln(out)
+	}
+	for _, pc := range p.Txn.Plan() {
+		if pc.Op == remediate.OpChmod {
+			fmt.Fprintln(out, pc.String())
+		}
+	}
+	fmt.Fprintf(out, "new %s (%s) will be written to %s\n", info.Kind, model.Mask(info.New), info.NewLocation)
+	for _, b := range info.Chmodded {
+		fmt.Fprintf(out, "  %s: %s\n", b.Path, b.Why)
+	}
+	for _, sk := range info.Skipped {
+		fmt.Fprintf(out, "  not changed: %s %s\n", sk.Path, sk.Why)
+	}
+	for _, n := range info.Notes {
+		fmt.Fprintln(out, "note: "+n)
+	}
+	if f.dryRun {
+		fmt.Fprintln(out, "dry run: nothing written")
+		return nil
+	}
+	if os.Getenv("OPENCLAW_NIX_MODE") == "1" {
+		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: the config is managed externally; nothing written"))
+	}
+	tty := stdinIsTTY()
+	in := bufio.NewReader(c.InOrStdin())
+	if !f.yes {
+		if !tty {
+			return withCode(exitFindings, errors.New("not a terminal and no --yes: nothing written (review the change above, then run again with --yes)"))
+		}
+		if !ask(out, in, "Write these changes?") {
+			fmt.Fprintln(out, "nothing written")
+			return nil
+		}
+	}
+	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "rotate " + string(target), ToolVersion: version})
+	if err != nil {
+		return withCode(exitFindings, err)
+	}
+	if set != nil {
+		fmt.Fprintf(out, "\nwrote: %s\nbackup %s (undo: hardshell restore %s)\n", set.Summary(), set.ID, set.ID)
+	}
+	fmt.Fprintf(out, "new %s written to %s\n", info.Kind, info.NewLocation)
+	for _, sk := range p.Txn.Skipped() {
+		fmt.Fprintf(out, "  skipped: %s (%s)\n", sk.Path, sk.Reason)
+	}
+
+	restarted := false
+	if target != rotate.Remote {
+		fmt.Fprintln(out, "\nRestart the gateway so it reads the new secret (what applies here):")
+		for _, r := range info.Restart {
+			fmt.Fprintln(out, "  "+r)
+		}
+		if bin, err := exec.LookPath("openclaw"); err == nil {
+			switch {
+			case f.restart && f.yes:
+				restarted = runGatewayRestart(ctx, out, bin)
+			case tty && !f.yes:
+				if ask(out, in, "Run `openclaw gateway restart` now?") {
+					restarted = runGatewayRestart(ctx, out, bin)
+				}
+			}
+		}
+	}
+	fmt.Fprintln(out, "\nUpdate the clients elsewhere:")
+	for _, r := range info.Remote {
+		fmt.Fprintln(out, "  - "+r)
+	}
+
+	fmt.Fprintln(out)
+	if restarted {
+		waitReachable(ctx, info.Port, 15*time.Second)
+	}
+	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
+	printVerification(out, v, target, info)
+	return nil
+}
+
+// rotateErr maps a planning error to an exit code.
+func rotateErr(err error) error {
+	var ie *model.InputError
+	var pe *model.PathError
+	if errors.As(err, &ie) || errors.As(err, &pe) {
+		return withCode(exitBadInput, err)
+	}
+	return withCode(exitFindings, err)
+}
+
+func rotatedWhere(info rotate.Info) string {
+	switch info.Form {
+	case rotate.FormEnvOnly:
+		return "environment variable " + info.EnvVar
+	case rotate.FormEnvVar, rotate.FormRefEnv:
+		return info.Path + " → " + info.EnvVar
+	}
+	return info.Path
+}
+
+func maskList(vals []string) string {
+	m := make([]string, len(vals))
+	for i, v := range vals {
+		m[i] = model.Mask(v)
+	}
+	return strings.Join(m, ", ")
+}
+
+func ask(out io.Writer, in *bufio.Reader, q string) bool {
+	fmt.Fprintf(out, "%s [y/N] ", q)
+	line, _ := in.ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+func runGatewayRestart(ctx context.Context, out io.Writer, bin string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "gateway", "restart")
+	b, err := cmd.CombinedOutput()
+	fmt.Fprint(out, model.MaskText(string(b)))
+	if err != nil {
+		fmt.Fprintf(out, "`openclaw gateway restart` failed: %v\n", err)
+		return false
+	}
+	fmt.Fprintln(out, "gateway restarted")
+	return true
+}
+
+// waitReachable waits for the gateway to listen again after a restart.
+func waitReachable(ctx context.Context, port int, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second); err == nil {
+			c.Close()
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+func printVerification(out io.Writer, v rotate.Verification, target rotate.Target, info rotate.Info) {
+	if v.Skipped != "" {
+		fmt.Fprintf(out, "live check skipped: %s\n", v.Skipped)
+		return
+	}
+	if !v.Reachable() {
+		fmt.Fprintf(out, "gateway not reachable on %s; restart it and run `hardshell rotate %s --verify`\n", v.Addr, target)
+		return
+	}
+	fmt.Fprintf(out, "Live check on %s:\n", v.Addr)
+	for _, c := range v.Checks {
+		mark := "ok"
+		if !c.OK() {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(out, "  [%s] %s: %s (want %s) — %s\n", mark, c.Label, c.Result.Verdict, c.Want, model.MaskText(c.Result.Detail))
+	}
+	switch {
+	case v.OK():
+		fmt.Fprintf(out, "verified: the old %s is refused and the new one accepted\n", info.Kind)
+	default:
+		fmt.Fprintf(out, "not verified: the gateway has not picked up the new %s yet — restart it (see above) and run `hardshell rotate %s --verify`\n", info.Kind, target)
+	}
+}
