@@ -157,8 +157,14 @@ func buildSuppressForm(v *formVals, width int) *huh.Form {
 	return newForm(width, in)
 }
 
+// newForm puts each field in its own group (one page per question), so a
+// long question never pushes the others off an 80×24 screen.
 func newForm(width int, fields ...huh.Field) *huh.Form {
-	return huh.NewForm(huh.NewGroup(fields...)).
+	groups := make([]*huh.Group, 0, len(fields))
+	for _, f := range fields {
+		groups = append(groups, huh.NewGroup(f))
+	}
+	return huh.NewForm(groups...).
 		WithKeyMap(keyMap()).
 		WithShowHelp(true).
 		WithWidth(width)

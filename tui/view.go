@@ -250,17 +250,17 @@ func (m *Wizard) viewDetail(w, h int) string {
 			b.WriteString(stStatusOK.Render("Staged for the next write") + "\n")
 		}
 	}
-	if f.Detail != "" {
-		b.WriteString(relText(sd, strings.TrimRight(f.Detail, "\n")) + "\n")
-	}
 	c, _ := audit.Lookup(f.CheckID)
-	if c.Why != "" {
-		b.WriteString(stLabel.Render("Why it matters: ") + c.Why + "\n")
-	}
 	fix, _ := fixLabel(*f)
 	b.WriteString(stLabel.Render("Fix: ") + fix + "\n")
 	if c.Breaks != "" {
 		b.WriteString(stLabel.Render("May break: ") + c.Breaks + "\n")
+	}
+	if f.Detail != "" {
+		b.WriteString(relText(sd, strings.TrimRight(f.Detail, "\n")) + "\n")
+	}
+	if c.Why != "" {
+		b.WriteString(stLabel.Render("Why it matters: ") + c.Why + "\n")
 	}
 	return clipLines(wrap(strings.TrimRight(b.String(), "\n"), w), h)
 }

@@ -126,6 +126,7 @@ func NewWizard(o Options) *Wizard {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "filter by id or title"
+	ti.Width = 40
 	return &Wizard{opts: o, spin: sp, filter: ti, stage: map[int]*staged{}, vp: viewport.New(80, 10)}
 }
 
@@ -209,13 +210,18 @@ func (m *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 		m.layoutViewport()
+		if m.screen == ScreenReview && !m.preparing && (m.prepared != nil || m.prepErr != nil) {
+			off := m.vp.YOffset
+			m.setReviewContent()
+			m.vp.SetYOffset(off)
+		}
 		var cmd tea.Cmd
 		if m.form != nil {
 			var fm tea.Model
 			fm, cmd = m.form.Update(msg)
 			m.form = fm.(*huh.Form)
 		}
-		m.filter.Width = max(10, m.w-4)
+		m.filter.Width = max(10, min(40, m.w-20))
 		return m, cmd
 	case spinner.TickMsg:
 		if m.screen != ScreenScan && !m.preparing && !m.writing {
@@ -617,8 +623,9 @@ func (m *Wizard) setReviewContent() {
 		return
 	}
 	p := m.prepared
+	diff := ""
 	if d := p.Diff(); d != "" {
-		b.WriteString(colorDiff(d) + "\n")
+		diff = colorDiff(d) + "\n"
 	}
 	plan := p.Txn.Plan()
 	var chmods, files []string
@@ -653,7 +660,7 @@ func (m *Wizard) setReviewContent() {
 	if len(p.Fixed) > 0 {
 		b.WriteString("\n" + stOK.Render("Fixes (verified by re-auditing the candidate): "+strings.Join(p.Fixed, ", ")) + "\n")
 	}
-	m.vp.SetContent(strings.TrimRight(b.String(), "\n"))
+	m.vp.SetContent(diff + wrap(strings.TrimRight(b.String(), "\n"), m.vp.Width))
 	m.vp.GotoTop()
 }
 
