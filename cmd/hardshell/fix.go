@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -90,7 +91,11 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	if s.DocErr != nil {
 		return withCode(exitBadInput, fmt.Errorf("config unreadable, nothing was changed: %w", s.DocErr))
 	}
-	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
+	parent := c.Context()
+	if parent == nil {
+		parent = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt)
 	defer stop()
 	before, err := audit.Run(ctx, s, audit.Options{ToolVersion: version})
 	if err != nil {
@@ -115,12 +120,15 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 				qs = r.Questions(s, fd)
 			}
 			given := answers[fd.CheckID]
-			if !answersAll(qs, given) {
+			if len(given) == 0 {
 				continue
 			}
 			used[fd.CheckID] = true
 			if err := checkAnswerIDs(fd.CheckID, qs, given); err != nil {
 				return withCode(exitBadInput, err)
+			}
+			if missing := unanswered(fd.CheckID, qs, given); missing != "" {
+				return withCode(exitBadInput, fmt.Errorf("the fix for %s needs every question answered; add %s", fd.CheckID, missing))
 			}
 			if err := remediate.ValidateAnswers(qs, given); err != nil {
 				return withCode(exitBadInput, fmt.Errorf("--answer %s.%v", fd.CheckID, err))
@@ -429,17 +437,16 @@ func checkAnswerIDs(checkID string, qs []model.Question, given model.Answers) er
 	return nil
 }
 
-// answersAll reports whether every question is answered.
-func answersAll(qs []model.Question, given model.Answers) bool {
-	if len(given) == 0 {
-		return false
-	}
+// unanswered lists the --answer flags (with the safe defaults) still
+// missing, or "".
+func unanswered(checkID string, qs []model.Question, given model.Answers) string {
+	var miss []string
 	for _, q := range qs {
 		if _, ok := given[q.ID]; !ok {
-			return false
+			miss = append(miss, "--answer "+shellQuote(checkID+"."+q.ID+"="+q.Default))
 		}
 	}
-	return true
+	return strings.Join(miss, " ")
 }
 
 // onlyFilter is --only: exact ids or <pattern> ids; empty matches all.

