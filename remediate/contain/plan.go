@@ -7,6 +7,7 @@
 package contain
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -306,6 +307,9 @@ func (p *planner) inbound() {
 		}
 		risky := dm.Value == "open" || wild || (dmTo == DMDisabled && dm.Value != "disabled" && len(senders) > 1)
 		path := dm.Path
+		if !dm.Explicit && p.s.Era.Era != model.EraModern && (sc.Channel == "discord" || sc.Channel == "slack") {
+			path = sc.Path + ".dm.policy" // the guide era has no dmPolicy key on these channels
+		}
 		if sc.Account != "" && !strings.HasPrefix(path, sc.Path+".") {
 			if _, done := p.byPath[path]; done {
 				risky = false // the channel-level change covers this account
@@ -332,6 +336,15 @@ func (p *planner) inbound() {
 		}
 		if gp := sc.GroupPolicy(p.s.Doc); gp.Value == "open" && gp.Explicit {
 			p.set(gp.Path, groupTo, fmt.Sprintf("contain: %s groups open → %s", sc.Name(), groupTo))
+		} else if groupTo == GroupsDisabled && gp.Value != GroupsDisabled {
+			gpath := gp.Path
+			if sc.Account != "" && !strings.HasPrefix(gpath, sc.Path+".") {
+				gpath = sc.Path + ".groupPolicy"
+			}
+			if gp.Path == "channels.defaults.groupPolicy" {
+				gpath = sc.Path + ".groupPolicy"
+			}
+			p.set(gpath, GroupsDisabled, fmt.Sprintf("contain: %s groups %s → disabled", sc.Name(), gp.Value))
 		}
 	}
 	if gp := p.get("channels.defaults.groupPolicy"); gp.Text() == "open" {
@@ -427,35 +440,68 @@ func (p *planner) pairingStores() {
 		if err != nil {
 			continue
 		}
-		var doc map[string]any
-		if json.Unmarshal(data, &doc) != nil {
-			continue
-		}
-		list, ok := doc["allowFrom"].([]any)
+		out, ok := storeWithout(data, "*")
 		if !ok {
-			continue
-		}
-		var keep []any
-		for _, e := range list {
-			if s, ok := e.(string); ok && strings.TrimSpace(s) == "*" {
-				continue
-			}
-			keep = append(keep, e)
-		}
-		if len(keep) == len(list) {
-			continue
-		}
-		if keep == nil {
-			keep = []any{}
-		}
-		doc["allowFrom"] = keep
-		out, err := json.MarshalIndent(doc, "", "  ")
-		if err != nil {
 			continue
 		}
 		p.writes = append(p.writes, model.FileWrite{Path: ps.File.Path, Data: append(out, '\n'), Mode: 0o600,
 			Reason: `contain: remove "*" from the pairing store ` + filepath.Base(ps.File.Path)})
 	}
+}
+
+// storeWithout rewrites a pairing store JSON without the entry v in
+// allowFrom, keeping the top-level key order; ok is false when there is
+// nothing to remove or the file is not a store.
+func storeWithout(data []byte, v string) ([]byte, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	var b bytes.Buffer
+	b.WriteString("{")
+	changed := false
+	for i := 0; dec.More(); i++ {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, false
+		}
+		if key == "allowFrom" {
+			var list []any
+			if json.Unmarshal(raw, &list) == nil {
+				keep := []any{}
+				for _, e := range list {
+					if s, ok := e.(string); ok && strings.TrimSpace(s) == v {
+						changed = true
+						continue
+					}
+					keep = append(keep, e)
+				}
+				raw, _ = json.Marshal(keep)
+			}
+		}
+		if i > 0 {
+			b.WriteString(",")
+		}
+		kb, _ := json.Marshal(key)
+		b.WriteString("\n  ")
+		b.Write(kb)
+		b.WriteString(": ")
+		var ind bytes.Buffer
+		if json.Indent(&ind, raw, "  ", "  ") != nil {
+			return nil, false
+		}
+		b.Write(ind.Bytes())
+	}
+	b.WriteString("\n}")
+	if !changed {
+		return nil, false
+	}
+	return b.Bytes(), true
 }
 
 // tools: elevated off (globally and per agent), exec security full →

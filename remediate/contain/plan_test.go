@@ -198,3 +198,21 @@ func TestPlanOptionsValidate(t *testing.T) {
 	_, err = Plan(nil, Options{})
 	require.Error(t, err)
 }
+
+func TestPlanGroupsDisabledFreezesAllowlistedGroups(t *testing.T) {
+	state := testutil.CopyState(t, "modern-era")
+	s := load(t, state)
+	cs, err := Plan(s, Options{Groups: GroupsDisabled})
+	require.NoError(t, err)
+	var disabled []string
+	for _, e := range cs.Edits {
+		if strings.HasSuffix(e.Path, ".groupPolicy") && e.Value == GroupsDisabled {
+			disabled = append(disabled, e.Path)
+		}
+	}
+	require.NotEmpty(t, disabled)
+	prepareAndCommit(t, s, cs)
+	left := urgent(t, load(t, state))
+	require.NotContains(t, left, "security.trust_model.multi_user_heuristic")
+	require.NotContains(t, left, "channels.discord.allowlisted_groups.broad_members")
+}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/contain"
+	"github.com/spf13/cobra"
+)
+
+// containFlags are `hardshell contain`'s own flags.
+type containFlags struct {
+	yes, dryRun   bool
+	since         string
+	dm, groups    string
+	reportDir     string
+	keepControlUI bool
+	noValidate    bool
+	logDir        string
+}
+
+func newContainCmd() *cobra.Command {
+	var f containFlags
+	c := &cobra.Command{
+		Use:   "contain",
+		Short: "Incident containment: lock the gateway down, rotate its secrets, review the evidence, write a report",
+		Long: `Contain a suspected compromise, following the security guide's incident section:
+
+  contain   gateway.bind loopback, Tailscale Serve/Funnel off, mDNS off, Control UI off,
+            risky DMs dmPolicy "disabled" (--dm pairing to keep pairing), open groups on an
+            allowlist with mentions required (--groups disabled to freeze them), every "*"
+            allow-all removed, elevated off, exec/process/browser/web/gateway/cron denied;
+  rotate    gateway token/password, hooks token and remote token (in the form you use:
+            literal, ${VAR} in <state>/.env, SecretRef left to you), plus the list of
+            provider credentials to rotate by hand and where each lives;
+  review    the gateway log and session transcripts of the window (--since) for exec,
+            process, write, edit, apply_patch, browser and web_fetch calls and message sends,
+            and the extensions changed in it;
+  report    a redacted incident report (Markdown and JSON, 0600) under
+            <state>/.hardshell/incidents/<id>/ (or --report-dir);
+  re-audit  before/after counts and anything still urgent.
+
+Without --yes it asks on a terminal; with no terminal and no --yes it shows the plan,
+writes nothing and exits 1. --dry-run never writes config (the report is still written).
+Exit codes: 0 contained; 1 refused, not confirmed or failed; 2 bad input.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return runContain(c, f, c.InOrStdin(), stdinIsTTY) },
+	}
+	fl := c.Flags()
+	fl.BoolVarP(&f.yes, "yes", "y", false, "apply without asking")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "show the containment and write only the report")
+	fl.StringVar(&f.since, "since", "24h", "start of the evidence window: a duration back from now (24h, 3d) or an RFC 3339 time")
+	fl.StringVar(&f.dm, "dm", contain.DMDisabled, "what risky DMs become: disabled or pairing")
+	fl.StringVar(&f.groups, "groups", contain.GroupsAllowlist, "what open groups become: allowlist (mention required) or disabled")
+	fl.StringVar(&f.reportDir, "report-dir", "", "write the report here (default <state>/.hardshell/incidents/<id>)")
+	fl.BoolVar(&f.keepControlUI, "keep-control-ui", false, "leave the Control UI on")
+	fl.BoolVar(&f.noValidate, "no-validate", false, "skip the check of the new config with the installed openclaw CLI")
+	fl.StringVar(&f.logDir, "log-dir", contain.DefaultLogDir, "where the gateway's daily logs are (when logging.file is not set)")
+	return c
+}
+
+func init() { rootCmd.AddCommand(newContainCmd()) }
+
+// parseSince reads --since: a duration (with a "d" day suffix) back from
+// now, or an RFC 3339 time.
+func parseSince(v string, now time.Time) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		if t.After(now) {
+			return time.Time{}, &model.InputError{Msg: "--since " + v + " is in the future"}
+		}
+		return t, nil
+	}
+	if strings.HasSuffix(v, "d") {
+		var days int
+		if _, err := fmt.Sscanf(v, "%dd", &days); err == nil && days > 0 && fmt.Sprintf("%dd", days) == v {
+			return now.Add(-time.Duration(days) * 24 * time.Hour), nil
+		}
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return time.Time{}, &model.InputError{Msg: fmt.Sprintf("--since: %q is neither a duration (24h, 90m, 3d) nor an RFC 3339 time (2026-11-24T18:00:00Z)", v)}
+	}
+	return now.Add(-d), nil
+}
+
+func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() bool) error {
+	out := c.OutOrStdout()
+	now := time.Now().UTC()
+	since, err := parseSince(f.since, now)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	opts := contain.Options{DM: f.dm, Groups: f.groups, KeepControlUI: f.keepControlUI}
+	if err := opts.Validate(); err != nil {
+		return withCode(exitBadInput, err)
+	}
+	s, err := loadSnapshot()
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if s.DocErr != nil {
+		return withCode(exitBadInput, fmt.Errorf("config unreadable, nothing was changed (stop the gateway meanwhile: openclaw gateway stop): %w", s.DocErr))
+	}
+	if s.ConfigMissing {
+		return withCode(exitBadInput, fmt.Errorf("no OpenClaw config at %s: nothing to contain", s.Target.ConfigPath))
+	}
+	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
+	defer stop()
+	before, err := audit.Run(ctx, s, audit.Options{ToolVersion: version})
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+
+	cs, err := contain.Plan(s, opts)
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("cannot plan the containment: %w", err))
+	}
+	var validate remediate.Validator
+	if !f.noValidate {
+		if bin := remediate.FindOpenClaw(); bin != "" {
+			validate = remediate.OpenClawValidator(bin)
+		}
+	}
+	p, err := remediate.Prepare(ctx, s, cs, validate)
+	if err != nil {
+		return refused(err)
+	}
+
+	fmt.Fprintf(out, "hardshell contain: %s (%s)\n\n", s.Target.StateDir, s.Target.ConfigPath)
+	fmt.Fprintln(out, "Containment:")
+	for _, ch := range contain.ChangesOf(cs) {
+		fmt.Fprintf(out, "  %s — %s\n", model.MaskText(ch.What), model.MaskText(ch.Reason))
+	}
+	printReview(out, p, cs)
+	if len(p.Files) == 0 && len(cs.After) > 0 {
+		fmt.Fprintln(out, "\nAfterwards:")
+		for _, a := range cs.After {
+			fmt.Fprintln(out, "  "+a)
+		}
+	}
+
+	var set *remediate.BackupSet
+	switch {
+	case f.dryRun:
+		fmt.Fprintln(out, "\ndry run: the config was not changed")
+	case f.yes:
+	case isTTY():
+		fmt.Fprint(out, "\nContain now (write these changes)? [y/N] ")
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			fmt.Fprintln(out, "nothing written")
+			return withCode(exitFindings, nil)
+		}
+	default:
+		fmt.Fprintln(out, "\nnothing written: no terminal to confirm on (use --yes)")
+		return withCode(exitFindings, nil)
+	}
+	if !f.dryRun {
+		set, err = p.Txn.Commit(remediate.BackupMeta{Command: "contain", CheckIDs: p.Fixed, ToolVersion: version})
+		if err != nil {
+			return refused(err)
+		}
+		for _, sk := range p.Txn.Skipped() {
+			fmt.Fprintf(out, "skipped: %s %s\n", sk.Path, sk.Reason)
+		}
+	}
+
+	// evidence and report; the redactor knows the old and the new secrets
+	var fresh []string
+	for _, w := range cs.Writes {
+		for _, v := range model.ParseDotenv(w.Data) {
+			fresh = append(fresh, v)
+		}
+	}
+	for _, e := range cs.Edits {
+		if v, ok := e.Value.(string); ok && model.IsSecretKey(containLastKey(e.Path)) {
+			fresh = append(fresh, v)
+		}
+	}
+	red := contain.NewRedactor(s, fresh...)
+	ev := contain.Scan(s, since, now, contain.ScanOptions{LogDir: f.logDir, Redact: red.Mask})
+
+	afterSnap, after := s, before
+	if !f.dryRun {
+		if afterSnap, err = loadSnapshot(); err != nil {
+			return withCode(exitFindings, fmt.Errorf("contained, but the re-audit could not load the target: %w", err))
+		}
+		if after, err = audit.Run(ctx, afterSnap, audit.Options{ToolVersion: version}); err != nil {
+			return withCode(exitFindings, fmt.Errorf("contained, but the re-audit failed: %w", err))
+		}
+	}
+	ver := s.Era.Version
+	rep := &contain.Report{
+		ID: contain.ReportID(now), GeneratedAt: now, Window: [2]time.Time{since.UTC(), now},
+		Host: contain.HostInfo(), OpenClaw: ver, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
+		Exposure: contain.ExposureOf(s), Evidence: ev, Changes: contain.ChangesOf(cs),
+		Rotated: contain.Rotated(s, opts), ManualRotation: contain.Credentials(s), NextSteps: cs.After,
+		DryRun: f.dryRun, AuditBefore: contain.CountAudit(before), AuditAfter: contain.CountAudit(after),
+	}
+	if rep.ManualRotation == nil {
+		rep.ManualRotation = []contain.Credential{}
+	}
+	if set != nil {
+		rep.BackupID = set.ID
+	}
+	dir := f.reportDir
+	if dir == "" {
+		dir = contain.DefaultDir(s.Target.StateDir, rep.ID)
+	}
+	mdPath, jsonPath, err := rep.Write(dir, red)
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("the report could not be written to %s: %w", dir, err))
+	}
+
+	fmt.Fprintf(out, "\nEvidence %s → %s: %d risky tool call(s), %d message send(s) (%d to new recipients), %d extension(s) changed, %d transcript(s) and %d log file(s) reviewed\n",
+		rep.Window[0].Format(time.RFC3339), rep.Window[1].Format(time.RFC3339), len(ev.ToolCalls), len(ev.Sends), countNew(ev.Sends), len(ev.Extensions), len(ev.Transcripts), len(ev.LogFiles))
+	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(before.Summary), countLine(after.Summary))
+	if urgent := rep.AuditAfter.Urgent; len(urgent) > 0 {
+		fmt.Fprintf(out, "still urgent (tier 1/2): %s\n", strings.Join(urgent, ", "))
+	} else if !f.dryRun {
+		fmt.Fprintln(out, "no tier-1 or tier-2 finding left")
+	}
+	if set != nil {
+		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
+	}
+	fmt.Fprintf(out, "report: %s\n        %s\n", mdPath, jsonPath)
+	return nil
+}
+
+func countNew(sends []contain.Send) int {
+	n := 0
+	for _, s := range sends {
+		if s.NewRecipient {
+			n++
+		}
+	}
+	return n
+}
+
+func containLastKey(path string) string {
+	if i := strings.LastIndex(path, "."); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}

@@ -1,0 +1,472 @@
+package contain
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+)
+
+// Redactor masks secrets in free text: every secret value known from the
+// snapshot (literal config secrets, resolved ${VAR}s, <state>/.env values,
+// auth-profile keys) and any extra values (the newly generated ones), then
+// model.MaskText for key/value and token shapes.
+type Redactor struct{ values []string }
+
+// NewRedactor collects the secret values of s plus extra.
+func NewRedactor(s *model.Snapshot, extra ...string) *Redactor {
+	r := &Redactor{}
+	add := func(v string) {
+		if v = strings.TrimSpace(v); len(v) >= 6 && len(model.EnvRefs(v)) == 0 {
+			r.values = append(r.values, v)
+		}
+	}
+	for _, v := range extra {
+		add(v)
+	}
+	if s != nil && s.Doc != nil {
+		walk(s.Doc.Root, "", func(path, key string, n *model.Node) bool {
+			if n.Kind == model.KindObject || n.Kind == model.KindArray {
+				return true
+			}
+			if !model.IsSecretKey(key) {
+				if _, ok := model.LooksLikeToken(n.Text()); ok {
+					add(n.Text())
+				}
+				return true
+			}
+			if n.IsEnvRef() && s.Env != nil {
+				if v, ok := s.Env(n.EnvRefs()[0]); ok {
+					add(v)
+				}
+				return true
+			}
+			add(n.Text())
+			return true
+		})
+	}
+	if s != nil {
+		if data, err := os.ReadFile(filepath.Join(s.Target.StateDir, ".env")); err == nil {
+			for _, v := range model.ParseDotenv(data) {
+				add(v)
+			}
+		}
+		if s.Env != nil {
+			for _, name := range []string{"OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_PASSWORD"} {
+				if v, ok := s.Env(name); ok {
+					add(v)
+				}
+			}
+		}
+		if s.FS != nil {
+			for _, a := range s.FS.Agents {
+				if a.AuthProfiles.Exists {
+					addJSONSecrets(a.AuthProfiles.Path, add)
+				}
+			}
+		}
+	}
+	// longest first, so a value containing another is masked whole
+	sort.Slice(r.values, func(i, j int) bool { return len(r.values[i]) > len(r.values[j]) })
+	return r
+}
+
+// addJSONSecrets adds the values of secret keys in a JSON file.
+func addJSONSecrets(path string, add func(string)) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) > 8<<20 {
+		return
+	}
+	var v any
+	if json.Unmarshal(data, &v) != nil {
+		return
+	}
+	var rec func(v any, key string)
+	rec = func(v any, key string) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				rec(c, k)
+			}
+		case []any:
+			for _, c := range x {
+				rec(c, key)
+			}
+		case string:
+			if model.IsSecretKey(key) || key == "key" {
+				add(x)
+			}
+		}
+	}
+	rec(v, "")
+}
+
+// Mask masks every known secret value, then secret shapes.
+func (r *Redactor) Mask(s string) string {
+	if r != nil {
+		for _, v := range r.values {
+			if strings.Contains(s, v) {
+				s = strings.ReplaceAll(s, v, model.Mask(v))
+			}
+		}
+	}
+	return model.MaskText(s)
+}
+
+// Exposure is how the gateway was reachable at the time of the incident
+// (from the snapshot before containment).
+type Exposure struct {
+	Bind           string `json:"bind"`
+	CustomBindHost string `json:"customBindHost,omitempty"`
+	BeyondLoopback bool   `json:"beyondLoopback"`
+	Tailscale      string `json:"tailscale"` // off, serve, funnel
+	MDNS           string `json:"mdns"`
+	ControlUI      bool   `json:"controlUi"`
+	AuthMode       string `json:"authMode"`
+}
+
+// ExposureOf reads the exposure of s.
+func ExposureOf(s *model.Snapshot) Exposure {
+	e := Exposure{Bind: "loopback", Tailscale: "off", MDNS: "minimal", ControlUI: true, AuthMode: "token"}
+	if s == nil || s.Doc == nil {
+		return e
+	}
+	d := s.Doc
+	if b := strings.ToLower(strings.TrimSpace(d.Get("gateway.bind").Text())); b != "" {
+		e.Bind = b
+	}
+	e.CustomBindHost = d.Get("gateway.customBindHost").Text()
+	switch e.Bind {
+	case "loopback", "auto":
+	case "custom":
+		h := strings.Trim(e.CustomBindHost, "[] ")
+		e.BeyondLoopback = !(h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1")
+	default:
+		e.BeyondLoopback = !(e.Bind == "localhost" || strings.HasPrefix(e.Bind, "127.") || e.Bind == "::1")
+	}
+	if m := strings.ToLower(d.Get("gateway.tailscale.mode").Text()); m != "" {
+		e.Tailscale = m
+	}
+	if m := d.Get("discovery.mdns.mode").Text(); m != "" {
+		e.MDNS = m
+	}
+	e.ControlUI = !d.Get("gateway.controlUi.enabled").IsFalse()
+	if m := d.Get("gateway.auth.mode").Text(); m != "" {
+		e.AuthMode = m
+	} else if d.Get("gateway.auth.password").IsSet() {
+		e.AuthMode = "password"
+	} else if !d.Get("gateway.auth.token").IsSet() {
+		e.AuthMode = "none (no shared secret in the config)"
+	}
+	return e
+}
+
+// Host is the gateway host.
+type Host struct {
+	OS       string `json:"os"`
+	Arch     string `json:"arch"`
+	Hostname string `json:"hostname,omitempty"`
+	Kernel   string `json:"kernel,omitempty"`
+}
+
+// HostInfo describes this host (runtime, hostname, kernel release).
+func HostInfo() Host {
+	h := Host{OS: runtime.GOOS, Arch: runtime.GOARCH}
+	h.Hostname, _ = os.Hostname()
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		h.Kernel = strings.TrimSpace(string(b))
+	}
+	return h
+}
+
+// AuditCounts summarises one audit.
+type AuditCounts struct {
+	Critical int      `json:"critical"`
+	Warn     int      `json:"warn"`
+	Info     int      `json:"info"`
+	Urgent   []string `json:"urgent"` // tier-1/2 warn and critical check ids
+}
+
+// CountAudit summarises a report.
+func CountAudit(r *audit.Report) AuditCounts {
+	c := AuditCounts{Urgent: []string{}}
+	if r == nil {
+		return c
+	}
+	c.Critical, c.Warn, c.Info = r.Summary.Critical, r.Summary.Warn, r.Summary.Info
+	for _, f := range r.Findings {
+		if f.Priority <= model.TierExposure && f.Severity > model.Info {
+			c.Urgent = append(c.Urgent, f.CheckID)
+		}
+	}
+	return c
+}
+
+// Change is one containment change, for the report.
+type Change struct {
+	What   string `json:"what"`
+	Reason string `json:"reason"`
+}
+
+// Report is the incident report (the guide's "collect for a report").
+type Report struct {
+	ID             string       `json:"id"`
+	GeneratedAt    time.Time    `json:"generatedAt"`
+	Window         [2]time.Time `json:"window"`
+	Host           Host         `json:"host"`
+	OpenClaw       string       `json:"openclawVersion"`
+	StateDir       string       `json:"stateDir"`
+	ConfigPath     string       `json:"configPath"`
+	Exposure       Exposure     `json:"exposureAtIncident"`
+	Evidence       Evidence     `json:"evidence"`
+	Changes        []Change     `json:"containment"`
+	Rotated        []string     `json:"rotated"`
+	ManualRotation []Credential `json:"rotateByHand"`
+	NextSteps      []string     `json:"nextSteps"`
+	BackupID       string       `json:"backupId,omitempty"`
+	DryRun         bool         `json:"dryRun,omitempty"`
+	AuditBefore    AuditCounts  `json:"auditBefore"`
+	AuditAfter     AuditCounts  `json:"auditAfter"`
+}
+
+// ChangesOf lists a change set's edits and writes for the report (paths
+// and reasons only: values never appear).
+func ChangesOf(cs model.ChangeSet) []Change {
+	out := []Change{}
+	for _, e := range cs.Edits {
+		op := "set"
+		if e.Op == model.OpUnset {
+			op = "remove"
+		}
+		out = append(out, Change{What: op + " " + e.Path, Reason: e.Reason})
+	}
+	for _, w := range cs.Writes {
+		out = append(out, Change{What: "write " + w.Path, Reason: w.Reason})
+	}
+	for _, c := range cs.Chmods {
+		out = append(out, Change{What: fmt.Sprintf("chmod %04o %s", c.Mode.Perm(), c.Path), Reason: c.Reason})
+	}
+	return out
+}
+
+// ReportID is the UTC id of a report made at t.
+func ReportID(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
+
+// DefaultDir is <state>/.hardshell/incidents/<id>.
+func DefaultDir(stateDir, id string) string {
+	return filepath.Join(stateDir, ".hardshell", "incidents", id)
+}
+
+// Markdown renders the report. Every free-text field passes through red.
+func (r *Report) Markdown(red *Redactor) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	m := red.Mask
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "(no time)"
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	w("# Incident report %s\n\n", r.ID)
+	if r.DryRun {
+		w("> Dry run: nothing was changed.\n\n")
+	}
+	w("- Generated: %s\n", ts(r.GeneratedAt))
+	w("- Window reviewed: %s → %s\n", ts(r.Window[0]), ts(r.Window[1]))
+	w("- Gateway host: %s/%s", r.Host.OS, r.Host.Arch)
+	if r.Host.Kernel != "" {
+		w(", kernel %s", r.Host.Kernel)
+	}
+	if r.Host.Hostname != "" {
+		w(", hostname %s", m(r.Host.Hostname))
+	}
+	w("\n- OpenClaw version: %s\n", orUnknown(r.OpenClaw))
+	w("- State dir: %s\n- Config: %s\n", r.StateDir, r.ConfigPath)
+	if r.BackupID != "" {
+		w("- Backup of the changed files: %s (undo: hardshell restore %s)\n", r.BackupID, r.BackupID)
+	}
+
+	e := r.Exposure
+	w("\n## Exposure at the time of the incident\n\n")
+	w("- Reachable beyond loopback: **%s** (gateway.bind=%q", yesNo(e.BeyondLoopback || e.Tailscale == "funnel" || e.Tailscale == "serve"), e.Bind)
+	if e.CustomBindHost != "" {
+		w(", customBindHost=%q", e.CustomBindHost)
+	}
+	w(")\n- Tailscale: %s\n- mDNS: %s\n- Control UI: %s\n- Gateway auth: %s\n", e.Tailscale, e.MDNS, onOff(e.ControlUI), e.AuthMode)
+
+	ev := r.Evidence
+	w("\n## What was sent to the agent\n\n")
+	if len(ev.Inbound) == 0 {
+		w("Nothing in the window in sessions with risky tool calls.\n")
+	}
+	for _, in := range ev.Inbound {
+		w("- %s `%s` (agent %s): %s\n", ts(in.Time), m(in.Source), in.Agent, quote(m(in.Text)))
+	}
+	w("\n## What the agent did\n\n")
+	if len(ev.ToolCalls) == 0 && len(ev.Sends) == 0 {
+		w("No exec, process, write, edit, apply_patch, browser or web_fetch call and no message send in the window.\n")
+	}
+	for _, c := range ev.ToolCalls {
+		extra := ""
+		if c.Elevated {
+			extra = " **elevated**"
+		}
+		if c.Error {
+			extra += " (failed)"
+		}
+		w("- %s **%s**%s `%s`: %s\n", ts(c.Time), c.Tool, extra, m(c.Source), quote(m(c.Args)))
+		if c.Result != "" {
+			w("  - result: %s\n", quote(m(c.Result)))
+		}
+	}
+	for _, s := range ev.Sends {
+		flag := ""
+		if s.NewRecipient {
+			flag = " **new recipient (in no allowlist)**"
+		}
+		w("- %s message to %s %s%s `%s`: %s\n", ts(s.Time), orUnknown(s.Channel), m(s.To), flag, m(s.Source), quote(m(s.Text)))
+	}
+	w("\n## Extensions changed in the window\n\n")
+	if len(ev.Extensions) == 0 {
+		w("None.\n")
+	}
+	for _, x := range ev.Extensions {
+		w("- %s (%s) changed %s\n", x.ID, x.Path, ts(x.ModTime))
+	}
+	w("\n## Gateway log tail (masked)\n\n")
+	if len(ev.LogFiles) == 0 {
+		w("No gateway log found for the window.\n")
+	} else {
+		w("From %s:\n\n```\n", strings.Join(ev.LogFiles, ", "))
+		for _, l := range ev.LogTail {
+			w("%s\n", strings.ReplaceAll(m(l), "```", "'''"))
+		}
+		w("```\n")
+	}
+	if len(ev.Notes) > 0 || ev.Truncated {
+		w("\nNotes:\n")
+		for _, n := range ev.Notes {
+			w("- %s\n", m(n))
+		}
+		if ev.Truncated {
+			w("- More items than the report keeps; see the transcripts themselves.\n")
+		}
+	}
+	w("\nTranscripts reviewed: %d\n", len(ev.Transcripts))
+
+	w("\n## Containment\n\n")
+	for _, c := range r.Changes {
+		w("- %s — %s\n", m(c.What), m(c.Reason))
+	}
+	if len(r.Rotated) > 0 {
+		w("\nRotated: %s\n", m(strings.Join(r.Rotated, "; ")))
+	}
+	w("\n## Rotate by hand\n\n")
+	for _, c := range r.ManualRotation {
+		w("- **%s**: %s — %s\n", c.What, m(c.Where), c.How)
+	}
+	w("\n## Audit\n\n")
+	w("| | critical | warn | info | tier-1/2 (warn+) |\n|---|---|---|---|---|\n")
+	w("| before | %d | %d | %d | %d |\n", r.AuditBefore.Critical, r.AuditBefore.Warn, r.AuditBefore.Info, len(r.AuditBefore.Urgent))
+	w("| after | %d | %d | %d | %d |\n", r.AuditAfter.Critical, r.AuditAfter.Warn, r.AuditAfter.Info, len(r.AuditAfter.Urgent))
+	if len(r.AuditAfter.Urgent) > 0 {
+		w("\nStill reported (tier 1/2): %s\n", strings.Join(r.AuditAfter.Urgent, ", "))
+	}
+	w("\n## Next steps\n\n")
+	for _, s := range r.NextSteps {
+		w("- %s\n", m(s))
+	}
+	return b.String()
+}
+
+// JSON renders the report as JSON with every free-text field masked.
+func (r *Report) JSON(red *Redactor) ([]byte, error) {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	// mask known values inside the JSON text (escaped forms included)
+	out := string(data)
+	for _, v := range red.values {
+		esc, _ := json.Marshal(v)
+		inner := string(esc[1 : len(esc)-1])
+		out = strings.ReplaceAll(out, inner, model.Mask(v))
+	}
+	return []byte(model.MaskText(out)), nil
+}
+
+// Write writes report.md and report.json (0600) into dir (created 0700)
+// and returns their paths.
+func (r *Report) Write(dir string, red *Redactor) (mdPath, jsonPath string, err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	js, err := r.JSON(red)
+	if err != nil {
+		return "", "", err
+	}
+	mdPath, jsonPath = filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
+	if err := writePrivate(mdPath, []byte(r.Markdown(red))); err != nil {
+		return "", "", err
+	}
+	if err := writePrivate(jsonPath, append(js, '\n')); err != nil {
+		return "", "", err
+	}
+	return mdPath, jsonPath, nil
+}
+
+// writePrivate creates path 0600 (never following a symlink at path).
+func writePrivate(path string, data []byte) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symlink; the report was not written", path)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func orUnknown(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "unknown"
+	}
+	return s
+}
+
+func quote(s string) string {
+	return "“" + strings.ReplaceAll(s, "`", "'") + "”"
+}
