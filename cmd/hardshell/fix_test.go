@@ -184,7 +184,7 @@ func TestFixLoosePermsAppliesEveryChmod(t *testing.T) {
 		"credentials/whatsapp/default": 0o700, "credentials/whatsapp/default/creds.json": 0o600,
 		"agents/work/sessions": 0o700, "agents/work/sessions/sessions.json": 0o600,
 		"agents/main/sessions/35204e93-0c33-be0b-fe91-1e6b58965cb5.jsonl": 0o600,
-		"agents/main/agent/auth-profiles.json": 0o600, "logs/gateway.log": 0o600,
+		"agents/main/agent/auth-profiles.json":                            0o600, "logs/gateway.log": 0o600,
 	} {
 		require.Equal(t, want, testutil.Mode(t, filepath.Join(state, rel)), rel)
 	}
