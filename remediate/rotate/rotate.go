@@ -511,8 +511,12 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 	}
 	// The same literal elsewhere in the config (e.g. gateway.remote.token
 	// equal to the gateway token on the gateway's own host) moves with it.
+	edited := map[string]bool{sec.Path: true}
+	for _, e := range p.cs.Edits {
+		edited[e.Path] = true
+	}
 	for _, path := range literalsEqual(root, "", p.info.Old) {
-		if path == sec.Path {
+		if edited[path] {
 			continue
 		}
 		p.cs.Edits = append(p.cs.Edits, model.Edit{Op: model.OpSet, Path: path, Value: info.New, Reason: "held the old " + what + " too"})
