@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hardshell/hardshell/model"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRotateFlowWritesAndReports(t *testing.T) {
+	const old = "0123456789abcdef0123456789abcdef0123456789abcdef"
+	home := t.TempDir()
+	state := filepath.Join(home, ".openclaw")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	cfg := filepath.Join(state, "openclaw.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{gateway: {auth: {mode: "token", token: "`+old+`"}}}`), 0o600))
+	unit := filepath.Join(home, ".config", "systemd", "user", "openclaw-gateway.service")
+	require.NoError(t, os.MkdirAll(filepath.Dir(unit), 0o700))
+	require.NoError(t, os.WriteFile(unit, []byte("[Service]\nEnvironment=OPENCLAW_GATEWAY_TOKEN="+old+"\n"), 0o644))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close()) // nothing listens: the flow must say so
+
+	env := map[string]string{"OPENCLAW_GATEWAY_PORT": strconv.Itoa(port)}
+	o := Options{StateDir: state, ToolVersion: "test", Load: func() (*model.Snapshot, error) {
+		return model.Load(model.LoadOptions{Locate: model.LocateOptions{StateDirFlag: state, HomeDir: home,
+			Getenv: func(k string) string { return env[k] }}, OpenClawVersion: func() string { return "" }})
+	}}
+	var m tea.Model = RotateFlow{Home: home}.Start(o)
+	require.Contains(t, m.View(), "Which secret?")
+
+	step := func(k tea.KeyMsg) {
+		var cmd tea.Cmd
+		m, cmd = m.Update(k)
+		for cmd != nil {
+			msg := cmd()
+			m, cmd = m.Update(msg)
+		}
+	}
+	step(tea.KeyMsg{Type: tea.KeyEnter})
+	v := m.View()
+	require.Contains(t, v, "openclaw-gateway.service")
+	require.Contains(t, v, "0123…(48 chars)")
+	require.NotContains(t, v, old)
+	data, err := os.ReadFile(cfg)
+	require.NoError(t, err)
+	require.Contains(t, string(data), old, "nothing is written before y")
+
+	step(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	v = m.View()
+	require.Contains(t, v, "New gateway token written to")
+	require.Contains(t, v, "Gateway not reachable on 127.0.0.1:"+strconv.Itoa(port))
+	data, err = os.ReadFile(cfg)
+	require.NoError(t, err)
+	require.NotContains(t, string(data), old)
+	u, err := os.ReadFile(unit)
+	require.NoError(t, err)
+	require.NotContains(t, string(u), old)
+	require.True(t, strings.HasPrefix(m.(Summarizer).Summary(), "Rotated the gateway token"))
+	newTok := strings.TrimSpace(strings.Split(string(u), "=")[2])
+	require.Regexp(t, `^[0-9a-f]{48}$`, newTok)
+	require.NotContains(t, v+m.(Summarizer).Summary(), newTok, "the new secret is never shown in full")
+}
