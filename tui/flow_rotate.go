@@ -253,7 +253,7 @@ func verificationText(v *rotate.Verification, info rotate.Info, w int) string {
 		b.WriteString(trunc(fmt.Sprintf("  %s %s: %s (want %s)", mark, c.Label, c.Result.Verdict, c.Want), w) + "\n")
 	}
 	if v.OK() {
-		b.WriteString(stOK.Render("Verified: the old "+info.Kind+" is refused and the new one accepted."))
+		b.WriteString(stOK.Render("Verified: the old " + info.Kind + " is refused and the new one accepted."))
 	} else {
 		b.WriteString(wrap(fmt.Sprintf("Not verified yet: restart the gateway, then run `hardshell rotate %s --verify`.", info.Target), w))
 	}
