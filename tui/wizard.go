@@ -208,6 +208,9 @@ func (m *Wizard) back() (tea.Model, tea.Cmd) {
 func (m *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return m, nil // huh's size query without a terminal answers 0×0
+		}
 		m.w, m.h = msg.Width, msg.Height
 		m.layoutViewport()
 		if m.screen == ScreenReview && !m.preparing && (m.prepared != nil || m.prepErr != nil) {
@@ -218,7 +221,7 @@ func (m *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		if m.form != nil {
 			var fm tea.Model
-			fm, cmd = m.form.Update(msg)
+			fm, cmd = m.form.Update(m.formSize())
 			m.form = fm.(*huh.Form)
 		}
 		m.filter.Width = max(10, min(40, m.w-20))
@@ -482,7 +485,20 @@ func (m *Wizard) startFix(i int, now bool) (tea.Model, tea.Cmd) {
 	m.form = buildForm(qs, m.vals, m.formWidth())
 	m.formIdx, m.formKind, m.formNow = i, stageFix, now
 	m.screen = ScreenForm
-	return m, m.form.Init()
+	return m, m.initForm()
+}
+
+// initForm starts a fresh form and gives it the space under the header.
+func (m *Wizard) initForm() tea.Cmd {
+	cmd := m.form.Init()
+	fm, c2 := m.form.Update(m.formSize())
+	m.form = fm.(*huh.Form)
+	return tea.Batch(cmd, c2)
+}
+
+func (m *Wizard) formSize() tea.WindowSizeMsg {
+	w, h := m.size()
+	return tea.WindowSizeMsg{Width: w, Height: max(5, h-6)}
 }
 
 func (m *Wizard) startSuppress(i int) (tea.Model, tea.Cmd) {
@@ -490,7 +506,7 @@ func (m *Wizard) startSuppress(i int) (tea.Model, tea.Cmd) {
 	m.form = buildSuppressForm(m.vals, m.formWidth())
 	m.formIdx, m.formKind, m.formNow = i, stageSuppress, false
 	m.screen = ScreenForm
-	return m, m.form.Init()
+	return m, m.initForm()
 }
 
 func (m *Wizard) formWidth() int {
