@@ -14,7 +14,11 @@ import (
 // secret still shows as a changed line (with both values masked). Equal
 // inputs give "".
 func UnifiedDiff(name string, old, new []byte) string {
-	d := udiff.Unified("a/"+name, "b/"+name, string(old), string(new))
+	sep := "/"
+	if strings.HasPrefix(name, "/") {
+		sep = "" // a file outside the state dir: a/home/u/.config/…, not a//home/…
+	}
+	d := udiff.Unified("a"+sep+name, "b"+sep+name, string(old), string(new))
 	if d == "" {
 		return ""
 	}

@@ -560,3 +560,10 @@ func TestSIGKILLLeavesOldOrNew(t *testing.T) {
 	t.Logf("%d/%d kills landed after the first backup, %d between two renames", progressed, iterations, mixed)
 	require.Positive(t, progressed, "the child never got to commit; the test proves nothing")
 }
+
+func TestDiffLabelsForFilesOutsideTheStateDir(t *testing.T) {
+	d := UnifiedDiff("/home/u/.config/systemd/user/openclaw-gateway.service", []byte("a\n"), []byte("b\n"))
+	require.Contains(t, d, "--- a/home/u/.config/systemd/user/openclaw-gateway.service")
+	require.Contains(t, d, "+++ b/home/u/.config/systemd/user/openclaw-gateway.service")
+	require.Contains(t, UnifiedDiff("openclaw.json", []byte("a\n"), []byte("b\n")), "--- a/openclaw.json")
+}
