@@ -38,7 +38,7 @@ func init() {
 		},
 		Check{
 			ID: "channels.<id>.dm.disabled", Title: "DMs are disabled",
-			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "info",
+			Tier: model.TierInbound, Fix: model.FixManual, Severity: "info",
 			Trigger:     `dmPolicy "disabled"`,
 			Remediation: "Nothing to do unless you expect DMs.",
 			Why:         "Inbound DMs are ignored entirely; this is the most restrictive DM setting.",

@@ -59,7 +59,7 @@ func init() {
 		},
 		Check{
 			ID: "security.trust_model.multi_user_heuristic", Title: "Potential multi-user setup detected (personal-assistant model warning)",
-			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
+			Tier: model.TierInbound, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "groupPolicy open, a group/guild/channel/room allowlist, dmPolicy open, \"*\" in allowFrom/groupAllowFrom, or more than one approved DM sender",
 			Remediation: `If users may be mutually untrusted, split trust boundaries (separate gateways and credentials). For intentional shared access set agents.defaults.sandbox.mode="all", tools.fs.workspaceOnly=true, session.dmScope="per-channel-peer", and deny runtime/fs/web tools unless required.`,
 			Why:         "OpenClaw's security model is a personal assistant: one trusted operator. When several people can message the bot, each of them can use its tools and, with the default session.dmScope=\"main\", read each other's context. Treat every sender as untrusted input and isolate sessions and tools accordingly.",

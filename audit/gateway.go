@@ -217,7 +217,7 @@ func init() {
 		},
 		Check{
 			ID: "gateway.trusted_proxies_missing", Title: "Reverse proxy headers are not trusted",
-			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn",
+			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "loopback bind, Control UI enabled, gateway.trustedProxies empty",
 			Remediation: "Set gateway.trustedProxies to your proxy IPs or keep the Control UI local-only.",
 			Why:         whyProxy + " If you run no reverse proxy, leave trustedProxies empty: this finding is then informational.",
@@ -489,7 +489,7 @@ func init() {
 		},
 		Check{
 			ID: "gateway.trusted_proxy_no_proxies", Title: "Trusted-proxy auth enabled but no trusted proxies configured",
-			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
+			Tier: model.TierExposure, Fix: model.FixManual, Severity: "critical",
 			Trigger:     "trusted-proxy mode and gateway.trustedProxies empty",
 			Remediation: "Set gateway.trustedProxies to the IP(s) of your reverse proxy.",
 			Why:         whyProxy,
@@ -503,7 +503,7 @@ func init() {
 		},
 		Check{
 			ID: "gateway.trusted_proxy_no_user_header", Title: "Trusted-proxy auth missing userHeader config",
-			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
+			Tier: model.TierExposure, Fix: model.FixManual, Severity: "critical",
 			Trigger:     "trusted-proxy mode and no gateway.auth.trustedProxy.userHeader",
 			Remediation: `Set gateway.auth.trustedProxy.userHeader to the header your proxy sets (e.g. "x-forwarded-user").`,
 			Why:         whyProxy,
@@ -517,7 +517,7 @@ func init() {
 		},
 		Check{
 			ID: "gateway.trusted_proxy_no_allowlist", Title: "Trusted-proxy auth allows all authenticated users",
-			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn",
+			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "trusted-proxy mode and gateway.auth.trustedProxy.allowUsers empty",
 			Remediation: `Set gateway.auth.trustedProxy.allowUsers (e.g. ["you@example.com"]).`,
 			Why:         whyProxy + " Without allowUsers, anyone your proxy authenticates reaches the gateway.",
@@ -531,7 +531,7 @@ func init() {
 		},
 		Check{
 			ID: "gateway.trusted_proxy_allow_loopback", Title: "Trusted-proxy auth accepts loopback sources",
-			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
+			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "gateway.auth.trustedProxy.allowLoopback=true",
 			Remediation: "Set gateway.auth.trustedProxy.allowLoopback=false unless the proxy runs on this host.",
 			Why:         whyProxy + " With allowLoopback any local process can pose as the proxy and assert a user.",
