@@ -17,7 +17,6 @@ import (
 // and loads it the way the CLI does.
 func stateWith(t *testing.T, config []byte) *model.Snapshot { return stateWithEnv(t, config, nil) }
 
-
 // stateWithEnv also writes <state>/.env when env is not nil.
 func stateWithEnv(t *testing.T, config, env []byte) *model.Snapshot {
 	t.Helper()
