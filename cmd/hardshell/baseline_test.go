@@ -1,0 +1,120 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// auditSevere runs the real `hardshell audit --json` and returns the
+// critical and warn check ids.
+func auditSevere(t *testing.T, stateDir string) []string {
+	t.Helper()
+	out, errOut, _ := runAuditCmd(t, "audit", "--json", "--state-dir", stateDir)
+	var rep struct {
+		Findings []struct {
+			CheckID  string `json:"checkId"`
+			Severity string `json:"severity"`
+		} `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), errOut)
+	var bad []string
+	for _, f := range rep.Findings {
+		if f.Severity == "critical" || f.Severity == "warn" {
+			bad = append(bad, f.Severity+" "+f.CheckID)
+		}
+	}
+	return bad
+}
+
+var baselineHex48 = regexp.MustCompile(`[0-9a-f]{48}`)
+
+func TestBaselineCommandWritesAuditCleanConfig(t *testing.T) {
+	for _, era := range []string{"2026.2", "2026.9"} {
+		t.Run(era, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "state")
+			require.NoError(t, os.Mkdir(dir, 0o700))
+			cfg := filepath.Join(dir, "openclaw.json")
+			out, errOut, code := runAuditCmd(t, "baseline", "--channels", "telegram", "--dm", "pairing", "--exposure", "loopback",
+				"--era", era, "-o", cfg, "--yes")
+			require.Equal(t, 0, code, errOut)
+			require.Contains(t, out, "wrote "+cfg)
+			require.NotRegexp(t, baselineHex48, out, "the token is printed unmasked")
+			fi, err := os.Stat(cfg)
+			require.NoError(t, err)
+			require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+			data, err := os.ReadFile(cfg)
+			require.NoError(t, err)
+			require.Regexp(t, `token: "[0-9a-f]{48}"`, string(data))
+			require.Empty(t, auditSevere(t, dir))
+
+			// a second run refuses to overwrite
+			_, errOut, code = runAuditCmd(t, "baseline", "--channels", "telegram", "-o", cfg, "--yes")
+			require.Equal(t, 2, code)
+			require.Contains(t, errOut, "--merge")
+		})
+	}
+}
+
+func TestBaselineCommandTokenEnvAndProfiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	require.NoError(t, os.Mkdir(dir, 0o700))
+	out, errOut, code := runAuditCmd(t, "baseline", "--state-dir", dir, "--channels", "whatsapp,telegram", "--dm", "allowlist",
+		"--allow-from", "whatsapp:+15555550123,telegram:123456789", "--profile", "main=personal,family=readonly,public=public",
+		"--exposure", "tailnet", "--token-env", "--yes")
+	require.Equal(t, 0, code, errOut)
+	require.NotRegexp(t, baselineHex48, out)
+	data, err := os.ReadFile(filepath.Join(dir, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), `token: "${OPENCLAW_GATEWAY_TOKEN}"`)
+	require.Contains(t, string(data), `mode: "serve"`)
+	env, err := os.ReadFile(filepath.Join(dir, ".env"))
+	require.NoError(t, err)
+	require.Regexp(t, `^OPENCLAW_GATEWAY_TOKEN=[0-9a-f]{48}\n$`, string(env))
+	require.Empty(t, auditSevere(t, dir))
+}
+
+func TestBaselineCommandMergeIntoDangerousConfig(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/configs/dangerously-open.json5")
+	require.NoError(t, err)
+	dir := auditState(t, string(src))
+	before := auditSevere(t, dir)
+	out, errOut, code := runAuditCmd(t, "baseline", "--state-dir", dir, "--merge",
+		"--profile", "main=readonly", "--yes")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "merged the baseline")
+	require.Contains(t, out, "hardshell restore")
+	require.NotRegexp(t, baselineHex48, out)
+	after := auditSevere(t, dir)
+	require.Less(t, len(after), len(before), "before %v\nafter %v", before, after)
+	for _, id := range after {
+		require.False(t, strings.Contains(id, "dm") && strings.Contains(id, "open"), id)
+		require.NotContains(t, id, "gateway.bind_no_auth")
+	}
+	// dry run on the merged config: nothing left to change
+	out, _, code = runAuditCmd(t, "baseline", "--state-dir", dir, "--merge", "--profile", "main=readonly", "--dry-run")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "already meets the baseline")
+}
+
+func TestBaselineCommandBadInput(t *testing.T) {
+	dir := auditState(t, `{}`)
+	for _, args := range [][]string{
+		{"--dm", "open", "--channels", "telegram"},
+		{"--channels", "telegram", "--dm", "allowlist"},
+		{"--channels", "telegram", "--allow-from", "slack:U1"},
+		{"--profile", "main=root"},
+		{"--exposure", "lan"},
+		{"--era", "1999"},
+		{"--merge", "-o", "x.json"},
+	} {
+		_, errOut, code := runAuditCmd(t, append([]string{"baseline", "--state-dir", dir, "--yes", "-o", filepath.Join(t.TempDir(), "o.json")}, args...)...)
+		require.Equal(t, 2, code, "%v: %s", args, errOut)
+		require.NotEmpty(t, errOut)
+	}
+}
