@@ -24,30 +24,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// hardshellBin builds the real binary once per test run.
+// hardshellBin builds the real binary into the test's temp dir (the go
+// build cache makes repeat builds a link step).
 func hardshellBin(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "hardshell-e2e-bin-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "hardshell")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			t.Logf("%s", out)
-		}
-	})
-	require.NoError(t, buildErr)
-	return binPath
+	bin := filepath.Join(t.TempDir(), "hardshell")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return bin
 }
 
 var ansiRe = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\x1b\][^\x07]*\x07`)
@@ -64,9 +48,9 @@ type ptyTerm struct {
 	done chan struct{}
 }
 
-func startPTY(t *testing.T, args ...string) *ptyTerm {
+func startPTY(t *testing.T, bin string, args ...string) *ptyTerm {
 	t.Helper()
-	cmd := exec.Command(hardshellBin(t), args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	require.NoError(t, err)
@@ -205,7 +189,8 @@ func TestE2EWizardFixesTopCritical(t *testing.T) {
 	}
 	hashes := treeHashes(t, sd)
 
-	tm := startPTY(t, "--state-dir", sd)
+	bin := hardshellBin(t)
+	tm := startPTY(t, bin, "--state-dir", sd)
 	tm.waitFor("Harden this gateway")
 	tm.send("\r")
 	tm.waitFor("score")
@@ -251,7 +236,7 @@ func TestE2EWizardFixesTopCritical(t *testing.T) {
 	require.DirExists(t, filepath.Join(sd, ".hardshell", "backups", sets[0].ID))
 
 	// A re-audit no longer reports the finding.
-	out, _ := exec.Command(hardshellBin(t), "audit", "--json", "--state-dir", sd).Output()
+	out, _ := exec.Command(bin, "audit", "--json", "--state-dir", sd).Output()
 	var rep struct {
 		Findings []struct {
 			CheckID string `json:"checkId"`
@@ -313,7 +298,7 @@ func TestE2EQuitWritesNothing(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			sd := demoState(t)
 			before := treeHashes(t, sd)
-			tm := startPTY(t, "--state-dir", sd)
+			tm := startPTY(t, hardshellBin(t), "--state-dir", sd)
 			tm.waitFor("Harden this gateway")
 			c.run(tm)
 			tm.wait()
