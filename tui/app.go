@@ -70,8 +70,8 @@ func Back() tea.Msg { return BackMsg{} }
 // the program exits (the alt screen hides anything printed while it runs).
 type Summarizer interface{ Summary() string }
 
-// DefaultFlows is the start menu: harden (default), the three flows that
-// come with the flows issue, and restore.
+// DefaultFlows is the start menu: harden (default), incident containment
+// and the baseline (pending, with the flows issue), rotate tokens, restore.
 func DefaultFlows() []Flow {
 	return []Flow{
 		HardenFlow{},
@@ -81,11 +81,7 @@ func DefaultFlows() []Flow {
 				"elevated exec off, sandbox on), rotate the gateway token, keep transcripts and logs for review, " +
 				"and print what to check next. One backup set, one restore command.",
 		},
-		PendingFlow{
-			Title: "Rotate tokens",
-			What: "Generate a new gateway token (and hooks token), move literal secrets out of openclaw.json into " +
-				"${VAR} references in <state>/.env (0600), and tell you which clients must be updated.",
-		},
+		RotateFlow{},
 		PendingFlow{
 			Title: "Generate a secure baseline",
 			What: "Write a fresh, commented openclaw.json that follows the security guide: loopback bind with a " +

@@ -135,8 +135,7 @@ func TestGoldenPendingFlow(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(sz.name, func(t *testing.T) {
 			tm := teatest.NewTestModel(t, NewApp(demoOptions(t), DefaultFlows()), teatest.WithInitialTermSize(sz.w, sz.h))
-			tm.Send(press("down"))
-			tm.Send(press("down"))
+			tm.Send(press("down")) // incident containment, still pending
 			tm.Send(press("enter"))
 			waitText(t, tm, "What it will do")
 			tm.Send(press("q"))
