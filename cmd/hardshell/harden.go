@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/baseline"
+	"github.com/spf13/cobra"
+)
+
+// `hardshell harden` is the non-interactive first-run hardening (issue 7,
+// part 1): the per-agent profile choice, then every safe fix and every
+// guided fix with its safe default for tiers 1–5 (or --answer), in one
+// change set, reviewed as one diff and written once. The wizard's
+// first-run flow asks the same questions interactively.
+
+func init() {
+	var profiles, answers []string
+	var yes, dry, noValidate bool
+	var maxTier int
+	c := &cobra.Command{
+		Use:   "harden",
+		Short: "First-run hardening: agent profiles plus every safe and default guided fix, written once",
+		Long: `Harden a gateway in one pass, tier by tier of the security guide's checklist:
+
+  1. each agent gets an access profile (--profile id=personal|readonly|public; default: the default
+     agent personal, every other agent readonly);
+  2. every finding of tiers 1..--tiers (default 5) with a safe fix is fixed, and every guided fix is
+     applied with its safe default answer (override with --answer CHECKID.QUESTION=VALUE);
+  3. the combined change is validated (re-audit, and openclaw config validate when installed),
+     shown as one masked diff, and written once with one backup.
+
+Fixes that overlap an earlier change, or whose default does not clear the finding, are left for
+hardshell fix or the wizard and listed at the end.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runHarden(c, profiles, answers, model.Tier(maxTier), yes, dry, noValidate)
+		},
+	}
+	fl := c.Flags()
+	fl.StringSliceVar(&profiles, "profile", nil, "agent access profiles as id=personal|readonly|public")
+	fl.StringArrayVar(&answers, "answer", nil, "answer a guided fix's question: CHECKID.QUESTION=VALUE (repeatable)")
+	fl.IntVar(&maxTier, "tiers", 5, "fix tiers 1..N of the checklist (1-6)")
+	fl.BoolVarP(&yes, "yes", "y", false, "write without asking")
+	fl.BoolVar(&dry, "dry-run", false, "show the plan and diff, write nothing")
+	fl.BoolVar(&noValidate, "no-validate", false, "do not check the candidate with `openclaw config validate`")
+	rootCmd.AddCommand(c)
+}
+
+func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier model.Tier, yes, dry, noValidate bool) error {
+	out := c.OutOrStdout()
+	if maxTier < model.TierInbound || maxTier > model.TierModels {
+		return withCode(exitBadInput, fmt.Errorf("--tiers %d: use 1 to 6", maxTier))
+	}
+	answers, err := parseAnswers(answerFlags)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if os.Getenv("OPENCLAW_NIX_MODE") == "1" && !dry {
+		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: this OpenClaw config is managed externally (Nix), so hardshell writes nothing"))
+	}
+	s, err := loadSnapshot()
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	if s.ConfigMissing {
+		return withCode(exitBadInput, fmt.Errorf("no config at %s; write one with hardshell baseline", s.Target.ConfigPath))
+	}
+	if s.DocErr != nil {
+		return withCode(exitBadInput, fmt.Errorf("config unreadable, nothing was changed: %w", s.DocErr))
+	}
+	profiles := baseline.AgentProfiles(s.Doc)
+	for _, e := range profileFlags {
+		id, p, ok := cutEq(e)
+		if !ok {
+			return withCode(exitBadInput, fmt.Errorf("--profile %q: write agent=profile, e.g. main=personal", e))
+		}
+		prof, err := baseline.ParseProfile(p)
+		if err != nil {
+			return withCode(exitBadInput, fmt.Errorf("--profile %q: %v", e, err))
+		}
+		profiles[id] = prof
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fr, err := baseline.PlanFirstRun(ctx, s, profiles, maxTier, answers)
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	var validate remediate.Validator
+	if !noValidate {
+		validate = baselineValidator()
+	}
+	p, ids, err := fr.Prepare(ctx, s, validate)
+	if err != nil {
+		return refused(err)
+	}
+
+	fmt.Fprintf(out, "hardshell harden: %s\n\nAgent profiles:\n", s.Target.StateDir)
+	for _, a := range s.Doc.Agents() {
+		if pr, ok := profiles[a.ID]; ok {
+			fmt.Fprintf(out, "  %s: %s\n", a.ID, pr.Describe())
+		}
+	}
+	for id, pr := range profiles {
+		found := false
+		for _, a := range s.Doc.Agents() {
+			found = found || a.ID == id
+		}
+		if !found {
+			fmt.Fprintf(out, "  %s (new): %s\n", id, pr.Describe())
+		}
+	}
+	tier := model.Tier(0)
+	for _, st := range fr.Steps {
+		if !containsID(ids, st.Finding.CheckID) {
+			continue
+		}
+		if st.Finding.Priority != tier {
+			tier = st.Finding.Priority
+			fmt.Fprintf(out, "\nTier %d — %s:\n", tier, tier.Name())
+		}
+		how := "safe fix"
+		if st.Kind == model.FixGuided {
+			how = "guided, safe defaults"
+		}
+		fmt.Fprintf(out, "  [%s] %s — %s (%s)\n", st.Finding.Severity, st.Finding.CheckID, st.Title, how)
+	}
+	if p == nil {
+		fmt.Fprintln(out, "\nNothing to change.")
+		printLeft(c, fr)
+		return nil
+	}
+	printReview(out, p, p.Changes)
+	printLeft(c, fr)
+	if dry {
+		fmt.Fprintln(out, "\ndry run: nothing written")
+		return nil
+	}
+	switch {
+	case yes:
+	case stdinIsTTY():
+		if !confirm(c, "Write these changes?") {
+			fmt.Fprintln(out, "nothing written")
+			return nil
+		}
+	default:
+		fmt.Fprintln(out, "\nnothing written (use --yes)")
+		return nil
+	}
+	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "harden", CheckIDs: ids, ToolVersion: version})
+	if err != nil {
+		return refused(err)
+	}
+	s2, err := loadSnapshot()
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("written, but the re-audit could not load the target: %w", err))
+	}
+	after, err := audit.Run(ctx, s2, audit.Options{ToolVersion: version})
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("written, but the re-audit failed: %w", err))
+	}
+	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(fr.Audit.Summary), countLine(after.Summary))
+	if set != nil {
+		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
+	}
+	fmt.Fprintln(out, "next: hardshell rules (add the guide's security rules to each agent's AGENTS.md)")
+	return nil
+}
+
+func printLeft(c *cobra.Command, fr *baseline.FirstRun) {
+	if len(fr.Left) == 0 {
+		return
+	}
+	fmt.Fprintln(c.OutOrStdout(), "\nLeft for hardshell fix or the wizard:")
+	for _, l := range fr.Left {
+		fmt.Fprintln(c.OutOrStdout(), "  "+l)
+	}
+}
+
+func cutEq(s string) (string, string, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '=' {
+			return s[:i], s[i+1:], i > 0
+		}
+	}
+	return "", "", false
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hardshell/hardshell/internal/testutil"
+	"github.com/stretchr/testify/require"
+)
+
+func TestHardenCommandClearsTiersOneAndTwo(t *testing.T) {
+	for _, state := range []string{"open-dm-elevated", "lan-exposed", "modern-era", "multi-agent"} {
+		t.Run(state, func(t *testing.T) {
+			dir := testutil.CopyState(t, state)
+			before := auditSevere(t, dir)
+			out, errOut, code := runAuditCmd(t, "harden", "--state-dir", dir, "--dry-run")
+			require.Equal(t, 0, code, errOut)
+			require.Contains(t, out, "dry run: nothing written")
+			require.Equal(t, before, auditSevere(t, dir), "a dry run changed something")
+
+			out, errOut, code = runAuditCmd(t, "harden", "--state-dir", dir, "--yes")
+			require.Equal(t, 0, code, errOut)
+			require.NotRegexp(t, baselineHex48, out, "a secret was printed")
+			require.Contains(t, out, "backup: ")
+			after := auditSevere(t, dir)
+			t.Logf("before %v\nafter %v", before, after)
+			// a critical may stay only when it has no automatic fix (e.g. a
+			// ${VAR} with no value anywhere), and harden says so
+			for _, f := range after {
+				if id, ok := strings.CutPrefix(f, "critical "); ok {
+					require.Contains(t, out, id+": no automatic fix", "critical left: %s", f)
+				}
+			}
+			require.Less(t, len(after), len(before))
+			// one write: exactly one backup set
+			sets, err := os.ReadDir(filepath.Join(dir, ".hardshell", "backups"))
+			require.NoError(t, err)
+			require.Len(t, sets, 1)
+		})
+	}
+}
+
+func TestHardenCommandProfiles(t *testing.T) {
+	dir := auditState(t, `{ gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: "0123456789abcdef0123456789abcdef0123456789abcdef" } },
+  agents: { list: [ { id: "main", default: true }, { id: "kids" } ] } }`)
+	out, errOut, code := runAuditCmd(t, "harden", "--state-dir", dir, "--profile", "kids=public", "--yes")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "kids: public")
+	data, err := os.ReadFile(filepath.Join(dir, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), `workspaceAccess: "none"`)
+	require.Contains(t, string(data), `"canvas"`)
+
+	_, errOut, code = runAuditCmd(t, "harden", "--state-dir", dir, "--profile", "kids=root")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "not an access profile")
+}
