@@ -293,16 +293,43 @@ func (d *Document) replace(path string, target *Node, v any) (map[string][]byte,
 	o := target.origins[0]
 	f := o.file
 	st := f.style(nil)
+	var text string
 	if s, ok := v.(string); ok && o.cn.kind == KindString {
 		st.quote = o.cn.quote
-		return map[string][]byte{f.Path: splice(f.Data, o.cn.start, o.cn.end, st.quoteString(s))}, nil
+		text = st.quoteString(s)
+	} else {
+		var err error
+		if text, err = st.render(v, f.lineIndent(o.cn.start), false); err != nil {
+			return nil, err
+		}
 	}
-	indent := f.lineIndent(o.cn.start)
-	text, err := st.render(v, indent, false)
-	if err != nil {
-		return nil, err
+	end, text := f.keepCommentColumn(o.cn.start, o.cn.end, text)
+	return map[string][]byte{f.Path: splice(f.Data, o.cn.start, end, text)}, nil
+}
+
+// keepCommentColumn keeps an aligned trailing comment where it was: when
+// the replaced value is followed on its line by padding (two or more blanks,
+// or a comma and then padding) and a comment, the padding absorbs the
+// change in length. It returns the end of the span to replace and the text.
+func (f *File) keepCommentColumn(start, end int, text string) (int, string) {
+	delta := len(text) - (end - start)
+	if delta == 0 || bytes.ContainsAny([]byte(text), "\n\r") {
+		return end, text
 	}
-	return map[string][]byte{f.Path: splice(f.Data, o.cn.start, o.cn.end, text)}, nil
+	i := end
+	if i < len(f.Data) && f.Data[i] == ',' {
+		i++
+	}
+	pad := 0
+	for i+pad < len(f.Data) && f.Data[i+pad] == ' ' {
+		pad++
+	}
+	j := i + pad
+	if pad < 2 || j+1 >= len(f.Data) || f.Data[j] != '/' || (f.Data[j+1] != '/' && f.Data[j+1] != '*') {
+		return end, text
+	}
+	newPad := max(1, pad-delta)
+	return i + pad, text + string(f.Data[end:i]) + strings.Repeat(" ", newPad)
 }
 
 // insert adds the missing tail of segs under the deepest existing node.

@@ -156,3 +156,13 @@ func TestParseErrorsHavePositions(t *testing.T) {
 		require.ErrorAs(t, err, &ie)
 	}
 }
+
+func TestReplaceKeepsAlignedCommentColumn(t *testing.T) {
+	src := "{\n  dmPolicy: \"open\",              // note\n  allowFrom: [\"*\"],   /* why */\n  bind: 'lan', // one space\n}\n"
+	got := applyOne(t, src, Edit{Op: OpSet, Path: "dmPolicy", Value: "pairing"})
+	require.Equal(t, "{\n  dmPolicy: \"pairing\",           // note\n  allowFrom: [\"*\"],   /* why */\n  bind: 'lan', // one space\n}\n", got)
+	got = applyOne(t, src, Edit{Op: OpSet, Path: "bind", Value: "loopback"})
+	require.Contains(t, got, "  bind: 'loopback', // one space\n", "a single space is not alignment: left alone")
+	got = applyOne(t, src, Edit{Op: OpSet, Path: "allowFrom", Value: []any{"+15550001111", "+15550002222"}})
+	require.Contains(t, got, "  allowFrom: [\"+15550001111\", \"+15550002222\"], /* why */\n", "padding shrinks to one space at least")
+}
