@@ -1,0 +1,329 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/baseline"
+)
+
+// BaselineFlow is `hardshell baseline` in the wizard (issue 7, part 4):
+// toggle channels, DM policy, groups and exposure, then review — a new
+// commented openclaw.json when there is none, or the edits that bring the
+// existing one to the baseline (only tightening, comments kept) — and
+// write it once with a backup. The token is shown masked only. Agent
+// profiles and allowlist ids are asked by `hardshell baseline` and the
+// first-run flow; here the safe defaults apply (the default agent
+// personal, every other configured agent read-only).
+type BaselineFlow struct{}
+
+func (BaselineFlow) Name() string { return "Generate a secure baseline" }
+func (BaselineFlow) Description() string {
+	return "Write the security guide's secure baseline — loopback gateway with a fresh token, pairing DMs, " +
+		"mention-gated groups, per-agent profiles, no elevated exec, minimal mDNS — with a comment on each setting, " +
+		"or merge it into your existing config (only tightening, comments kept). Reviewed as a diff before anything is written."
+}
+func (BaselineFlow) Start(o Options) tea.Model {
+	return &baselineModel{opts: o, channels: map[string]bool{"telegram": true}, dm: "pairing", exposure: baseline.Loopback}
+}
+
+type baselineModel struct {
+	opts Options
+	w, h int
+	err  error
+
+	cursor   int
+	channels map[string]bool
+	dm       string
+	groups   bool
+	exposure baseline.Exposure
+
+	working bool
+	token   string
+	prep    *remediate.Prepared
+	merge   bool
+	set     *remediate.BackupSet
+	target  string
+}
+
+type baselinePlannedMsg struct {
+	prep   *remediate.Prepared
+	merge  bool
+	token  string
+	target string
+	err    error
+}
+
+type baselineDoneMsg struct {
+	set *remediate.BackupSet
+	err error
+}
+
+// rows: channels…, then dm, groups, exposure.
+func (m *baselineModel) rows() int { return len(baseline.KnownChannels) + 3 }
+
+func (m *baselineModel) Init() tea.Cmd { return nil }
+
+// Summary is printed after the program exits.
+func (m *baselineModel) Summary() string {
+	if m.set == nil {
+		return ""
+	}
+	s := "Secure baseline written to " + m.target
+	if m.set != nil {
+		s += "; backup " + m.set.ID + " (undo: hardshell restore " + m.set.ID + ")"
+	}
+	return s + ". Next: openclaw config validate; openclaw gateway restart."
+}
+
+func (m *baselineModel) options() baseline.Options {
+	o := baseline.Options{DM: map[string]baseline.DMPolicy{}, Groups: m.groups, Exposure: m.exposure, Comments: true}
+	for _, ch := range baseline.KnownChannels {
+		if m.channels[ch] {
+			o.Channels = append(o.Channels, ch)
+			o.DM[ch] = baseline.DMPolicy{Policy: m.dm}
+		}
+	}
+	if m.groups {
+		o.MentionPatterns = []string{"@openclaw"}
+	}
+	return o
+}
+
+func (m *baselineModel) planCmd() tea.Cmd {
+	bo, o := m.options(), m.opts
+	return func() tea.Msg {
+		s, err := o.Load()
+		if err != nil {
+			return baselinePlannedMsg{err: err}
+		}
+		bo.Era = s.Era.Era
+		if s.Doc != nil {
+			bo.Profiles = baseline.AgentProfiles(s.Doc)
+		}
+		if err := bo.Normalize(); err != nil {
+			return baselinePlannedMsg{err: err}
+		}
+		if s.DocErr != nil {
+			return baselinePlannedMsg{err: s.DocErr}
+		}
+		ctx := context.Background()
+		if s.Doc != nil {
+			edits, err := baseline.Merge(s.Doc, bo)
+			if err != nil {
+				return baselinePlannedMsg{err: err}
+			}
+			if len(edits) == 0 {
+				return baselinePlannedMsg{merge: true, target: s.Target.ConfigPath, token: bo.Token}
+			}
+			p, err := remediate.Prepare(ctx, s, model.ChangeSet{Edits: edits}, o.Validate)
+			return baselinePlannedMsg{prep: p, merge: true, token: bo.Token, target: s.Target.ConfigPath, err: err}
+		}
+		data, err := baseline.Render(bo)
+		if err != nil {
+			return baselinePlannedMsg{err: err}
+		}
+		if _, err := os.Lstat(s.Target.ConfigPath); !errors.Is(err, fs.ErrNotExist) {
+			return baselinePlannedMsg{err: fmt.Errorf("%s appeared meanwhile; start again", s.Target.ConfigPath)}
+		}
+		if o.Validate != nil {
+			msgs, err := o.Validate(s.Target.ConfigPath, map[string][]byte{s.Target.ConfigPath: data})
+			if err == nil && len(msgs) > 0 {
+				return baselinePlannedMsg{err: errors.New("the installed OpenClaw rejects the baseline: " + strings.Join(msgs, "; "))}
+			}
+		}
+		p := &remediate.Prepared{Snapshot: s, Files: map[string][]byte{s.Target.ConfigPath: data}, Txn: remediate.NewTxn(s.Target.StateDir)}
+		p.Txn.TrackMissing(s.Target.ConfigPath)
+		p.Txn.Write(s.Target.ConfigPath, data, 0o600, "secure baseline")
+		return baselinePlannedMsg{prep: p, token: bo.Token, target: s.Target.ConfigPath}
+	}
+}
+
+func (m *baselineModel) commitCmd() tea.Cmd {
+	p, ver := m.prep, m.opts.ToolVersion
+	return func() tea.Msg {
+		set, err := p.Txn.Commit(remediate.BackupMeta{Command: "baseline (wizard)", ToolVersion: ver, CheckIDs: []string{baseline.CheckID}})
+		return baselineDoneMsg{set: set, err: err}
+	}
+}
+
+func (m *baselineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+	case baselinePlannedMsg:
+		m.working = false
+		m.err = msg.err
+		if msg.err == nil {
+			m.prep, m.merge, m.token, m.target = msg.prep, msg.merge, msg.token, msg.target
+			if m.prep == nil {
+				m.err = errors.New("the config already meets the baseline; nothing to change")
+			}
+		}
+	case baselineDoneMsg:
+		m.working = false
+		if msg.err != nil {
+			m.err, m.prep = msg.err, nil
+			return m, nil
+		}
+		m.set = msg.set
+		if m.set == nil {
+			m.set = &remediate.BackupSet{ID: "(none)"}
+		}
+	case tea.KeyMsg:
+		if m.working {
+			return m, nil
+		}
+		k := msg.String()
+		if k == "q" {
+			return m, tea.Quit
+		}
+		switch {
+		case m.set != nil:
+			if k == "esc" || k == "enter" || k == "backspace" {
+				return m, Back
+			}
+		case m.prep != nil:
+			switch k {
+			case "y":
+				m.working = true
+				return m, m.commitCmd()
+			case "n", "esc":
+				m.prep = nil
+			}
+		default:
+			switch k {
+			case "esc", "backspace":
+				return m, Back
+			case "up", "k":
+				if m.cursor > 0 {
+					m.cursor--
+				}
+			case "down", "j":
+				if m.cursor < m.rows()-1 {
+					m.cursor++
+				}
+			case " ", "x":
+				m.toggle()
+			case "enter":
+				m.working, m.err = true, nil
+				return m, m.planCmd()
+			}
+		}
+	}
+	return m, nil
+}
+
+func (m *baselineModel) toggle() {
+	n := len(baseline.KnownChannels)
+	switch {
+	case m.cursor < n:
+		ch := baseline.KnownChannels[m.cursor]
+		m.channels[ch] = !m.channels[ch]
+	case m.cursor == n:
+		m.dm = map[string]string{"pairing": "allowlist", "allowlist": "pairing"}[m.dm]
+		if m.dm == "allowlist" {
+			m.err = errors.New("an allowlist needs sender ids: use `hardshell baseline --dm allowlist --allow-from channel:id`; pairing is kept here")
+			m.dm = "pairing"
+		}
+	case m.cursor == n+1:
+		m.groups = !m.groups
+	default:
+		if m.exposure == baseline.Loopback {
+			m.exposure = baseline.TailnetServe
+		} else {
+			m.exposure = baseline.Loopback
+		}
+	}
+}
+
+func (m *baselineModel) View() string {
+	w := m.w
+	if w <= 0 {
+		w = 80
+	}
+	var b strings.Builder
+	b.WriteString(stTitle.Render("Generate a secure baseline") + "\n\n")
+	if m.err != nil {
+		b.WriteString(stErr.Render("Note: ") + wrap(m.err.Error(), w-8) + "\n\n")
+	}
+	switch {
+	case m.working:
+		b.WriteString("Working…\n")
+	case m.set != nil:
+		b.WriteString(stOK.Render("Baseline written to "+relText(m.opts.StateDir, m.target)+" (0600).") + "\n")
+		b.WriteString(wrap("Gateway token "+model.Mask(m.token)+" (read it with `openclaw config get gateway.auth.token`). Backup "+m.set.ID+".", w) + "\n")
+		b.WriteString(wrap("Next: openclaw config validate · openclaw gateway restart · hardshell rules", w) + "\n\n")
+		b.WriteString(stDim.Render("enter/esc back · q quit") + "\n")
+	case m.prep != nil:
+		what := "A new config (the token is masked below):"
+		if m.merge {
+			what = "Changes to your config (only tightening; comments kept):"
+		}
+		b.WriteString(what + "\n\n")
+		text := m.prep.Diff()
+		if !m.merge {
+			text = string(m.prep.Files[m.target])
+		}
+		if m.token != "" {
+			text = strings.ReplaceAll(text, m.token, model.Mask(m.token))
+		}
+		if !m.merge {
+			text = prefixLines(text, "+ ")
+		}
+		text = colorDiff(text)
+		if m.h > 0 {
+			text = clipLines(text, max(m.h-8, 5))
+		}
+		b.WriteString(text + "\n\n" + stKey.Render("y") + " write · " + stKey.Render("n/esc") + " back\n")
+	default:
+		n := len(baseline.KnownChannels)
+		for i := 0; i < m.rows(); i++ {
+			var line string
+			switch {
+			case i < n:
+				ch := baseline.KnownChannels[i]
+				mark := "[ ]"
+				if m.channels[ch] {
+					mark = "[x]"
+				}
+				line = mark + " channel " + ch
+			case i == n:
+				line = "DMs: " + m.dm + " (unknown senders get a code you approve)"
+			case i == n+1:
+				line = "groups: off"
+				if m.groups {
+					line = "groups: on, only when mentioned (@openclaw)"
+				}
+			default:
+				line = "exposure: loopback only"
+				if m.exposure == baseline.TailnetServe {
+					line = "exposure: tailnet via Tailscale Serve (gateway stays on loopback)"
+				}
+			}
+			if i == m.cursor {
+				b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
+			} else {
+				b.WriteString(trunc("  "+line, w) + "\n")
+			}
+		}
+		b.WriteString("\n" + stDim.Render("↑/↓ move · space toggle · enter review · esc back · q quit") + "\n")
+	}
+	out := strings.TrimRight(b.String(), "\n")
+	if m.h > 0 {
+		out = padLines(out, m.h)
+	}
+	return out
+}
+
+func prefixLines(s, p string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return p + strings.Join(lines, "\n"+p)
+}
