@@ -41,34 +41,62 @@ func FindOpenClaw() string {
 // returned as "path: message". Older builds (2026.2.x) have no validate
 // command: their config loader's verdict ("Config invalid … Problem:") from
 // a harmless `openclaw config get meta` is used instead.
+//
+// Only issues the change adds are returned: when the candidate fails, the
+// current config is validated too and the issues it already had (a key of
+// another OpenClaw version, say) are dropped, so a fix is never refused for
+// a problem it did not cause.
 func OpenClawValidator(bin string) Validator {
 	return func(configPath string, files map[string][]byte) ([]string, error) {
-		tmp, cfg, err := stageConfig(configPath, files)
-		if tmp != "" {
-			defer os.RemoveAll(tmp)
+		msgs, err := validateOnce(bin, configPath, files)
+		if err != nil || len(msgs) == 0 || len(files) == 0 {
+			return msgs, err
 		}
+		before, err := validateOnce(bin, configPath, nil)
 		if err != nil {
-			return nil, err
-		}
-		out, runErr := runOpenClaw(bin, tmp, cfg, "config", "validate", "--json")
-		if msgs, ok := parseValidateJSON(out); ok {
 			return msgs, nil
 		}
-		if !looksUnknownCommand(out) {
-			if runErr != nil {
-				return nil, fmt.Errorf("openclaw config validate: %v: %s", runErr, firstLines(out, 3))
+		had := map[string]bool{}
+		for _, m := range before {
+			had[m] = true
+		}
+		var added []string
+		for _, m := range msgs {
+			if !had[m] {
+				added = append(added, m)
 			}
-			return nil, fmt.Errorf("openclaw config validate printed no verdict: %s", firstLines(out, 3))
 		}
-		out, runErr = runOpenClaw(bin, tmp, cfg, "config", "get", "meta")
-		if msgs, ok := parseLoaderProblems(out); ok {
-			return msgs, nil
-		}
-		if runErr != nil && !strings.Contains(string(out), "Config path not found") {
-			return nil, fmt.Errorf("openclaw config get meta: %v: %s", runErr, firstLines(out, 3))
-		}
-		return nil, nil
+		return added, nil
 	}
+}
+
+// validateOnce runs the CLI once on the config with files overlaid.
+func validateOnce(bin, configPath string, files map[string][]byte) ([]string, error) {
+	tmp, cfg, err := stageConfig(configPath, files)
+	if tmp != "" {
+		defer os.RemoveAll(tmp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out, runErr := runOpenClaw(bin, tmp, cfg, "config", "validate", "--json")
+	if msgs, ok := parseValidateJSON(out); ok {
+		return msgs, nil
+	}
+	if !looksUnknownCommand(out) {
+		if runErr != nil {
+			return nil, fmt.Errorf("openclaw config validate: %v: %s", runErr, firstLines(out, 3))
+		}
+		return nil, fmt.Errorf("openclaw config validate printed no verdict: %s", firstLines(out, 3))
+	}
+	out, runErr = runOpenClaw(bin, tmp, cfg, "config", "get", "meta")
+	if msgs, ok := parseLoaderProblems(out); ok {
+		return msgs, nil
+	}
+	if runErr != nil && !strings.Contains(string(out), "Config path not found") {
+		return nil, fmt.Errorf("openclaw config get meta: %v: %s", runErr, firstLines(out, 3))
+	}
+	return nil, nil
 }
 
 // stageConfig copies the config and its includes (candidate bytes first)
@@ -161,6 +189,25 @@ func runOpenClaw(bin, tmp, cfg string, args ...string) ([]byte, error) {
 			continue
 		}
 		env = append(env, kv)
+	}
+	// ${VAR}s this shell lacks get a placeholder: the gateway's service
+	// environment may well have them, and validation is about the schema,
+	// not this shell (a missing variable is the audit's config.env_var_missing).
+	have := map[string]bool{}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		have[k] = true
+	}
+	if data, err := os.ReadFile(filepath.Join(filepath.Dir(cfg), ".env")); err == nil {
+		for k := range model.ParseDotenv(data) {
+			have[k] = true
+		}
+	}
+	for _, name := range stagedEnvRefs(filepath.Dir(cfg)) {
+		if !have[name] {
+			have[name] = true
+			env = append(env, name+"=hardshell-validate-placeholder-value-0000000000")
+		}
 	}
 	cmd.Env = append(env,
 		"HOME="+tmp,
@@ -272,4 +319,33 @@ func firstLines(out []byte, n int) string {
 		lines = lines[:n]
 	}
 	return model.MaskText(strings.Join(lines, " / "))
+}
+
+var envRefRe = regexp.MustCompile(`\$\{([A-Z_][A-Z0-9_]*)\}`)
+
+// stagedEnvRefs lists the ${VAR} names used in the staged config files.
+func stagedEnvRefs(dir string) []string {
+	seen := map[string]bool{}
+	var out []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == ".env" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		for _, m := range envRefRe.FindAllSubmatch(data, -1) {
+			// "$${VAR}" is an escaped literal, not a reference
+			if i := bytes.Index(data, m[0]); i > 0 && data[i-1] == '$' {
+				continue
+			}
+			if n := string(m[1]); !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+		return nil
+	})
+	return out
 }
