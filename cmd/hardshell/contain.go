@@ -127,7 +127,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	var validate remediate.Validator
 	if !f.noValidate {
 		if bin := remediate.FindOpenClaw(); bin != "" {
-			validate = remediate.OpenClawValidator(bin)
+			validate = onlyNewIssues(s, remediate.OpenClawValidator(bin))
 		}
 	}
 	p, err := remediate.Prepare(ctx, s, cs, validate)
@@ -251,4 +251,38 @@ func containLastKey(path string) string {
 		return path[i+1:]
 	}
 	return path
+}
+
+// onlyNewIssues wraps a validator so that it refuses only problems the
+// change introduces: an emergency lock-down must not be blocked because
+// the config already had keys the installed OpenClaw rejects (those are
+// printed as notes by the caller's review of the validator output).
+func onlyNewIssues(s *model.Snapshot, v remediate.Validator) remediate.Validator {
+	return func(configPath string, files map[string][]byte) ([]string, error) {
+		msgs, err := v(configPath, files)
+		if err != nil || len(msgs) == 0 {
+			return msgs, err
+		}
+		orig := map[string][]byte{}
+		for _, f := range s.Doc.Files {
+			if _, ok := files[f.Path]; ok {
+				orig[f.Path] = f.Data
+			}
+		}
+		old, err := v(configPath, orig)
+		if err != nil {
+			return msgs, nil
+		}
+		had := map[string]bool{}
+		for _, m := range old {
+			had[m] = true
+		}
+		var fresh []string
+		for _, m := range msgs {
+			if !had[m] {
+				fresh = append(fresh, m)
+			}
+		}
+		return fresh, nil
+	}
 }
