@@ -174,21 +174,6 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 		}
 	}
 
-	// evidence and report; the redactor knows the old and the new secrets
-	var fresh []string
-	for _, w := range cs.Writes {
-		for _, v := range model.ParseDotenv(w.Data) {
-			fresh = append(fresh, v)
-		}
-	}
-	for _, e := range cs.Edits {
-		if v, ok := e.Value.(string); ok && model.IsSecretKey(containLastKey(e.Path)) {
-			fresh = append(fresh, v)
-		}
-	}
-	red := contain.NewRedactor(s, fresh...)
-	ev := contain.Scan(s, since, now, contain.ScanOptions{LogDir: f.logDir, Redact: red.Mask})
-
 	afterSnap, after := s, before
 	if !f.dryRun {
 		if afterSnap, err = loadSnapshot(); err != nil {
@@ -198,28 +183,16 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 			return withCode(exitFindings, fmt.Errorf("contained, but the re-audit failed: %w", err))
 		}
 	}
-	ver := s.Era.Version
-	rep := &contain.Report{
-		ID: contain.ReportID(now), GeneratedAt: now, Window: [2]time.Time{since.UTC(), now},
-		Host: contain.HostInfo(), OpenClaw: ver, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
-		Exposure: contain.ExposureOf(s), Evidence: ev, Changes: contain.ChangesOf(cs),
-		Rotated: contain.Rotated(s, opts), ManualRotation: contain.Credentials(s), NextSteps: cs.After,
-		DryRun: f.dryRun, AuditBefore: contain.CountAudit(before), AuditAfter: contain.CountAudit(after),
-	}
-	if rep.ManualRotation == nil {
-		rep.ManualRotation = []contain.Credential{}
-	}
+	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before, AuditAfter: after,
+		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
 	if set != nil {
-		rep.BackupID = set.ID
+		fin.BackupID = set.ID
 	}
-	dir := f.reportDir
-	if dir == "" {
-		dir = contain.DefaultDir(s.Target.StateDir, rep.ID)
-	}
-	mdPath, jsonPath, err := rep.Write(dir, red)
+	rep, mdPath, jsonPath, err := contain.Finish(fin)
 	if err != nil {
-		return withCode(exitFindings, fmt.Errorf("the report could not be written to %s: %w", dir, err))
+		return withCode(exitFindings, err)
 	}
+	ev := rep.Evidence
 
 	fmt.Fprintf(out, "\nEvidence %s → %s: %d risky tool call(s), %d message send(s) (%d to new recipients), %d extension(s) changed, %d transcript(s) and %d log file(s) reviewed\n",
 		rep.Window[0].Format(time.RFC3339), rep.Window[1].Format(time.RFC3339), len(ev.ToolCalls), len(ev.Sends), countNew(ev.Sends), len(ev.Extensions), len(ev.Transcripts), len(ev.LogFiles))
@@ -244,13 +217,6 @@ func countNew(sends []contain.Send) int {
 		}
 	}
 	return n
-}
-
-func containLastKey(path string) string {
-	if i := strings.LastIndex(path, "."); i >= 0 {
-		return path[i+1:]
-	}
-	return path
 }
 
 // onlyNewIssues wraps a validator so that it refuses only problems the

@@ -470,3 +470,69 @@ func orUnknown(s string) string {
 func quote(s string) string {
 	return "“" + strings.ReplaceAll(s, "`", "'") + "”"
 }
+
+// FinishInput is what Finish needs after the containment was committed (or
+// not, for a dry run).
+type FinishInput struct {
+	Before      *model.Snapshot // the snapshot the plan was made from
+	Changes     model.ChangeSet
+	Options     Options
+	AuditBefore *audit.Report
+	AuditAfter  *audit.Report // nil = same as before (dry run)
+	BackupID    string
+	DryRun      bool
+	Since, Now  time.Time
+	Scan        ScanOptions // Redact is set by Finish
+	Dir         string      // "" = DefaultDir(state, id)
+}
+
+// Finish reviews the evidence and writes the redacted report. The
+// redactor knows the old secrets and the new ones in the change set.
+func Finish(in FinishInput) (rep *Report, mdPath, jsonPath string, err error) {
+	s := in.Before
+	var fresh []string
+	for _, w := range in.Changes.Writes {
+		for _, v := range model.ParseDotenv(w.Data) {
+			fresh = append(fresh, v)
+		}
+	}
+	for _, e := range in.Changes.Edits {
+		key := e.Path
+		if i := strings.LastIndex(key, "."); i >= 0 {
+			key = key[i+1:]
+		}
+		if v, ok := e.Value.(string); ok && model.IsSecretKey(key) {
+			fresh = append(fresh, v)
+		}
+	}
+	red := NewRedactor(s, fresh...)
+	so := in.Scan
+	so.Redact = red.Mask
+	after := in.AuditAfter
+	if after == nil {
+		after = in.AuditBefore
+	}
+	now := in.Now.UTC()
+	rep = &Report{
+		ID: ReportID(now), GeneratedAt: now, Window: [2]time.Time{in.Since.UTC(), now},
+		Host: HostInfo(), OpenClaw: s.Era.Version, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
+		Exposure: ExposureOf(s), Evidence: Scan(s, in.Since, now, so), Changes: ChangesOf(in.Changes),
+		Rotated: Rotated(s, in.Options), ManualRotation: Credentials(s), NextSteps: in.Changes.After,
+		BackupID: in.BackupID, DryRun: in.DryRun, AuditBefore: CountAudit(in.AuditBefore), AuditAfter: CountAudit(after),
+	}
+	if rep.ManualRotation == nil {
+		rep.ManualRotation = []Credential{}
+	}
+	if rep.NextSteps == nil {
+		rep.NextSteps = []string{}
+	}
+	dir := in.Dir
+	if dir == "" {
+		dir = DefaultDir(s.Target.StateDir, rep.ID)
+	}
+	mdPath, jsonPath, err = rep.Write(dir, red)
+	if err != nil {
+		return rep, "", "", fmt.Errorf("the report could not be written to %s: %w", dir, err)
+	}
+	return rep, mdPath, jsonPath, nil
+}
