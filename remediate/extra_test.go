@@ -197,7 +197,7 @@ func TestExtraRemediations(t *testing.T) {
 		},
 		{
 			name: "hooks may only target the mapped agent", id: "hooks.allowed_agent_ids_unrestricted", kind: model.FixGuided,
-			config: `{ gateway: { mode: "local" }, agents: { entries: { main: {}, hooks: {} } },
+			config: `{ gateway: { mode: "local" }, agents: { ownership: "explicit", entries: { main: {}, hooks: {} } },
   hooks: { enabled: true, token: "${OPENCLAW_HOOKS_TOKEN}", defaultSessionKey: "hook:ingress", mappings: [{ match: { path: "gmail" }, action: "agent", agentId: "hooks" }] } }`,
 			opts: auditkit.Options{CLIVersion: modern, Env: hooksEnv},
 			want: []string{`allowedAgentIds: ["hooks"]`},

@@ -5,4 +5,4 @@
 # peer by the snapshot's era. Peers that are absent are skipped, logged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-HARDSHELL_REAL_VALIDATE=1 exec go test ./remediate/ -count=1 -run 'TestGuided|TestSecrets' -v "$@"
+HARDSHELL_REAL_VALIDATE=1 exec go test ./remediate/ -count=1 -run 'TestGuided|TestSecrets|TestExtra' -v "$@"
