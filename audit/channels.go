@@ -55,7 +55,7 @@ func init() {
 		},
 		Check{
 			ID: "channels.<id>.groups.open", Title: "Groups are open (groupPolicy=\"open\")",
-			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; critical when runtime or filesystem tools are reachable outside a sandbox \"all\" (or elevated is on)",
+			Tier: model.TierInbound, Fix: model.FixSafe, Severity: "warn; critical when runtime or filesystem tools are reachable outside a sandbox \"all\" (or elevated is on)",
 			Trigger:     `resolved groupPolicy (channel, account, channels.defaults, or a per-group override) is "open"`,
 			Remediation: `Set groupPolicy="allowlist" and list the groups (groups/guilds/channels) and trusted senders (groupAllowFrom).`,
 			Why:         whyGroupOpen,

@@ -19,7 +19,7 @@ func init() {
 			Questions: dmQuestions, Plan: dmPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.<id>.groups.open", "channels.<id>.groups.require_mention_off",
+			CheckIDs: []string{"channels.<id>.groups.require_mention_off",
 				"channels.telegram.groups.allowFrom.wildcard", "channels.telegram.groups.allowFrom.missing"},
 			Kind: model.FixGuided, Title: "Allowlist groups and require a mention",
 			Questions: groupQuestions, Plan: groupPlan,

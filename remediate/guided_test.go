@@ -106,7 +106,7 @@ func TestGuidedDefaults(t *testing.T) {
 			want:    []string{`dmPolicy: "allowlist"`, `allowFrom: ["111", "222"]`},
 		},
 		{
-			name: "groups open → allowlist, mention patterns on each agent (guide era)", id: "channels.whatsapp.groups.open", fixed: true,
+			name: "groups open + requireMention off → allowlist, mentions, patterns on each agent (guide era)", id: "channels.whatsapp.groups.require_mention_off", fixed: true,
 			config: `{ agents: { list: [{ id: "main" }, { id: "family", groupChat: { mentionPatterns: ["@fam"] } }] },
   channels: { whatsapp: { dmPolicy: "allowlist", allowFrom: ["+15550001"], groupPolicy: "open", groups: { "*": { requireMention: false } } } } }`,
 			opts: auditkit.Options{CLIVersion: "2026.2.1"},
