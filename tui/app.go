@@ -75,19 +75,10 @@ type Summarizer interface{ Summary() string }
 func DefaultFlows() []Flow {
 	return []Flow{
 		HardenFlow{},
-		PendingFlow{
-			Title: "Incident containment",
-			What: "For when you think the gateway was abused: stop inbound traffic (pairing-only DMs, groups off, " +
-				"elevated exec off, sandbox on), rotate the gateway token, keep transcripts and logs for review, " +
-				"and print what to check next. One backup set, one restore command.",
-		},
+		FirstRunFlow{},
+		ContainFlow{},
 		RotateFlow{},
-		PendingFlow{
-			Title: "Generate a secure baseline",
-			What: "Write a fresh, commented openclaw.json that follows the security guide: loopback bind with a " +
-				"strong token, pairing DMs, mention-gated groups, sandboxed exec with approvals, redacted logs, " +
-				"minimal mDNS, and an explicit plugin allowlist — reviewed as a diff before anything is written.",
-		},
+		BaselineFlow{},
 		RestoreFlow{},
 	}
 }
@@ -235,47 +226,3 @@ func (HardenFlow) Description() string {
 }
 func (HardenFlow) Start(o Options) tea.Model { return NewWizard(o) }
 
-// PendingFlow is a menu entry whose flow lands with the flows issue: it
-// explains what it will do and goes back.
-type PendingFlow struct{ Title, What string }
-
-func (p PendingFlow) Name() string        { return p.Title + " (coming with the flows issue)" }
-func (p PendingFlow) Description() string { return p.What }
-func (p PendingFlow) Start(Options) tea.Model {
-	return &pendingModel{flow: p}
-}
-
-type pendingModel struct {
-	flow PendingFlow
-	w, h int
-}
-
-func (m *pendingModel) Init() tea.Cmd { return nil }
-func (m *pendingModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		m.w, m.h = msg.Width, msg.Height
-	case tea.KeyMsg:
-		switch msg.String() {
-		case "q":
-			return m, tea.Quit
-		case "esc", "enter", "backspace":
-			return m, Back
-		}
-	}
-	return m, nil
-}
-func (m *pendingModel) View() string {
-	w := m.w
-	if w <= 0 {
-		w = 80
-	}
-	s := stTitle.Render(m.flow.Title) + "\n\n" +
-		"This flow is not built yet; it comes with the flows issue.\n\n" +
-		stLabel.Render("What it will do:") + "\n" + wrap(m.flow.What, w-2) + "\n\n" +
-		stDim.Render("esc/enter back to the menu · q quit")
-	if m.h > 0 {
-		s = padLines(s, m.h)
-	}
-	return s
-}
