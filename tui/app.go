@@ -225,4 +225,3 @@ func (HardenFlow) Description() string {
 	return "Audit the config and state dir, walk the findings by the guide's checklist, and fix them with a reviewed diff and a backup."
 }
 func (HardenFlow) Start(o Options) tea.Model { return NewWizard(o) }
-
