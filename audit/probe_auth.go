@@ -179,7 +179,7 @@ func authWS(ctx context.Context, client *http.Client, url, kind, secret string) 
 			"minProtocol": 3, "maxProtocol": 3,
 			"client": map[string]any{"id": "cli", "displayName": "hardshell rotate", "version": "hardshell", "platform": "probe", "mode": "probe"},
 			"role":   "operator", "scopes": []string{"operator.read"},
-			"auth":   map[string]any{field: secret},
+			"auth": map[string]any{field: secret},
 		},
 	})
 	rctx := ctx
