@@ -95,7 +95,12 @@ func TestPlanGuideEraOpenDMElevated(t *testing.T) {
 	_, ok = editAt(cs, "gateway.auth.token")
 	require.False(t, ok, "a ${VAR} token keeps its form: the config is not touched")
 
-	// the token is ${OPENCLAW_GATEWAY_TOKEN}: its new value goes to .env, 0600
+	// the token is ${OPENCLAW_GATEWAY_TOKEN}, set in the state's .env: its new
+	// value replaces the old one there, 0600
+	origEnv, err := os.ReadFile(filepath.Join(state, ".env"))
+	require.NoError(t, err)
+	oldToken := model.ParseDotenv(origEnv)["OPENCLAW_GATEWAY_TOKEN"]
+	require.NotEmpty(t, oldToken)
 	var env *model.FileWrite
 	var store *model.FileWrite
 	for i, w := range cs.Writes {
@@ -108,6 +113,7 @@ func TestPlanGuideEraOpenDMElevated(t *testing.T) {
 	}
 	require.NotNil(t, env)
 	require.Regexp(t, `(?m)^OPENCLAW_GATEWAY_TOKEN=[0-9a-f]{48}$`, string(env.Data))
+	require.NotContains(t, string(env.Data), oldToken, "the token is rotated, not kept")
 	require.NotNil(t, store, `the "*" in the pairing store is removed`)
 	require.NotContains(t, string(store.Data), `"*"`)
 	require.Contains(t, string(store.Data), "123456789")
@@ -130,6 +136,33 @@ func TestPlanGuideEraOpenDMElevated(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
 	require.NoError(t, err)
 	require.Equal(t, string(orig), string(got))
+	got, err = os.ReadFile(filepath.Join(state, ".env"))
+	require.NoError(t, err)
+	require.Equal(t, string(origEnv), string(got), "restore puts the old .env back")
+}
+
+// A ${VAR} gateway token whose variable lives outside the state dir (the
+// service unit, the shell): containment creates <state>/.env for the new
+// value, and restore removes the file it created.
+func TestPlanCreatesEnvAndRestoreRemovesIt(t *testing.T) {
+	state := testutil.CopyState(t, "open-dm-elevated")
+	require.NoError(t, os.Remove(filepath.Join(state, ".env")))
+	s := load(t, state)
+	cs, err := Plan(s, Options{})
+	require.NoError(t, err)
+	var env *model.FileWrite
+	for i, w := range cs.Writes {
+		if filepath.Base(w.Path) == ".env" {
+			env = &cs.Writes[i]
+		}
+	}
+	require.NotNil(t, env, "the new token needs a home")
+	require.Regexp(t, `(?m)^OPENCLAW_GATEWAY_TOKEN=[0-9a-f]{48}$`, string(env.Data))
+
+	set := prepareAndCommit(t, s, cs)
+	require.Equal(t, os.FileMode(0o600), testutil.Mode(t, filepath.Join(state, ".env")))
+	_, err = remediate.Restore(state, set.ID, "test")
+	require.NoError(t, err)
 	_, err = os.Stat(filepath.Join(state, ".env"))
 	require.True(t, os.IsNotExist(err), "the created .env is removed by restore")
 }
