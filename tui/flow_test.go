@@ -38,7 +38,7 @@ func TestStageFixAndSuppressThenWrite(t *testing.T) {
 	tm.Send(press("enter"))
 	waitText(t, tm, "2 changes staged")
 	tm.Send(press("w"))
-	waitText(t, tm, "y/enter")
+	waitText(t, tm, "y write")
 	// a resize re-lays out the review
 	tm.Send(tea.WindowSizeMsg{Width: 90, Height: 20})
 	tm.Send(press("y"))

@@ -278,7 +278,7 @@ func toReview(t *testing.T, tm *teatest.TestModel) {
 			break
 		}
 	}
-	waitText(t, tm, "y/enter")
+	waitText(t, tm, "y write")
 }
 
 func waitMaybe(tm *teatest.TestModel, text string, d time.Duration) bool {

@@ -293,7 +293,7 @@ func (m *Wizard) viewHelp(w int) string {
 		"", stTitle.Render("In a form"), "",
 		"  enter next/submit · tab/shift+tab move · esc back · ctrl+c quit",
 		"", stTitle.Render("In the review"), "",
-		"  y/enter write (a backup is made first) · n/esc back · ↑/↓ pgup/pgdown scroll",
+		"  y write (a backup is made first) · n/esc back · ↑/↓ pgup/pgdown scroll",
 		"", stDim.Render("Score: 100 − 10 per critical − 3 per warn − 1 per info, floor 0, at most 59 while a"),
 		stDim.Render("critical is open. A high score does not mean the gateway is secure (docs/score.md)."),
 		"", stDim.Render("Press any key to close this help."),
@@ -343,7 +343,7 @@ func (m *Wizard) viewReview(w int) string {
 	if m.prepErr != nil {
 		keys = "esc back"
 	} else {
-		keys = stKey.Render("y/enter") + " write · " + stKey.Render("n/esc") + " back · ↑↓ scroll"
+		keys = stKey.Render("y") + " write · " + stKey.Render("n/esc") + " back · ↑↓ scroll"
 		if m.vp.TotalLineCount() > m.vp.Height {
 			keys += fmt.Sprintf(" · %d%%", int(m.vp.ScrollPercent()*100))
 		}

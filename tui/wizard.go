@@ -701,7 +701,12 @@ func (m *Wizard) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.screen = ScreenFindings
 		m.status = "not written; staged changes kept"
 		return m, nil
-	case "y", "enter":
+	case "enter":
+		// Only y writes: an operator tapping enter through the form's
+		// defaults must not write by accident.
+		m.status = "press y to write, n to go back"
+		return m, nil
+	case "y":
 		if m.preparing || m.prepared == nil {
 			return m, nil
 		}

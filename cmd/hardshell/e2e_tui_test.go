@@ -196,12 +196,12 @@ func TestE2EWizardFixesTopCritical(t *testing.T) {
 	tm.waitFor("score")
 	tm.send("\r") // fix the top finding
 	tm.waitFor("safe default")
-	for i := 0; i < 8 && !strings.Contains(tm.text()[tm.mark:], "y/enter write"); i++ {
+	for i := 0; i < 8 && !strings.Contains(tm.text()[tm.mark:], "y write"); i++ {
 		tm.send("\r") // accept each default
 		time.Sleep(150 * time.Millisecond)
 	}
 	tm.waitFor("+++ b/")
-	tm.waitFor("y/enter write")
+	tm.waitFor("y write")
 	tm.send("y")
 	tm.waitFor("Undo with")
 	tm.send("q")
@@ -284,12 +284,13 @@ func TestE2EQuitWritesNothing(t *testing.T) {
 			tm.waitFor("score")
 			tm.send("\r")
 			tm.waitFor("safe default")
-			for i := 0; i < 8 && !strings.Contains(tm.text()[tm.mark:], "y/enter write"); i++ {
+			for i := 0; i < 8 && !strings.Contains(tm.text()[tm.mark:], "y write"); i++ {
 				tm.send("\r")
 				time.Sleep(150 * time.Millisecond)
 			}
-			tm.waitFor("y/enter write")
-			tm.send("n") // back to the findings
+			tm.waitFor("y write")
+			tm.send("\r") // enter in the review never writes
+			tm.send("n")   // back to the findings
 			tm.waitFor("score")
 			tm.send("q")
 		}},
