@@ -290,7 +290,7 @@ func TestE2EQuitWritesNothing(t *testing.T) {
 			}
 			tm.waitFor("y write")
 			tm.send("\r") // enter in the review never writes
-			tm.send("n")   // back to the findings
+			tm.send("n")  // back to the findings
 			tm.waitFor("score")
 			tm.send("q")
 		}},
