@@ -184,19 +184,3 @@ func TestGenerateState(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &sessions))
 	require.Len(t, sessions, 30)
 }
-
-func TestGenerateState100k(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes 100,000 files")
-	}
-	dir := filepath.Join(t.TempDir(), ".openclaw")
-	GenerateState(t, dir, 50, 2000)
-	n := 0
-	require.NoError(t, filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			n++
-		}
-		return err
-	}))
-	require.Equal(t, 4+50*2002, n)
-}
