@@ -186,10 +186,7 @@ func (a *App) View() string {
 	if a.active != nil {
 		return a.active.View()
 	}
-	w := a.w
-	if w <= 0 {
-		w = 80
-	}
+	w := screenWidth(a.w)
 	var b []string
 	b = append(b, stTitle.Render("hardshell")+stDim.Render(" — "+trunc(a.opts.label(), max(10, w-14))))
 	b = append(b, "", "What do you want to do?", "")

@@ -76,11 +76,7 @@ func (m *baselineModel) Summary() string {
 	if m.set == nil {
 		return ""
 	}
-	s := "Secure baseline written to " + m.target
-	if m.set != nil {
-		s += "; backup " + m.set.ID + " (undo: hardshell restore " + m.set.ID + ")"
-	}
-	return s + ". Next: openclaw config validate; openclaw gateway restart."
+	return "Secure baseline written to " + m.target + "; backup " + undoText(m.set.ID) + ". Next: openclaw config validate; openclaw gateway restart."
 }
 
 func (m *baselineModel) options() baseline.Options {
@@ -187,29 +183,14 @@ func (m *baselineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case m.set != nil:
-			if k == "esc" || k == "enter" || k == "backspace" {
-				return m, Back
-			}
+			return m, doneKey(k)
 		case m.prep != nil:
-			switch k {
-			case "y":
-				m.working = true
-				return m, m.commitCmd()
-			case "n", "esc":
-				m.prep = nil
-			}
+			return m, reviewKey(k, &m.working, m.commitCmd, func() { m.prep = nil })
 		default:
+			if cmd, ok := listKey(k, &m.cursor, m.rows()); ok {
+				return m, cmd
+			}
 			switch k {
-			case "esc", "backspace":
-				return m, Back
-			case "up", "k":
-				if m.cursor > 0 {
-					m.cursor--
-				}
-			case "down", "j":
-				if m.cursor < m.rows()-1 {
-					m.cursor++
-				}
 			case " ", "x":
 				m.toggle()
 			case "enter":
@@ -245,23 +226,17 @@ func (m *baselineModel) toggle() {
 }
 
 func (m *baselineModel) View() string {
-	w := m.w
-	if w <= 0 {
-		w = 80
-	}
+	w := screenWidth(m.w)
 	var b strings.Builder
-	b.WriteString(stTitle.Render("Generate a secure baseline") + "\n\n")
-	if m.err != nil {
-		b.WriteString(stErr.Render("Note: ") + wrap(m.err.Error(), w-8) + "\n\n")
-	}
+	writeHead(&b, "Generate a secure baseline", "Note: ", m.err, w)
 	switch {
 	case m.working:
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render("Baseline written to "+relText(m.opts.StateDir, m.target)+" (0600).") + "\n")
 		b.WriteString(wrap("Gateway token "+model.Mask(m.token)+" (read it with `openclaw config get gateway.auth.token`). Backup "+m.set.ID+".", w) + "\n")
-		b.WriteString(wrap("Next: openclaw config validate · openclaw gateway restart · hardshell rules", w) + "\n\n")
-		b.WriteString(stDim.Render("enter/esc back · q quit") + "\n")
+		b.WriteString(wrap("Next: openclaw config validate · openclaw gateway restart · hardshell rules", w) + "\n")
+		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
 		what := "A new config (the token is masked below):"
 		if m.merge {
@@ -278,11 +253,7 @@ func (m *baselineModel) View() string {
 		if !m.merge {
 			text = prefixLines(text, "+ ")
 		}
-		text = colorDiff(text)
-		if m.h > 0 {
-			text = clipLines(text, max(m.h-8, 5))
-		}
-		b.WriteString(text + "\n\n" + stKey.Render("y") + " write · " + stKey.Render("n/esc") + " back\n")
+		b.WriteString(reviewDiff(text, m.h, 8) + "\n\n" + keyHints("y", "write", "n/esc", "back") + "\n")
 	default:
 		n := len(baseline.KnownChannels)
 		for i := 0; i < m.rows(); i++ {
@@ -308,19 +279,11 @@ func (m *baselineModel) View() string {
 					line = "exposure: tailnet via Tailscale Serve (gateway stays on loopback)"
 				}
 			}
-			if i == m.cursor {
-				b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
-			} else {
-				b.WriteString(trunc("  "+line, w) + "\n")
-			}
+			b.WriteString(cursorRow(line, i == m.cursor, w))
 		}
-		b.WriteString("\n" + stDim.Render("↑/↓ move · space toggle · enter review · esc back · q quit") + "\n")
+		b.WriteString(helpLine("↑/↓ move · space toggle · enter review · esc back · q quit"))
 	}
-	out := strings.TrimRight(b.String(), "\n")
-	if m.h > 0 {
-		out = padLines(out, m.h)
-	}
-	return out
+	return endScreen(&b, m.h)
 }
 
 func prefixLines(s, p string) string {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -183,41 +184,22 @@ func (m *containModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		k := msg.String()
+		if k == "q" {
+			return m, tea.Quit
+		}
 		switch {
 		case m.rep != nil: // done
-			switch k {
-			case "q":
-				return m, tea.Quit
-			case "esc", "enter", "backspace":
-				return m, Back
-			}
+			return m, doneKey(k)
 		case m.prep != nil: // review
-			switch k {
-			case "y":
-				m.working = true
-				return m, m.commit()
-			case "n", "esc":
-				m.prep, m.diff = nil, ""
-			case "q":
-				return m, tea.Quit
-			}
+			return m, reviewKey(k, &m.working, m.commit, func() { m.prep, m.diff = nil, "" })
 		default: // settings
+			if cmd, ok := listKey(k, &m.cursor, len(m.choices)); ok {
+				return m, cmd
+			}
 			switch k {
-			case "q":
-				return m, tea.Quit
-			case "esc", "backspace":
-				return m, Back
-			case "up", "k":
-				if m.cursor > 0 {
-					m.cursor--
-				}
-			case "down", "j":
-				if m.cursor < len(m.choices)-1 {
-					m.cursor++
-				}
 			case "left", "h", "right", "l", " ":
 				c := &m.choices[m.cursor]
-				c.pick = (c.pick + 1) % len(c.values)
+				c.pick = cycle(c.pick, len(c.values), false)
 			case "enter":
 				m.working, m.err = true, nil
 				return m, m.plan()
@@ -231,22 +213,16 @@ func (m *containModel) View() string {
 	if m.choices == nil {
 		m.choices = newContainChoices()
 	}
-	w := m.w
-	if w <= 0 {
-		w = 80
-	}
+	w := screenWidth(m.w)
 	var b strings.Builder
-	b.WriteString(stTitle.Render("Incident containment") + "\n\n")
-	if m.err != nil {
-		b.WriteString(stErr.Render("Error: ") + wrap(model.MaskText(m.err.Error()), w-8) + "\n\n")
-	}
+	writeHead(&b, "Incident containment", "Error: ", maskErr(m.err), w)
 	switch {
 	case m.working:
 		b.WriteString("Working…\n")
 	case m.rep != nil:
 		b.WriteString(stOK.Render("Contained.") + "\n")
 		if m.set != nil {
-			b.WriteString(wrap("Backup "+m.set.ID+" (undo: hardshell restore "+m.set.ID+")", w) + "\n")
+			b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n")
 		}
 		ev := m.rep.Evidence
 		b.WriteString(wrap(fmt.Sprintf("Evidence since %s: %d risky tool call(s), %d message send(s), %d extension(s) changed, %d transcript(s) reviewed.",
@@ -265,30 +241,26 @@ func (m *containModel) View() string {
 		for _, s := range steps {
 			b.WriteString(trunc("  - "+relText(m.opts.StateDir, model.MaskText(s)), w) + "\n")
 		}
-		b.WriteString("\n" + stDim.Render("enter/esc back · q quit") + "\n")
+		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
 		b.WriteString(wrap(fmt.Sprintf("%d change(s); %d finding(s) verified fixed by the candidate audit.", len(contain.ChangesOf(m.cs)), len(m.prep.Fixed)), w) + "\n\n")
-		diff := colorDiff(m.diff)
-		if m.h > 0 {
-			diff = clipLines(diff, max(m.h-10, 5))
-		}
-		b.WriteString(diff + "\n")
-		b.WriteString("\n" + stKey.Render("y") + " contain now · " + stKey.Render("n/esc") + " back\n")
+		b.WriteString(reviewDiff(m.diff, m.h, 10) + "\n")
+		b.WriteString("\n" + keyHints("y", "contain now", "n/esc", "back") + "\n")
 	default:
 		b.WriteString(wrap("Lock the gateway down, rotate its secrets, review the evidence and write an incident report.", w) + "\n\n")
 		for i, c := range m.choices {
-			line := fmt.Sprintf("%-13s %s", c.label, c.help[c.pick])
-			if i == m.cursor {
-				b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
-			} else {
-				b.WriteString(trunc("  "+line, w) + "\n")
-			}
+			b.WriteString(cursorRow(fmt.Sprintf("%-13s %s", c.label, c.help[c.pick]), i == m.cursor, w))
 		}
-		b.WriteString("\n" + stDim.Render("↑/↓ choose · ←/→ change · enter review · esc back · q quit") + "\n")
+		b.WriteString(helpLine("↑/↓ choose · ←/→ change · enter review · esc back · q quit"))
 	}
-	out := strings.TrimRight(b.String(), "\n")
-	if m.h > 0 {
-		out = padLines(out, m.h)
+	return endScreen(&b, m.h)
+}
+
+// maskErr is err with any secret in its text masked, for the screen (nil
+// stays nil): a failed write can quote the config it was writing.
+func maskErr(err error) error {
+	if err == nil {
+		return nil
 	}
-	return out
+	return errors.New(model.MaskText(err.Error()))
 }

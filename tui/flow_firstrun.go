@@ -85,7 +85,7 @@ func (m *firstRunModel) Summary() string {
 	if m.set == nil {
 		return ""
 	}
-	return fmt.Sprintf("First-run hardening written; backup %s (undo: hardshell restore %s). Next: hardshell rules.", m.set.ID, m.set.ID)
+	return "First-run hardening written; backup " + undoText(m.set.ID) + ". Next: hardshell rules."
 }
 
 func (m *firstRunModel) planCmd() tea.Cmd {
@@ -150,38 +150,22 @@ func (m *firstRunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case m.set != nil || (m.loaded && m.snap == nil): // done, or nothing to do
-			if k == "esc" || k == "enter" || k == "backspace" {
-				return m, Back
-			}
+			return m, doneKey(k)
 		case m.planned: // review
-			switch k {
-			case "y":
-				if m.prep != nil {
-					m.working = true
-					return m, m.commitCmd()
-				}
-			case "n", "esc":
-				m.planned, m.plan, m.prep = false, nil, nil
+			commit := m.commitCmd
+			if m.prep == nil {
+				commit = nil // nothing to write
 			}
+			return m, reviewKey(k, &m.working, commit, func() { m.planned, m.plan, m.prep = false, nil, nil })
 		case m.loaded: // profiles
+			if cmd, ok := listKey(k, &m.cursor, len(m.agents)); ok {
+				return m, cmd
+			}
 			switch k {
-			case "esc", "backspace":
-				return m, Back
-			case "up", "k":
-				if m.cursor > 0 {
-					m.cursor--
-				}
-			case "down", "j":
-				if m.cursor < len(m.agents)-1 {
-					m.cursor++
-				}
 			case " ", "right", "l", "left", "h":
 				id := m.agents[m.cursor]
 				i := indexOf(profileCycle, m.profiles[id])
-				if k == "left" || k == "h" {
-					i += len(profileCycle) - 2
-				}
-				m.profiles[id] = profileCycle[(i+1)%len(profileCycle)]
+				m.profiles[id] = profileCycle[cycle(i, len(profileCycle), k == "left" || k == "h")]
 			case "enter":
 				m.working, m.err = true, nil
 				return m, m.planCmd()
@@ -201,49 +185,34 @@ func indexOf(l []baseline.Profile, p baseline.Profile) int {
 }
 
 func (m *firstRunModel) View() string {
-	w := m.w
-	if w <= 0 {
-		w = 80
-	}
+	w := screenWidth(m.w)
 	var b strings.Builder
-	b.WriteString(stTitle.Render("First-run hardening") + "\n\n")
-	if m.err != nil {
-		b.WriteString(stErr.Render("Error: ") + wrap(m.err.Error(), w-8) + "\n\n")
-	}
+	writeHead(&b, "First-run hardening", "Error: ", m.err, w)
 	switch {
 	case !m.loaded || m.working:
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render("Written in one change.") + "\n")
-		b.WriteString(wrap("Backup "+m.set.ID+" (undo: hardshell restore "+m.set.ID+")", w) + "\n")
+		b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n")
 		if m.after != nil {
 			b.WriteString(fmt.Sprintf("before: %d critical · %d warn → after: %d critical · %d warn\n",
 				m.plan.Audit.Summary.Critical, m.plan.Audit.Summary.Warn, m.after.Summary.Critical, m.after.Summary.Warn))
 		}
-		b.WriteString(wrap("Next: restart the gateway (openclaw gateway restart) and run hardshell rules to add the guide's security rules to each agent's AGENTS.md.", w) + "\n\n")
-		b.WriteString(stDim.Render("enter/esc back · q quit") + "\n")
+		b.WriteString(wrap("Next: restart the gateway (openclaw gateway restart) and run hardshell rules to add the guide's security rules to each agent's AGENTS.md.", w) + "\n")
+		b.WriteString(helpLine(doneHelp))
 	case m.snap == nil:
-		b.WriteString(stDim.Render("enter/esc back · q quit") + "\n")
+		b.WriteString(stDim.Render(doneHelp) + "\n")
 	case m.planned:
 		m.viewReview(&b, w)
 	default:
 		b.WriteString("1. Access profile for each agent (the guide's per-agent examples):\n\n")
 		for i, id := range m.agents {
-			line := fmt.Sprintf("%-12s %s", id, m.profiles[id].Describe())
-			if i == m.cursor {
-				b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
-			} else {
-				b.WriteString(trunc("  "+line, w) + "\n")
-			}
+			b.WriteString(cursorRow(fmt.Sprintf("%-12s %s", id, m.profiles[id].Describe()), i == m.cursor, w))
 		}
-		b.WriteString("\n" + wrap("2. Then tiers 1–5 of the checklist: every safe fix, and every guided fix with its safe default, reviewed as one diff.", w) + "\n\n")
-		b.WriteString(stDim.Render("↑/↓ agent · space/←/→ profile · enter review · esc back · q quit") + "\n")
+		b.WriteString("\n" + wrap("2. Then tiers 1–5 of the checklist: every safe fix, and every guided fix with its safe default, reviewed as one diff.", w) + "\n")
+		b.WriteString(helpLine("↑/↓ agent · space/←/→ profile · enter review · esc back · q quit"))
 	}
-	out := strings.TrimRight(b.String(), "\n")
-	if m.h > 0 {
-		out = padLines(out, m.h)
-	}
-	return out
+	return endScreen(&b, m.h)
 }
 
 func (m *firstRunModel) viewReview(b *strings.Builder, w int) {
@@ -261,18 +230,14 @@ func (m *firstRunModel) viewReview(b *strings.Builder, w int) {
 	if m.prep == nil {
 		b.WriteString("\nNothing to change.\n")
 	} else {
-		diff := colorDiff(m.prep.Diff())
-		if m.h > 0 {
-			diff = clipLines(diff, max(m.h-14-len(m.ids), 5))
-		}
-		b.WriteString("\n" + diff + "\n")
+		b.WriteString("\n" + reviewDiff(m.prep.Diff(), m.h, 14+len(m.ids)) + "\n")
 	}
 	for _, l := range m.plan.Left {
 		b.WriteString(trunc(stDim.Render("left: "+l), w) + "\n")
 	}
 	if m.prep != nil {
-		b.WriteString("\n" + stKey.Render("y") + " write once · " + stKey.Render("n/esc") + " back to profiles\n")
+		b.WriteString("\n" + keyHints("y", "write once", "n/esc", "back to profiles") + "\n")
 	} else {
-		b.WriteString("\n" + stDim.Render("n/esc back · q quit") + "\n")
+		b.WriteString(helpLine("n/esc back · q quit"))
 	}
 }

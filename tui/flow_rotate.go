@@ -127,39 +127,19 @@ func (m *rotateModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		k := msg.String()
+		if k == "q" {
+			return m, tea.Quit
+		}
 		switch {
 		case m.set != nil: // done screen
-			switch k {
-			case "q":
-				return m, tea.Quit
-			case "esc", "enter", "backspace":
-				return m, Back
-			}
+			return m, doneKey(k)
 		case m.prep != nil: // review
-			switch k {
-			case "y":
-				m.working = true
-				return m, m.commit()
-			case "n", "esc":
-				m.prep, m.diff = nil, ""
-			case "q":
-				return m, tea.Quit
-			}
+			return m, reviewKey(k, &m.working, m.commit, func() { m.prep, m.diff = nil, "" })
 		default: // choose
-			switch k {
-			case "q":
-				return m, tea.Quit
-			case "esc", "backspace":
-				return m, Back
-			case "up", "k":
-				if m.cursor > 0 {
-					m.cursor--
-				}
-			case "down", "j":
-				if m.cursor < len(rotateTargets)-1 {
-					m.cursor++
-				}
-			case "enter":
+			if cmd, ok := listKey(k, &m.cursor, len(rotateTargets)); ok {
+				return m, cmd
+			}
+			if k == "enter" {
 				m.working, m.err = true, nil
 				return m, m.plan(rotateTargets[m.cursor])
 			}
@@ -169,21 +149,15 @@ func (m *rotateModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *rotateModel) View() string {
-	w := m.w
-	if w <= 0 {
-		w = 80
-	}
+	w := screenWidth(m.w)
 	var b strings.Builder
-	b.WriteString(stTitle.Render("Rotate tokens") + "\n\n")
-	if m.err != nil {
-		b.WriteString(stErr.Render("Error: ") + wrap(m.err.Error(), w-8) + "\n\n")
-	}
+	writeHead(&b, "Rotate tokens", "Error: ", m.err, w)
 	switch {
 	case m.working:
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render(fmt.Sprintf("New %s %s written to %s.", m.info.Target, m.info.Kind, relText(m.opts.StateDir, m.info.NewLocation))) + "\n")
-		b.WriteString(wrap("Backup "+m.set.ID+" (undo: hardshell restore "+m.set.ID+")", w) + "\n\n")
+		b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n\n")
 		if m.info.Target != rotate.Remote {
 			b.WriteString(stLabel.Render("Restart the gateway") + "\n")
 			for _, r := range m.info.Restart {
@@ -194,23 +168,19 @@ func (m *rotateModel) View() string {
 		for _, r := range m.info.Remote {
 			b.WriteString(wrap("  - "+r, w) + "\n")
 		}
-		b.WriteString("\n" + verificationText(m.verify, m.info, w) + "\n")
-		b.WriteString(stDim.Render("enter/esc back · q quit") + "\n")
+		b.WriteString("\n" + verificationText(m.verify, m.info, w))
+		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
 		b.WriteString(wrap(fmt.Sprintf("The %s %s (%s, kept as %s). New value (%s) goes to %s.",
 			m.info.Target, m.info.Kind, m.info.Path, m.info.Form, model.Mask(m.info.New), relText(m.opts.StateDir, m.info.NewLocation)), w) + "\n\n")
-		diff := colorDiff(m.diff)
-		if m.h > 0 {
-			diff = clipLines(diff, max(m.h-12, 5))
-		}
-		b.WriteString(diff + "\n")
+		b.WriteString(reviewDiff(m.diff, m.h, 12) + "\n")
 		for _, c := range m.info.Chmodded {
 			b.WriteString(wrap("chmod "+relText(m.opts.StateDir, c.Path)+": "+c.Why, w) + "\n")
 		}
 		for _, n := range m.info.Notes {
 			b.WriteString(wrap("note: "+n, w) + "\n")
 		}
-		b.WriteString("\n" + stKey.Render("y") + " write · " + stKey.Render("n/esc") + " cancel\n")
+		b.WriteString("\n" + keyHints("y", "write", "n/esc", "cancel") + "\n")
 	default:
 		b.WriteString("Which secret?\n")
 		for i, t := range rotateTargets {
@@ -219,19 +189,11 @@ func (m *rotateModel) View() string {
 				rotate.Hooks:   "hooks    — hooks.token",
 				rotate.Remote:  "remote   — gateway.remote.token/.password on this client",
 			}[t]
-			if i == m.cursor {
-				b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
-			} else {
-				b.WriteString(trunc("  "+line, w) + "\n")
-			}
+			b.WriteString(cursorRow(line, i == m.cursor, w))
 		}
-		b.WriteString("\n" + stDim.Render("↑/↓ choose · enter review · esc back · q quit") + "\n")
+		b.WriteString(helpLine("↑/↓ choose · enter review · esc back · q quit"))
 	}
-	out := strings.TrimRight(b.String(), "\n")
-	if m.h > 0 {
-		out = padLines(out, m.h)
-	}
-	return out
+	return endScreen(&b, m.h)
 }
 
 func verificationText(v *rotate.Verification, info rotate.Info, w int) string {

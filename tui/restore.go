@@ -50,7 +50,7 @@ func (m *restoreModel) Summary() string {
 	}
 	s := "Restored backup " + m.restored + "."
 	if m.done != nil {
-		s += " The state before the restore is backup " + m.done.ID + " (undo: hardshell restore " + m.done.ID + ")."
+		s += " The state before the restore is backup " + undoText(m.done.ID) + "."
 	}
 	return s
 }
@@ -89,19 +89,12 @@ func (m *restoreModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
+		if cmd, ok := listKey(k, &m.cursor, len(m.sets)); ok {
+			return m, cmd
+		}
 		switch k {
 		case "q":
 			return m, tea.Quit
-		case "esc", "backspace":
-			return m, Back
-		case "up", "k":
-			if m.cursor > 0 {
-				m.cursor--
-			}
-		case "down", "j":
-			if m.cursor < len(m.sets)-1 {
-				m.cursor++
-			}
 		case "enter":
 			if len(m.sets) > 0 {
 				m.confirming = true
@@ -113,10 +106,7 @@ func (m *restoreModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *restoreModel) View() string {
-	w := m.w
-	if w <= 0 {
-		w = 80
-	}
+	w := screenWidth(m.w)
 	var b strings.Builder
 	b.WriteString(stTitle.Render("Restore a backup") + "\n")
 	b.WriteString(stDim.Render(trunc(relPath(m.opts.StateDir, remediate.BackupsDir(m.opts.StateDir)), w)) + "\n\n")
@@ -134,12 +124,7 @@ func (m *restoreModel) View() string {
 		b.WriteString("No backups yet: hardshell makes one before every write.\n")
 	}
 	for i, s := range m.sets {
-		line := fmt.Sprintf("%s  %-10s %s", s.ID, trunc(s.Command, 10), s.Summary())
-		if i == m.cursor {
-			b.WriteString(stCursor.Render(trunc("› "+line, w)) + "\n")
-		} else {
-			b.WriteString(trunc("  "+line, w) + "\n")
-		}
+		b.WriteString(cursorRow(fmt.Sprintf("%s  %-10s %s", s.ID, trunc(s.Command, 10), s.Summary()), i == m.cursor, w))
 	}
 	b.WriteString("\n")
 	switch {
@@ -148,13 +133,9 @@ func (m *restoreModel) View() string {
 	case m.confirming:
 		s := m.sets[m.cursor]
 		b.WriteString(wrap(fmt.Sprintf("Restore %s? It puts back: %s. The current state is backed up first.", s.ID, s.Summary()), w) + "\n")
-		b.WriteString(stKey.Render("y/enter") + " restore · " + stKey.Render("n/esc") + " cancel\n")
+		b.WriteString(keyHints("y/enter", "restore", "n/esc", "cancel") + "\n")
 	default:
 		b.WriteString(stDim.Render("↑/↓ choose · enter restore · esc back · q quit") + "\n")
 	}
-	out := strings.TrimRight(b.String(), "\n")
-	if m.h > 0 {
-		out = padLines(out, m.h)
-	}
-	return out
+	return endScreen(&b, m.h)
 }
