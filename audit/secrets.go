@@ -19,11 +19,12 @@ import (
 // gateway.auth.token is skipped too: the guide keeps the gateway token in
 // the config (fs.config.* covers who can read it).
 //
-// Known divergence: OpenClaw 2026.9 audits the config after ${VAR}
-// substitution, so it reports hooks_token_in_config even for
-// token: "${OPENCLAW_HOOKS_TOKEN}" (testdata/compat/openclaw-2026.9.6/
-// include-tree.json). hardshell reads the file as written and reports
-// literals only, as the catalogue's rule says.
+// Both OpenClaw eras audit the config after ${VAR} substitution, so they
+// report hooks_token_in_config (info) even for
+// token: "${OPENCLAW_HOOKS_TOKEN}" (testdata/compat/openclaw-*/
+// include-tree.json). hardshell matches the id and severity for any string
+// form but says which it is: a literal is stored in plaintext, a ${VAR} is
+// resolved at load. config.secrets.plaintext stays literal-only.
 
 // secretsLeaf is one literal secret found in the config.
 type secretsLeaf struct {
@@ -180,20 +181,12 @@ func init() {
 		Check{
 			ID: "config.secrets.hooks_token_in_config", Title: "Hooks token is stored in config",
 			Tier: tier, Fix: model.FixGuided, Severity: "info",
-			Trigger:     "hooks.enabled=true and hooks.token is a literal string",
+			Trigger:     "hooks.enabled=true and hooks.token is a non-empty string in any form: a literal, or a ${VAR} that OpenClaw substitutes before it audits",
 			Remediation: "Keep config permissions tight, or move the token to the environment and reference it as ${OPENCLAW_HOOKS_TOKEN}.",
 			Why:         "The hooks token authenticates webhook ingress that can start agent runs; treat it like an API secret. In the config it is as private as the config file is.",
 			Breaks:      "the gateway must see the variable before it restarts",
 			Since:       "OpenClaw 2026.2",
-			Run: func(s *model.Snapshot) []Hit {
-				root := Config(s)
-				if !root.Lookup("hooks.enabled").IsTrue() || !root.Lookup("hooks.token").IsLiteralSecret() {
-					return nil
-				}
-				return []Hit{{Severity: model.Info,
-					Detail: "hooks.token is set in the config file; keep config perms tight and treat it like an API secret.",
-					Paths:  []string{"hooks.token"}}}
-			},
+			Run:         runHooksTokenInConfig,
 		},
 		Check{
 			ID: "config.secrets.plaintext", Title: "Secrets are stored in plain text in the config",
@@ -207,4 +200,31 @@ func init() {
 			Run:    secretsPlaintextHits,
 		},
 	)
+}
+
+// runHooksTokenInConfig reports hooks.token whenever hooks are on and the
+// token is a non-empty string, as both OpenClaw eras do after ${VAR}
+// substitution; the detail says whether the file holds the value itself.
+func runHooksTokenInConfig(s *model.Snapshot) []Hit {
+	root := Config(s)
+	tok := root.Lookup("hooks.token")
+	v, ok := tok.String()
+	if !root.Lookup("hooks.enabled").IsTrue() || !ok || strings.TrimSpace(v) == "" {
+		return nil
+	}
+	file := "the config file"
+	if tok.Pos.File != "" {
+		file = tok.Pos.File
+	}
+	var detail string
+	if refs := tok.EnvRefs(); len(refs) > 0 {
+		names := make([]string, len(refs))
+		for i, r := range refs {
+			names[i] = "${" + r + "}"
+		}
+		detail = "hooks.token is resolved from " + strings.Join(names, ", ") + " at load (not stored in the file); OpenClaw audits the substituted value and still reports it. Keep the variable's source (service environment or <state>/.env) private and treat it like an API secret."
+	} else {
+		detail = "hooks.token is stored in plaintext in " + file + "; keep config perms tight and treat it like an API secret."
+	}
+	return []Hit{{Severity: model.Info, Detail: detail, Paths: []string{"hooks.token"}}}
 }

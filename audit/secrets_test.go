@@ -39,8 +39,30 @@ func TestSecretsHooksToken(t *testing.T) {
 	f := requireHit(t, r, "config.secrets.plaintext", model.Warn)
 	require.Equal(t, []string{"hooks.token"}, f.Paths)
 
+	// A ${VAR}: both OpenClaw eras audit after substitution and report it
+	// (info); hardshell matches, but says the value is not in the file,
+	// and config.secrets.plaintext stays literal-only.
 	r = checkRun(t, `{ hooks: { enabled: true, token: "${OPENCLAW_HOOKS_TOKEN}" } }`, auditkit.Options{Env: map[string]string{"OPENCLAW_HOOKS_TOKEN": "x"}})
-	requireNoHit(t, r, "config.secrets.hooks_token_in_config")
+	f = requireHit(t, r, "config.secrets.hooks_token_in_config", model.Info)
+	require.Contains(t, f.Detail, "resolved from ${OPENCLAW_HOOKS_TOKEN} at load (not stored in the file)")
+	require.NotContains(t, f.Detail, "plaintext")
+	requireNoHit(t, r, "config.secrets.plaintext")
+
+	// A literal names the file that stores it.
+	r = checkRun(t, `{ hooks: { enabled: true, token: "shared-hook-token-1234567890abcd" } }`, auditkit.Options{})
+	f = requireHit(t, r, "config.secrets.hooks_token_in_config", model.Info)
+	require.Regexp(t, `^hooks\.token is stored in plaintext in /.*/openclaw\.json;`, f.Detail)
+	require.NotContains(t, f.Detail, "shared-hook")
+
+	// Hooks on but the token empty or a SecretRef object: not reported.
+	for _, c := range []string{
+		`{ hooks: { enabled: true, token: "  " } }`,
+		`{ hooks: { enabled: true, token: { source: "env", provider: "default", id: "HOOKS_TOKEN" } } }`,
+		`{ hooks: { enabled: false, token: "${OPENCLAW_HOOKS_TOKEN}" } }`,
+	} {
+		r = checkRun(t, c, auditkit.Options{Env: map[string]string{"OPENCLAW_HOOKS_TOKEN": "x", "HOOKS_TOKEN": "y"}})
+		requireNoHit(t, r, "config.secrets.hooks_token_in_config")
+	}
 }
 
 const secretsConfig = `{

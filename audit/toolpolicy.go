@@ -26,7 +26,7 @@ var toolGroups = map[string][]string{
 	"group:fs":         {"read", "write", "edit", "apply_patch"},
 	"group:web":        {"web_search", "web_fetch"},
 	"group:automation": {"cron", "gateway"},
-	"group:sessions":   {"sessions_list", "sessions_history", "sessions_send", "sessions_spawn", "session_status"},
+	"group:sessions":   {"sessions_list", "sessions_history", "sessions_search", "sessions_send", "sessions_spawn", "session_status"},
 	"group:memory":     {"memory_search", "memory_get"},
 	"group:messaging":  {"message"},
 	"group:nodes":      {"nodes"},
@@ -39,7 +39,7 @@ var toolGroups = map[string][]string{
 var toolProfiles = map[string][]string{
 	"minimal":   {"session_status"},
 	"coding":    {"group:fs", "group:runtime", "group:sessions", "group:memory", "image"},
-	"messaging": {"group:messaging", "sessions_list", "sessions_history", "sessions_send", "session_status"},
+	"messaging": {"group:messaging", "sessions_list", "sessions_history", "sessions_search", "sessions_send", "session_status"},
 }
 
 // toolAliases are the names OpenClaw normalises.
