@@ -68,3 +68,28 @@ func BenchmarkEditRender1MB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseMinified1MB parses a ~1 MB config written on one line
+// (minified JSON): column positions must stay linear in the line length.
+func BenchmarkParseMinified1MB(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"agents":{"list":[`)
+	for i := 0; sb.Len() < 1<<20; i++ {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"id":"a%d","workspace":"~/w%d","tools":{"allow":["read","x%d"]}}`, i, i, i)
+	}
+	sb.WriteString(`]}}`)
+	p := filepath.Join(b.TempDir(), "openclaw.json")
+	if err := os.WriteFile(p, []byte(sb.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(sb.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseFile(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

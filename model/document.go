@@ -137,7 +137,8 @@ func (f *File) node(cn *cnode) *Node {
 	case KindObject:
 		n.Members = make([]Member, 0, len(cn.members))
 		for _, m := range cn.members {
-			n.Members = append(n.Members, Member{Key: m.key, KeyPos: f.pos(m.keyStart), Value: f.node(m.value)})
+			keyPos := f.pos(m.keyStart) // before the value: positions go in source order
+			n.Members = append(n.Members, Member{Key: m.key, KeyPos: keyPos, Value: f.node(m.value)})
 		}
 	case KindArray:
 		n.Elems = make([]*Node, 0, len(cn.elems))
@@ -199,11 +200,12 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 		if m == inc {
 			continue
 		}
+		keyPos := f.pos(m.keyStart) // before the value: positions go in source order
 		c, err := l.resolve(f, m.value, chain)
 		if err != nil {
 			return nil, err
 		}
-		n.Members = append(n.Members, Member{Key: m.key, KeyPos: f.pos(m.keyStart), Value: c})
+		n.Members = append(n.Members, Member{Key: m.key, KeyPos: keyPos, Value: c})
 	}
 	if inc == nil {
 		return n, nil

@@ -24,6 +24,7 @@ type cst struct {
 	bom   int // 3 when the file starts with a UTF-8 BOM
 	root  *cnode
 	lines []int // offsets where each line starts
+	cur   posCursor
 }
 
 // cnode is one value in a file.
@@ -127,8 +128,17 @@ func lineStarts(src []byte) []int {
 	return lines
 }
 
-// position converts a byte offset to a 1-based line and column.
+// position converts a byte offset to a 1-based line and column. Requests
+// arrive mostly in source order (the merged view is built by walking the
+// tree), so a cursor keeps the last answer and counts on from it: building
+// positions for a whole file is linear even when it is one long line
+// (minified JSON).
 func (t *cst) position(off int) (line, col int) {
+	if t.cur.valid && off >= t.cur.off && (t.cur.line == len(t.lines) || off < t.lines[t.cur.line]) {
+		col = t.cur.col + utf8.RuneCount(t.src[t.cur.off:off])
+		t.cur.off, t.cur.col = off, col
+		return t.cur.line, col
+	}
 	lo, hi := 0, len(t.lines)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
@@ -143,7 +153,15 @@ func (t *cst) position(off int) (line, col int) {
 		start += t.bom
 	}
 	col = utf8.RuneCount(t.src[start:max(off, start)]) + 1
+	t.cur = posCursor{valid: true, off: max(off, start), line: lo + 1, col: col}
 	return lo + 1, col
+}
+
+// posCursor is the last position computed, to count on from.
+type posCursor struct {
+	valid     bool
+	off       int
+	line, col int
 }
 
 func (p *parser) errAt(off int, msg string) error {
