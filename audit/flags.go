@@ -70,7 +70,7 @@ func init() {
 		ID: "config.insecure_or_dangerous_flags", Title: "Insecure or dangerous config flags enabled",
 		Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 		Trigger: "any of gateway.controlUi.allowInsecureAuth=true, any dangerously*=true (Control UI, browser SSRF policy, channel name matching, sandbox docker, plugin config), " +
-			"hooks.gmail/hooks.mappings[i].allowUnsafeExternalContent=true, tools.exec.applyPatch.workspaceOnly=false",
+			"hooks.gmail/hooks.mappings[i].allowUnsafeExternalContent=true, tools.exec.applyPatch.workspaceOnly=false, security.audit.suppressions configured (2026.9 lists it as a flag; the safe fix leaves it to the operator)",
 		Remediation: "Disable these flags when not actively debugging, or keep the deployment on trusted, local-only networks.",
 		Why: "These switches exist for break-glass debugging. Each one removes a safety check: allowInsecureAuth downgrades the Control UI to token-only auth, dangerouslyDisableDeviceAuth turns device identity off, " +
 			"allowUnsafeExternalContent feeds unwrapped external content (mail, webhooks) to the model, workspaceOnly=false lets apply_patch write outside the workspace, and the sandbox/SSRF dangerously* keys re-open what the sandbox and network policy block.",
@@ -79,16 +79,21 @@ func init() {
 		Since: "OpenClaw 2026.2",
 		Run: func(s *model.Snapshot) []Hit {
 			flags := collectDangerousFlags(s)
-			if len(flags) == 0 {
-				return nil
-			}
 			parts := make([]string, len(flags))
 			paths := make([]string, len(flags))
 			for i, f := range flags {
 				parts[i] = fmt.Sprintf("%s=%t", f.Path, f.Value)
 				paths[i] = f.Path
 			}
-			return []Hit{{Severity: model.Warn, Detail: fmt.Sprintf("Detected %d enabled flag(s): %s.", len(flags), strings.Join(parts, ", ")), Paths: paths}}
+			// OpenClaw 2026.9 counts configured audit suppressions as a flag.
+			if n := Config(s).Lookup(SuppressionsPath).Len(); n > 0 {
+				parts = append(parts, fmt.Sprintf("%s configured (%d)", SuppressionsPath, n))
+				paths = append(paths, SuppressionsPath)
+			}
+			if len(parts) == 0 {
+				return nil
+			}
+			return []Hit{{Severity: model.Warn, Detail: fmt.Sprintf("Detected %d enabled flag(s): %s.", len(parts), strings.Join(parts, ", ")), Paths: paths}}
 		},
 	})
 }

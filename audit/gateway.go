@@ -426,14 +426,15 @@ func init() {
 		Check{
 			ID: "gateway.http.no_auth", Title: "Gateway HTTP APIs are reachable without auth",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when remote-exposed",
-			Trigger:     "no HTTP auth: mode none, or token/password mode with no secret anywhere",
+			Trigger:     "no HTTP auth: mode none, token/password mode with no secret anywhere, or the secret of the resolved mode is an env SecretRef whose variable is not set (OpenClaw then resolves no secret)",
 			Remediation: "Set gateway.auth.mode to token or password; if you keep none, keep the gateway on loopback and disable optional HTTP endpoints.",
 			Why:         whyAuth,
 			Breaks:      "HTTP callers (/tools/invoke, /v1/*) must send the token.",
 			Since:       "OpenClaw 2026.2",
 			Run: func(s *model.Snapshot) []Hit {
 				g := gatewaySecret(s)
-				if !g.NoAuth() {
+				unresolved := gatewayUnresolvedRef(g)
+				if !g.NoAuth() && unresolved.Path == "" {
 					return nil
 				}
 				c := Config(s)
@@ -445,7 +446,11 @@ func init() {
 					eps = append(eps, "/v1/responses")
 				}
 				why := `gateway.auth.mode="` + g.Mode + `"`
-				if !g.ModeExplicit {
+				switch {
+				case unresolved.Path != "" && !g.NoAuth():
+					why = unresolved.Path + " is a SecretRef to the environment variable " + strings.Join(unresolved.Missing, ", ") +
+						", which is not set here: OpenClaw then resolves no " + g.Mode + " and"
+				case !g.ModeExplicit:
 					why = "no gateway token/password is configured"
 				}
 				return []Hit{{Severity: remoteExposureSeverity(s, model.Warn), Detail: why + " leaves " + strings.Join(eps, ", ") + " callable without a shared secret (" + exposureText(s) + ").", Paths: []string{"gateway.auth.mode", gwAuthPath(s)}}}
@@ -809,4 +814,17 @@ func gwWalkStrings(n *model.Node, path string, fn func(string, *model.Node)) {
 			gwWalkStrings(e, model.Index(path, i), fn)
 		}
 	}
+}
+
+// gatewayUnresolvedRef returns the secret of the resolved mode when it is an
+// env SecretRef whose variable this environment lacks (Path "" otherwise).
+// Unlike a missing ${VAR}, which OpenClaw 2026.9 keeps as a configured
+// secret, an unresolved SecretRef leaves its gateway with no shared secret:
+// its audit reports gateway.http.no_auth then.
+func gatewayUnresolvedRef(g secretState) secretValue {
+	a := g.Active()
+	if (g.Mode == "token" || g.Mode == "password") && a.Ref && !a.Known && len(a.Missing) > 0 {
+		return a
+	}
+	return secretValue{}
 }

@@ -51,11 +51,11 @@ func init() {
 		},
 		Check{
 			ID:          IDSuppressionsActive,
-			Title:       "Audit suppressions are active",
+			Title:       "Security audit suppressions configured",
 			Tier:        model.TierModels,
 			Fix:         model.FixManual,
 			Severity:    "info",
-			Trigger:     "security.audit.suppressions hid at least one finding (this finding cannot itself be suppressed)",
+			Trigger:     "security.audit.suppressions has at least one entry, whether or not it hid a finding (this finding cannot itself be suppressed)",
 			Remediation: "Review security.audit.suppressions; remove entries that no longer apply",
 			Why:         "Suppressed findings still describe real configuration; the report lists them under suppressedFindings so they stay visible.",
 			Since:       "OpenClaw 2026.9",

@@ -164,18 +164,16 @@ func init() {
 		Check{
 			ID: "config.secrets.gateway_password_in_config", Title: "Gateway password is stored in config",
 			Tier: tier, Fix: model.FixGuided, Severity: "warn",
-			Trigger:     "gateway.auth.password is a literal string (not ${VAR}, not a SecretRef)",
+			Trigger:     "gateway.auth.password is a non-empty string in any form: a literal, or a ${VAR} that OpenClaw substitutes before it audits (not a SecretRef)",
 			Remediation: "Prefer OPENCLAW_GATEWAY_PASSWORD (env) and remove gateway.auth.password from disk.",
 			Why:         "The guide's own example keeps the password out of the file (password: ${OPENCLAW_GATEWAY_PASSWORD}); a literal password travels with every copy, backup and paste of the config.",
 			Breaks:      "the gateway must see OPENCLAW_GATEWAY_PASSWORD (service environment or <state>/.env) before it restarts",
 			Since:       "OpenClaw 2026.2",
 			Run: func(s *model.Snapshot) []Hit {
-				if !Config(s).Lookup("gateway.auth.password").IsLiteralSecret() {
-					return nil
+				if d := secretsInConfigDetail(Config(s).Lookup("gateway.auth.password"), "gateway.auth.password", "prefer environment variables for secrets when possible."); d != "" {
+					return []Hit{{Severity: model.Warn, Detail: d, Paths: []string{"gateway.auth.password"}}}
 				}
-				return []Hit{{Severity: model.Warn,
-					Detail: "gateway.auth.password is set in the config file; prefer environment variables for secrets when possible.",
-					Paths:  []string{"gateway.auth.password"}}}
+				return nil
 			},
 		},
 		Check{
@@ -207,24 +205,35 @@ func init() {
 // substitution; the detail says whether the file holds the value itself.
 func runHooksTokenInConfig(s *model.Snapshot) []Hit {
 	root := Config(s)
-	tok := root.Lookup("hooks.token")
-	v, ok := tok.String()
-	if !root.Lookup("hooks.enabled").IsTrue() || !ok || strings.TrimSpace(v) == "" {
+	if !root.Lookup("hooks.enabled").IsTrue() {
 		return nil
 	}
-	file := "the config file"
-	if tok.Pos.File != "" {
-		file = tok.Pos.File
+	if d := secretsInConfigDetail(root.Lookup("hooks.token"), "hooks.token", "keep config perms tight and treat it like an API secret."); d != "" {
+		return []Hit{{Severity: model.Info, Detail: d, Paths: []string{"hooks.token"}}}
 	}
-	var detail string
-	if refs := tok.EnvRefs(); len(refs) > 0 {
+	return nil
+}
+
+// secretsInConfigDetail describes a secret string at path for the
+// *_in_config findings, or "" when n is not a non-empty string. A literal
+// is "stored in plaintext in <file>"; a ${VAR} is "resolved from ${VAR} at
+// load (not stored in the file)", which OpenClaw still reports because it
+// audits the config after substitution.
+func secretsInConfigDetail(n *model.Node, path, advice string) string {
+	v, ok := n.String()
+	if !ok || strings.TrimSpace(v) == "" {
+		return ""
+	}
+	if refs := n.EnvRefs(); len(refs) > 0 {
 		names := make([]string, len(refs))
 		for i, r := range refs {
 			names[i] = "${" + r + "}"
 		}
-		detail = "hooks.token is resolved from " + strings.Join(names, ", ") + " at load (not stored in the file); OpenClaw audits the substituted value and still reports it. Keep the variable's source (service environment or <state>/.env) private and treat it like an API secret."
-	} else {
-		detail = "hooks.token is stored in plaintext in " + file + "; keep config perms tight and treat it like an API secret."
+		return path + " is resolved from " + strings.Join(names, ", ") + " at load (not stored in the file); OpenClaw audits the substituted value and still reports it. Keep the variable's source (service environment or <state>/.env) private and treat it like an API secret."
 	}
-	return []Hit{{Severity: model.Info, Detail: detail, Paths: []string{"hooks.token"}}}
+	file := "the config file"
+	if n.Pos.File != "" {
+		file = n.Pos.File
+	}
+	return path + " is stored in plaintext in " + file + "; " + advice
 }

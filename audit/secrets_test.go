@@ -17,8 +17,15 @@ func TestSecretsGatewayPassword(t *testing.T) {
 	// Its own id: not repeated in the plaintext list.
 	requireNoHit(t, r, "config.secrets.plaintext")
 
+	// A ${VAR}: OpenClaw audits after substitution and reports it (2026.2.1
+	// on testdata/configs/funnel-password.json5); the detail says so.
+	r = checkRun(t, `{ gateway: { auth: { mode: "password", password: "${OPENCLAW_GATEWAY_PASSWORD}" } } }`,
+		auditkit.Options{Env: map[string]string{"OPENCLAW_GATEWAY_PASSWORD": "x"}})
+	f = requireHit(t, r, "config.secrets.gateway_password_in_config", model.Warn)
+	require.Contains(t, f.Detail, "resolved from ${OPENCLAW_GATEWAY_PASSWORD} at load (not stored in the file)")
+	requireNoHit(t, r, "config.secrets.plaintext")
+
 	for _, c := range []string{
-		`{ gateway: { auth: { mode: "password", password: "${OPENCLAW_GATEWAY_PASSWORD}" } } }`,
 		`{ gateway: { auth: { mode: "password", password: { source: "env", provider: "default", id: "GW_PASS" } } } }`,
 		`{ gateway: { auth: { mode: "token", token: "a-long-random-token-value-1234567890" } } }`,
 	} {

@@ -67,11 +67,13 @@ func (s Suppression) Matches(f model.Finding) bool {
 	return true
 }
 
-// applySuppressions splits findings into kept and suppressed. When anything
-// was suppressed it returns the hit for security.audit.suppressions.active.
+// applySuppressions splits findings into kept and suppressed. When any
+// suppression is configured it returns the hit for
+// security.audit.suppressions.active.
 func applySuppressions(root *model.Node, fs []model.Finding) (kept, suppressed []model.Finding, active *Hit) {
 	sups := Suppressions(root)
-	if len(sups) == 0 {
+	configured := root.Lookup(SuppressionsPath).Len()
+	if len(sups) == 0 && configured == 0 {
 		return fs, nil, nil
 	}
 	used := make([]int, len(sups))
@@ -90,11 +92,13 @@ func applySuppressions(root *model.Node, fs []model.Finding) (kept, suppressed [
 		used[hit]++
 		suppressed = append(suppressed, f)
 	}
-	if len(suppressed) == 0 {
-		return kept, nil, nil
-	}
+	// OpenClaw 2026.9 reports the notice whenever suppressions are
+	// configured, even when none matched.
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d finding(s) suppressed by %s (listed under suppressedFindings):", len(suppressed), SuppressionsPath)
+	fmt.Fprintf(&b, "%s has %d configured suppression(s); %d finding(s) moved to suppressedFindings.", SuppressionsPath, configured, len(suppressed))
+	if len(suppressed) > 0 {
+		fmt.Fprintf(&b, "\n%d finding(s) suppressed by %s (listed under suppressedFindings):", len(suppressed), SuppressionsPath)
+	}
 	for i, s := range sups {
 		if used[i] == 0 {
 			continue

@@ -33,10 +33,6 @@ var RateLimitDefault = model.Obj{
 	{Key: "exemptLoopback", Value: true},
 }
 
-func setEdit(f model.Finding, path string, v any, reason string) model.Edit {
-	return model.Edit{Op: model.OpSet, Path: path, Value: v, CheckID: f.CheckID, Reason: reason}
-}
-
 // flagOff is the edit that switches one insecure boolean off, in the shape
 // the target era accepts.
 func flagOff(s *model.Snapshot, f model.Finding, path string) (model.Edit, bool) {
@@ -50,17 +46,17 @@ func flagOff(s *model.Snapshot, f model.Finding, path string) (model.Edit, bool)
 			return model.Edit{Op: model.OpUnset, Path: path, CheckID: f.CheckID,
 				Reason: "remove gateway.controlUi.allowInsecureAuth (the 2026.7+ schema no longer has it)"}, true
 		}
-		return setEdit(f, path, false, "Control UI: no insecure-context auth"), true
+		return set(f, path, false, "Control UI: no insecure-context auth"), true
 	case key == "dangerouslyAllowNameMatching":
 		// Senders may be listed by name; turning matching off could lock
 		// the owner out of their own bot. Left to the guided fix.
 		return model.Edit{}, false
 	case strings.HasPrefix(key, "dangerously"):
-		return setEdit(f, path, false, path+": break-glass flag off"), true
+		return set(f, path, false, path+": break-glass flag off"), true
 	case key == "allowUnsafeExternalContent":
-		return setEdit(f, path, false, path+": wrap external content again"), true
+		return set(f, path, false, path+": wrap external content again"), true
 	case strings.HasSuffix(path, "tools.exec.applyPatch.workspaceOnly"):
-		return setEdit(f, path, true, path+": apply_patch stays inside the workspace"), true
+		return set(f, path, true, path+": apply_patch stays inside the workspace"), true
 	}
 	return model.Edit{}, false
 }
@@ -98,6 +94,13 @@ func planDangerousFlags(s *model.Snapshot, f model.Finding, _ model.Answers) (mo
 	for _, p := range f.Paths {
 		n := configNode(s, p)
 		if n == nil {
+			continue
+		}
+		if p == "security.audit.suppressions" {
+			// Listed as a flag by OpenClaw 2026.9, but suppressions are
+			// the operator's reviewed decisions: never removed by a safe
+			// fix, so the finding stays.
+			complete = false
 			continue
 		}
 		isOn := n.IsTrue() || (strings.HasSuffix(p, "tools.exec.applyPatch.workspaceOnly") && n.IsFalse())
@@ -139,7 +142,7 @@ func init() {
 					return model.ChangeSet{Edits: []model.Edit{{Op: model.OpUnset, Path: "logging.redactSensitive", CheckID: f.CheckID,
 						Reason: "remove logging.redactSensitive=off (the 2026.7+ schema no longer has it)"}}}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{setEdit(f, "logging.redactSensitive", "tools", `logging.redactSensitive=off -> "tools"`)}}, nil
+				return model.ChangeSet{Edits: []model.Edit{set(f, "logging.redactSensitive", "tools", `logging.redactSensitive=off -> "tools"`)}}, nil
 			},
 		},
 		Remediation{
@@ -150,7 +153,7 @@ func init() {
 				if configNode(s, "discovery.mdns.mode").Text() != "full" {
 					return model.ChangeSet{}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{setEdit(f, "discovery.mdns.mode", "minimal", "mDNS: full → minimal")}, After: []string{restartAfter}}, nil
+				return model.ChangeSet{Edits: []model.Edit{set(f, "discovery.mdns.mode", "minimal", "mDNS: full → minimal")}, After: []string{restartAfter}}, nil
 			},
 		},
 		Remediation{
@@ -185,7 +188,7 @@ func init() {
 				if !configNode(s, "gateway.allowRealIpFallback").IsTrue() {
 					return model.ChangeSet{}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{setEdit(f, "gateway.allowRealIpFallback", false, "X-Real-IP fallback off")}, After: []string{restartAfter}}, nil
+				return model.ChangeSet{Edits: []model.Edit{set(f, "gateway.allowRealIpFallback", false, "X-Real-IP fallback off")}, After: []string{restartAfter}}, nil
 			},
 		},
 		Remediation{
@@ -199,7 +202,7 @@ func init() {
 				if s == nil || s.Doc == nil || s.Era.Era != model.EraModern || configNode(s, "gateway.auth.rateLimit") != nil {
 					return model.ChangeSet{}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{setEdit(f, "gateway.auth.rateLimit", RateLimitDefault,
+				return model.ChangeSet{Edits: []model.Edit{set(f, "gateway.auth.rateLimit", RateLimitDefault,
 					"10 failed attempts a minute lock a client out for 5 minutes; loopback exempt")}, After: []string{restartAfter}}, nil
 			},
 		},
@@ -212,7 +215,7 @@ func init() {
 					return model.ChangeSet{}, nil
 				}
 				return model.ChangeSet{
-					Edits: []model.Edit{setEdit(f, "hooks.path", "/hooks", `hooks.path "/" → "/hooks"`)},
+					Edits: []model.Edit{set(f, "hooks.path", "/hooks", `hooks.path "/" → "/hooks"`)},
 					After: []string{restartAfter, "point webhook senders at /hooks/… instead of /…"},
 				}, nil
 			},

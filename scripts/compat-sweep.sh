@@ -133,8 +133,12 @@ run_one() { # KIND NAME SRC VERSION
 	mkdir -p "$h/oc" "$h/hs"
 	stage "$kind" "$src" "$h/oc/.openclaw"
 	stage "$kind" "$src" "$h/hs/.openclaw"
-	# every ${VAR} the config tree references (not the escaped $${VAR}), same fake value both sides
-	for var in $(grep -rhoE '(^|[^$])\$\{[A-Z_][A-Z0-9_]*\}' "$h/hs/.openclaw" 2>/dev/null | grep -oE '[A-Z_][A-Z0-9_]*' | sort -u); do
+	# every ${VAR} the config tree references (not the escaped $${VAR}) and
+	# every upper-case SecretRef id (env SecretRefs), same fake value both sides
+	for var in $( {
+		grep -rhoE '(^|[^$])\$\{[A-Z_][A-Z0-9_]*\}' "$h/hs/.openclaw" 2>/dev/null | grep -oE '[A-Z_][A-Z0-9_]*'
+		grep -rhoE '"?id"?[[:space:]]*:[[:space:]]*"[A-Z_][A-Z0-9_]*"' "$h/hs/.openclaw" 2>/dev/null | grep -oE '"[A-Z_][A-Z0-9_]*"$' | tr -d '"'
+	} | sort -u); do
 		vars+=("$var=$(printf '%s' "sweep-$var" | sha256sum | cut -c1-48)")
 	done
 	peer="$peer_root/openclaw-peer-$v"
