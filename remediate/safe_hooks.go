@@ -38,7 +38,7 @@ func init() {
 						Reason: "remove hooks.allowRequestSessionKey (this OpenClaw has no such key; callers cannot pick the session)"}}, After: []string{restartAfter}}, nil
 				}
 				return model.ChangeSet{
-					Edits: []model.Edit{setEdit(f, "hooks.allowRequestSessionKey", false, "hook callers can no longer pick the session key")},
+					Edits: []model.Edit{set(f, "hooks.allowRequestSessionKey", false, "hook callers can no longer pick the session key")},
 					After: []string{restartAfter},
 				}, nil
 			},
@@ -57,7 +57,7 @@ func init() {
 						Reason: "remove mcp.apps.enabled (this OpenClaw has no MCP apps)"}}, After: []string{restartAfter}}, nil
 				}
 				return model.ChangeSet{
-					Edits: []model.Edit{setEdit(f, "mcp.apps.enabled", false, "MCP servers can no longer render apps in the Control UI")},
+					Edits: []model.Edit{set(f, "mcp.apps.enabled", false, "MCP servers can no longer render apps in the Control UI")},
 					After: []string{restartAfter},
 				}, nil
 			},
@@ -94,7 +94,7 @@ func planHookDefaultSession(s *model.Snapshot, f model.Finding, _ model.Answers)
 		}
 	}
 	return model.ChangeSet{
-		Edits: []model.Edit{setEdit(f, "hooks.defaultSessionKey", key, "hook runs without a sessionKey go to "+key)},
+		Edits: []model.Edit{set(f, "hooks.defaultSessionKey", key, "hook runs without a sessionKey go to "+key)},
 		After: []string{restartAfter},
 	}, nil
 }
