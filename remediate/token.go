@@ -1,14 +1,12 @@
 package remediate
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -87,62 +85,10 @@ func ValidEnvName(s string) error {
 // envPath is <state>/.env.
 func envPath(s *model.Snapshot) string { return filepath.Join(s.Target.StateDir, ".env") }
 
-// readDotenv reads the current <state>/.env (nil when absent). It refuses a
-// symlinked .env: the write path never follows links out of the state dir.
+// readDotenv reads the current <state>/.env (nil when absent), refusing a
+// symlinked one.
 func readDotenv(s *model.Snapshot) ([]byte, error) {
-	p := envPath(s)
-	fi, err := os.Lstat(p)
-	if os.IsNotExist(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if fi.Mode()&os.ModeSymlink != 0 {
-		return nil, fmt.Errorf("%s is a symlink; move the secret by hand", p)
-	}
-	return os.ReadFile(p)
-}
-
-// upsertDotenv returns data with KEY=value set: an existing KEY line
-// (optionally prefixed with "export ") is replaced in place, otherwise the
-// line is appended. Other lines, comments and line endings are kept.
-func upsertDotenv(data []byte, key, value string) []byte {
-	line := key + "=" + dotenvQuote(value)
-	nl := "\n"
-	if bytes.Contains(data, []byte("\r\n")) {
-		nl = "\r\n"
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	replaced := false
-	for i, l := range lines {
-		body := strings.TrimRight(l, "\r\n")
-		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(body), "export "))
-		if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == key {
-			if replaced {
-				lines[i] = "" // a later duplicate would win in some loaders; drop it
-				continue
-			}
-			lines[i] = line + l[len(body):]
-			replaced = true
-		}
-	}
-	out := strings.Join(lines, "")
-	if !replaced {
-		if out != "" && !strings.HasSuffix(out, "\n") {
-			out += nl
-		}
-		out += line + nl
-	}
-	return []byte(out)
-}
-
-// dotenvQuote quotes a value when dotenv would otherwise cut or alter it.
-func dotenvQuote(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t#\"'`\\$\n\r=") {
-		return v
-	}
-	return strconv.Quote(v)
+	return ReadUnlinked(envPath(s), "move the secret by hand")
 }
 
 // envWrite is the FileWrite that stores key=value in <state>/.env (created
@@ -152,7 +98,7 @@ func envWrite(s *model.Snapshot, checkID, key, value, reason string) (model.File
 	if err != nil {
 		return model.FileWrite{}, err
 	}
-	return model.FileWrite{Path: envPath(s), Data: upsertDotenv(old, key, value), Mode: 0o600, CheckID: checkID, Reason: reason}, nil
+	return model.FileWrite{Path: envPath(s), Data: UpsertDotenv(old, key, value), Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }
 
 // mergeEnvWrites folds several writes of <state>/.env into one (each was
@@ -163,7 +109,7 @@ func mergeEnvWrites(s *model.Snapshot, checkID string, kv [][2]string, reason st
 		return model.FileWrite{}, err
 	}
 	for _, p := range kv {
-		old = upsertDotenv(old, p[0], p[1])
+		old = UpsertDotenv(old, p[0], p[1])
 	}
 	return model.FileWrite{Path: envPath(s), Data: old, Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -202,11 +201,11 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	t.Write(target, data, 0o600, "secure baseline")
 	if o.TokenEnv {
 		envPath := filepath.Join(stateDir, ".env")
-		old, err := readPlainFile(envPath)
+		old, err := remediate.ReadUnlinked(envPath, "hardshell does not write through it")
 		if err != nil {
 			return withCode(exitBadInput, err)
 		}
-		t.Write(envPath, upsertEnv(old, baseline.TokenVar, o.Token), 0o600, "gateway token for ${"+baseline.TokenVar+"}")
+		t.Write(envPath, remediate.UpsertDotenv(old, baseline.TokenVar, o.Token), 0o600, "gateway token for ${"+baseline.TokenVar+"}")
 	}
 	if v := baselineValidator(); v != nil {
 		msgs, err := v(target, map[string][]byte{target: data})
@@ -263,11 +262,11 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 		for _, e := range edits {
 			if e.Path == "gateway.auth.token" {
 				envPath := filepath.Join(s.Target.StateDir, ".env")
-				old, err := readPlainFile(envPath)
+				old, err := remediate.ReadUnlinked(envPath, "hardshell does not write through it")
 				if err != nil {
 					return withCode(exitBadInput, err)
 				}
-				cs.Writes = append(cs.Writes, model.FileWrite{Path: envPath, Data: upsertEnv(old, baseline.TokenVar, o.Token), Mode: 0o600, Reason: "gateway token"})
+				cs.Writes = append(cs.Writes, model.FileWrite{Path: envPath, Data: remediate.UpsertDotenv(old, baseline.TokenVar, o.Token), Mode: 0o600, Reason: "gateway token"})
 			}
 		}
 	}
@@ -352,52 +351,6 @@ func confirm(c *cobra.Command, q string) bool {
 		return false
 	}
 	return ok
-}
-
-// readPlainFile reads a file that may be absent (nil), refusing symlinks.
-func readPlainFile(p string) ([]byte, error) {
-	fi, err := os.Lstat(p)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if fi.Mode()&os.ModeSymlink != 0 {
-		return nil, fmt.Errorf("%s is a symlink; hardshell does not write through it", p)
-	}
-	return os.ReadFile(p)
-}
-
-// upsertEnv sets KEY=value in dotenv data, replacing an existing KEY line
-// and keeping everything else (and the file's line endings).
-func upsertEnv(data []byte, key, value string) []byte {
-	nl := "\n"
-	if bytes.Contains(data, []byte("\r\n")) {
-		nl = "\r\n"
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	done := false
-	for i, l := range lines {
-		body := strings.TrimRight(l, "\r\n")
-		k, _, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(body), "export "), "=")
-		if ok && strings.TrimSpace(k) == key {
-			if done {
-				lines[i] = ""
-				continue
-			}
-			lines[i] = key + "=" + value + l[len(body):]
-			done = true
-		}
-	}
-	s := strings.Join(lines, "")
-	if !done {
-		if s != "" && !strings.HasSuffix(s, "\n") {
-			s += nl
-		}
-		s += key + "=" + value + nl
-	}
-	return []byte(s)
 }
 
 // askBaseline fills the flags from huh forms (a terminal and no flags).

@@ -1,15 +1,14 @@
 package contain
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 )
 
 // rotate plans new gateway, hooks and remote secrets, keeping the form the
@@ -181,64 +180,17 @@ func (p *planner) envValue(name string) (string, bool) {
 // (created 0600; an existing file keeps its mode, other lines are kept).
 func envFileWrite(s *model.Snapshot, kv [][2]string) (model.FileWrite, error) {
 	path := filepath.Join(s.Target.StateDir, ".env")
-	var data []byte
-	if fi, err := os.Lstat(path); err == nil {
-		if fi.Mode()&os.ModeSymlink != 0 {
-			return model.FileWrite{}, fmt.Errorf("%s is a symlink; hardshell does not write through it (move the file into the state dir and re-run)", path)
-		}
-		if data, err = os.ReadFile(path); err != nil {
-			return model.FileWrite{}, err
-		}
-	} else if !os.IsNotExist(err) {
+	data, err := remediate.ReadUnlinked(path, "hardshell does not write through it (move the file into the state dir and re-run)")
+	if err != nil {
 		return model.FileWrite{}, err
 	}
 	var names []string
 	for _, p := range kv {
-		data = upsertDotenv(data, p[0], p[1])
+		data = remediate.UpsertDotenv(data, p[0], p[1])
 		names = append(names, p[0])
 	}
 	return model.FileWrite{Path: path, Data: data, Mode: 0o600,
 		Reason: "contain: new secrets for " + strings.Join(sortedUnique(names), ", ")}, nil
-}
-
-// upsertDotenv sets KEY=value, replacing an existing KEY line (also
-// "export KEY=") in place and dropping later duplicates, else appending.
-// (remediate has the same helper unexported; this is the containment copy.)
-func upsertDotenv(data []byte, key, value string) []byte {
-	line := key + "=" + dotenvQuote(value)
-	nl := "\n"
-	if bytes.Contains(data, []byte("\r\n")) {
-		nl = "\r\n"
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	replaced := false
-	for i, l := range lines {
-		body := strings.TrimRight(l, "\r\n")
-		t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(body), "export "))
-		if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == key {
-			if replaced {
-				lines[i] = ""
-				continue
-			}
-			lines[i] = line + l[len(body):]
-			replaced = true
-		}
-	}
-	out := strings.Join(lines, "")
-	if !replaced {
-		if out != "" && !strings.HasSuffix(out, "\n") {
-			out += nl
-		}
-		out += line + nl
-	}
-	return []byte(out)
-}
-
-func dotenvQuote(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t#\"'`\\$\n\r=") {
-		return v
-	}
-	return strconv.Quote(v)
 }
 
 // Credential is one provider credential to rotate by hand, with where it

@@ -472,7 +472,7 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 		}
 		_, inDotenv := model.ParseDotenv(old)[name]
 		if inDotenv || info.NewLocation == "" {
-			p.put(envFile, upsertDotenv(old, name, info.New), "new random "+what+" in "+name)
+			p.put(envFile, remediate.UpsertDotenv(old, name, info.New), "new random "+what+" in "+name)
 			if !exists {
 				p.info.Notes = append(p.info.Notes, fmt.Sprintf("created %s (mode 0600) to hold %s", envFile, name))
 			}

@@ -289,13 +289,6 @@ func TestSystemdEnvForms(t *testing.T) {
 	require.Equal(t, "Environment=A=1 OPENCLAW_GATEWAY_TOKEN=NEW B=2\nEnvironment=\"OPENCLAW_GATEWAY_TOKEN=NEW\"\nEnvironment=XOPENCLAW_GATEWAY_TOKEN=keep\n# Environment=OPENCLAW_GATEWAY_TOKEN=comment\nExecStart=/bin/x OPENCLAW_GATEWAY_TOKEN=arg\n", string(out))
 }
 
-func TestUpsertDotenv(t *testing.T) {
-	require.Equal(t, "A=1\r\nK=v\r\n", string(upsertDotenv([]byte("A=1\r\nK=old\r\n"), "K", "v")))
-	require.Equal(t, "A=1\nK=v\n", string(upsertDotenv([]byte("A=1"), "K", "v")))
-	require.Equal(t, "K=v\n# c\n", string(upsertDotenv([]byte("K=1\n# c\nK=2\n"), "K", "v")))
-	require.Equal(t, "K=\"a b\"\n", string(upsertDotenv(nil, "K", "a b")))
-}
-
 func TestVerifyAgainstRealListener(t *testing.T) {
 	cur := oldTok
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 )
 
 // serviceFile is a service definition (or an env file it loads) that may
@@ -136,7 +136,7 @@ func (p *planner) updateServices(svc []serviceFile) {
 			out = data
 			for _, n := range p.info.EnvNames {
 				if _, ok := model.ParseDotenv(out)[n]; ok {
-					out = upsertDotenv(out, n, p.info.New)
+					out = remediate.UpsertDotenv(out, n, p.info.New)
 				}
 			}
 		}
@@ -156,7 +156,7 @@ func (p *planner) updateServices(svc []serviceFile) {
 		for _, n := range p.info.EnvNames {
 			if v, ok := model.ParseDotenv(out)[n]; ok && v != p.info.New {
 				p.addOld(v)
-				out = upsertDotenv(out, n, p.info.New)
+				out = remediate.UpsertDotenv(out, n, p.info.New)
 			}
 		}
 		if !bytes.Equal(out, cur) {
@@ -455,47 +455,4 @@ func (p *planner) advise(svc []serviceFile) {
 		}
 		info.Remote = append(info.Remote, fmt.Sprintf("%s: set its gateway.auth.%s to the same new value and restart it (until then this machine cannot connect)", u, info.Kind))
 	}
-}
-
-// upsertDotenv returns data with KEY=value: an existing KEY line (with or
-// without "export ") has its value replaced in place, otherwise the line is
-// appended. Other lines, comments and line endings are kept.
-func upsertDotenv(data []byte, key, value string) []byte {
-	nl := "\n"
-	if bytes.Contains(data, []byte("\r\n")) {
-		nl = "\r\n"
-	}
-	q := value
-	if value == "" || strings.ContainsAny(value, " \t#\"'`\\$\n\r=") {
-		q = strconv.Quote(value)
-	}
-	lines := strings.SplitAfter(string(data), "\n")
-	done := false
-	for i, l := range lines {
-		body := strings.TrimRight(l, "\r\n")
-		t := strings.TrimLeft(body, " \t")
-		indent := body[:len(body)-len(t)]
-		prefix := ""
-		if strings.HasPrefix(t, "export ") {
-			prefix, t = "export ", strings.TrimLeft(t[len("export "):], " \t")
-		}
-		k, _, ok := strings.Cut(t, "=")
-		if !ok || strings.TrimSpace(k) != key {
-			continue
-		}
-		if done {
-			lines[i] = "" // a later duplicate would win; drop it
-			continue
-		}
-		lines[i] = indent + prefix + k + "=" + q + l[len(body):]
-		done = true
-	}
-	out := strings.Join(lines, "")
-	if !done {
-		if out != "" && !strings.HasSuffix(out, "\n") {
-			out += nl
-		}
-		out += key + "=" + q + nl
-	}
-	return []byte(out)
 }
