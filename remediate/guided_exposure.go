@@ -151,11 +151,7 @@ func tokenPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 	if form == formMissing && path == "gateway.auth.token" {
 		if v, ok := s.Env("OPENCLAW_GATEWAY_TOKEN"); ok && strings.TrimSpace(v) != "" {
 			// The token comes from the environment only: rotate it there.
-			tok, err := GenerateToken()
-			if err != nil {
-				return cs, err
-			}
-			w, err := envWrite(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", tok, "new gateway token")
+			w, err := newEnvToken(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", "new gateway token")
 			if err != nil {
 				return cs, err
 			}
@@ -278,39 +274,26 @@ func originsQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 		}
 		keep = []string{"http://127.0.0.1:" + strconv.Itoa(port), "http://localhost:" + strconv.Itoa(port)}
 	}
-	return []model.Question{{
-		ID: "origins", Kind: model.Text, Title: "Origins allowed to open the Control UI (comma-separated)",
-		Help:    "Each is scheme://host[:port] as the browser shows it, e.g. https://gateway.tailnet-name.ts.net. No wildcards.",
-		Default: strings.Join(keep, ", "), Validate: ValidOriginList,
-		Breaks: "Browsers on any other origin can no longer open the Control UI.",
-	}}
+	return []model.Question{listQuestion("origins", "Origins allowed to open the Control UI (comma-separated)",
+		"Each is scheme://host[:port] as the browser shows it, e.g. https://gateway.tailnet-name.ts.net. No wildcards.",
+		keep, ValidOriginList, "Browsers on any other origin can no longer open the Control UI.")}
 }
 
 func originsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
-	var cs model.ChangeSet
-	if err := ValidOriginList(a["origins"]); err != nil {
-		return cs, fmt.Errorf("origins: %v", err)
-	}
-	cs.Edits = append(cs.Edits, set(f, "gateway.controlUi.allowedOrigins", toAny(splitList(a["origins"])), "explicit Control UI origins"))
-	cs.After = append(cs.After, restartGateway)
-	return cs, nil
+	return setListPlan(f, a, "origins", ValidOriginList, "gateway.controlUi.allowedOrigins", "explicit Control UI origins")
 }
 
 // --- browser ----------------------------------------------------------
 
 func nodeBrowserQuestions(s *model.Snapshot, f model.Finding) []model.Question {
-	return []model.Question{{
-		ID: "mode", Kind: model.Select, Title: "Browser proxy routing to paired nodes",
-		Options: []model.Option{{Value: "off", Label: "Off"}},
-		Default: "off",
-		Breaks:  "Agents can no longer drive browsers on paired nodes through the gateway.",
-	}}
+	return []model.Question{onlyOption("mode", "Browser proxy routing to paired nodes", "off", "Off",
+		"Agents can no longer drive browsers on paired nodes through the gateway.")}
 }
 
 func nodeBrowserPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
 	var cs model.ChangeSet
-	if a["mode"] != "off" {
-		return cs, fmt.Errorf("mode: only off is offered")
+	if err := requireOnly(a, "mode", "off"); err != nil {
+		return cs, err
 	}
 	cs.Edits = append(cs.Edits, set(f, "gateway.nodes.browser.mode", "off", "no browser proxy routing while the gateway is reachable remotely"))
 	cs.After = append(cs.After, restartGateway)
@@ -355,18 +338,14 @@ func cdpPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeS
 }
 
 func relayQuestions(s *model.Snapshot, f model.Finding) []model.Question {
-	return []model.Question{{
-		ID: "host", Kind: model.Select, Title: "Relay bind host",
-		Options: []model.Option{{Value: "127.0.0.1", Label: "127.0.0.1 (loopback)"}},
-		Default: "127.0.0.1",
-		Breaks:  "A Chrome extension on another machine can no longer reach the relay; tunnel to it instead.",
-	}}
+	return []model.Question{onlyOption("host", "Relay bind host", "127.0.0.1", "127.0.0.1 (loopback)",
+		"A Chrome extension on another machine can no longer reach the relay; tunnel to it instead.")}
 }
 
 func relayPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
 	var cs model.ChangeSet
-	if a["host"] != "127.0.0.1" {
-		return cs, fmt.Errorf("host: only 127.0.0.1 is offered")
+	if err := requireOnly(a, "host", "127.0.0.1"); err != nil {
+		return cs, err
 	}
 	cs.Edits = append(cs.Edits, set(f, "browser.relayBindHost", "127.0.0.1", "relay on loopback only"))
 	cs.After = append(cs.After, restartGateway)

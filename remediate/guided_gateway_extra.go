@@ -46,20 +46,6 @@ func init() {
 	)
 }
 
-// onlyOption is a one-choice Select: the fix is fixed, the question shows
-// what it does and what it breaks.
-func onlyOption(id, title, value, label, breaks string) model.Question {
-	return model.Question{ID: id, Kind: model.Select, Title: title,
-		Options: []model.Option{{Value: value, Label: label}}, Default: value, Breaks: breaks}
-}
-
-func requireOnly(a model.Answers, id, value string) error {
-	if a[id] != value {
-		return fmt.Errorf("%s: only %s is offered", id, value)
-	}
-	return nil
-}
-
 // --- gateway token for HTTP and browser control -------------------------
 
 func requireTokenQuestions(s *model.Snapshot, f model.Finding) []model.Question {
@@ -77,11 +63,7 @@ func requireTokenPlan(s *model.Snapshot, f model.Finding, a model.Answers) (mode
 	}
 	mode := strings.ToLower(strings.TrimSpace(s.Doc.Get("gateway.auth.mode").Text()))
 	if form, _ := secretFormOf(s.Doc.Get("gateway.auth.token")); form == formMissing {
-		tok, err := GenerateToken()
-		if err != nil {
-			return cs, err
-		}
-		w, err := envWrite(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", tok, "new gateway token")
+		w, err := newEnvToken(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", "new gateway token")
 		if err != nil {
 			return cs, err
 		}
@@ -393,20 +375,11 @@ func redactQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 	for _, h := range internalHosts(f) {
 		pats = append(pats, regexp.QuoteMeta(h))
 	}
-	return []model.Question{{
-		ID: "patterns", Kind: model.Text, Title: "Patterns to mask in logs (comma-separated regular expressions)",
-		Help:    "Seeded with the internal hosts your config names. Add internal domains or token shapes of your own.",
-		Default: strings.Join(pats, ", "), Validate: validPatternList,
-		Breaks: "Log lines show these hosts masked, which can make debugging network issues harder.",
-	}}
+	return []model.Question{listQuestion("patterns", "Patterns to mask in logs (comma-separated regular expressions)",
+		"Seeded with the internal hosts your config names. Add internal domains or token shapes of your own.",
+		pats, validPatternList, "Log lines show these hosts masked, which can make debugging network issues harder.")}
 }
 
 func redactPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
-	var cs model.ChangeSet
-	if err := validPatternList(a["patterns"]); err != nil {
-		return cs, fmt.Errorf("patterns: %v", err)
-	}
-	cs.Edits = append(cs.Edits, set(f, "logging.redactPatterns", toAny(splitList(a["patterns"])), "mask internal hosts in logs"))
-	cs.After = append(cs.After, restartGateway)
-	return cs, nil
+	return setListPlan(f, a, "patterns", validPatternList, "logging.redactPatterns", "mask internal hosts in logs")
 }

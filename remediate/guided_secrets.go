@@ -124,11 +124,7 @@ func hooksPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 		// The hooks token and the gateway secret may be the same variable:
 		// give hooks a variable of its own.
 		if gn := s.Doc.Get("gateway.auth.token"); gn.IsEnvRef() && gn.Text() == n.Text() {
-			tok, err := GenerateToken()
-			if err != nil {
-				return cs, err
-			}
-			w, err := envWrite(s, f.CheckID, "OPENCLAW_HOOKS_TOKEN", tok, "separate hooks token")
+			w, err := newEnvToken(s, f.CheckID, "OPENCLAW_HOOKS_TOKEN", "separate hooks token")
 			if err != nil {
 				return cs, err
 			}

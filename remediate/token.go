@@ -101,6 +101,16 @@ func envWrite(s *model.Snapshot, checkID, key, value, reason string) (model.File
 	return model.FileWrite{Path: envPath(s), Data: UpsertDotenv(old, key, value), Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }
 
+// newEnvToken generates a new random token and the write that stores it as
+// name in <state>/.env.
+func newEnvToken(s *model.Snapshot, checkID, name, reason string) (model.FileWrite, error) {
+	tok, err := GenerateToken()
+	if err != nil {
+		return model.FileWrite{}, err
+	}
+	return envWrite(s, checkID, name, tok, reason)
+}
+
 // mergeEnvWrites folds several writes of <state>/.env into one (each was
 // computed from the same original file).
 func mergeEnvWrites(s *model.Snapshot, checkID string, kv [][2]string, reason string) (model.FileWrite, error) {
