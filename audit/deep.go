@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -333,76 +332,35 @@ func authish(s string) bool {
 // verdict, means an unauthenticated client got in.
 func probeWS(ctx context.Context, client *http.Client, url string) (Endpoint, *CloseInfo, error) {
 	ep := Endpoint{Kind: "ws", Method: http.MethodGet, URL: url}
-	c, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: client})
-	if err != nil {
-		if resp != nil {
-			ep.Status = resp.StatusCode
-			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-				ep.AuthRequired = true
-				ep.Note = "upgrade refused without credentials"
-				return ep, nil, nil
-			}
-			ep.Note = "upgrade refused (status " + strconv.Itoa(resp.StatusCode) + ")"
+	h := wsConnect(ctx, client, url, "hardshell-probe", "hardshell audit --deep", nil, false)
+	switch {
+	case h.dialErr != nil && h.resp != nil:
+		ep.Status = h.resp.StatusCode
+		if h.resp.StatusCode == http.StatusUnauthorized || h.resp.StatusCode == http.StatusForbidden {
+			ep.AuthRequired = true
+			ep.Note = "upgrade refused without credentials"
 			return ep, nil, nil
 		}
-		ep.Error = err.Error()
-		return ep, nil, fmt.Errorf("websocket %s: %v", url, err)
+		ep.Note = "upgrade refused (status " + strconv.Itoa(h.resp.StatusCode) + ")"
+		return ep, nil, nil
+	case h.dialErr != nil:
+		ep.Error = h.dialErr.Error()
+		return ep, nil, fmt.Errorf("websocket %s: %v", url, h.dialErr)
 	}
-	defer c.CloseNow()
 	ep.Status = http.StatusSwitchingProtocols
-	c.SetReadLimit(1 << 20)
-
-	connect := map[string]any{
-		"type": "req", "id": "hardshell-probe", "method": "connect",
-		"params": map[string]any{
-			"minProtocol": 3, "maxProtocol": 3,
-			"client": map[string]any{"id": "cli", "displayName": "hardshell audit --deep", "version": "hardshell", "platform": "probe", "mode": "probe"},
-			"role":   "operator", "scopes": []string{"operator.read"},
-		},
+	switch {
+	case !h.answered:
+		return wsVerdict(ep, h.endErr)
+	case h.ok:
+		ep.Reached = true
+		ep.Note = "accepted a connect request without credentials"
+	case authish(h.errJSON):
+		ep.AuthRequired = true
+		ep.Note = "connect refused without credentials: " + truncate(h.errJSON, 200)
+	default:
+		ep.Note = "connect answered with an error that does not mention auth: " + truncate(h.errJSON, 200)
 	}
-	msg, _ := json.Marshal(connect)
-
-	// Leave a margin of the budget for the close handshake.
-	rctx := ctx
-	if dl, ok := ctx.Deadline(); ok {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithDeadline(ctx, dl.Add(-time.Until(dl)/5))
-		defer cancel()
-	}
-	if err := c.Write(rctx, websocket.MessageText, msg); err != nil {
-		return wsVerdict(ep, err)
-	}
-	for {
-		_, data, err := c.Read(rctx)
-		if err != nil {
-			return wsVerdict(ep, err)
-		}
-		var frame struct {
-			Type  string `json:"type"`
-			Event string `json:"event"`
-			ID    string `json:"id"`
-			OK    *bool  `json:"ok"`
-			Error any    `json:"error"`
-		}
-		if json.Unmarshal(data, &frame) != nil {
-			continue
-		}
-		if frame.Type == "res" && frame.OK != nil {
-			if *frame.OK {
-				ep.Reached = true
-				ep.Note = "accepted a connect request without credentials"
-				return ep, nil, nil
-			}
-			e, _ := json.Marshal(frame.Error)
-			if authish(string(e)) {
-				ep.AuthRequired = true
-				ep.Note = "connect refused without credentials: " + truncate(string(e), 200)
-				return ep, nil, nil
-			}
-			ep.Note = "connect answered with an error that does not mention auth: " + truncate(string(e), 200)
-			return ep, nil, nil
-		}
-	}
+	return ep, nil, nil
 }
 
 // wsVerdict classifies how the WebSocket ended.

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -152,74 +151,39 @@ func authHTTP(ctx context.Context, client *http.Client, url, secret string) (Aut
 
 func authWS(ctx context.Context, client *http.Client, url, kind, secret string) (AuthVerdict, Endpoint) {
 	ep := Endpoint{Kind: "ws", Method: http.MethodGet, URL: url}
-	c, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: client})
-	if err != nil {
-		if resp != nil {
-			ep.Status = resp.StatusCode
-			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+	field := "token"
+	if kind == "password" {
+		field = "password"
+	}
+	h := wsConnect(ctx, client, url, "hardshell-rotate", "hardshell rotate", map[string]any{field: secret}, true)
+	if h.dialErr != nil {
+		if h.resp != nil {
+			ep.Status = h.resp.StatusCode
+			if h.resp.StatusCode == http.StatusUnauthorized || h.resp.StatusCode == http.StatusForbidden {
 				ep.AuthRequired = true
 				ep.Note = "upgrade refused"
 				return AuthRefused, ep
 			}
 		}
-		ep.Error = err.Error()
+		ep.Error = h.dialErr.Error()
 		ep.Note = "no WebSocket"
 		return AuthUnknown, ep
 	}
-	defer c.CloseNow()
 	ep.Status = http.StatusSwitchingProtocols
-	c.SetReadLimit(1 << 20)
-	field := "token"
-	if kind == "password" {
-		field = "password"
+	switch {
+	case !h.answered:
+		return wsAuthEnd(ep, h.endErr)
+	case h.ok:
+		ep.Reached = true
+		ep.Note = "WebSocket connect accepted"
+		return AuthAccepted, ep
+	case authish(h.errJSON):
+		ep.AuthRequired = true
+		ep.Note = "WebSocket connect refused: " + truncate(h.errJSON, 200)
+		return AuthRefused, ep
 	}
-	msg, _ := json.Marshal(map[string]any{
-		"type": "req", "id": "hardshell-rotate", "method": "connect",
-		"params": map[string]any{
-			"minProtocol": 3, "maxProtocol": 3,
-			"client": map[string]any{"id": "cli", "displayName": "hardshell rotate", "version": "hardshell", "platform": "probe", "mode": "probe"},
-			"role":   "operator", "scopes": []string{"operator.read"},
-			"auth": map[string]any{field: secret},
-		},
-	})
-	rctx := ctx
-	if dl, ok := ctx.Deadline(); ok {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithDeadline(ctx, dl.Add(-time.Until(dl)/5))
-		defer cancel()
-	}
-	if err := c.Write(rctx, websocket.MessageText, msg); err != nil {
-		return wsAuthEnd(ep, err)
-	}
-	for {
-		_, data, err := c.Read(rctx)
-		if err != nil {
-			return wsAuthEnd(ep, err)
-		}
-		var frame struct {
-			Type  string `json:"type"`
-			ID    string `json:"id"`
-			OK    *bool  `json:"ok"`
-			Error any    `json:"error"`
-		}
-		if json.Unmarshal(data, &frame) != nil || frame.Type != "res" || frame.OK == nil {
-			continue
-		}
-		if *frame.OK {
-			ep.Reached = true
-			ep.Note = "WebSocket connect accepted"
-			_ = c.Close(websocket.StatusNormalClosure, "")
-			return AuthAccepted, ep
-		}
-		e, _ := json.Marshal(frame.Error)
-		if authish(string(e)) {
-			ep.AuthRequired = true
-			ep.Note = "WebSocket connect refused: " + truncate(string(e), 200)
-			return AuthRefused, ep
-		}
-		ep.Note = "WebSocket connect failed without an auth error: " + truncate(string(e), 200)
-		return AuthUnknown, ep
-	}
+	ep.Note = "WebSocket connect failed without an auth error: " + truncate(h.errJSON, 200)
+	return AuthUnknown, ep
 }
 
 func wsAuthEnd(ep Endpoint, err error) (AuthVerdict, Endpoint) {
