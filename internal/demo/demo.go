@@ -70,21 +70,7 @@ func Materialize(dir string) (stateDir string, err error) {
 	if err != nil {
 		return "", err
 	}
-	src := FS()
-	err = fs.WalkDir(src, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(stateDir, filepath.FromSlash(p))
-		if d.IsDir() {
-			return os.MkdirAll(dst, DefaultDirMode)
-		}
-		data, err := fs.ReadFile(src, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, DefaultFileMode)
-	})
+	err = writeTree(FS(), stateDir)
 	if err == nil {
 		err = os.WriteFile(filepath.Join(stateDir, ReadmeName), []byte(readme), 0o644)
 	}

@@ -40,56 +40,12 @@ func CopyState(t testing.TB, name string) string {
 // (e.g. a path containing "Dropbox" for the synced-folder check).
 func CopyStateTo(t testing.TB, name, dst string) string {
 	t.Helper()
-	src := Testdata("states", name)
-	if _, err := os.Stat(src); err != nil {
-		t.Fatalf("testutil: unknown state fixture %q: %v", name, err)
-	}
-	if _, err := os.Lstat(dst); err == nil {
-		t.Fatalf("testutil: CopyStateTo: %s already exists", dst)
-	}
-	if err := copyTree(src, dst); err != nil {
-		t.Fatalf("testutil: copy %s: %v", name, err)
-	}
-	spec := &demo.ModeSpec{Modes: map[string]fs.FileMode{}}
-	modesPath := src + ".modes"
-	if data, err := os.ReadFile(modesPath); err == nil {
-		if spec, err = demo.ParseModes(modesPath, data); err != nil {
-			t.Fatalf("testutil: %v", err)
-		}
-	} else if !os.IsNotExist(err) {
-		t.Fatalf("testutil: %v", err)
-	}
-	if err := spec.Apply(dst); err != nil {
-		t.Fatalf("testutil: %s: %v", name, err)
+	if err := demo.CopyFixture(Testdata("states"), name, dst); err != nil {
+		t.Fatalf("testutil: CopyStateTo %s: %v", name, err)
 	}
 	// Loose dir modes such as 0555 would make t.TempDir's cleanup fail.
 	t.Cleanup(func() { makeRemovable(dst) })
 	return dst
-}
-
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o700)
-		case d.Type().IsRegular():
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, 0o600)
-		default:
-			return nil // fixtures hold no symlinks or devices; the modes file creates links
-		}
-	})
 }
 
 func makeRemovable(root string) {
