@@ -207,7 +207,7 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 		}
 		t.Write(envPath, remediate.UpsertDotenv(old, baseline.TokenVar, o.Token), 0o600, "gateway token for ${"+baseline.TokenVar+"}")
 	}
-	if v := baselineValidator(); v != nil {
+	if v := installedValidator(); v != nil {
 		msgs, err := v(target, map[string][]byte{target: data})
 		if err != nil {
 			fmt.Fprintf(c.ErrOrStderr(), "hardshell: could not run openclaw config validate: %v\n", err)
@@ -274,7 +274,7 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 		fmt.Fprintln(out, "the config already meets the baseline; nothing to change")
 		return nil
 	}
-	p, err := remediate.Prepare(context.Background(), s, cs, baselineValidator())
+	p, err := remediate.Prepare(context.Background(), s, cs, installedValidator())
 	if err != nil {
 		return withCode(exitFindings, err)
 	}
@@ -306,14 +306,6 @@ func noneChanged(c *cobra.Command) bool {
 	return !changed
 }
 
-// baselineValidator validates with the real OpenClaw when it is on PATH.
-func baselineValidator() remediate.Validator {
-	if bin := remediate.FindOpenClaw(); bin != "" {
-		return remediate.OpenClawValidator(bin)
-	}
-	return nil
-}
-
 func printBaselineSummary(w io.Writer, o baseline.Options) {
 	tok := model.Mask(o.Token)
 	if o.TokenEnv {
@@ -338,19 +330,6 @@ func maskToken(s, token string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, token, model.Mask(token))
-}
-
-// confirm asks on a terminal; without one the answer is no.
-func confirm(c *cobra.Command, q string) bool {
-	if !isTTY(os.Stdin) {
-		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
-		return false
-	}
-	ok := false
-	if err := huh.NewConfirm().Title(q).Value(&ok).Run(); err != nil {
-		return false
-	}
-	return ok
 }
 
 // askBaseline fills the flags from huh forms (a terminal and no flags).

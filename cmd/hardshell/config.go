@@ -333,7 +333,7 @@ func configEdit(c *cobra.Command, e model.Edit, dry bool) error {
 		return nil
 	}
 	s := &model.Snapshot{Target: t, Doc: d, FS: &model.FSState{}}
-	p, err := remediate.Prepare(context.Background(), s, model.ChangeSet{Edits: []model.Edit{e}}, configValidator())
+	p, err := remediate.Prepare(context.Background(), s, model.ChangeSet{Edits: []model.Edit{e}}, installedValidator())
 	if err != nil {
 		var ie *model.InputError
 		var pe *model.PathError
@@ -367,14 +367,5 @@ func configEdit(c *cobra.Command, e model.Edit, dry bool) error {
 		files = append(files, rel)
 	}
 	fmt.Fprintf(out, "wrote %s; backup %s (undo: hardshell restore %s)\n", strings.Join(files, ", "), set.ID, set.ID)
-	return nil
-}
-
-// configValidator validates candidates with the real OpenClaw when it is
-// installed.
-func configValidator() remediate.Validator {
-	if bin := remediate.FindOpenClaw(); bin != "" {
-		return remediate.OpenClawValidator(bin)
-	}
 	return nil
 }

@@ -126,8 +126,8 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	}
 	var validate remediate.Validator
 	if !f.noValidate {
-		if bin := remediate.FindOpenClaw(); bin != "" {
-			validate = onlyNewIssues(s, remediate.OpenClawValidator(bin))
+		if v := installedValidator(); v != nil {
+			validate = onlyNewIssues(s, v)
 		}
 	}
 	p, err := remediate.Prepare(ctx, s, cs, validate)
@@ -154,9 +154,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 		fmt.Fprintln(out, "\ndry run: the config was not changed")
 	case f.yes:
 	case isTTY():
-		fmt.Fprint(out, "\nContain now (write these changes)? [y/N] ")
-		line, _ := bufio.NewReader(in).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		if !ask(out, bufio.NewReader(in), "\nContain now (write these changes)?") {
 			fmt.Fprintln(out, "nothing written")
 			return withCode(exitFindings, nil)
 		}
@@ -169,18 +167,13 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 		if err != nil {
 			return refused(err)
 		}
-		for _, sk := range p.Txn.Skipped() {
-			fmt.Fprintf(out, "skipped: %s %s\n", sk.Path, sk.Reason)
-		}
+		printSkipped(out, p.Txn)
 	}
 
-	afterSnap, after := s, before
+	after := before
 	if !f.dryRun {
-		if afterSnap, err = loadSnapshot(); err != nil {
-			return withCode(exitFindings, fmt.Errorf("contained, but the re-audit could not load the target: %w", err))
-		}
-		if after, err = audit.Run(ctx, afterSnap, audit.Options{ToolVersion: version}); err != nil {
-			return withCode(exitFindings, fmt.Errorf("contained, but the re-audit failed: %w", err))
+		if _, after, err = reaudit(ctx, "contained"); err != nil {
+			return err
 		}
 	}
 	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before, AuditAfter: after,
@@ -202,9 +195,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	} else if !f.dryRun {
 		fmt.Fprintln(out, "no tier-1 or tier-2 finding left")
 	}
-	if set != nil {
-		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
-	}
+	printBackup(out, set)
 	fmt.Fprintf(out, "report: %s\n        %s\n", mdPath, jsonPath)
 	return nil
 }

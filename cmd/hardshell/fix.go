@@ -16,7 +16,6 @@ import (
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // fixFlags are `hardshell fix`'s own flags.
@@ -59,15 +58,6 @@ func init() { rootCmd.AddCommand(newFixCmd()) }
 // beforeCommit runs between the review and the write (tests use it to
 // change a file under hardshell's feet).
 var beforeCommit func()
-
-func stdinIsTTY() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
-
-// planned is one finding with the change that fixes it.
-type plannedFix struct {
-	finding model.Finding
-	rem     remediate.Remediation
-	cs      model.ChangeSet
-}
 
 func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error {
 	out := c.OutOrStdout()
@@ -168,9 +158,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 
 	var validate remediate.Validator
 	if !f.noValidate {
-		if bin := remediate.FindOpenClaw(); bin != "" {
-			validate = remediate.OpenClawValidator(bin)
-		}
+		validate = installedValidator()
 	}
 	p, err := remediate.Prepare(ctx, s, cs, validate)
 	if err != nil {
@@ -194,9 +182,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	switch {
 	case f.yes:
 	case isTTY():
-		fmt.Fprint(out, "\nWrite these changes? [y/N] ")
-		line, _ := bufio.NewReader(in).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		if !ask(out, bufio.NewReader(in), "\nWrite these changes?") {
 			fmt.Fprintln(out, "nothing written")
 			return nil
 		}
@@ -212,42 +198,16 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	if err != nil {
 		return refused(err)
 	}
-	for _, sk := range p.Txn.Skipped() {
-		fmt.Fprintf(out, "skipped: %s %s\n", sk.Path, sk.Reason)
-	}
+	printSkipped(out, p.Txn)
 
-	s2, err := loadSnapshot()
+	s2, after, err := reaudit(ctx, "written")
 	if err != nil {
-		return withCode(exitFindings, fmt.Errorf("written, but the re-audit could not load the target: %w", err))
-	}
-	after, err := audit.Run(ctx, s2, audit.Options{ToolVersion: version})
-	if err != nil {
-		return withCode(exitFindings, fmt.Errorf("written, but the re-audit failed: %w", err))
+		return err
 	}
 	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(before.Summary), countLine(after.Summary))
-	if set != nil {
-		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
-	}
+	printBackup(out, set)
 	printRemaining(out, s2, after)
 	return nil
-}
-
-// refused maps a refused or failed write to exit 1 with a clear message.
-func refused(err error) error {
-	var de *remediate.DriftError
-	var ve *remediate.ValidationError
-	var ae *remediate.ApplyError
-	var se *remediate.SymlinkError
-	var ie *model.InputError
-	switch {
-	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se):
-		return withCode(exitFindings, err)
-	case errors.As(err, &ve):
-		return withCode(exitFindings, fmt.Errorf("%w; nothing was written (use --no-validate to skip the OpenClaw check only if you are sure)", err))
-	case errors.As(err, &ie):
-		return withCode(exitBadInput, err)
-	}
-	return withCode(exitFindings, fmt.Errorf("%w; nothing was written", err))
 }
 
 // mergeFixes merges the change sets in rank order. A fix whose edit sets a
@@ -284,53 +244,6 @@ func mergeFixes(fixes []plannedFix) (model.ChangeSet, []string, []string) {
 		}
 	}
 	return cs, ids, skipped
-}
-
-func containsID(list []string, id string) bool {
-	for _, x := range list {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-// printReview prints the masked diff, the mode changes and the commands to
-// run afterwards.
-func printReview(out io.Writer, p *remediate.Prepared, cs model.ChangeSet) {
-	if d := p.Diff(); d != "" {
-		fmt.Fprintln(out, "\nConfig changes (secrets masked):")
-		fmt.Fprint(out, d)
-		if !strings.HasSuffix(d, "\n") {
-			fmt.Fprintln(out)
-		}
-	}
-	var modes []string
-	for _, pc := range p.Txn.Plan() {
-		if pc.Op == remediate.OpChmod {
-			modes = append(modes, "  "+pc.String())
-		}
-	}
-	if len(modes) > 0 {
-		fmt.Fprintln(out, "\nPermission changes:")
-		for _, m := range modes {
-			fmt.Fprintln(out, m)
-		}
-	}
-	if len(cs.After) > 0 && len(p.Files) > 0 {
-		fmt.Fprintln(out, "\nCommands to run afterwards:")
-		for _, a := range cs.After {
-			fmt.Fprintln(out, "  "+a)
-		}
-	}
-}
-
-func countLine(s audit.Summary) string {
-	return fmt.Sprintf("%d critical · %d warn · %d info", s.Critical, s.Warn, s.Info)
-}
-
-func printCounts(out io.Writer, label string, s audit.Summary) {
-	fmt.Fprintf(out, "%s: %s\n", label, countLine(s))
 }
 
 // printRemaining lists the findings a guided fix can handle, each with the

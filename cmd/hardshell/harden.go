@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/baseline"
@@ -95,7 +94,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	}
 	var validate remediate.Validator
 	if !noValidate {
-		validate = baselineValidator()
+		validate = installedValidator()
 	}
 	p, ids, err := fr.Prepare(ctx, s, validate)
 	if err != nil {
@@ -158,18 +157,12 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	if err != nil {
 		return refused(err)
 	}
-	s2, err := loadSnapshot()
+	_, after, err := reaudit(ctx, "written")
 	if err != nil {
-		return withCode(exitFindings, fmt.Errorf("written, but the re-audit could not load the target: %w", err))
-	}
-	after, err := audit.Run(ctx, s2, audit.Options{ToolVersion: version})
-	if err != nil {
-		return withCode(exitFindings, fmt.Errorf("written, but the re-audit failed: %w", err))
+		return err
 	}
 	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(fr.Audit.Summary), countLine(after.Summary))
-	if set != nil {
-		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
-	}
+	printBackup(out, set)
 	fmt.Fprintln(out, "next: hardshell rules (add the guide's security rules to each agent's AGENTS.md)")
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
@@ -81,9 +80,7 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	switch {
 	case f.yes:
 	case isTTY():
-		fmt.Fprint(out, "\nRestore these files? [y/N] ")
-		line, _ := bufio.NewReader(in).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		if !ask(out, bufio.NewReader(in), "\nRestore these files?") {
 			fmt.Fprintln(out, "nothing restored")
 			return nil
 		}

@@ -110,7 +110,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	if err != nil {
 		return rotateErr(err)
 	}
-	p, err := rotate.Prepare(ctx, s, cs, info, configValidator())
+	p, err := rotate.Prepare(ctx, s, cs, info, installedValidator())
 	if err != nil {
 		return rotateErr(err)
 	}
@@ -226,16 +226,6 @@ func maskList(vals []string) string {
 		m[i] = model.Mask(v)
 	}
 	return strings.Join(m, ", ")
-}
-
-func ask(out io.Writer, in *bufio.Reader, q string) bool {
-	fmt.Fprintf(out, "%s [y/N] ", q)
-	line, _ := in.ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }
 
 func runGatewayRestart(ctx context.Context, out io.Writer, bin string) bool {

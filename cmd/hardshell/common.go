@@ -1,0 +1,160 @@
+package main
+
+// Pieces the writing commands (fix, harden, contain, rotate, restore,
+// baseline, config) share: the OpenClaw validator, the y/N confirmation,
+// the review of a prepared change, the exit code of a refused write, and
+// the lines after a commit (skipped files, the re-audit, the backup and how
+// to undo it).
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// installedValidator validates candidates with the real OpenClaw when it
+// is installed (nil when it is not on PATH).
+func installedValidator() remediate.Validator {
+	if bin := remediate.FindOpenClaw(); bin != "" {
+		return remediate.OpenClawValidator(bin)
+	}
+	return nil
+}
+
+func stdinIsTTY() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
+
+// planned is one finding with the change that fixes it.
+type plannedFix struct {
+	finding model.Finding
+	rem     remediate.Remediation
+	cs      model.ChangeSet
+}
+
+func ask(out io.Writer, in *bufio.Reader, q string) bool {
+	fmt.Fprintf(out, "%s [y/N] ", q)
+	line, _ := in.ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// confirm asks on a terminal; without one the answer is no.
+func confirm(c *cobra.Command, q string) bool {
+	if !isTTY(os.Stdin) {
+		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
+		return false
+	}
+	ok := false
+	if err := huh.NewConfirm().Title(q).Value(&ok).Run(); err != nil {
+		return false
+	}
+	return ok
+}
+
+// refused maps a refused or failed write to exit 1 with a clear message.
+func refused(err error) error {
+	var de *remediate.DriftError
+	var ve *remediate.ValidationError
+	var ae *remediate.ApplyError
+	var se *remediate.SymlinkError
+	var ie *model.InputError
+	switch {
+	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se):
+		return withCode(exitFindings, err)
+	case errors.As(err, &ve):
+		return withCode(exitFindings, fmt.Errorf("%w; nothing was written (use --no-validate to skip the OpenClaw check only if you are sure)", err))
+	case errors.As(err, &ie):
+		return withCode(exitBadInput, err)
+	}
+	return withCode(exitFindings, fmt.Errorf("%w; nothing was written", err))
+}
+
+// printReview prints the masked diff, the mode changes and the commands to
+// run afterwards.
+func printReview(out io.Writer, p *remediate.Prepared, cs model.ChangeSet) {
+	if d := p.Diff(); d != "" {
+		fmt.Fprintln(out, "\nConfig changes (secrets masked):")
+		fmt.Fprint(out, d)
+		if !strings.HasSuffix(d, "\n") {
+			fmt.Fprintln(out)
+		}
+	}
+	var modes []string
+	for _, pc := range p.Txn.Plan() {
+		if pc.Op == remediate.OpChmod {
+			modes = append(modes, "  "+pc.String())
+		}
+	}
+	if len(modes) > 0 {
+		fmt.Fprintln(out, "\nPermission changes:")
+		for _, m := range modes {
+			fmt.Fprintln(out, m)
+		}
+	}
+	if len(cs.After) > 0 && len(p.Files) > 0 {
+		fmt.Fprintln(out, "\nCommands to run afterwards:")
+		for _, a := range cs.After {
+			fmt.Fprintln(out, "  "+a)
+		}
+	}
+}
+
+func countLine(s audit.Summary) string {
+	return fmt.Sprintf("%d critical · %d warn · %d info", s.Critical, s.Warn, s.Info)
+}
+
+func printCounts(out io.Writer, label string, s audit.Summary) {
+	fmt.Fprintf(out, "%s: %s\n", label, countLine(s))
+}
+
+func containsID(list []string, id string) bool {
+	for _, x := range list {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// printSkipped lists what a committed transaction left alone, and why.
+func printSkipped(out io.Writer, t *remediate.Txn) {
+	for _, sk := range t.Skipped() {
+		fmt.Fprintf(out, "skipped: %s %s\n", sk.Path, sk.Reason)
+	}
+}
+
+// reaudit loads the target again after a commit and audits it. did names
+// what was done ("written", "contained") in the error when that fails: the
+// change is on disk either way, so the exit code is 1, not 2.
+func reaudit(ctx context.Context, did string) (*model.Snapshot, *audit.Report, error) {
+	s, err := loadSnapshot()
+	if err != nil {
+		return nil, nil, withCode(exitFindings, fmt.Errorf("%s, but the re-audit could not load the target: %w", did, err))
+	}
+	rep, err := audit.Run(ctx, s, audit.Options{ToolVersion: version})
+	if err != nil {
+		return nil, nil, withCode(exitFindings, fmt.Errorf("%s, but the re-audit failed: %w", did, err))
+	}
+	return s, rep, nil
+}
+
+// printBackup names the backup set a commit made and the command that
+// undoes it (nothing when the commit changed nothing).
+func printBackup(out io.Writer, set *remediate.BackupSet) {
+	if set != nil {
+		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
+	}
+}
