@@ -174,12 +174,9 @@ func (m *baselineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.set = &remediate.BackupSet{ID: "(none)"}
 		}
 	case tea.KeyMsg:
-		if m.working {
-			return m, nil
-		}
 		k := msg.String()
-		if k == "q" {
-			return m, tea.Quit
+		if cmd, ok := busyOrQuit(m.working, k); ok {
+			return m, cmd
 		}
 		switch {
 		case m.set != nil:

@@ -180,12 +180,9 @@ func (m *containModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.err = msg.err
 		m.set, m.rep, m.md, m.json = msg.set, msg.rep, msg.md, msg.json
 	case tea.KeyMsg:
-		if m.working {
-			return m, nil
-		}
 		k := msg.String()
-		if k == "q" {
-			return m, tea.Quit
+		if cmd, ok := busyOrQuit(m.working, k); ok {
+			return m, cmd
 		}
 		switch {
 		case m.rep != nil: // done

@@ -141,12 +141,9 @@ func (m *firstRunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.err = msg.err
 		m.set, m.after = msg.set, msg.after
 	case tea.KeyMsg:
-		if m.working {
-			return m, nil
-		}
 		k := msg.String()
-		if k == "q" {
-			return m, tea.Quit
+		if cmd, ok := busyOrQuit(m.working, k); ok {
+			return m, cmd
 		}
 		switch {
 		case m.set != nil || (m.loaded && m.snap == nil): // done, or nothing to do

@@ -123,12 +123,9 @@ func (m *rotateModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.set, m.verify = msg.set, &msg.v
 	case tea.KeyMsg:
-		if m.working {
-			return m, nil
-		}
 		k := msg.String()
-		if k == "q" {
-			return m, tea.Quit
+		if cmd, ok := busyOrQuit(m.working, k); ok {
+			return m, cmd
 		}
 		switch {
 		case m.set != nil: // done screen

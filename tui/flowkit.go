@@ -82,6 +82,18 @@ func reviewDiff(diff string, h, reserve int) string {
 	return out
 }
 
+// busyOrQuit answers the keys every flow screen takes before its own: none
+// while the flow is working, and q quits. It reports whether it answered.
+func busyOrQuit(working bool, k string) (tea.Cmd, bool) {
+	switch {
+	case working:
+		return nil, true
+	case k == "q":
+		return tea.Quit, true
+	}
+	return nil, false
+}
+
 // listKey answers the keys a flow's first screen shares with the others:
 // esc/backspace go back to the menu, up/k and down/j move the cursor over
 // n rows. It reports whether k was one of them.
