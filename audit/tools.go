@@ -187,9 +187,14 @@ func runExecHostSandboxAgents(s *model.Snapshot) []Hit {
 		Paths:  paths}}
 }
 
+// interpreterRe matches interpreter binaries: an allowlisted one runs any
+// code it is given.
 var interpreterRe = regexp.MustCompile(`^(?:python|pypy|node|nodejs|deno|bun|ruby|irb|perl|php|lua|luajit|osascript|tclsh|wish|rscript|julia|pwsh|powershell|bash|sh|zsh|dash|ksh|fish|csh|tcsh)[0-9.]*(?:\.exe)?$`)
 
-func isInterpreter(bin string) bool {
+// IsInterpreter reports whether bin (a path or allowlist pattern, a
+// trailing * ignored) names an interpreter binary: python3, node, bash, …
+// The exec fixes use it too, so they drop exactly what the audit flags.
+func IsInterpreter(bin string) bool {
 	b := strings.ToLower(filepath.Base(strings.TrimSpace(bin)))
 	b = strings.TrimRight(b, "*")
 	return b != "" && interpreterRe.MatchString(b)
@@ -220,7 +225,7 @@ func runSafeBinsInterpreters(s *model.Snapshot) []Hit {
 	var lines, paths []string
 	for _, sc := range toolsExecScopes(s) {
 		for _, bin := range sc.node.Get("safeBins").Strings() {
-			if !isInterpreter(bin) {
+			if !IsInterpreter(bin) {
 				continue
 			}
 			if global.Get(bin) != nil || sc.node.Lookup("safeBinProfiles").Get(bin) != nil {
@@ -393,7 +398,7 @@ func runAllowlistInterpreters(s *model.Snapshot) []Hit {
 			if pat == "" {
 				pat = e.Text()
 			}
-			if isInterpreter(pat) {
+			if IsInterpreter(pat) {
 				bins = append(bins, pat)
 			}
 		}

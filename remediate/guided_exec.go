@@ -3,10 +3,10 @@ package remediate
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -114,15 +114,6 @@ func autoAllowPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.C
 	return cs, nil
 }
 
-// interpreterRe matches interpreter binaries (as the audit's list).
-var interpreterRe = regexp.MustCompile(`^(?:python|pypy|node|nodejs|deno|bun|ruby|irb|perl|php|lua|luajit|osascript|tclsh|wish|rscript|julia|pwsh|powershell|bash|sh|zsh|dash|ksh|fish|csh|tcsh)[0-9.]*(?:\.exe)?$`)
-
-func isInterpreterBin(bin string) bool {
-	b := strings.ToLower(filepath.Base(strings.TrimSpace(bin)))
-	b = strings.TrimRight(b, "*")
-	return b != "" && interpreterRe.MatchString(b)
-}
-
 func allowlistPattern(e *model.Node) string {
 	if p := e.Get("pattern").Text(); p != "" {
 		return p
@@ -172,7 +163,7 @@ func inlineEvalPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.
 		base := model.Child(model.Child("agents", id), "allowlist")
 		// Remove from the end so earlier indices stay valid.
 		for i := list.Len() - 1; i >= 0; i-- {
-			if isInterpreterBin(allowlistPattern(list.At(i))) {
+			if audit.IsInterpreter(allowlistPattern(list.At(i))) {
 				edits = append(edits, model.Edit{Op: model.OpUnset, Path: model.Index(base, i), CheckID: f.CheckID, Reason: "agent " + id + ": " + allowlistPattern(list.At(i)) + " needs approval"})
 			}
 		}
