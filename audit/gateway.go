@@ -268,13 +268,18 @@ func init() {
 		Check{
 			ID: "gateway.control_ui.allowed_origins_required", Title: "Non-loopback Control UI missing explicit allowed origins",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
-			Trigger:     "exposed, Control UI enabled, gateway.controlUi.allowedOrigins empty and Host-header fallback off",
+			Trigger:     "exposed, Control UI enabled, gateway.controlUi.allowedOrigins empty and Host-header fallback off (not on 2026.2-era configs, which have no allowedOrigins key)",
 			Remediation: "Set gateway.controlUi.allowedOrigins to the full trusted origins (e.g. https://control.example.com).",
 			Why:         whyControlUI + " On a non-loopback bind the strict origin policy needs an explicit allowlist, or any web page could drive the Control UI's WebSocket.",
 			Breaks:      "Browsers opening the UI from an origin not listed are refused.",
-			Since:       "OpenClaw 2026.2",
+			Since:       "OpenClaw 2026.7",
 			Run: func(s *model.Snapshot) []Hit {
 				c := Config(s)
+				// 2026.2-era configs have no gateway.controlUi.allowedOrigins
+				// (OpenClaw 2026.2 rejects the key): nothing to set there.
+				if s.Era.Era == model.EraGuide {
+					return nil
+				}
 				if !exposed(s) || !controlUIEnabled(s) || len(trimmedStrings(c.Lookup("gateway.controlUi.allowedOrigins"))) > 0 || c.Lookup("gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback").IsTrue() {
 					return nil
 				}
@@ -313,7 +318,7 @@ func init() {
 		},
 		Check{
 			ID: "gateway.control_ui.insecure_auth", Title: "Control UI insecure auth toggle enabled",
-			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
+			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "critical when the config or CLI is OpenClaw 2026.2.x or older (as those builds rate it), warn otherwise",
 			Trigger:     "gateway.controlUi.allowInsecureAuth=true",
 			Remediation: "Disable it and use HTTPS (Tailscale Serve) or localhost.",
 			Why:         whyControlUI,
@@ -323,7 +328,11 @@ func init() {
 				if !Config(s).Lookup("gateway.controlUi.allowInsecureAuth").IsTrue() {
 					return nil
 				}
-				return []Hit{{Severity: model.Warn, Detail: "gateway.controlUi.allowInsecureAuth=true lets the Control UI fall back to token-only auth over an insecure context and skip device pairing.", Paths: []string{"gateway.controlUi.allowInsecureAuth"}}}
+				sev := model.Warn
+				if versionBefore(s.Era.Version, 2026, 3) {
+					sev = model.Critical // early-2026 builds (2026.2.x) report it critical
+				}
+				return []Hit{{Severity: sev, Detail: "gateway.controlUi.allowInsecureAuth=true lets the Control UI fall back to token-only auth over an insecure context and skip device pairing.", Paths: []string{"gateway.controlUi.allowInsecureAuth"}}}
 			},
 		},
 		Check{
@@ -827,4 +836,14 @@ func gatewayUnresolvedRef(g secretState) secretValue {
 		return a
 	}
 	return secretValue{}
+}
+
+// versionBefore reports an OpenClaw CalVer version (meta.lastTouchedVersion
+// or the installed CLI) older than year.month; false when unknown.
+func versionBefore(v string, year, month int) bool {
+	var y, m int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(v), "OpenClaw "), "%d.%d", &y, &m); err != nil || y < 2000 {
+		return false
+	}
+	return y < year || (y == year && m < month)
 }

@@ -203,3 +203,27 @@ func TestGatewayEnvVarMissingListsPaths(t *testing.T) {
 	requireNoHit(t, r, "gateway.loopback_no_auth")
 	requireNoHit(t, r, "browser.control_no_auth")
 }
+
+// 2026.2-era configs: no allowedOrigins key exists (OpenClaw 2026.2 rejects
+// it), so its absence is no finding there; allowInsecureAuth is critical, as
+// OpenClaw 2026.2 rates it.
+func TestGatewayEraSpecificRules(t *testing.T) {
+	lan := `{ meta: { lastTouchedVersion: "2026.2.19" }, gateway: { bind: "lan", auth: { token: "0123456789abcdef0123456789abcdef" }, controlUi: { allowInsecureAuth: true } } }`
+	r := checkRun(t, lan, auditkit.Options{})
+	requireNoHit(t, r, "gateway.control_ui.allowed_origins_required")
+	requireHit(t, r, "gateway.control_ui.insecure_auth", model.Critical)
+
+	modern := `{ meta: { lastTouchedVersion: "2026.9.6" }, gateway: { bind: "lan", auth: { token: "0123456789abcdef0123456789abcdef" } } }`
+	requireHit(t, checkRun(t, modern, auditkit.Options{}), "gateway.control_ui.allowed_origins_required", model.Critical)
+	unknown := `{ gateway: { controlUi: { allowInsecureAuth: true } } }`
+	requireHit(t, checkRun(t, unknown, auditkit.Options{}), "gateway.control_ui.insecure_auth", model.Warn)
+}
+
+func TestVersionBefore(t *testing.T) {
+	require.True(t, versionBefore("2026.2.19", 2026, 3))
+	require.True(t, versionBefore("OpenClaw 2026.1.29", 2026, 3))
+	require.False(t, versionBefore("2026.3.13", 2026, 3))
+	require.False(t, versionBefore("2026.9.6", 2026, 3))
+	require.False(t, versionBefore("", 2026, 3))
+	require.False(t, versionBefore("dev", 2026, 3))
+}

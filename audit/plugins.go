@@ -359,6 +359,11 @@ func pluginsUnpinned(base, noun string) func(*model.Snapshot) []Hit {
 
 func pluginsMissingIntegrity(base, noun string) func(*model.Snapshot) []Hit {
 	return func(s *model.Snapshot) []Hit {
+		// 2026.2-era install records have no integrity field (OpenClaw
+		// 2026.2 rejects it), so its absence says nothing there.
+		if s.Era.Era == model.EraGuide {
+			return nil
+		}
 		var lines, paths []string
 		for _, r := range pluginsNpmInstalls(s, base) {
 			if strings.TrimSpace(r.Node.Get("integrity").Text()) != "" {
@@ -451,7 +456,7 @@ func init() {
 		Check{
 			ID: "plugins.installs_missing_integrity", Title: "Plugin installs are missing integrity metadata",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
-			Trigger:     `a plugins.installs.<id> npm record without an integrity hash`,
+			Trigger:     `a plugins.installs.<id> npm record without an integrity hash (2026.7+ configs: 2026.2 install records have no integrity field)`,
 			Remediation: "Reinstall or update plugins to refresh install metadata with resolved integrity hashes.",
 			Why:         whyNpm + " Without the integrity hash a changed tarball cannot be detected.", Breaks: "nothing", Since: "OpenClaw 2026.3",
 			Run: pluginsMissingIntegrity("plugins.installs", "Plugin"),
@@ -477,7 +482,7 @@ func init() {
 		Check{
 			ID: "hooks.installs_missing_integrity", Title: "Hook installs are missing integrity metadata",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
-			Trigger:     `a hooks.internal.installs.<id> npm record without an integrity hash`,
+			Trigger:     `a hooks.internal.installs.<id> npm record without an integrity hash (2026.7+ configs)`,
 			Remediation: "Reinstall or update hooks to refresh install metadata with resolved integrity hashes.",
 			Why:         whyNpm + " Without the integrity hash a changed tarball cannot be detected.", Breaks: "nothing", Since: "OpenClaw 2026.3",
 			Run: pluginsMissingIntegrity("hooks.internal.installs", "Hook"),
