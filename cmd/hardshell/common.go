@@ -129,6 +129,25 @@ func containsID(list []string, id string) bool {
 	return false
 }
 
+// confirmed is the gate before a write: --yes passes; on a terminal the
+// user is asked q [y/N]; without one nothing is asked. When it does not
+// pass it prints declined (without a terminal, with "(use --yes)").
+func confirmed(out io.Writer, in io.Reader, yes bool, isTTY func() bool, q, declined string) bool {
+	switch {
+	case yes:
+		return true
+	case isTTY():
+		if !ask(out, bufio.NewReader(in), "\n"+q) {
+			fmt.Fprintln(out, declined)
+			return false
+		}
+		return true
+	default:
+		fmt.Fprintln(out, "\n"+declined+" (use --yes)")
+		return false
+	}
+}
+
 // printSkipped lists what a committed transaction left alone, and why.
 func printSkipped(out io.Writer, t *remediate.Txn) {
 	for _, sk := range t.Skipped() {

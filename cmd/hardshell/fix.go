@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -179,15 +178,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 		fmt.Fprintln(out, "\ndry run: nothing written")
 		return nil
 	}
-	switch {
-	case f.yes:
-	case isTTY():
-		if !ask(out, bufio.NewReader(in), "\nWrite these changes?") {
-			fmt.Fprintln(out, "nothing written")
-			return nil
-		}
-	default:
-		fmt.Fprintln(out, "\nnothing written (use --yes)")
+	if !confirmed(out, in, f.yes, isTTY, "Write these changes?", "nothing written") {
 		return nil
 	}
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -77,15 +76,7 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	for _, e := range set.Entries {
 		fmt.Fprintln(out, "  "+undoLine(e))
 	}
-	switch {
-	case f.yes:
-	case isTTY():
-		if !ask(out, bufio.NewReader(in), "\nRestore these files?") {
-			fmt.Fprintln(out, "nothing restored")
-			return nil
-		}
-	default:
-		fmt.Fprintln(out, "\nnothing restored (use --yes)")
+	if !confirmed(out, in, f.yes, isTTY, "Restore these files?", "nothing restored") {
 		return nil
 	}
 	safety, err := remediate.Restore(t, id, version)
