@@ -78,6 +78,13 @@ func secretsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 			return cs, fmt.Errorf("%s is already set in the environment to a different value; move %s by hand", name, p)
 		}
 		kv = append(kv, [2]string{name, s.Doc.Get(p).Text()})
+		if p == "gateway.auth.password" {
+			// OpenClaw's own advice: remove the key and let the gateway read
+			// OPENCLAW_GATEWAY_PASSWORD. Both eras audit after ${VAR}
+			// substitution, so a ${VAR} here would still be reported.
+			cs.Edits = append(cs.Edits, unset(f, p, "the gateway reads the password from OPENCLAW_GATEWAY_PASSWORD"))
+			continue
+		}
 		cs.Edits = append(cs.Edits, set(f, p, "${"+name+"}", "read the secret from ${"+name+"}"))
 	}
 	if len(kv) == 0 {

@@ -174,8 +174,10 @@ func TestSecretsMovedToDotenv(t *testing.T) {
 		id: "config.secrets.gateway_password_in_config", fixed: true,
 		config: `{ gateway: { mode: "local", auth: { mode: "password", password: "` + pw + `" } } }`,
 		opts:   auditkit.Options{Files: []auditkit.File{{Path: ".env", Data: "# mine\nOTHER=1\n"}}},
-		want:   []string{`password: "${OPENCLAW_GATEWAY_PASSWORD}"`},
 	})
+	// OpenClaw's advice: remove the key, the gateway reads the env fallback
+	// (a ${VAR} would still be reported: OpenClaw audits after substitution).
+	require.Contains(t, p.Diff(), `+{ gateway: { mode: "local", auth: { mode: "password" } } }`)
 	require.NotContains(t, p.Diff(), pw, "the secret must be masked in the diff")
 	require.Len(t, cs.Writes, 1)
 	w := cs.Writes[0]

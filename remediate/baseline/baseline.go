@@ -412,9 +412,13 @@ func (o *Options) tree() obj {
 		root = append(root, field{key: "channels", val: chs, comment: c("Who may talk to the bot. Strangers are never answered: DMs need pairing or an allowlist, and groups need a mention.")})
 	}
 	root = append(root, field{key: "agents", val: o.agents(c), comment: c("Agents and their access profiles (the guide's per-agent examples): full access only for the owner's personal agent, a sandbox and restricted tools for anyone else.")})
-	root = append(root, field{key: "tools", val: obj{{key: "elevated", val: obj{{key: "enabled", val: false}},
-		comment: c("Elevated mode runs commands on the gateway host, outside any sandbox. Keep it off; enable it later only for the owner's sender id.")}},
-		comment: c("Global tool policy.")})
+	tools := obj{{key: "elevated", val: obj{{key: "enabled", val: false}},
+		comment: c("Elevated mode runs commands on the gateway host, outside any sandbox. Keep it off; enable it later only for the owner's sender id.")}}
+	if len(o.Profiles) > 1 {
+		tools = append(tools, field{key: "agentToAgent", val: obj{{key: "enabled", val: false}},
+			comment: c("Agents cannot list, read or message each other's sessions (OpenClaw 2026.9 allows it by default), so a public or family agent never sees the owner's transcripts.")})
+	}
+	root = append(root, field{key: "tools", val: tools, comment: c("Global tool policy.")})
 	root = append(root, field{key: "discovery", val: obj{{key: "mdns", val: obj{{key: "mode", val: "minimal"}},
 		comment: c("Minimal mDNS: announce only what clients need to find the gateway, not the CLI path or SSH port (use \"off\" if no device discovers it).")}},
 		comment: c("Local network discovery.")})

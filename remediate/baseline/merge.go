@@ -49,6 +49,17 @@ func Merge(doc *model.Document, opts Options) ([]model.Edit, error) {
 	if !doc.Get("tools.elevated.enabled").IsFalse() {
 		m.edit("tools.elevated.enabled", false, "no elevated (host) exec from chat")
 	}
+	// Several agents: keep them out of each other's sessions (2026.9 turns
+	// agent-to-agent access on by default).
+	agents := 0
+	for _, a := range doc.Agents() {
+		if a.Node != nil {
+			agents++
+		}
+	}
+	if (agents > 1 || len(o.Profiles) > 1) && !doc.Get("tools.agentToAgent.enabled").IsFalse() && doc.Get("tools.agentToAgent.allow").Len() == 0 {
+		m.edit("tools.agentToAgent.enabled", false, "agents cannot read each other's sessions")
+	}
 	m.set("discovery.mdns.mode", "minimal", mdnsOrder, "minimal mDNS: no CLI path or SSH port on the LAN")
 	if o.Era == model.EraGuide && doc.Get("logging.redactSensitive").Text() == "off" {
 		m.edit("logging.redactSensitive", "tools", "mask secrets in tool summaries")
