@@ -88,12 +88,17 @@ func isWildcardHost(h string) bool {
 }
 
 // exposed reports a gateway listening beyond loopback: gateway.bind other
-// than loopback. "auto" prefers loopback and "custom" with a loopback
-// customBindHost stays local; legacy literal hosts are judged by address.
+// than loopback ("auto" included). "custom" with a loopback customBindHost
+// stays local; legacy literal hosts are judged by address.
 func exposed(s *model.Snapshot) bool {
 	switch b := gatewayBind(s); b {
-	case "loopback", "auto":
+	case "loopback":
 		return false
+	case "auto":
+		// "auto" prefers loopback but listens on 0.0.0.0 where loopback is
+		// not usable (inside containers); OpenClaw's audit counts it as
+		// exposed, and so does hardshell: assume the wider reach.
+		return true
 	case "custom":
 		h := configString(s, "gateway.customBindHost")
 		return strings.TrimSpace(h) == "" || !isLoopbackHost(h)

@@ -19,7 +19,7 @@ func TestContextExposure(t *testing.T) {
 	}{
 		{"default loopback", `{}`, nil, false, false, false, model.Warn},
 		{"explicit loopback", `{gateway:{bind:"loopback"}}`, nil, false, false, false, model.Warn},
-		{"auto prefers loopback", `{gateway:{bind:"auto"}}`, nil, false, false, false, model.Warn},
+		{"auto counts as exposed (it may listen on 0.0.0.0)", `{gateway:{bind:"auto"}}`, nil, true, true, false, model.Critical},
 		{"lan", `{gateway:{bind:"lan"}}`, nil, true, true, false, model.Critical},
 		{"tailnet", `{gateway:{bind:"tailnet"}}`, nil, true, true, false, model.Critical},
 		{"custom loopback v4", `{gateway:{bind:"custom", customBindHost:"127.0.0.2"}}`, nil, false, false, false, model.Warn},

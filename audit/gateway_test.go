@@ -80,9 +80,9 @@ func TestGatewayAuthResolution(t *testing.T) {
 			absent:  []string{"gateway.loopback_no_auth", "gateway.tailscale_funnel"}},
 		{name: "serve with identity auth off", config: `{gateway:{tailscale:{mode:"serve"},auth:{allowTailscale:false}}}`,
 			present: map[string]model.Severity{"gateway.loopback_no_auth": model.Critical}},
-		{name: "auto bind prefers loopback", config: `{gateway:{bind:"auto"}}`,
-			present: map[string]model.Severity{"gateway.loopback_no_auth": model.Critical},
-			absent:  []string{"gateway.bind_no_auth"}},
+		{name: "auto bind counts as exposed, as OpenClaw 2026.9 does", config: `{gateway:{bind:"auto"}}`,
+			present: map[string]model.Severity{"gateway.bind_no_auth": model.Critical, "gateway.auth_no_rate_limit": model.Warn},
+			absent:  []string{"gateway.loopback_no_auth"}},
 		{name: "custom loopback host", config: `{gateway:{bind:"custom",customBindHost:"127.0.0.1"}}`,
 			absent: []string{"gateway.bind_no_auth", "gateway.custom_bind_all_interfaces"}},
 	})
