@@ -17,7 +17,7 @@ func init() {
 		Check{
 			ID: "channels.dm.session_collision.<bucket>.<n>", Title: "DM principals share a session",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "warn",
-			Trigger:     "2026.7+ config, session.dmScope main (default) and two or more distinct admitted DM senders of one channel account (config allowFrom + pairing store) land in the default agent's main session",
+			Trigger:     `2026.7+ config, session.dmScope main (default) and "*" or two or more distinct admitted DM senders of one channel account (config allowFrom + pairing store) land in the default agent's main session`,
 			Remediation: "Set the effective DM route to an account-safe isolated scope; update the matching binding or session.dmScope as applicable.",
 			Why:         "With session.dmScope \"main\" every DM goes to one shared session, so what one person tells the bot (and what its tools return) is context for the next person who DMs it. The guide: when more than one person can DM the bot, isolate DM sessions per sender.",
 			Breaks:      "Nothing breaks; each sender gets a session of their own (the same fix as channels.<id>.dm.scope_main_multiuser clears both).",
@@ -53,19 +53,23 @@ func runDMSessionCollision(s *model.Snapshot) []Hit {
 			continue
 		}
 		senders, wild, sources := inboundDMSenders(s, sc)
-		if wild || len(senders) < 2 {
-			continue // "*" is reported as dm.open and dm.scope_main_multiuser
+		if !wild && len(senders) < 2 {
+			continue
 		}
 		acct := sc.Account
 		if acct == "" {
 			acct = "default"
 		}
 		bucket := strings.ToLower(sc.Channel) + "-" + acct
+		who := fmt.Sprintf("%d distinct admitted DM principals", len(senders))
+		if wild {
+			who = `any DM sender (allowFrom "*")`
+		}
 		hits = append(hits, Hit{
 			ID:       "channels.dm.session_collision." + bucket + ".1",
 			Severity: model.Warn,
-			Detail: fmt.Sprintf("Collision topology 1: %d distinct admitted DM principals from %s resolve to the same session bucket owned by agent %q. This can leak context across users.",
-				len(senders), bucket, owner),
+			Detail: fmt.Sprintf("Collision topology 1: %s from %s resolve to the same session bucket owned by agent %q. This can leak context across users.",
+				who, bucket, owner),
 			Paths: append([]string{"session.dmScope"}, sources...),
 		})
 	}

@@ -21,6 +21,10 @@ func TestDMSessionCollisionModernOnly(t *testing.T) {
 	requireNoHit(t, r, "channels.dm.session_collision.discord-default.1")
 	requireHit(t, r, "channels.discord.dm.scope_main_multiuser", model.Warn)
 
+	open := `{ meta: { lastTouchedVersion: "2026.9.6" }, channels: { discord: { token: "x", dmPolicy: "open", allowFrom: ["*"] } } }`
+	f = requireHit(t, checkRun(t, open, auditkit.Options{}), "channels.dm.session_collision.discord-default.1", model.Warn)
+	require.Contains(t, f.Detail, `any DM sender (allowFrom "*") from discord-default`)
+
 	isolated := `{ meta: { lastTouchedVersion: "2026.9.6" }, session: { dmScope: "per-channel-peer" }, channels: { discord: { token: "x" } } }`
 	requireNoHit(t, checkRun(t, isolated, auditkit.Options{Files: store}), "channels.dm.session_collision.discord-default.1")
 }
