@@ -262,7 +262,8 @@ func init() {
 				if !exposed(s) || gatewaySecret(s).Mode == "trusted-proxy" || Config(s).Lookup("gateway.auth.rateLimit") != nil {
 					return nil
 				}
-				return []Hit{{Severity: model.Warn, Detail: exposureText(s) + " but no gateway.auth.rateLimit is configured. Without rate limiting, brute-force auth attacks are not mitigated.", Paths: []string{"gateway.auth.rateLimit", gwAuthPath(s)}}}
+				h := Hit{Severity: model.Warn, Detail: exposureText(s) + " but no gateway.auth.rateLimit is configured. Without rate limiting, brute-force auth attacks are not mitigated.", Paths: []string{"gateway.auth.rateLimit", gwAuthPath(s)}}
+				return []Hit{guideEraManual(s, h, "gateway.auth.rateLimit")}
 			},
 		},
 		Check{
@@ -846,4 +847,16 @@ func versionBefore(v string, year, month int) bool {
 		return false
 	}
 	return y < year || (y == year && m < month)
+}
+
+// guideEraManual turns a config fix into advice on a 2026.2-era config whose
+// schema has no key the fix could write (OpenClaw 2026.2 rejects it): the
+// finding stays, since later OpenClaw reports it, but no write is offered.
+func guideEraManual(s *model.Snapshot, h Hit, key string) Hit {
+	if s.Era.Era != model.EraGuide {
+		return h
+	}
+	h.Fix = model.FixManual
+	h.Remediation = "OpenClaw 2026.2 has no " + key + " setting (its config schema rejects the key): upgrade the gateway to 2026.7 or later, then set it (hardshell fix does once the config is in the newer shape)."
+	return h
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hardshell/hardshell/internal/auditkit"
@@ -45,4 +46,29 @@ func TestHooksChecks(t *testing.T) {
 	f := requireHit(t, r, "hooks.token_reuse_gateway_token", model.Critical)
 	require.NotContains(t, f.Detail, "same-token")
 	require.Equal(t, "hooks.token", f.Paths[0])
+}
+
+// On a 2026.2-era config the keys these fixes would write do not exist
+// (OpenClaw 2026.2 rejects them): the findings stay, as advice.
+func TestHooksGuideEraFindingsAreAdvice(t *testing.T) {
+	guide := `{ meta: { lastTouchedVersion: "2026.2.19" }, gateway: { bind: "lan", auth: { token: "0123456789abcdef0123456789abcdef" } }, hooks: { enabled: true, token: "fedcba9876543210fedcba9876543210" } }`
+	r := checkRun(t, guide, auditkit.Options{})
+	for _, id := range []string{"hooks.default_session_key_unset", "hooks.allowed_agent_ids_unrestricted", "gateway.auth_no_rate_limit"} {
+		f := requireHit(t, r, id, requireSeverityOf(t, r, id))
+		require.Equal(t, model.FixManual, f.Fix, id)
+		require.Contains(t, f.Remediation, "OpenClaw 2026.2 has no", id)
+	}
+	modern := strings.Replace(guide, "2026.2.19", "2026.9.6", 1)
+	r = checkRun(t, modern, auditkit.Options{})
+	require.Equal(t, model.FixSafe, requireHit(t, r, "hooks.default_session_key_unset", model.Warn).Fix)
+}
+
+func requireSeverityOf(t *testing.T, r *Report, id string) model.Severity {
+	for _, f := range r.Findings {
+		if f.CheckID == id {
+			return f.Severity
+		}
+	}
+	t.Fatalf("no finding %s", id)
+	return 0
 }

@@ -67,6 +67,9 @@ type Hit struct {
 	// Paths are config dotted paths (the first that resolves locates
 	// file:line) or absolute filesystem paths.
 	Paths []string
+	// Fix overrides the declared fix kind for this finding: e.g. manual on a
+	// 2026.2-era config whose schema has no key a fix could write.
+	Fix model.FixKind
 }
 
 // Registry holds declared checks. The package-level functions use the

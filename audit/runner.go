@@ -294,6 +294,9 @@ func toFinding(c Check, s *model.Snapshot, h Hit) model.Finding {
 	if f.Priority == 0 {
 		f.Priority = model.TierModels
 	}
+	if h.Fix != "" {
+		f.Fix = h.Fix
+	}
 	if f.Fix == "" {
 		f.Fix = model.FixManual
 	}
