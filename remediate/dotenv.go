@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
+
+	"github.com/hardshell/hardshell/model"
 )
 
 // UpsertDotenv returns .env content data with KEY=value set. An existing
@@ -55,12 +56,28 @@ func UpsertDotenv(data []byte, key, value string) []byte {
 	return []byte(out)
 }
 
-// dotenvQuote quotes a value when dotenv would otherwise cut or alter it.
+// dotenvQuote writes a value so that dotenv (and model.ParseDotenv) read it
+// back exactly: bare when nothing in it is special, else in single quotes
+// (literal in dotenv), else backticks (literal), else double quotes when no
+// \n or \r sequence would be expanded. DotenvRoundTrips reports the values
+// none of these can carry; callers that write arbitrary values refuse them.
 func dotenvQuote(v string) string {
-	if v != "" && !strings.ContainsAny(v, " \t#\"'`\\$\n\r=") {
+	switch {
+	case v != "" && !strings.ContainsAny(v, " \t#\"'`\\$\n\r="):
 		return v
+	case !strings.Contains(v, "'"):
+		return "'" + v + "'"
+	case !strings.Contains(v, "`"):
+		return "`" + v + "`"
+	default:
+		return `"` + v + `"`
 	}
-	return strconv.Quote(v)
+}
+
+// DotenvRoundTrips reports whether v written by UpsertDotenv reads back as v.
+func DotenvRoundTrips(v string) bool {
+	got, ok := model.ParseDotenv([]byte("K=" + dotenvQuote(v) + "\n"))["K"]
+	return ok && got == v
 }
 
 // ReadUnlinked reads a file about to be rewritten (a .env): nil when it is

@@ -13,8 +13,8 @@ func TestUpsertDotenv(t *testing.T) {
 		{"appended after a last line without newline", "A=1", "K", "v", "A=1\nK=v\n"},
 		{"appended with CRLF", "A=1\r\n", "K", "v", "A=1\r\nK=v\r\n"},
 		{"later duplicate dropped, comment kept", "K=1\n# c\nK=2\n", "K", "v", "K=v\n# c\n"},
-		{"quoted when it has a space", "", "K", "a b", "K=\"a b\"\n"},
-		{"empty value quoted", "", "K", "", "K=\"\"\n"},
+		{"quoted when it has a space (single quotes: literal in dotenv)", "", "K", "a b", "K='a b'\n"},
+		{"empty value quoted", "", "K", "", "K=''\n"},
 		{"export and indent kept", "# keep me\n  export K=old\nOTHER=1\n", "K", "v", "# keep me\n  export K=v\nOTHER=1\n"},
 		{"key spelled as written", "K = old\n", "K", "v", "K =v\n"},
 		{"prefix of another key untouched", "KK=1\nexporter=2\n", "K", "v", "KK=1\nexporter=2\nK=v\n"},
@@ -28,13 +28,17 @@ func TestUpsertDotenv(t *testing.T) {
 	}
 }
 
-// The quoted forms dotenv reads back as written. A backslash, double quote
-// or tab does not round-trip yet: strconv.Quote escapes it and dotenv does
-// not unescape it (a gap of the quoting every caller already had).
+// Every value a fix may move to .env reads back exactly, including the
+// backslashes, quotes and tabs a strconv.Quote-style escape used to corrupt.
 func TestUpsertDotenvQuotedValueReadsBack(t *testing.T) {
-	for _, v := range []string{"has#hash", "with$dollar", "a=b", "it's", "back`tick", "two words"} {
+	for _, v := range []string{"has#hash", "with$dollar", "a=b", "it's", "back`tick", "two words",
+		`a\b`, `say "hi"`, "tab\there", `C:\Users\me`, `it's "quoted"`, "`it's`", `\n stays literal`, "p@ss w0rd!#$"} {
+		require.True(t, DotenvRoundTrips(v), "%q", v)
 		out := UpsertDotenv([]byte("X=1\n"), "K", v)
 		require.Equal(t, v, model.ParseDotenv(out)["K"], "%q in %q", v, out)
 		require.Equal(t, "1", model.ParseDotenv(out)["X"])
 	}
+	// A value mixing all three quote characters cannot be written losslessly:
+	// callers refuse it instead of corrupting the secret.
+	require.False(t, DotenvRoundTrips("a'b\"c`d\\n"))
 }
