@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/stretchr/testify/require"
 )
@@ -137,4 +138,24 @@ func TestWritePlain(t *testing.T) {
 	require.NoError(t, WritePlain(&out, o))
 	require.Contains(t, out.String(), "CRITICAL channels.telegram.dm.open")
 	require.Contains(t, out.String(), "hardshell fix --yes")
+}
+
+// In the restore confirmation only y restores: enter (the key that picked the
+// set) starts nothing, so a double tap cannot overwrite files.
+func TestRestoreConfirmIgnoresEnter(t *testing.T) {
+	o := demoOptions(t)
+	txn := remediate.NewTxn(o.StateDir)
+	txn.Chmod(model.Chmod{Path: filepath.Join(o.StateDir, "credentials"), Mode: 0o700, Reason: "test"})
+	_, err := txn.Commit(remediate.BackupMeta{Command: "fix"})
+	require.NoError(t, err)
+	m := newRestoreModel(o)
+	require.NotEmpty(t, m.sets)
+	m.Update(press("enter"))
+	require.True(t, m.confirming)
+	_, cmd := m.Update(press("enter"))
+	require.Nil(t, cmd, "enter must not start a restore")
+	require.False(t, m.working)
+	_, cmd = m.Update(press("y"))
+	require.NotNil(t, cmd)
+	require.True(t, m.working)
 }

@@ -75,8 +75,10 @@ func (m *restoreModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		k := msg.String()
 		if m.confirming {
+			// Only y restores: enter picked the set, a second enter must not
+			// overwrite files by accident.
 			switch k {
-			case "y", "enter":
+			case "y":
 				m.working = true
 				id := m.sets[m.cursor].ID
 				dir, ver := m.opts.StateDir, m.opts.ToolVersion
@@ -133,7 +135,7 @@ func (m *restoreModel) View() string {
 	case m.confirming:
 		s := m.sets[m.cursor]
 		b.WriteString(wrap(fmt.Sprintf("Restore %s? It puts back: %s. The current state is backed up first.", s.ID, s.Summary()), w) + "\n")
-		b.WriteString(keyHints("y/enter", "restore", "n/esc", "cancel") + "\n")
+		b.WriteString(keyHints("y", "restore", "n/esc", "cancel") + "\n")
 	default:
 		b.WriteString(stDim.Render("↑/↓ choose · enter restore · esc back · q quit") + "\n")
 	}

@@ -353,7 +353,8 @@ func TestGoldenRestore(t *testing.T) {
 			tm.Send(press("enter"))
 			waitText(t, tm, "credentials (chmod")
 			tm.Send(press("enter"))
-			waitText(t, tm, "y/enter restore")
+			waitText(t, tm, "y restore")
+			tm.Send(press("enter")) // a second enter never restores
 			tm.Send(press("y"))
 			waitText(t, tm, "Restored")
 			tm.Send(press("q"))
