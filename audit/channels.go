@@ -293,30 +293,51 @@ func runChannelsDMDisabled(s *model.Snapshot) []Hit {
 	return a.result()
 }
 
-func runChannelsDMScopeMain(s *model.Snapshot) []Hit {
+// sharedDM is a channel scope whose DMs from several people (or anyone)
+// land in the one main session.
+type sharedDM struct {
+	scope   model.Scope
+	senders []string
+	wild    bool
+	sources []string
+}
+
+// sharedMainSession is the trigger of dm.scope_main_multiuser and of 2026.9's
+// dm.session_collision: session.dmScope is "main" (the default) and a scope
+// whose DMs are not disabled admits "*" or two or more distinct senders
+// (config allowFrom + pairing store).
+func sharedMainSession(s *model.Snapshot) (model.Setting, []sharedDM) {
 	scope := s.Doc.String("session.dmScope", "main")
 	if scope.Value != "main" {
-		return nil
+		return scope, nil
 	}
-	how := `session.dmScope is unset (default "main")`
-	if scope.Explicit {
-		how = `session.dmScope="main"`
-	}
-	a := newChanAgg()
+	var out []sharedDM
 	for _, sc := range inboundScopes(s) {
 		if sc.DMPolicy().Value == "disabled" {
 			continue
 		}
 		senders, wild, sources := inboundDMSenders(s, sc)
-		if !wild && len(senders) < 2 {
-			continue
+		if wild || len(senders) >= 2 {
+			out = append(out, sharedDM{sc, senders, wild, sources})
 		}
+	}
+	return scope, out
+}
+
+func runChannelsDMScopeMain(s *model.Snapshot) []Hit {
+	scope, shared := sharedMainSession(s)
+	how := `session.dmScope is unset (default "main")`
+	if scope.Explicit {
+		how = `session.dmScope="main"`
+	}
+	a := newChanAgg()
+	for _, d := range shared {
 		who := `allowFrom contains "*" (anyone)`
-		if !wild {
-			who = strconv.Itoa(len(senders)) + " distinct DM senders (" + strings.Join(firstN(sources, 3), ", ") + ")"
+		if !d.wild {
+			who = strconv.Itoa(len(d.senders)) + " distinct DM senders (" + strings.Join(firstN(d.sources, 3), ", ") + ")"
 		}
-		a.add(chanID(sc.Channel, "dm.scope_main_multiuser"), model.Warn, chanLabel(sc.Channel)+" DMs from several people share the main session",
-			sc.Name()+": "+who+"; "+how, append([]string{scope.Path}, sources...)...)
+		a.add(chanID(d.scope.Channel, "dm.scope_main_multiuser"), model.Warn, chanLabel(d.scope.Channel)+" DMs from several people share the main session",
+			d.scope.Name()+": "+who+"; "+how, append([]string{scope.Path}, d.sources...)...)
 	}
 	return a.result()
 }

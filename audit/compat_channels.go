@@ -38,9 +38,10 @@ func init() {
 }
 
 func runDMSessionCollision(s *model.Snapshot) []Hit {
-	if s.Era.Era != model.EraModern || s.Doc.String("session.dmScope", "main").Value != "main" {
+	if s.Era.Era != model.EraModern {
 		return nil
 	}
+	_, shared := sharedMainSession(s)
 	owner := "main"
 	for _, a := range s.Doc.Agents() {
 		if a.Default {
@@ -48,21 +49,14 @@ func runDMSessionCollision(s *model.Snapshot) []Hit {
 		}
 	}
 	var hits []Hit
-	for _, sc := range inboundScopes(s) {
-		if sc.DMPolicy().Value == "disabled" {
-			continue
-		}
-		senders, wild, sources := inboundDMSenders(s, sc)
-		if !wild && len(senders) < 2 {
-			continue
-		}
-		acct := sc.Account
+	for _, d := range shared {
+		acct := d.scope.Account
 		if acct == "" {
 			acct = "default"
 		}
-		bucket := strings.ToLower(sc.Channel) + "-" + acct
-		who := fmt.Sprintf("%d distinct admitted DM principals", len(senders))
-		if wild {
+		bucket := strings.ToLower(d.scope.Channel) + "-" + acct
+		who := fmt.Sprintf("%d distinct admitted DM principals", len(d.senders))
+		if d.wild {
 			who = `any DM sender (allowFrom "*")`
 		}
 		hits = append(hits, Hit{
@@ -70,7 +64,7 @@ func runDMSessionCollision(s *model.Snapshot) []Hit {
 			Severity: model.Warn,
 			Detail: fmt.Sprintf("Collision topology 1: %s from %s resolve to the same session bucket owned by agent %q. This can leak context across users.",
 				who, bucket, owner),
-			Paths: append([]string{"session.dmScope"}, sources...),
+			Paths: append([]string{"session.dmScope"}, d.sources...),
 		})
 	}
 	return hits
