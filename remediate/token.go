@@ -94,14 +94,15 @@ func readDotenv(s *model.Snapshot) ([]byte, error) {
 // envWrite is the FileWrite that stores key=value in <state>/.env (created
 // 0600 when missing; an existing file keeps its mode).
 func envWrite(s *model.Snapshot, checkID, key, value, reason string) (model.FileWrite, error) {
-	if !DotenvRoundTrips(value) {
-		return model.FileWrite{}, fmt.Errorf("the value for %s mixes ', \" and ` quotes and cannot be written to .env without changing it; move it by hand", key)
-	}
 	old, err := readDotenv(s)
 	if err != nil {
 		return model.FileWrite{}, err
 	}
-	return model.FileWrite{Path: envPath(s), Data: UpsertDotenv(old, key, value), Mode: 0o600, CheckID: checkID, Reason: reason}, nil
+	data, err := UpsertDotenv(old, key, value)
+	if err != nil {
+		return model.FileWrite{}, fmt.Errorf("%s: %w", envPath(s), err)
+	}
+	return model.FileWrite{Path: envPath(s), Data: data, Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }
 
 // newEnvToken generates a new random token and the write that stores it as
@@ -122,10 +123,9 @@ func mergeEnvWrites(s *model.Snapshot, checkID string, kv [][2]string, reason st
 		return model.FileWrite{}, err
 	}
 	for _, p := range kv {
-		if !DotenvRoundTrips(p[1]) {
-			return model.FileWrite{}, fmt.Errorf("the value for %s mixes ', \" and ` quotes and cannot be written to .env without changing it; move it by hand", p[0])
+		if old, err = UpsertDotenv(old, p[0], p[1]); err != nil {
+			return model.FileWrite{}, fmt.Errorf("%s: %w", envPath(s), err)
 		}
-		old = UpsertDotenv(old, p[0], p[1])
 	}
 	return model.FileWrite{Path: envPath(s), Data: old, Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }

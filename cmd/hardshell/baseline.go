@@ -205,7 +205,11 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 		if err != nil {
 			return withCode(exitBadInput, err)
 		}
-		t.Write(envPath, remediate.UpsertDotenv(old, baseline.TokenVar, o.Token), 0o600, "gateway token for ${"+baseline.TokenVar+"}")
+		env, err := remediate.UpsertDotenv(old, baseline.TokenVar, o.Token)
+		if err != nil {
+			return withCode(exitBadInput, fmt.Errorf("%s: %w", envPath, err))
+		}
+		t.Write(envPath, env, 0o600, "gateway token for ${"+baseline.TokenVar+"}")
 	}
 	if v := installedValidator(); v != nil {
 		msgs, err := v(target, map[string][]byte{target: data})
@@ -266,7 +270,11 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 				if err != nil {
 					return withCode(exitBadInput, err)
 				}
-				cs.Writes = append(cs.Writes, model.FileWrite{Path: envPath, Data: remediate.UpsertDotenv(old, baseline.TokenVar, o.Token), Mode: 0o600, Reason: "gateway token"})
+				env, err := remediate.UpsertDotenv(old, baseline.TokenVar, o.Token)
+				if err != nil {
+					return withCode(exitBadInput, fmt.Errorf("%s: %w", envPath, err))
+				}
+				cs.Writes = append(cs.Writes, model.FileWrite{Path: envPath, Data: env, Mode: 0o600, Reason: "gateway token"})
 			}
 		}
 	}

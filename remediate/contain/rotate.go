@@ -186,7 +186,9 @@ func envFileWrite(s *model.Snapshot, kv [][2]string) (model.FileWrite, error) {
 	}
 	var names []string
 	for _, p := range kv {
-		data = remediate.UpsertDotenv(data, p[0], p[1])
+		if data, err = remediate.UpsertDotenv(data, p[0], p[1]); err != nil {
+			return model.FileWrite{}, fmt.Errorf("%s: %w", path, err)
+		}
 		names = append(names, p[0])
 	}
 	return model.FileWrite{Path: path, Data: data, Mode: 0o600,

@@ -358,7 +358,9 @@ func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, e
 	if err := p.writeNew(getenv); err != nil {
 		return cs, info, err
 	}
-	p.updateServices(svc)
+	if err := p.updateServices(svc); err != nil {
+		return cs, info, err
+	}
 	if err := p.sweepStateDir(); err != nil {
 		return cs, info, err
 	}
@@ -472,7 +474,11 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 		}
 		_, inDotenv := model.ParseDotenv(old)[name]
 		if inDotenv || info.NewLocation == "" {
-			p.put(envFile, remediate.UpsertDotenv(old, name, info.New), "new random "+what+" in "+name)
+			data, err := remediate.UpsertDotenv(old, name, info.New)
+			if err != nil {
+				return fmt.Errorf("%s: %w", envFile, err)
+			}
+			p.put(envFile, data, "new random "+what+" in "+name)
 			if !exists {
 				p.info.Notes = append(p.info.Notes, fmt.Sprintf("created %s (mode 0600) to hold %s", envFile, name))
 			}

@@ -123,7 +123,7 @@ func mentions(path string, names []string) bool {
 
 // updateServices sets the secret's variables in every service definition
 // to the new value and replaces any other verbatim copy of the old one.
-func (p *planner) updateServices(svc []serviceFile) {
+func (p *planner) updateServices(svc []serviceFile) error {
 	for _, f := range svc {
 		data, _, _ := p.current(f.path)
 		var out []byte
@@ -136,7 +136,10 @@ func (p *planner) updateServices(svc []serviceFile) {
 			out = data
 			for _, n := range p.info.EnvNames {
 				if _, ok := model.ParseDotenv(out)[n]; ok {
-					out = remediate.UpsertDotenv(out, n, p.info.New)
+					var err error
+					if out, err = remediate.UpsertDotenv(out, n, p.info.New); err != nil {
+						return fmt.Errorf("%s: %w", f.path, err)
+					}
 				}
 			}
 		}
@@ -156,13 +159,17 @@ func (p *planner) updateServices(svc []serviceFile) {
 		for _, n := range p.info.EnvNames {
 			if v, ok := model.ParseDotenv(out)[n]; ok && v != p.info.New {
 				p.addOld(v)
-				out = remediate.UpsertDotenv(out, n, p.info.New)
+				var err error
+				if out, err = remediate.UpsertDotenv(out, n, p.info.New); err != nil {
+					return fmt.Errorf("%s: %w", envFile, err)
+				}
 			}
 		}
 		if !bytes.Equal(out, cur) {
 			p.put(envFile, out, "set "+strings.Join(p.info.EnvNames, "/")+" to the new secret")
 		}
 	}
+	return nil
 }
 
 func replaceAll(data []byte, olds []string, repl string) []byte {
