@@ -13,6 +13,15 @@ import (
 // MaxIncludeDepth is OpenClaw's limit on nested $include files.
 const MaxIncludeDepth = 10
 
+// maxIncludeWork bounds the work of resolving $include beyond reading each
+// file once: one unit per value of a file resolved again (included a second
+// time), one per member or element merged. OpenClaw has no such limit, but
+// a few small files that include each other many times over expand
+// exponentially, and arrays concatenated from many includes cost quadratic
+// copying: 2.4 KB in three files took 42 s before this limit. A real config
+// stays orders of magnitude below it.
+const maxIncludeWork = 1 << 22
+
 // Document is a parsed OpenClaw config: the root file plus every $include
 // file, each kept byte for byte, and the merged view used for reading.
 type Document struct {
@@ -90,9 +99,16 @@ type loader struct {
 	base  string // the root config's directory: includes must stay inside
 	baseR string // base with symlinks resolved
 	files map[string]*File
+	work  int  // see maxIncludeWork
+	limit int  // its value for this document
+	again bool // resolving a file a second time: values count as work
 }
 
 func parseDocument(rootPath string, read readFunc) (*Document, error) {
+	return parseDocumentLimit(rootPath, read, maxIncludeWork)
+}
+
+func parseDocumentLimit(rootPath string, read readFunc, limit int) (*Document, error) {
 	data, err := read(rootPath)
 	if err != nil {
 		return nil, fileError(rootPath, err)
@@ -103,7 +119,7 @@ func parseDocument(rootPath string, read readFunc) (*Document, error) {
 	}
 	root := &File{Path: rootPath, Data: data, tree: t}
 	d := &Document{Files: []*File{root}, read: read}
-	l := &loader{doc: d, base: filepath.Dir(rootPath), files: map[string]*File{rootPath: root}}
+	l := &loader{doc: d, base: filepath.Dir(rootPath), files: map[string]*File{rootPath: root}, limit: limit}
 	if r, err := filepath.EvalSymlinks(l.base); err == nil {
 		l.baseR = r
 	} else {
@@ -174,6 +190,9 @@ func (f *File) pos(off int) Pos {
 
 // resolve builds the merged node for cn, expanding $include.
 func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
+	if l.again {
+		l.work++
+	}
 	switch cn.kind {
 	case KindArray:
 		n := f.leaf(cn)
@@ -273,6 +292,9 @@ func (l *loader) includePaths(f *File, inc *cmember) ([]string, error) {
 
 // include reads and resolves one included file.
 func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*Node, error) {
+	if err := l.spend(0, from, at); err != nil {
+		return nil, err
+	}
 	if len(chain) > MaxIncludeDepth {
 		return nil, from.errAt(at.start, fmt.Sprintf("includes nested deeper than %d levels", MaxIncludeDepth))
 	}
@@ -284,7 +306,14 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 	if !within(l.base, p) {
 		return nil, from.errAt(at.start, fmt.Sprintf("$include %q resolves to %s, outside the config directory %s", rel, p, l.base))
 	}
-	if real, err := filepath.EvalSymlinks(p); err == nil && !within(l.baseR, real) {
+	// A path that cannot be resolved is not read at all: whatever makes
+	// realpath fail (a missing file, a link loop) could change before the
+	// read and let it follow a link out of the config directory.
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil, from.errAt(at.start, fmt.Sprintf("cannot read $include %q: %s", rel, pathErrMsg(err)))
+	}
+	if !within(l.baseR, real) {
 		return nil, from.errAt(at.start, fmt.Sprintf("$include %q is a link to %s, outside the config directory %s", rel, real, l.base))
 	}
 	for _, c := range chain {
@@ -300,12 +329,7 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 	if !ok {
 		data, err := l.doc.read(p)
 		if err != nil {
-			msg := err.Error()
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				msg = pe.Err.Error()
-			}
-			return nil, from.errAt(at.start, fmt.Sprintf("cannot read $include %q: %s", rel, msg))
+			return nil, from.errAt(at.start, fmt.Sprintf("cannot read $include %q: %s", rel, pathErrMsg(err)))
 		}
 		t, err := parseCST(p, data)
 		if err != nil {
@@ -315,7 +339,33 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 		l.files[p] = f
 		l.doc.Files = append(l.doc.Files, f)
 	}
-	return l.resolve(f, f.tree.root, append(chain[:len(chain):len(chain)], p))
+	again := l.again
+	l.again = again || ok
+	n, err := l.resolve(f, f.tree.root, append(chain[:len(chain):len(chain)], p))
+	l.again = again
+	if err != nil {
+		return nil, err
+	}
+	return n, l.spend(0, from, at)
+}
+
+// spend adds n units of work and fails, at the $include value at, once the
+// document has cost more than its limit.
+func (l *loader) spend(n int, from *File, at *cnode) error {
+	l.work += n
+	if l.work <= l.limit {
+		return nil
+	}
+	return from.errAt(at.start, fmt.Sprintf("$include expands to more than %d values (files included many times over?); hardshell stops here rather than hang", l.limit))
+}
+
+// pathErrMsg is err without the path a *fs.PathError repeats.
+func pathErrMsg(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 func within(base, p string) bool {
@@ -334,28 +384,34 @@ func relTo(base, p string) string {
 // values take b. The result records both origins so edits can find them.
 func (l *loader) merge(a, b *Node, f *File, at *cnode) (*Node, error) {
 	if a.Kind == KindObject && b.Kind == KindObject {
+		if err := l.spend(len(a.Members)+len(b.Members), f, at); err != nil {
+			return nil, err
+		}
 		out := &Node{Kind: KindObject, Pos: a.Pos, origins: append(append([]origin{}, a.origins...), b.origins...)}
-		out.Members = append(out.Members, a.Members...)
+		out.Members = append(make([]Member, 0, len(a.Members)+len(b.Members)), a.Members...)
+		idx := make(map[string]int, len(out.Members))
+		for i, m := range out.Members {
+			idx[m.Key] = i
+		}
 		for _, m := range b.Members {
-			idx := -1
-			for i := range out.Members {
-				if out.Members[i].Key == m.Key {
-					idx = i
-				}
-			}
-			if idx < 0 {
+			i, ok := idx[m.Key]
+			if !ok {
+				idx[m.Key] = len(out.Members)
 				out.Members = append(out.Members, m)
 				continue
 			}
-			v, err := l.merge(out.Members[idx].Value, m.Value, f, at)
+			v, err := l.merge(out.Members[i].Value, m.Value, f, at)
 			if err != nil {
 				return nil, err
 			}
-			out.Members[idx] = Member{Key: m.Key, KeyPos: m.KeyPos, Value: v}
+			out.Members[i] = Member{Key: m.Key, KeyPos: m.KeyPos, Value: v}
 		}
 		return out, nil
 	}
 	if a.Kind == KindArray && b.Kind == KindArray {
+		if err := l.spend(len(a.Elems)+len(b.Elems), f, at); err != nil {
+			return nil, err
+		}
 		out := &Node{Kind: KindArray, Pos: a.Pos, origins: append(append([]origin{}, a.origins...), b.origins...)}
 		out.Elems = append(append(out.Elems, a.Elems...), b.Elems...)
 		return out, nil
