@@ -15,8 +15,7 @@ const envMaxDotenv = 1 << 20
 //
 //  1. the process environment (getenv; nil = os.LookupEnv). A variable that
 //     is set, even to "", is not overridden by .env (dotenv, override=false);
-//  2. <stateDir>/.env (KEY=VALUE lines, # comments, optional quotes, an
-//     optional "export " prefix, multi-line quoted values; last one wins);
+//  2. <stateDir>/.env, read as dotenv reads it (ParseDotenv);
 //  3. the config's env block: env.vars.KEY, then env.KEY (direct keys win
 //     over vars, as in OpenClaw's collectConfigEnvVars). It only fills a
 //     variable that is still unset or blank.
