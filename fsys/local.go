@@ -1,0 +1,368 @@
+package fsys
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// Local is the FS of this machine.
+type Local struct{}
+
+var _ FS = Local{}
+
+// retry repeats a system call interrupted by a signal (the Go runtime
+// sends them for preemption).
+func retry(f func() error) error {
+	for {
+		if err := f(); !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}
+
+func pathErr(op, path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &fs.PathError{Op: op, Path: path, Err: err}
+}
+
+// openRegular opens path for reading only when it is a regular file. The
+// path is stat'ed first, so a FIFO or a device is never opened at all
+// (opening a device can have effects of its own); the open itself is
+// non-blocking and without a controlling terminal, and the opened file is
+// fstat'ed and must be the one stat'ed, so a file swapped in between is
+// refused too.
+func openRegular(path string, noFollow bool) (int, Info, error) {
+	var pre unix.Stat_t
+	var err error
+	if noFollow {
+		err = retry(func() error { return unix.Lstat(path, &pre) })
+	} else {
+		err = retry(func() error { return unix.Stat(path, &pre) })
+	}
+	if err != nil {
+		return -1, Info{}, pathErr("stat", path, err)
+	}
+	pi := infoOf(&pre)
+	if pi.IsSymlink() {
+		return -1, Info{}, pathErr("open", path, ErrSymlink)
+	}
+	if !pi.IsRegular() {
+		return -1, Info{}, &NotRegularError{Path: path, Mode: pi.Mode}
+	}
+	flags := unix.O_RDONLY | unix.O_NONBLOCK | unix.O_NOCTTY | unix.O_CLOEXEC
+	if noFollow {
+		flags |= unix.O_NOFOLLOW
+	}
+	var fd int
+	err = retry(func() (e error) { fd, e = unix.Open(path, flags, 0); return })
+	if err != nil {
+		if noFollow && errors.Is(err, unix.ELOOP) {
+			err = ErrSymlink
+		}
+		return -1, Info{}, pathErr("open", path, err)
+	}
+	var st unix.Stat_t
+	if err := retry(func() error { return unix.Fstat(fd, &st) }); err != nil {
+		_ = unix.Close(fd)
+		return -1, Info{}, pathErr("fstat", path, err)
+	}
+	info := infoOf(&st)
+	if !info.IsRegular() {
+		_ = unix.Close(fd)
+		return -1, Info{}, &NotRegularError{Path: path, Mode: info.Mode}
+	}
+	if !SameFile(pi, info) {
+		_ = unix.Close(fd)
+		return -1, Info{}, pathErr("open", path, errors.New("was replaced while being opened"))
+	}
+	return fd, info, nil
+}
+
+// fdReader reads a raw descriptor (no poller: the file is regular).
+type fdReader int
+
+func (r fdReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	var n int
+	err := retry(func() (e error) { n, e = unix.Read(int(r), p); return })
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// ReadFile implements FS.
+func (Local) ReadFile(path string, o ReadOptions) ([]byte, error) {
+	max := o.MaxSize
+	if max <= 0 {
+		max = MaxStore
+	}
+	fd, info, err := openRegular(path, o.NoFollow)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(fd)
+	if info.Size > max {
+		return nil, &TooLargeError{Path: path, Size: info.Size, Max: max}
+	}
+	data, err := io.ReadAll(io.LimitReader(fdReader(fd), max+1))
+	if err != nil {
+		return nil, pathErr("read", path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, &TooLargeError{Path: path, Size: -1, Max: max}
+	}
+	return data, nil
+}
+
+// ReadLines implements FS.
+func (Local) ReadLines(path string, o LineOptions, fn func(line []byte) error) (int, error) {
+	maxLine := o.MaxLine
+	if maxLine <= 0 {
+		maxLine = MaxLine
+	}
+	fd, _, err := openRegular(path, o.NoFollow)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(fd)
+	return scanLines(bufio.NewReaderSize(fdReader(fd), 64<<10), maxLine, func(l []byte) error { return fn(l) })
+}
+
+// scanLines passes each line of r (without "\n" or "\r\n") to fn; a line
+// longer than maxLine is skipped whole and counted.
+func scanLines(r *bufio.Reader, maxLine int, fn func([]byte) error) (skipped int, err error) {
+	var buf []byte
+	long := false
+	for {
+		chunk, isPrefix, rerr := r.ReadLine()
+		if !long {
+			if len(buf)+len(chunk) > maxLine {
+				long, buf = true, buf[:0]
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if rerr != nil {
+			if errors.Is(rerr, io.EOF) {
+				return skipped, nil
+			}
+			return skipped, rerr
+		}
+		if isPrefix {
+			continue
+		}
+		if long {
+			skipped++
+			long = false
+			continue
+		}
+		if err := fn(bytes.TrimSuffix(buf, []byte{'\r'})); err != nil {
+			return skipped, err
+		}
+		buf = buf[:0]
+	}
+}
+
+// Lstat implements FS.
+func (Local) Lstat(path string) (Info, error) {
+	var st unix.Stat_t
+	if err := retry(func() error { return unix.Lstat(path, &st) }); err != nil {
+		return Info{}, pathErr("lstat", path, err)
+	}
+	return infoOf(&st), nil
+}
+
+// Stat implements FS.
+func (Local) Stat(path string) (Info, error) {
+	var st unix.Stat_t
+	if err := retry(func() error { return unix.Stat(path, &st) }); err != nil {
+		return Info{}, pathErr("stat", path, err)
+	}
+	return infoOf(&st), nil
+}
+
+// ReadDir implements FS: one getdents pass, then (with attrs) one fstatat
+// per entry relative to the open directory.
+func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
+	var fd int
+	err := retry(func() (e error) {
+		fd, e = unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+		return
+	})
+	if err != nil {
+		return nil, pathErr("open", dir, err)
+	}
+	defer unix.Close(fd)
+	ents, err := readDirFD(fd)
+	if err != nil {
+		err = pathErr("readdir", dir, err)
+	}
+	if attrs {
+		for i := range ents {
+			var st unix.Stat_t
+			if e := retry(func() error { return unix.Fstatat(fd, ents[i].Name, &st, unix.AT_SYMLINK_NOFOLLOW) }); e == nil {
+				info := infoOf(&st)
+				ents[i].Info = &info
+				ents[i].Type = info.Mode.Type()
+			}
+		}
+	}
+	return ents, err
+}
+
+// Readlink implements FS.
+func (Local) Readlink(path string) (string, error) { return os.Readlink(path) }
+
+// EvalSymlinks implements FS.
+func (Local) EvalSymlinks(path string) (string, error) { return filepath.EvalSymlinks(path) }
+
+// CreateExcl implements FS.
+func (Local) CreateExcl(path string) (File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return nil, err // a nil *os.File must not become a non-nil File
+	}
+	return f, nil
+}
+
+// Rename implements FS.
+func (Local) Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+
+// Remove implements FS.
+func (Local) Remove(path string) error { return os.Remove(path) }
+
+// Mkdir implements FS.
+func (Local) Mkdir(path string, perm fs.FileMode) error { return os.Mkdir(path, perm) }
+
+// Chmod implements FS: lstat, open with O_NOFOLLOW (non-blocking, so a
+// FIFO swapped in cannot hang it), check the opened inode is the one
+// stat'ed, check its link count, fchmod.
+func (Local) Chmod(path string, mode fs.FileMode, o ChmodOptions) error {
+	var pre unix.Stat_t
+	if err := retry(func() error { return unix.Lstat(path, &pre) }); err != nil {
+		return pathErr("lstat", path, err)
+	}
+	pi := infoOf(&pre)
+	switch {
+	case pi.IsSymlink():
+		return pathErr("chmod", path, ErrSymlink)
+	case !pi.IsRegular() && !pi.IsDir():
+		return &NotRegularError{Path: path, Mode: pi.Mode}
+	}
+	var fd int
+	err := retry(func() (e error) {
+		fd, e = unix.Open(path, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+		return
+	})
+	if err != nil {
+		if errors.Is(err, unix.ELOOP) {
+			err = ErrSymlink // swapped for a link after the lstat
+		}
+		return pathErr("chmod", path, err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := retry(func() error { return unix.Fstat(fd, &st) }); err != nil {
+		return pathErr("fstat", path, err)
+	}
+	info := infoOf(&st)
+	if !SameFile(pi, info) {
+		return pathErr("chmod", path, errors.New("was replaced while being changed"))
+	}
+	if o.SingleLink && info.IsRegular() && info.Nlink > 1 {
+		return pathErr("chmod", path, ErrHardLinked)
+	}
+	return pathErr("chmod", path, retry(func() error { return unix.Fchmod(fd, unixMode(mode)) }))
+}
+
+// unixMode converts permission and setuid/setgid/sticky bits.
+func unixMode(m fs.FileMode) uint32 {
+	v := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		v |= unix.S_ISUID
+	}
+	if m&fs.ModeSetgid != 0 {
+		v |= unix.S_ISGID
+	}
+	if m&fs.ModeSticky != 0 {
+		v |= unix.S_ISVTX
+	}
+	return v
+}
+
+// SyncDir implements FS.
+func (Local) SyncDir(dir string) error {
+	var fd int
+	err := retry(func() (e error) {
+		fd, e = unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		return
+	})
+	if err != nil {
+		return pathErr("open folder", dir, err)
+	}
+	serr := retry(func() error { return unix.Fsync(fd) })
+	cerr := unix.Close(fd)
+	if serr != nil {
+		return pathErr("fsync folder", dir, serr)
+	}
+	return pathErr("close folder", dir, cerr)
+}
+
+type localLock int
+
+func (l localLock) Unlock() error {
+	// the holder note goes with the lock
+	_ = unix.Ftruncate(int(l), 0)
+	return unix.Close(int(l)) // closing the last descriptor releases the flock
+}
+
+// TryLock implements FS with flock(2) on path.
+func (Local) TryLock(path, holder string) (Lock, error) {
+	var fd int
+	err := retry(func() (e error) {
+		fd, e = unix.Open(path, unix.O_RDWR|unix.O_CREAT|unix.O_NOFOLLOW|unix.O_NONBLOCK|unix.O_NOCTTY|unix.O_CLOEXEC, 0o600)
+		return
+	})
+	if err != nil {
+		if errors.Is(err, unix.ELOOP) {
+			err = ErrSymlink
+		}
+		return nil, pathErr("open lock", path, err)
+	}
+	var st unix.Stat_t
+	if err := retry(func() error { return unix.Fstat(fd, &st) }); err != nil {
+		_ = unix.Close(fd)
+		return nil, pathErr("fstat", path, err)
+	}
+	if info := infoOf(&st); !info.IsRegular() {
+		_ = unix.Close(fd)
+		return nil, &NotRegularError{Path: path, Mode: info.Mode}
+	}
+	if err := retry(func() error { return unix.Flock(fd, unix.LOCK_EX|unix.LOCK_NB) }); err != nil {
+		defer unix.Close(fd)
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			buf := make([]byte, 512)
+			n, _ := unix.Pread(fd, buf, 0)
+			return nil, &LockedError{Path: path, Holder: string(bytes.TrimSpace(buf[:max(n, 0)]))}
+		}
+		return nil, pathErr("flock", path, err)
+	}
+	_ = unix.Ftruncate(fd, 0)
+	_, _ = unix.Pwrite(fd, []byte(holder+"\n"), 0)
+	return localLock(fd), nil
+}

@@ -1,0 +1,199 @@
+package fsys
+
+import (
+	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// specials makes one of each non-regular file hardshell must refuse to
+// read: a FIFO (no writer: a blocking open would hang forever), a symlink
+// to /dev/zero (an endless read), a directory and a socket.
+func specials(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	out := map[string]string{}
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	out["a FIFO (named pipe)"] = fifo
+	zero := filepath.Join(dir, "zero")
+	require.NoError(t, os.Symlink("/dev/zero", zero))
+	out["a character device"] = zero
+	sub := filepath.Join(dir, "dir")
+	require.NoError(t, os.Mkdir(sub, 0o700))
+	out["a directory"] = sub
+	sock := filepath.Join(dir, "s.sock")
+	l, err := net.Listen("unix", sock)
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	out["a socket"] = sock
+	return out
+}
+
+func TestReadFileRefusesSpecialFiles(t *testing.T) {
+	for kind, p := range specials(t) {
+		t.Run(kind, func(t *testing.T) {
+			_, err := Local{}.ReadFile(p, ReadOptions{MaxSize: MaxConfig})
+			var nr *NotRegularError
+			require.ErrorAs(t, err, &nr)
+			require.Equal(t, p, nr.Path)
+			require.Contains(t, err.Error(), "is "+kind+", not a regular file")
+			_, err = Local{}.ReadLines(p, LineOptions{}, func([]byte) error { return nil })
+			require.ErrorAs(t, err, &nr)
+		})
+	}
+}
+
+func TestReadFileNoFollowAndCaps(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "f.json")
+	require.NoError(t, os.WriteFile(f, []byte(`{"a":1}`), 0o600))
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink(f, link))
+
+	got, err := Local{}.ReadFile(link, ReadOptions{})
+	require.NoError(t, err)
+	require.Equal(t, `{"a":1}`, string(got))
+	_, err = Local{}.ReadFile(link, ReadOptions{NoFollow: true})
+	require.ErrorIs(t, err, ErrSymlink)
+
+	_, err = Local{}.ReadFile(f, ReadOptions{MaxSize: 3})
+	var tl *TooLargeError
+	require.ErrorAs(t, err, &tl)
+	require.Equal(t, int64(7), tl.Size)
+	require.Contains(t, err.Error(), "is 7 bytes, larger than the 3 bytes limit")
+
+	_, err = Local{}.ReadFile(filepath.Join(dir, "missing"), ReadOptions{})
+	require.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+func TestReadLinesSkipsOverlongLines(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "t.jsonl")
+	require.NoError(t, os.WriteFile(p, []byte("one\r\n"+strings.Repeat("x", 100)+"\nthree\nlast"), 0o600))
+	var got []string
+	skipped, err := Local{}.ReadLines(p, LineOptions{MaxLine: 10}, func(l []byte) error {
+		got = append(got, string(l))
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, 1, skipped)
+	require.Equal(t, []string{"one", "three", "last"}, got)
+
+	stop := errors.New("stop")
+	_, err = Local{}.ReadLines(p, LineOptions{}, func([]byte) error { return stop })
+	require.ErrorIs(t, err, stop)
+}
+
+func TestReadDirWithAttributes(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o640))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "d"), 0o700))
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(dir, "l")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "p"), 0o600))
+	for _, attrs := range []bool{false, true} {
+		ents, err := Local{}.ReadDir(dir, attrs)
+		require.NoError(t, err)
+		types := map[string]fs.FileMode{}
+		for _, e := range ents {
+			types[e.Name] = e.Type
+			if attrs {
+				require.NotNil(t, e.Info, e.Name)
+				require.Equal(t, e.Type, e.Info.Mode.Type())
+			} else {
+				require.Nil(t, e.Info)
+			}
+		}
+		require.Equal(t, map[string]fs.FileMode{"f": 0, "d": fs.ModeDir, "l": fs.ModeSymlink, "p": fs.ModeNamedPipe}, types)
+		if attrs {
+			for _, e := range ents {
+				if e.Name == "f" {
+					require.Equal(t, fs.FileMode(0o640), e.Info.Mode.Perm())
+					require.Equal(t, uint64(1), e.Info.Nlink)
+					require.Equal(t, int64(1), e.Info.Size)
+				}
+			}
+		}
+	}
+}
+
+func TestChmodNeverFollowsNorTouchesHardLinks(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "outside")
+	require.NoError(t, os.WriteFile(outside, []byte("x"), 0o644))
+	link := filepath.Join(dir, "link")
+	require.NoError(t, os.Symlink(outside, link))
+	hard := filepath.Join(dir, "hard")
+	require.NoError(t, os.Link(outside, hard))
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+
+	require.ErrorIs(t, Local{}.Chmod(link, 0o600, ChmodOptions{SingleLink: true}), ErrSymlink)
+	require.ErrorIs(t, Local{}.Chmod(hard, 0o600, ChmodOptions{SingleLink: true}), ErrHardLinked)
+	var nr *NotRegularError
+	require.ErrorAs(t, Local{}.Chmod(fifo, 0o600, ChmodOptions{SingleLink: true}), &nr)
+	fi, err := os.Stat(outside)
+	require.NoError(t, err)
+	require.Equal(t, fs.FileMode(0o644), fi.Mode().Perm(), "the outside inode is untouched")
+
+	own := filepath.Join(dir, "own")
+	require.NoError(t, os.WriteFile(own, []byte("x"), 0o644))
+	require.NoError(t, Local{}.Chmod(own, 0o600, ChmodOptions{SingleLink: true}))
+	fi, err = os.Stat(own)
+	require.NoError(t, err)
+	require.Equal(t, fs.FileMode(0o600), fi.Mode().Perm())
+	require.NoError(t, Local{}.Chmod(dir, 0o700, ChmodOptions{SingleLink: true}), "a directory's link count does not matter")
+}
+
+func TestTryLockIsExclusiveAndNamesTheHolder(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lock")
+	l, err := Local{}.TryLock(p, "pid 1 (hardshell fix)")
+	require.NoError(t, err)
+	_, err = Local{}.TryLock(p, "pid 2")
+	var le *LockedError
+	require.ErrorAs(t, err, &le)
+	require.Equal(t, "pid 1 (hardshell fix)", le.Holder)
+	require.Contains(t, err.Error(), "locked by pid 1 (hardshell fix)")
+	require.NoError(t, l.Unlock())
+	l2, err := Local{}.TryLock(p, "pid 2")
+	require.NoError(t, err)
+	require.NoError(t, l2.Unlock())
+	fi, err := os.Stat(p)
+	require.NoError(t, err)
+	require.Equal(t, fs.FileMode(0o600), fi.Mode().Perm())
+}
+
+func TestRecorderVerify(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	require.NoError(t, os.WriteFile(a, []byte("1"), 0o600))
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	r := NewRecorder(Local{})
+	_, err := r.ReadFile(a, ReadOptions{})
+	require.NoError(t, err)
+	_, err = r.ReadFile(filepath.Join(dir, "absent"), ReadOptions{})
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	_, err = r.ReadFile(fifo, ReadOptions{})
+	require.Error(t, err)
+	require.Len(t, r.Inputs(), 3)
+	require.NoError(t, Verify(Local{}, r.Inputs()))
+
+	require.NoError(t, os.WriteFile(a, []byte("2"), 0o600))
+	got, err := r.ReadFile(a, ReadOptions{})
+	require.NoError(t, err)
+	require.Equal(t, "1", string(got), "one snapshot: a second read returns the first")
+	var ce *ChangedError
+	require.ErrorAs(t, Verify(Local{}, r.Inputs()), &ce)
+	require.Equal(t, a, ce.Path)
+
+	require.NoError(t, os.WriteFile(a, []byte("1"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "absent"), nil, 0o600))
+	require.ErrorContains(t, Verify(Local{}, r.Inputs()), "absent was created")
+}
