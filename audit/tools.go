@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -345,7 +344,7 @@ func execApprovals(s *model.Snapshot) (*model.Node, string, error) {
 		return nil, "", nil
 	}
 	p := s.FS.ExecApprovals.Path
-	data, err := os.ReadFile(p)
+	data, err := s.ReadFile(p, model.ExecApprovalsRead)
 	if err != nil {
 		return nil, p, err
 	}

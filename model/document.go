@@ -3,11 +3,11 @@ package model
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // MaxIncludeDepth is OpenClaw's limit on nested $include files.
@@ -46,14 +46,21 @@ type origin struct {
 	cn   *cnode
 }
 
-// ParseFile reads the config at path and resolves its $include files.
-// Errors are *InputError with file:line:col.
-func ParseFile(path string) (*Document, error) {
+// ParseFile reads the config at path from the local file system and
+// resolves its $include files. Errors are *InputError with file:line:col.
+func ParseFile(path string) (*Document, error) { return ParseFileFS(fsys.Local{}, path) }
+
+// ParseFileFS is ParseFile through a file-system seam (the snapshot's
+// recorder, so every file of the document is an input of the plan). Each
+// file goes through the safe reader with the config cap: a FIFO, a device or
+// a directory is refused with its path (and, for an $include, the
+// file:line:col where it is written), never read.
+func ParseFileFS(r fsys.FS, path string) (*Document, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, &InputError{File: path, Msg: err.Error(), Err: err}
 	}
-	return parseDocument(abs, readLimited)
+	return parseDocument(abs, configReader(r))
 }
 
 // ParseValue parses one JSON5 file's bytes without resolving includes.
@@ -66,31 +73,32 @@ func ParseValue(name string, data []byte) (*Node, error) {
 	return f.node(t.root), nil
 }
 
-// readLimited reads a regular file of at most MaxFileSize bytes.
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// configReader reads a config file (regular, at most MaxFileSize bytes)
+// through r.
+func configReader(r fsys.FS) readFunc {
+	return func(path string) ([]byte, error) {
+		return r.ReadFile(path, fsys.ReadOptions{MaxSize: MaxFileSize})
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
+}
+
+// readReason is a read error's message without the path (which the
+// caller's position already names).
+func readReason(err error) string {
+	var nr *fsys.NotRegularError
+	var tl *fsys.TooLargeError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &nr):
+		return nr.Reason()
+	case errors.As(err, &tl):
+		if tl.Size < 0 {
+			return "the file " + tl.Reason()
+		}
+		return "file " + tl.Reason() + " for a config file"
+	case errors.As(err, &pe):
+		return pe.Err.Error()
 	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
-	}
-	if st.Size() > MaxFileSize {
-		return nil, fmt.Errorf("file is %d bytes, larger than the %d MiB limit for a config file", st.Size(), MaxFileSize>>20)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("file grew beyond the %d MiB limit while being read", MaxFileSize>>20)
-	}
-	return data, nil
+	return err.Error()
 }
 
 // loader resolves includes for one document.
@@ -138,12 +146,7 @@ func fileError(path string, err error) error {
 	if errors.As(err, &ie) {
 		return err
 	}
-	msg := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		msg = pe.Err.Error()
-	}
-	return &InputError{File: path, Msg: "cannot read: " + msg, Err: err}
+	return &InputError{File: path, Msg: "cannot read: " + readReason(err), Err: err}
 }
 
 // node converts a file value to a merged node without include handling.
@@ -329,7 +332,9 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 	if !ok {
 		data, err := l.doc.read(p)
 		if err != nil {
-			return nil, from.errAt(at.start, fmt.Sprintf("cannot read $include %q: %s", rel, pathErrMsg(err)))
+			ie := from.errAt(at.start, fmt.Sprintf("cannot read $include %q (%s): %s", rel, p, readReason(err))).(*InputError)
+			ie.Err = err
+			return nil, ie
 		}
 		t, err := parseCST(p, data)
 		if err != nil {

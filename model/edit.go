@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // Apply computes the new bytes of every file the edits change, without
@@ -57,7 +59,7 @@ func (d *Document) WithFiles(overlay map[string][]byte) (*Document, error) {
 func (d *Document) reparse(overlay map[string][]byte) (*Document, error) {
 	base := d.read
 	if base == nil {
-		base = readLimited
+		base = configReader(fsys.Local{})
 	}
 	return parseDocument(d.Files[0].Path, func(p string) ([]byte, error) {
 		if b, ok := overlay[p]; ok {

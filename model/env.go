@@ -1,14 +1,14 @@
 package model
 
 import (
-	"io"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-)
 
-// envMaxDotenv caps how much of <state>/.env is read.
-const envMaxDotenv = 1 << 20
+	"github.com/hardshell/hardshell/fsys"
+)
 
 // NewEnv returns a lookup for the environment the gateway would see, in the
 // gateway's order:
@@ -24,12 +24,23 @@ const envMaxDotenv = 1 << 20
 // file or a link resolving inside the state dir (links out of the state dir
 // are never followed). Values are returned as written: nothing is expanded.
 func NewEnv(getenv func(string) (string, bool), stateDir string, doc *Document) func(string) (string, bool) {
+	env, _ := NewEnvFS(getenv, fsys.Local{}, stateDir, doc)
+	return env
+}
+
+// NewEnvFS is NewEnv reading .env through r. The error is a .env that
+// exists but could not be read (a FIFO, a device, too large, permission
+// denied); the lookup then works without it.
+func NewEnvFS(getenv func(string) (string, bool), r fsys.FS, stateDir string, doc *Document) (func(string) (string, bool), error) {
 	if getenv == nil {
 		getenv = os.LookupEnv
 	}
 	var dot map[string]string
+	var err error
 	if stateDir != "" {
-		dot = ParseDotenv(envReadDotenv(stateDir))
+		var data []byte
+		data, err = envReadDotenv(r, stateDir)
+		dot = ParseDotenv(data)
 	}
 	cfg := envFromConfig(doc)
 	return func(name string) (string, bool) {
@@ -43,46 +54,39 @@ func NewEnv(getenv func(string) (string, bool), stateDir string, doc *Document) 
 			}
 		}
 		return v, ok
-	}
+	}, err
 }
 
-// envReadDotenv reads <stateDir>/.env, or returns nil.
-func envReadDotenv(stateDir string) []byte {
+// envReadDotenv reads <stateDir>/.env through the safe reader: nil, nil
+// when it is absent or a link leading out of the state dir.
+func envReadDotenv(r fsys.FS, stateDir string) ([]byte, error) {
 	p := filepath.Join(stateDir, ".env")
-	st, err := os.Lstat(p)
+	st, err := r.Lstat(p)
 	if err != nil {
-		return nil
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
 	}
-	if st.Mode()&os.ModeSymlink != 0 {
-		real, err := filepath.EvalSymlinks(p)
+	if st.IsSymlink() {
+		real, err := r.EvalSymlinks(p)
 		if err != nil {
-			return nil
+			return nil, nil
 		}
 		root := stateDir
-		if r, err := filepath.EvalSymlinks(stateDir); err == nil {
-			root = r
+		if rr, err := r.EvalSymlinks(stateDir); err == nil {
+			root = rr
 		}
 		if !scanInside(root, real) {
-			return nil
-		}
-		if st, err = os.Lstat(real); err != nil {
-			return nil
+			return nil, nil
 		}
 		p = real
 	}
-	if !st.Mode().IsRegular() {
-		return nil
+	data, err := r.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
 	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, envMaxDotenv))
-	if err != nil {
-		return nil
-	}
-	return data
+	return data, err
 }
 
 // envFromConfig collects env.vars.* then env.* string values (non-blank).

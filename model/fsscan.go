@@ -3,20 +3,15 @@ package model
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
-)
 
-// scanMaxJSON caps what the survey reads of a small JSON state file
-// (pairing stores, package.json): larger files are reported, not parsed.
-const scanMaxJSON = 4 << 20
+	"github.com/hardshell/hardshell/fsys"
+)
 
 // ScanFS surveys the state dir in one pass and stats the files that matter
 // outside it (the config, its includes, logging.file). doc may be nil.
@@ -30,13 +25,24 @@ const scanMaxJSON = 4 << 20
 // extensions/*/node_modules are skipped and not counted. Anything that cannot
 // be read lands in Unreadable with its error: "could not check" is reported,
 // never silent.
-func ScanFS(t Target, doc *Document) *FSState {
+//
+// Directories are listed with their entries' attributes (one fstatat per
+// entry, free over SFTP), so a file the survey needs is never stat'ed a
+// second time by path. A FIFO, a device or a socket where a state file
+// belongs (a transcript, auth-profiles.json, a store) is listed in
+// Unreadable and never opened.
+func ScanFS(t Target, doc *Document) *FSState { return ScanFSWith(fsys.Local{}, t, doc) }
+
+// ScanFSWith is ScanFS through a file-system seam (the snapshot's recorder:
+// the stores the survey parses become inputs of the snapshot).
+func ScanFSWith(r fsys.FS, t Target, doc *Document) *FSState {
 	s := &scanner{
+		fs:   r,
 		st:   &FSState{},
 		root: filepath.Clean(t.StateDir),
 	}
 	s.realRoot = s.root
-	if r, err := filepath.EvalSymlinks(s.root); err == nil {
+	if r, err := s.fs.EvalSymlinks(s.root); err == nil {
 		s.realRoot = r
 	}
 	if t.ConfigPath != "" {
@@ -50,8 +56,8 @@ func ScanFS(t Target, doc *Document) *FSState {
 	s.st.StateDir = s.info(s.root)
 	if s.st.StateDir.IsSymlink {
 		// The link target is the state dir: judge it by the target.
-		if fi, err := os.Lstat(s.realRoot); err == nil {
-			s.st.StateDir.Mode = fi.Mode()
+		if fi, err := s.fs.Lstat(s.realRoot); err == nil {
+			s.st.StateDir.Mode = fi.Mode
 			s.st.StateDir.IsDir = fi.IsDir()
 		}
 	}
@@ -101,6 +107,7 @@ const (
 )
 
 type scanner struct {
+	fs            fsys.FS
 	st            *FSState
 	root          string // state dir as located
 	realRoot      string // state dir with symlinks resolved
@@ -113,25 +120,30 @@ type scanner struct {
 
 // walk lists dir and handles each entry according to where it is.
 func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
-	f, err := os.Open(dir)
+	// Where entries have a meaning their attributes are needed; elsewhere
+	// the type from the listing is enough (count, find links, descend).
+	ents, err := s.fs.ReadDir(dir, ctx != ctxOther)
 	if err != nil {
-		s.unreadable(dir, err)
-		return err
-	}
-	ents, err := f.ReadDir(-1)
-	f.Close()
-	if err != nil {
+		if len(ents) == 0 {
+			s.unreadable(dir, err)
+			return err
+		}
 		// Keep whatever was listed before the error.
 		s.unreadable(dir, err)
 	}
 	if dir == s.cfgDir {
 		s.cfgDirWalked = true
 	}
-	var agentDirs [][2]string // agents/<id> dirs, walked in parallel below
+	var agentDirs []agentDir // agents/<id> dirs, walked in parallel below
 	defer func() { s.walkAgents(agentDirs) }()
 	for _, e := range ents {
-		name := e.Name()
-		typ := e.Type()
+		name := e.Name
+		typ := e.Type
+		if typ == fs.ModeIrregular && e.Info == nil { // type unknown from the listing
+			if fi, err := s.fs.Lstat(dir + string(filepath.Separator) + name); err == nil {
+				typ, e.Info = fi.Mode.Type(), &fi
+			}
+		}
 		isDir := typ.IsDir()
 		if (ctx == ctxRoot && isDir && name == ".hardshell") || (ctx == ctxExtension && isDir && name == "node_modules") {
 			continue
@@ -143,13 +155,13 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			continue
 		}
 		if dir == s.cfgDir && !isDir && s.isBackupName(name) {
-			s.st.ConfigBackups = append(s.st.ConfigBackups, s.info(p))
+			s.st.ConfigBackups = append(s.st.ConfigBackups, s.entryInfo(p, e))
 		}
 		switch ctx {
 		case ctxRoot:
 			switch {
 			case isDir && name == "credentials":
-				s.st.CredentialsDir = s.info(p)
+				s.st.CredentialsDir = s.entryInfo(p, e)
 				if err := s.walk(p, ctxCredentials, nil, nil); err != nil {
 					s.st.CredentialsDir.Err = err
 				}
@@ -161,36 +173,36 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 				s.walk(p, ctxExtensions, nil, nil)
 				continue
 			case !isDir && name == ".env":
-				s.st.EnvFile = s.info(p)
+				s.st.EnvFile = s.slotFile(p, e)
 			case !isDir && name == "exec-approvals.json":
-				s.st.ExecApprovals = s.info(p)
+				s.st.ExecApprovals = s.slotFile(p, e)
 			}
 		case ctxCredentials, ctxCredentialsSub:
 			if isDir {
 				s.walk(p, ctxCredentialsSub, nil, nil)
 				continue
 			}
-			fi := s.info(p)
+			fi := s.slotFile(p, e)
 			s.st.Credentials = append(s.st.Credentials, fi)
-			if ctx == ctxCredentials {
+			if ctx == ctxCredentials && fi.Err == nil {
 				s.pairingFile(p, name, fi)
 			}
 			continue
 		case ctxAgents:
 			if isDir {
-				agentDirs = append(agentDirs, [2]string{name, p})
+				agentDirs = append(agentDirs, agentDir{name, p, s.entryInfo(p, e)})
 				continue
 			}
 		case ctxAgent:
 			switch {
 			case isDir && name == "agent":
-				agent.AgentDir = s.info(p)
+				agent.AgentDir = s.entryInfo(p, e)
 				if err := s.walk(p, ctxAgentAgent, agent, nil); err != nil {
 					agent.AgentDir.Err = err
 				}
 				continue
 			case isDir && name == "sessions":
-				agent.SessionsDir = s.info(p)
+				agent.SessionsDir = s.entryInfo(p, e)
 				if err := s.walk(p, ctxSessions, agent, nil); err != nil {
 					agent.SessionsDir.Err = err
 				}
@@ -198,24 +210,24 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			}
 		case ctxAgentAgent:
 			if !isDir && name == "auth-profiles.json" {
-				agent.AuthProfiles = s.info(p)
+				agent.AuthProfiles = s.slotFile(p, e)
 			}
 		case ctxSessions:
 			if isDir {
 				break
 			}
 			if name == "sessions.json" {
-				agent.SessionsStore = s.info(p)
+				agent.SessionsStore = s.slotFile(p, e)
 				continue
 			}
 			if scanIsTranscript(name) {
 				agent.Transcripts++
-				s.transcript(p, agent)
+				s.transcript(p, e, agent)
 				continue
 			}
 		case ctxExtensions:
 			if isDir {
-				x := &Extension{ID: name, Dir: s.info(p)}
+				x := &Extension{ID: name, Dir: s.entryInfo(p, e)}
 				if err := s.walk(p, ctxExtension, nil, x); err != nil {
 					x.Dir.Err = err
 				}
@@ -224,7 +236,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			}
 		case ctxExtension:
 			if !isDir && name == "package.json" {
-				s.packageJSON(p, ext)
+				s.packageJSON(p, e, ext)
 				continue
 			}
 		}
@@ -235,10 +247,16 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 	return nil
 }
 
+// agentDir is one agents/<id> directory met by the walk.
+type agentDir struct {
+	id, path string
+	info     FileInfo
+}
+
 // walkAgents walks agents/<id> dirs concurrently (transcript trees are the
 // bulk of a state dir and the walk is syscall-bound), each into its own
 // scanner, then merges the results.
-func (s *scanner) walkAgents(dirs [][2]string) {
+func (s *scanner) walkAgents(dirs []agentDir) {
 	if len(dirs) == 0 {
 		return
 	}
@@ -246,7 +264,7 @@ func (s *scanner) walkAgents(dirs [][2]string) {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, d := range dirs {
-		sub := &scanner{st: &FSState{}, root: s.root, realRoot: s.realRoot, cfgDir: s.cfgDir, cfgBase: s.cfgBase,
+		sub := &scanner{fs: s.fs, st: &FSState{}, root: s.root, realRoot: s.realRoot, cfgDir: s.cfgDir, cfgBase: s.cfgBase,
 			agents: map[string]*AgentFiles{}, knownChannels: s.knownChannels}
 		subs[i] = sub
 		wg.Add(1)
@@ -254,9 +272,9 @@ func (s *scanner) walkAgents(dirs [][2]string) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			a := sub.agent(d[0])
-			a.Dir = sub.info(d[1])
-			if err := sub.walk(d[1], ctxAgent, a, nil); err != nil {
+			a := sub.agent(d.id)
+			a.Dir = d.info
+			if err := sub.walk(d.path, ctxAgent, a, nil); err != nil {
 				a.Dir.Err = err
 			}
 		}()
@@ -321,26 +339,68 @@ func (s *scanner) symlinkEntry(p, name string, ctx scanCtx, agent *AgentFiles, e
 	}
 }
 
-// transcript checks one transcript's mode without keeping a FileInfo unless
-// it is loose: a state dir can hold a hundred thousand of them.
-func (s *scanner) transcript(p string, a *AgentFiles) {
-	var st syscall.Stat_t
-	if err := syscall.Lstat(p, &st); err != nil {
-		if !errors.Is(err, syscall.ENOENT) {
-			s.unreadable(p, &fs.PathError{Op: "lstat", Path: p, Err: err})
+// transcript checks one transcript's mode (from the listing's attributes)
+// without keeping a FileInfo unless it is loose or not a regular file: a
+// state dir can hold a hundred thousand of them.
+func (s *scanner) transcript(p string, e fsys.Entry, a *AgentFiles) {
+	if e.Info == nil {
+		st, err := s.fs.Lstat(p)
+		if err != nil {
+			if !errors.Is(err, fs.ErrNotExist) {
+				s.unreadable(p, err)
+			}
+			return
 		}
+		e.Info = &st
+	}
+	if !e.Info.IsRegular() {
+		s.unreadable(p, &fsys.NotRegularError{Path: p, Mode: e.Info.Mode})
 		return
 	}
-	if st.Mode&0o077 != 0 {
-		a.LooseTranscripts = append(a.LooseTranscripts, s.info(p))
+	if e.Info.Mode&0o077 != 0 {
+		a.LooseTranscripts = append(a.LooseTranscripts, s.entryInfo(p, e))
 	}
+}
+
+// entryInfo is the FileInfo of a listed entry, from the listing's
+// attributes when it has them (a symlink is still resolved by info).
+func (s *scanner) entryInfo(p string, e fsys.Entry) FileInfo {
+	if e.Info == nil || e.Info.IsSymlink() {
+		return s.info(p)
+	}
+	fi := FileInfo{Path: p}
+	scanFill(&fi, *e.Info)
+	return fi
+}
+
+// slotFile is entryInfo for a path where a regular file belongs (a store,
+// .env, a transcript index): a FIFO, a device or a socket there, or a link
+// to one, is listed in Unreadable with Err set, and is never read.
+func (s *scanner) slotFile(p string, e fsys.Entry) FileInfo {
+	fi := s.entryInfo(p, e)
+	if !fi.Exists || fi.Err != nil || fi.IsDir {
+		return fi
+	}
+	mode := fi.Mode
+	if fi.IsSymlink {
+		st, err := s.fs.Stat(p)
+		if err != nil {
+			return fi // dangling: reported as a link
+		}
+		mode = st.Mode
+	}
+	if !mode.IsRegular() && !mode.IsDir() {
+		fi.Err = &fsys.NotRegularError{Path: p, Mode: mode}
+		s.st.Unreadable = append(s.st.Unreadable, fi)
+	}
+	return fi
 }
 
 // info lstats p into a FileInfo. A missing path is Exists=false with no
 // error; any other failure sets Err and is listed in Unreadable.
 func (s *scanner) info(p string) FileInfo {
 	fi := FileInfo{Path: p}
-	st, err := os.Lstat(p)
+	st, err := s.fs.Lstat(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			fi.Err = err
@@ -349,47 +409,50 @@ func (s *scanner) info(p string) FileInfo {
 		return fi
 	}
 	scanFill(&fi, st)
-	if st.Mode()&fs.ModeSymlink == 0 {
+	if !st.IsSymlink() {
 		return fi
 	}
 	fi.IsSymlink = true
 	fi.Mode = 0
-	if target, err := os.Readlink(p); err == nil {
+	if target, err := s.fs.Readlink(p); err == nil {
 		fi.LinkTarget = target
 	}
 	// The target's mode only when it resolves inside the state dir.
-	real, err := filepath.EvalSymlinks(p)
+	real, err := s.fs.EvalSymlinks(p)
 	if err != nil || !scanInside(s.realRoot, real) {
 		return fi
 	}
-	if tst, err := os.Lstat(real); err == nil {
-		fi.Mode = tst.Mode()
+	if tst, err := s.fs.Lstat(real); err == nil {
+		fi.Mode = tst.Mode
 		fi.IsDir = tst.IsDir()
 	}
 	return fi
 }
 
-func scanFill(fi *FileInfo, st fs.FileInfo) {
+func scanFill(fi *FileInfo, st fsys.Info) {
 	fi.Exists = true
 	fi.IsDir = st.IsDir()
-	fi.Mode = st.Mode()
-	fi.Size = st.Size()
-	fi.ModTime = st.ModTime()
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
-		fi.UID, fi.GID = int(sys.Uid), int(sys.Gid)
-	}
+	fi.IsSymlink = st.IsSymlink()
+	fi.Mode = st.Mode
+	fi.Size = st.Size
+	fi.ModTime = st.ModTime
+	fi.UID, fi.GID = st.UID, st.GID
 }
 
 // scanMissing is the FileInfo of a path not (yet) seen.
 func scanMissing(p string) FileInfo { return FileInfo{Path: p} }
 
-func (s *scanner) unreadable(p string, err error) {
+func (s *scanner) unreadable(p string, err error) { s.st.addUnreadable(s.fs, p, err) }
+
+// addUnreadable lists p as a path that could not be checked, with err.
+func (st *FSState) addUnreadable(r fsys.FS, p string, err error) {
 	fi := FileInfo{Path: p, Err: err}
-	if st, lerr := os.Lstat(p); lerr == nil {
-		scanFill(&fi, st)
-		fi.IsSymlink = st.Mode()&fs.ModeSymlink != 0
+	if info, lerr := r.Lstat(p); lerr == nil {
+		scanFill(&fi, info)
 	}
-	s.st.Unreadable = append(s.st.Unreadable, fi)
+	fi.Err = err
+	st.Unreadable = append(st.Unreadable, fi)
+	sortInfos(st.Unreadable)
 }
 
 func scanInside(root, p string) bool {
@@ -423,7 +486,7 @@ func (s *scanner) isBackupName(name string) bool {
 
 // scanBackupsIn lists config backups in a config dir the walk did not cover.
 func (s *scanner) scanBackupsIn(dir string) {
-	ents, err := os.ReadDir(dir)
+	ents, err := s.fs.ReadDir(dir, false)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.unreadable(dir, err)
@@ -431,8 +494,8 @@ func (s *scanner) scanBackupsIn(dir string) {
 		return
 	}
 	for _, e := range ents {
-		if s.isBackupName(e.Name()) {
-			fi := s.info(filepath.Join(dir, e.Name()))
+		if s.isBackupName(e.Name) {
+			fi := s.info(filepath.Join(dir, e.Name))
 			s.st.ConfigBackups = append(s.st.ConfigBackups, fi)
 		}
 	}
@@ -594,7 +657,8 @@ func scanChannelIDs(doc *Document) []string {
 	return ids
 }
 
-// readJSON decodes a small regular state file (never through a link).
+// readJSON decodes a small regular state file (never through a link)
+// through the safe reader; it becomes an input of the snapshot.
 func (s *scanner) readJSON(p string, fi FileInfo, v any) error {
 	if fi.IsSymlink {
 		return errors.New("not read: it is a symbolic link")
@@ -602,17 +666,12 @@ func (s *scanner) readJSON(p string, fi FileInfo, v any) error {
 	if fi.Err != nil {
 		return fi.Err
 	}
-	if fi.Size > scanMaxJSON {
-		return errors.New("not read: larger than 4 MiB")
-	}
-	f, err := os.Open(p)
+	data, err := s.fs.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxStore})
 	if err != nil {
-		s.unreadable(p, err)
-		return err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, scanMaxJSON))
-	if err != nil {
+		var tl *fsys.TooLargeError
+		if errors.As(err, &tl) {
+			return errors.New("not read: " + tl.Reason())
+		}
 		s.unreadable(p, err)
 		return err
 	}
@@ -623,8 +682,8 @@ func (s *scanner) readJSON(p string, fi FileInfo, v any) error {
 }
 
 // packageJSON reads an extension's name and version.
-func (s *scanner) packageJSON(p string, ext *Extension) {
-	fi := s.info(p)
+func (s *scanner) packageJSON(p string, e fsys.Entry, ext *Extension) {
+	fi := s.slotFile(p, e)
 	var v struct {
 		Name    any `json:"name"`
 		Version any `json:"version"`

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hardshell/hardshell/fsys"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,7 +190,7 @@ func FuzzIncludeResolve(f *testing.F) {
 			if err == nil && !within(cfgReal, real) {
 				t.Fatalf("read %s (%s), outside the config dir", p, real)
 			}
-			return readLimited(p)
+			return configReader(fsys.Local{})(p)
 		}
 		// A small work limit: runaway trees stop within milliseconds.
 		d, err := parseDocumentLimit(filepath.Join(cfg, "openclaw.json"), read, 1<<15)

@@ -8,8 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // LoadOptions are the inputs of Load.
@@ -21,6 +24,8 @@ type LoadOptions struct {
 	// nil = look for `openclaw` on PATH and run `openclaw --version` with a
 	// 2 s timeout. Tests pass a func.
 	OpenClawVersion func() string
+	// FS is the file system the target is read from; nil = fsys.Local.
+	FS fsys.FS
 }
 
 // Load gathers everything the audit reads, once and read-only: it locates
@@ -41,12 +46,17 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
-	snap := &Snapshot{Target: t, Now: now()}
+	base := opts.FS
+	if base == nil {
+		base = fsys.Local{}
+	}
+	r := fsys.NewRecorder(base)
+	snap := &Snapshot{Target: t, Now: now(), Reads: r}
 
-	if _, err := os.Stat(t.ConfigPath); errors.Is(err, fs.ErrNotExist) {
+	if _, err := r.Stat(t.ConfigPath); errors.Is(err, fs.ErrNotExist) {
 		snap.ConfigMissing = true
 	} else {
-		doc, err := ParseFile(t.ConfigPath)
+		doc, err := ParseFileFS(r, t.ConfigPath)
 		if err != nil {
 			var ie *InputError
 			if !errors.As(err, &ie) {
@@ -58,7 +68,7 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 		}
 	}
 
-	snap.FS = ScanFS(t, snap.Doc)
+	snap.FS = ScanFSWith(r, t, snap.Doc)
 
 	lookup := os.LookupEnv
 	if g := opts.Locate.Getenv; g != nil {
@@ -67,7 +77,12 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 			return v, v != ""
 		}
 	}
-	snap.Env = NewEnv(lookup, t.StateDir, snap.Doc)
+	env, err := NewEnvFS(lookup, r, t.StateDir, snap.Doc)
+	if err != nil {
+		snap.FS.addUnreadable(r, filepath.Join(t.StateDir, ".env"), err)
+	}
+	snap.Env = env
+	readExecApprovals(snap)
 
 	version := opts.OpenClawVersion
 	if version == nil {
@@ -76,6 +91,23 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 	snap.Era = DetectEra(snap.Doc, version())
 	return snap, nil
 }
+
+// readExecApprovals reads <state>/exec-approvals.json once, as an input of
+// the snapshot; a file that cannot be read (a FIFO, a device, too large) is
+// listed as unreadable, so the audit says it could not check it.
+func readExecApprovals(s *Snapshot) {
+	fi := s.FS.ExecApprovals
+	if !fi.Exists || fi.IsDir {
+		return
+	}
+	if _, err := s.ReadFile(fi.Path, ExecApprovalsRead); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.FS.addUnreadable(s.Reads, fi.Path, err)
+	}
+}
+
+// ExecApprovalsRead is how exec-approvals.json is read (the gateway follows
+// a link to it; the safe reader refuses whatever is not a regular file).
+var ExecApprovalsRead = fsys.ReadOptions{MaxSize: fsys.MaxStore}
 
 // openClawCLIVersion runs `openclaw --version` when it is on PATH; "" when it
 // is absent, fails or takes longer than 2 s.

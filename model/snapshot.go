@@ -3,6 +3,8 @@ package model
 import (
 	"io/fs"
 	"time"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // Target is the state dir and config that hardshell works on, and the rules
@@ -29,6 +31,30 @@ type Snapshot struct {
 	// <state>/.env, then the config's env block). Never nil after Load.
 	Env func(name string) (string, bool)
 	Now time.Time
+	// Reads is the file system the snapshot was read from. Every whole
+	// file read through it (config, includes, .env, stores, and what a plan
+	// reads later: unit files, exec-approvals.json…) is recorded with its
+	// fingerprint, so a commit can re-check every input under its lock.
+	// nil for a hand-built snapshot: ReadFile then reads the local disk.
+	Reads *fsys.Recorder
+}
+
+// ReadFile reads an input of the snapshot through the safe reader (and
+// records it when the snapshot has a recorder).
+func (s *Snapshot) ReadFile(path string, o fsys.ReadOptions) ([]byte, error) {
+	if s == nil || s.Reads == nil {
+		return fsys.Local{}.ReadFile(path, o)
+	}
+	return s.Reads.ReadFile(path, o)
+}
+
+// Sys is the file system of the snapshot (the local one when it has no
+// recorder).
+func (s *Snapshot) Sys() fsys.FS {
+	if s == nil || s.Reads == nil {
+		return fsys.Local{}
+	}
+	return s.Reads
 }
 
 // FileInfo is what the snapshot records about one path. Symlinks are never
