@@ -462,6 +462,33 @@ func fsOwnerHits(s *model.Snapshot) []Hit {
 	}}
 }
 
+// fsStaleTempHits lists hardshell temp files a crash left behind. Only
+// their paths are shown: such a file holds a full copy of a config or .env,
+// secrets included, and is never read.
+func fsStaleTempHits(s *model.Snapshot) []Hit {
+	list := fsState(s).StaleTemps
+	if len(list) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	loose := 0
+	for _, fi := range list {
+		fmt.Fprintf(&b, "\n- %s (mode %04o)", fi.Path, fi.Mode.Perm())
+		if fi.Mode.Perm()&0o077 != 0 {
+			loose++
+		}
+	}
+	sev := model.Warn
+	if loose > 0 {
+		sev = model.Critical
+	}
+	return []Hit{{
+		Severity: sev,
+		Detail:   fmt.Sprintf("%d temp file(s) left by an interrupted hardshell write (their content is not shown; it may be a full copy of a config or .env with its secrets, %d readable by others):%s", len(list), loose, b.String()),
+		Paths:    fsPaths(list),
+	}}
+}
+
 func fsUnreadableHits(s *model.Snapshot) []Hit {
 	list := fsState(s).Unreadable
 	if len(list) == 0 {
@@ -612,5 +639,10 @@ func init() {
 			Breaks: "-", Since: "hardshell",
 			Why: "A check that cannot read a file cannot vouch for it; hardshell reports the gap instead of staying silent.",
 			Run: fsUnreadableHits}),
+		perm(Check{ID: "fs.stale_temp_files", Title: "An interrupted hardshell write left temp files", Fix: model.FixManual, Severity: "warn",
+			Trigger: "a file named .<name>.hardshell-<hex>.tmp in the state dir or the config's folder (critical when readable by others)", Remediation: "Delete the listed files (rm), or let the next hardshell write remove them: it does so under its lock.",
+			Breaks: "nothing: the files are never read by OpenClaw", Since: "hardshell",
+			Why: "hardshell writes each file to a temp file and renames it into place; killed in between, the temp file stays, holding a full copy of the new config or .env, secrets included.",
+			Run: fsStaleTempHits}),
 	)
 }

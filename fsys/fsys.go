@@ -114,9 +114,10 @@ type FS interface {
 	// ReadFile reads a whole regular file through the safe reader.
 	ReadFile(path string, o ReadOptions) ([]byte, error)
 	// ReadLines streams a regular file line by line (without the line
-	// ending). fn's error stops the read and is returned. The line slice is
-	// reused: copy what you keep.
-	ReadLines(path string, o LineOptions, fn func(line []byte) error) (skipped int, err error)
+	// ending), with its 1-based line number (skipped lines count). fn's
+	// error stops the read and is returned. The line slice is reused: copy
+	// what you keep.
+	ReadLines(path string, o LineOptions, fn func(n int, line []byte) error) (skipped int, err error)
 	// Lstat describes path itself; Stat follows symbolic links.
 	Lstat(path string) (Info, error)
 	Stat(path string) (Info, error)

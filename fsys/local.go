@@ -130,7 +130,7 @@ func (Local) ReadFile(path string, o ReadOptions) ([]byte, error) {
 }
 
 // ReadLines implements FS.
-func (Local) ReadLines(path string, o LineOptions, fn func(line []byte) error) (int, error) {
+func (Local) ReadLines(path string, o LineOptions, fn func(n int, line []byte) error) (int, error) {
 	maxLine := o.MaxLine
 	if maxLine <= 0 {
 		maxLine = MaxLine
@@ -140,14 +140,15 @@ func (Local) ReadLines(path string, o LineOptions, fn func(line []byte) error) (
 		return 0, err
 	}
 	defer unix.Close(fd)
-	return scanLines(bufio.NewReaderSize(fdReader(fd), 64<<10), maxLine, func(l []byte) error { return fn(l) })
+	return scanLines(bufio.NewReaderSize(fdReader(fd), 64<<10), maxLine, fn)
 }
 
 // scanLines passes each line of r (without "\n" or "\r\n") to fn; a line
 // longer than maxLine is skipped whole and counted.
-func scanLines(r *bufio.Reader, maxLine int, fn func([]byte) error) (skipped int, err error) {
+func scanLines(r *bufio.Reader, maxLine int, fn func(int, []byte) error) (skipped int, err error) {
 	var buf []byte
 	long := false
+	n := 0
 	for {
 		chunk, isPrefix, rerr := r.ReadLine()
 		if !long {
@@ -166,12 +167,13 @@ func scanLines(r *bufio.Reader, maxLine int, fn func([]byte) error) (skipped int
 		if isPrefix {
 			continue
 		}
+		n++
 		if long {
 			skipped++
 			long = false
 			continue
 		}
-		if err := fn(bytes.TrimSuffix(buf, []byte{'\r'})); err != nil {
+		if err := fn(n, bytes.TrimSuffix(buf, []byte{'\r'})); err != nil {
 			return skipped, err
 		}
 		buf = buf[:0]

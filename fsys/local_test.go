@@ -2,6 +2,7 @@ package fsys
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net"
 	"os"
@@ -45,7 +46,7 @@ func TestReadFileRefusesSpecialFiles(t *testing.T) {
 			require.ErrorAs(t, err, &nr)
 			require.Equal(t, p, nr.Path)
 			require.Contains(t, err.Error(), "is "+kind+", not a regular file")
-			_, err = Local{}.ReadLines(p, LineOptions{}, func([]byte) error { return nil })
+			_, err = Local{}.ReadLines(p, LineOptions{}, func(int, []byte) error { return nil })
 			require.ErrorAs(t, err, &nr)
 		})
 	}
@@ -78,16 +79,16 @@ func TestReadLinesSkipsOverlongLines(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "t.jsonl")
 	require.NoError(t, os.WriteFile(p, []byte("one\r\n"+strings.Repeat("x", 100)+"\nthree\nlast"), 0o600))
 	var got []string
-	skipped, err := Local{}.ReadLines(p, LineOptions{MaxLine: 10}, func(l []byte) error {
-		got = append(got, string(l))
+	skipped, err := Local{}.ReadLines(p, LineOptions{MaxLine: 10}, func(n int, l []byte) error {
+		got = append(got, fmt.Sprint(n, ":", string(l)))
 		return nil
 	})
 	require.NoError(t, err)
 	require.Equal(t, 1, skipped)
-	require.Equal(t, []string{"one", "three", "last"}, got)
+	require.Equal(t, []string{"1:one", "3:three", "4:last"}, got)
 
 	stop := errors.New("stop")
-	_, err = Local{}.ReadLines(p, LineOptions{}, func([]byte) error { return stop })
+	_, err = Local{}.ReadLines(p, LineOptions{}, func(int, []byte) error { return stop })
 	require.ErrorIs(t, err, stop)
 }
 

@@ -15,7 +15,8 @@ import (
 // remembered with the fingerprint of what it returned (a hash of the bytes,
 // "absent", or the kind of error), so that a transaction can re-read each
 // input under its lock and refuse when any of them changed. A file read
-// twice returns the bytes of the first read: the snapshot is one view.
+// twice (with the same options) returns the bytes of the first read: the
+// snapshot is one view.
 // Streams (ReadLines: transcripts, logs) are evidence, not inputs, and are
 // not recorded.
 type Recorder struct {
@@ -25,6 +26,7 @@ type Recorder struct {
 }
 
 type input struct {
+	path string
 	opts ReadOptions
 	fp   string
 	data []byte
@@ -38,9 +40,9 @@ func NewRecorder(fsys FS) *Recorder {
 
 // ReadFile implements FS, recording the read.
 func (r *Recorder) ReadFile(path string, o ReadOptions) ([]byte, error) {
-	key := filepath.Clean(path)
+	key := fmt.Sprintf("%s\x00%v", filepath.Clean(path), o)
 	r.mu.Lock()
-	if in, ok := r.inputs[key]; ok && in.opts == o {
+	if in, ok := r.inputs[key]; ok {
 		r.mu.Unlock()
 		return in.data, in.err
 	}
@@ -48,10 +50,10 @@ func (r *Recorder) ReadFile(path string, o ReadOptions) ([]byte, error) {
 	data, err := r.FS.ReadFile(path, o)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if in, ok := r.inputs[key]; ok && in.opts == o {
+	if in, ok := r.inputs[key]; ok {
 		return in.data, in.err // a concurrent first read won
 	}
-	r.inputs[key] = &input{opts: o, fp: Fingerprint(data, err), data: data, err: err}
+	r.inputs[key] = &input{path: filepath.Clean(path), opts: o, fp: Fingerprint(data, err), data: data, err: err}
 	return data, err
 }
 
@@ -95,8 +97,8 @@ func (r *Recorder) Inputs() []Input {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]Input, 0, len(r.inputs))
-	for p, in := range r.inputs {
-		out = append(out, Input{Path: p, Options: in.opts, Fingerprint: in.fp})
+	for _, in := range r.inputs {
+		out = append(out, Input{Path: in.path, Options: in.opts, Fingerprint: in.fp})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out

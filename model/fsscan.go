@@ -157,6 +157,9 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 		if dir == s.cfgDir && !isDir && s.isBackupName(name) {
 			s.st.ConfigBackups = append(s.st.ConfigBackups, s.entryInfo(p, e))
 		}
+		if !isDir && fsys.IsTempName(name) {
+			s.st.StaleTemps = append(s.st.StaleTemps, s.entryInfo(p, e))
+		}
 		switch ctx {
 		case ctxRoot:
 			switch {
@@ -289,6 +292,7 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 		o.Symlinks = append(o.Symlinks, t.Symlinks...)
 		o.Unreadable = append(o.Unreadable, t.Unreadable...)
 		o.ConfigBackups = append(o.ConfigBackups, t.ConfigBackups...)
+		o.StaleTemps = append(o.StaleTemps, t.StaleTemps...)
 		s.cfgDirWalked = s.cfgDirWalked || sub.cfgDirWalked
 	}
 }
@@ -494,6 +498,9 @@ func (s *scanner) scanBackupsIn(dir string) {
 		return
 	}
 	for _, e := range ents {
+		if e.Type&fs.ModeDir == 0 && fsys.IsTempName(e.Name) {
+			s.st.StaleTemps = append(s.st.StaleTemps, s.info(filepath.Join(dir, e.Name)))
+		}
 		if s.isBackupName(e.Name) {
 			fi := s.info(filepath.Join(dir, e.Name))
 			s.st.ConfigBackups = append(s.st.ConfigBackups, fi)
@@ -571,6 +578,7 @@ func (s *scanner) finish() {
 	sortInfos(s.st.ConfigBackups)
 	sortInfos(s.st.Symlinks)
 	sortInfos(s.st.Unreadable)
+	sortInfos(s.st.StaleTemps)
 }
 
 func sortInfos(l []FileInfo) {

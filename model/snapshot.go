@@ -129,5 +129,6 @@ type FSState struct {
 	ExecApprovals  FileInfo   // <state>/exec-approvals.json
 	Symlinks       []FileInfo // symlinks met during the walk (not followed)
 	Unreadable     []FileInfo // entries that could not be read
+	StaleTemps     []FileInfo // .<name>.hardshell-*.tmp left by an interrupted hardshell write (never read)
 	Files          int        // entries visited
 }

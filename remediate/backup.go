@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // Backups live in <state>/.hardshell/backups/<ID>/, never next to the config
@@ -109,9 +110,22 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
-// BackupSet is one backup: the manifest of a committed transaction.
+// Backup set states. A set is written "prepared" (complete copies of every
+// file, before any file is touched) and becomes "committed" once every
+// change is on disk. A set still "prepared", or a folder without a
+// manifest, is "interrupted": hardshell was killed (or the machine lost
+// power) during that commit. A manifest without a state was written by a
+// hardshell that did not record states and is read as committed.
+const (
+	StatePrepared    = "prepared"
+	StateCommitted   = "committed"
+	StateInterrupted = "interrupted" // never stored: what ListBackups calls an unfinished set
+)
+
+// BackupSet is one backup: the manifest of a transaction.
 type BackupSet struct {
 	ID          string        `json:"id"`
+	State       string        `json:"state"`
 	CreatedAt   time.Time     `json:"createdAt"`
 	ToolVersion string        `json:"toolVersion"`
 	Command     string        `json:"command"`
@@ -154,26 +168,26 @@ func sha256Hex(b []byte) string {
 
 // ensurePrivateDir makes dir (0700) if missing and refuses a symlink or a
 // non-folder in its place, so backups can't be redirected elsewhere.
-func ensurePrivateDir(dir string) error {
-	fi, err := os.Lstat(dir)
+func ensurePrivateDir(fsy fsys.FS, dir string) error {
+	fi, err := fsy.Lstat(dir)
 	switch {
 	case err == nil:
-		if fi.Mode()&fs.ModeSymlink != 0 {
+		if fi.IsSymlink() {
 			return fmt.Errorf("%s is a symlink; refusing to keep backups through it", dir)
 		}
 		if !fi.IsDir() {
 			return fmt.Errorf("%s exists and is not a folder", dir)
 		}
-		if fi.Mode().Perm() != 0o700 {
-			return chmodNoFollow(dir, 0o700)
+		if fi.Mode.Perm() != 0o700 {
+			return chmodNoFollow(fsy, dir, 0o700)
 		}
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		if err := sys.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := fsy.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return &fs.PathError{Op: "mkdir", Path: dir, Err: unwrapPath(err)}
 		}
 		// Mkdir's mode is reduced by the umask
-		return chmodNoFollow(dir, 0o700)
+		return chmodNoFollow(fsy, dir, 0o700)
 	default:
 		return err
 	}
@@ -181,10 +195,10 @@ func ensurePrivateDir(dir string) error {
 
 // newSetDir creates <state>/.hardshell/backups/<ID>/files, all 0700, with ID
 // the UTC time and "-2", "-3"… on collision.
-func newSetDir(stateDir string, now time.Time) (id, dir string, err error) {
+func newSetDir(fsy fsys.FS, stateDir string, now time.Time) (id, dir string, err error) {
 	base := BackupsDir(stateDir)
 	for _, d := range []string{filepath.Join(stateDir, toolDirName), base} {
-		if err := ensurePrivateDir(d); err != nil {
+		if err := ensurePrivateDir(fsy, d); err != nil {
 			return "", "", err
 		}
 	}
@@ -195,21 +209,21 @@ func newSetDir(stateDir string, now time.Time) (id, dir string, err error) {
 			id = fmt.Sprintf("%s-%d", stamp, n)
 		}
 		dir = filepath.Join(base, id)
-		err := sys.Mkdir(dir, 0o700)
+		err := fsy.Mkdir(dir, 0o700)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
 		if err != nil {
 			return "", "", &fs.PathError{Op: "mkdir", Path: dir, Err: unwrapPath(err)}
 		}
-		if err := chmodNoFollow(dir, 0o700); err != nil {
+		if err := chmodNoFollow(fsy, dir, 0o700); err != nil {
 			return "", "", err
 		}
 		files := filepath.Join(dir, filesDirName)
-		if err := sys.Mkdir(files, 0o700); err != nil {
+		if err := fsy.Mkdir(files, 0o700); err != nil {
 			return "", "", &fs.PathError{Op: "mkdir", Path: files, Err: unwrapPath(err)}
 		}
-		if err := chmodNoFollow(files, 0o700); err != nil {
+		if err := chmodNoFollow(fsy, files, 0o700); err != nil {
 			return "", "", err
 		}
 		return id, dir, nil
@@ -223,28 +237,30 @@ func backupName(i int, path string) string {
 	return fmt.Sprintf("%02d-%s.orig", i+1, filepath.Base(path))
 }
 
-// writeManifest stores the set's manifest.json (0600) and fsyncs the folder.
-func writeManifest(set *BackupSet) error {
+// writeManifest stores the set's manifest.json (0600) atomically (a temp
+// file renamed over it, so a crash leaves the old state or the new one) and
+// fsyncs the folder.
+func writeManifest(fsy fsys.FS, set *BackupSet) error {
 	data, err := json.MarshalIndent(set, "", "  ")
 	if err != nil {
 		return err
 	}
 	data = append(data, '\n')
-	path := filepath.Join(set.Dir, manifestName)
-	if _, err := os.Lstat(path); err == nil {
-		return atomicWrite(path, data, 0o600, nil)
-	}
-	if err := writeNewFile(path, data, 0o600); err != nil {
-		return err
-	}
-	return syncDir(set.Dir)
+	return atomicWrite(fsy, filepath.Join(set.Dir, manifestName), data, 0o600, nil)
 }
 
-// ListBackups returns the state dir's backup sets, newest first. A set whose
-// manifest cannot be read is skipped; no backups is an empty list.
+// Interrupted reports a set whose commit did not finish: its manifest is
+// missing or still says "prepared".
+func (b *BackupSet) Interrupted() bool {
+	return b.State == StatePrepared || b.State == StateInterrupted
+}
+
+// ListBackups returns the state dir's backup sets, newest first. A set
+// folder without a readable manifest is listed as interrupted (ID and time
+// from its name, no entries); no backups is an empty list.
 func ListBackups(stateDir string) ([]BackupSet, error) {
 	base := BackupsDir(stateDir)
-	ents, err := os.ReadDir(base)
+	ents, err := sys.ReadDir(base, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -253,12 +269,16 @@ func ListBackups(stateDir string) ([]BackupSet, error) {
 	}
 	var sets []BackupSet
 	for _, e := range ents {
-		if !e.IsDir() {
+		if !e.Type.IsDir() {
 			continue
 		}
-		set, err := LoadBackup(stateDir, e.Name())
+		set, err := LoadBackup(stateDir, e.Name)
 		if err != nil {
-			continue
+			set = &BackupSet{ID: e.Name, State: StateInterrupted, Dir: filepath.Join(base, e.Name), CheckIDs: []string{}}
+			stamp, _, _ := strings.Cut(e.Name, "-")
+			if t, perr := time.Parse(idLayout, stamp); perr == nil {
+				set.CreatedAt = t
+			}
 		}
 		sets = append(sets, *set)
 	}
@@ -286,8 +306,11 @@ func LoadBackup(stateDir, id string) (*BackupSet, error) {
 		return nil, fmt.Errorf("bad backup id %q", id)
 	}
 	dir := filepath.Join(BackupsDir(stateDir), id)
-	data, err := os.ReadFile(filepath.Join(dir, manifestName))
+	data, err := sys.ReadFile(filepath.Join(dir, manifestName), fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxStore})
 	if errors.Is(err, fs.ErrNotExist) {
+		if fi, derr := sys.Lstat(dir); derr == nil && fi.IsDir() {
+			return nil, &InterruptedError{ID: id, Dir: dir}
+		}
 		return nil, fmt.Errorf("no backup set %q in %s (see hardshell restore --list)", id, BackupsDir(stateDir))
 	}
 	if err != nil {
@@ -301,5 +324,16 @@ func LoadBackup(stateDir, id string) (*BackupSet, error) {
 		return nil, fmt.Errorf("%s: manifest id %q does not match its folder", filepath.Join(dir, manifestName), set.ID)
 	}
 	set.Dir = dir
+	if set.State == "" {
+		set.State = StateCommitted // written before sets recorded their state
+	}
 	return &set, nil
+}
+
+// InterruptedError is a backup set folder without a manifest: hardshell
+// stopped while writing the backup, before it touched any file.
+type InterruptedError struct{ ID, Dir string }
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("backup set %s was interrupted before its manifest was written, so no file was changed by it and there is nothing to restore; its copies in %s can be deleted", e.ID, e.Dir)
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -186,5 +187,5 @@ func ReadUnlinked(path, onSymlink string) ([]byte, error) {
 	if fi.Mode()&os.ModeSymlink != 0 {
 		return nil, fmt.Errorf("%s is a symlink; %s", path, onSymlink)
 	}
-	return os.ReadFile(path)
+	return sys.ReadFile(path, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv})
 }

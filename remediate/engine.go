@@ -238,6 +238,10 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 		}
 	}
 	t := NewTxn(s.Target.StateDir)
+	t.TrackInputs(s.Reads)
+	if s.Target.ConfigPath != "" {
+		t.AllowChmodIn(filepath.Dir(s.Target.ConfigPath))
+	}
 	if s.Doc != nil {
 		for _, f := range s.Doc.Files {
 			t.Track(f.Path, f.Data)

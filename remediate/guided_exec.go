@@ -58,7 +58,7 @@ func approvalsDoc(s *model.Snapshot) (*model.Document, error) {
 	if s == nil || s.FS == nil || !s.FS.ExecApprovals.Exists || s.FS.ExecApprovals.IsDir {
 		return nil, fmt.Errorf("no exec approvals file in %s", s.Target.StateDir)
 	}
-	return model.ParseFile(s.FS.ExecApprovals.Path)
+	return model.ParseFileFS(s.Sys(), s.FS.ExecApprovals.Path)
 }
 
 // approvalsWrite renders edits to the approvals file as a whole-file write.

@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -34,6 +34,9 @@ type Txn struct {
 	changes  []change
 	skipped  []Skipped
 	now      func() time.Time
+	fs       fsys.FS          // nil = sys
+	inputs   []*fsys.Recorder // every file the plan was derived from
+	roots    []string         // folders inside which modes may change (the state dir, the config's folder)
 }
 
 // snap is what was read from a path before the change.
@@ -54,10 +57,40 @@ type change struct {
 }
 
 // NewTxn starts a transaction on the state dir stateDir (where backups go
-// and inside which symlinked files may be written through).
+// and inside which symlinked files may be written through, and modes may be
+// changed).
 func NewTxn(stateDir string) *Txn {
-	return &Txn{stateDir: absClean(stateDir), tracked: map[string]snap{}, now: time.Now}
+	sd := absClean(stateDir)
+	return &Txn{stateDir: sd, tracked: map[string]snap{}, now: time.Now, roots: []string{sd}}
 }
+
+func (t *Txn) sys() fsys.FS {
+	if t.fs != nil {
+		return t.fs
+	}
+	return sys
+}
+
+// TrackInputs makes every file read through r (the snapshot's recorder: the
+// config, its includes, .env, the stores, unit files…) an input of the
+// commit: each is re-read under the lock just before the first rename, and
+// the commit refuses if any of them no longer reads as it did.
+func (t *Txn) TrackInputs(r *fsys.Recorder) {
+	if r != nil {
+		t.inputs = append(t.inputs, r)
+	}
+}
+
+// AllowChmodIn lets modes change inside dir too (the config's own folder
+// when the config lives outside the state dir).
+func (t *Txn) AllowChmodIn(dir string) {
+	if dir != "" {
+		t.roots = append(t.roots, absClean(dir))
+	}
+}
+
+// readOpts is how the transaction reads the files it writes.
+var readOpts = fsys.ReadOptions{MaxSize: fsys.MaxConfig}
 
 func absClean(p string) string {
 	if a, err := filepath.Abs(p); err == nil {
@@ -85,7 +118,7 @@ func (t *Txn) snapshotOf(path string) snap {
 	if s, ok := t.tracked[path]; ok {
 		return s
 	}
-	data, err := os.ReadFile(path)
+	data, err := t.sys().ReadFile(path, readOpts)
 	s := snap{existed: err == nil, data: data}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		// unreadable: track as existing with unknown content so that the
@@ -213,6 +246,55 @@ func (t *Txn) resolve(path string) (string, error) {
 	return "", &SymlinkError{Path: path, Target: real, StateDir: t.stateDir}
 }
 
+// inside reports whether path (never followed itself) is one of the roots
+// or lies in one, judged by its resolved parent folder.
+func (t *Txn) inside(path string) bool {
+	real := func(p string) string {
+		if r, err := t.sys().EvalSymlinks(p); err == nil {
+			return r
+		}
+		return p
+	}
+	parent := real(filepath.Dir(path))
+	for _, root := range t.roots {
+		if path == root {
+			return true
+		}
+		if rr := real(root); parent == rr || within(rr, parent) {
+			return true
+		}
+	}
+	return false
+}
+
+// chmodSkip says why a mode change at path is not made ("" = it is made):
+// only regular files and folders inside the state dir (or the config's
+// folder) whose link count is 1, never through a symlink. Anything else is
+// reported with the command to run by hand.
+func (t *Txn) chmodSkip(path string, fi fsys.Info, mode fs.FileMode) string {
+	manual := fmt.Sprintf("chmod %s %s", formatMode(mode)[1:], ShellQuote(path))
+	switch {
+	case fi.IsSymlink():
+		target, _ := t.sys().Readlink(path)
+		return "is a symlink (to " + target + "); modes are never changed through a symlink"
+	case !fi.IsRegular() && !fi.IsDir():
+		return errNotRegular.Error() + " (" + fsys.KindOf(fi.Mode) + ")"
+	case !t.inside(path):
+		return "is outside the state dir, so hardshell leaves it alone; if it is yours, run: " + manual
+	case fi.IsRegular() && fi.Nlink > 1:
+		return fmt.Sprintf("has %d hard links (another name of it may be outside the state dir), so hardshell leaves it alone; check them, then run: %s", fi.Nlink, manual)
+	}
+	return ""
+}
+
+// ShellQuote quotes s for a POSIX shell when it needs quoting.
+func ShellQuote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"$`\\*?[]()&;|<>!{}~#") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // DriftError is a refusal because a file changed on disk after it was read.
 type DriftError struct {
 	Path           string
@@ -220,6 +302,7 @@ type DriftError struct {
 	ExistedBefore  bool
 	ExistsNow      bool
 	unreadableNote string
+	input          bool // a file the plan was derived from, not one it writes
 }
 
 func (e *DriftError) Error() string {
@@ -231,20 +314,24 @@ func (e *DriftError) Error() string {
 		what = "was created"
 	}
 	msg := fmt.Sprintf("%s %s since hardshell read it (perhaps the gateway saved it); nothing was written — re-run to review the change against the current file", e.Path, what)
+	if e.input {
+		msg = fmt.Sprintf("%s %s since hardshell read it, and the change was planned from it; nothing was written — re-run to plan against the current files", e.Path, what)
+	}
 	if e.unreadableNote != "" {
 		msg += " (" + e.unreadableNote + ")"
 	}
 	return msg
 }
 
-// checkDrift compares every written or removed file with what was tracked.
+// checkDrift compares every written or removed file with what was tracked,
+// then re-reads every input of the plan.
 func (t *Txn) checkDrift() error {
 	for _, c := range t.changes {
 		if c.op == OpChmod {
 			continue
 		}
 		s := t.tracked[c.path]
-		data, err := os.ReadFile(c.path)
+		data, err := t.sys().ReadFile(c.path, readOpts)
 		exists := err == nil
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("cannot re-read %s before writing: %w; nothing was written", c.path, unwrapPath(err))
@@ -261,6 +348,15 @@ func (t *Txn) checkDrift() error {
 				de.unreadableNote = "it could not be read when the change was planned"
 			}
 			return de
+		}
+	}
+	for _, r := range t.inputs {
+		if err := fsys.Verify(t.sys(), r.Inputs()); err != nil {
+			var ce *fsys.ChangedError
+			if errors.As(err, &ce) {
+				return &DriftError{Path: ce.Path, ExistedBefore: ce.Before != "absent", ExistsNow: ce.Now != "absent", input: true}
+			}
+			return err
 		}
 	}
 	return nil
@@ -304,28 +400,23 @@ func (t *Txn) prepare() ([]planned, error) {
 		p := planned{change: c}
 		switch c.op {
 		case OpChmod:
-			fi, err := os.Lstat(c.path)
+			fi, err := t.sys().Lstat(c.path)
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 				t.skipped = append(t.skipped, Skipped{Path: c.path, Reason: "does not exist"})
 				continue
 			case err != nil:
 				return nil, err
-			case fi.Mode()&fs.ModeSymlink != 0:
-				target, _ := os.Readlink(c.path)
-				t.skipped = append(t.skipped, Skipped{Path: c.path, Reason: "is a symlink (to " + target + "); modes are never changed through a symlink"})
-				continue
-			case !fi.Mode().IsRegular() && !fi.IsDir():
-				t.skipped = append(t.skipped, Skipped{Path: c.path, Reason: errNotRegular.Error()})
+			case modeBits(fi.Mode) == modeBits(c.mode) && !fi.IsSymlink():
 				continue
 			}
-			if modeBits(fi.Mode()) == modeBits(c.mode) {
+			if why := t.chmodSkip(c.path, fi, c.mode); why != "" {
+				t.skipped = append(t.skipped, Skipped{Path: c.path, Reason: why})
 				continue
 			}
 			p.target = c.path
-			uid, gid := ownerOf(fi)
 			p.entry = BackupEntry{Path: c.path, Op: OpChmod, Existed: true,
-				ModeBefore: Mode(modeBits(fi.Mode())), ModeAfter: Mode(modeBits(c.mode)), UID: uid, GID: gid}
+				ModeBefore: Mode(modeBits(fi.Mode)), ModeAfter: Mode(modeBits(c.mode)), UID: fi.UID, GID: fi.GID}
 		default:
 			target, err := t.resolve(c.path)
 			if err != nil {
@@ -341,15 +432,15 @@ func (t *Txn) prepare() ([]planned, error) {
 			}
 			e := BackupEntry{Path: target, Op: c.op, Existed: p.before.existed}
 			if p.before.existed {
-				fi, err := os.Lstat(target)
+				fi, err := t.sys().Lstat(target)
 				if err != nil {
 					return nil, err
 				}
-				if !fi.Mode().IsRegular() {
+				if !fi.IsRegular() {
 					return nil, fmt.Errorf("%s is not a regular file; nothing was written", target)
 				}
-				e.ModeBefore = Mode(modeBits(fi.Mode()))
-				e.UID, e.GID = ownerOf(fi)
+				e.ModeBefore = Mode(modeBits(fi.Mode))
+				e.UID, e.GID = fi.UID, fi.GID
 				e.SHA256Before = sha256Hex(p.before.data)
 			}
 			switch {
@@ -384,88 +475,107 @@ func (t *Txn) prepare() ([]planned, error) {
 	return out, nil
 }
 
-func ownerOf(fi fs.FileInfo) (uid, gid int) {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return int(st.Uid), int(st.Gid)
-	}
-	return -1, -1
-}
-
-// Commit applies the transaction. It returns the backup set written (nil
-// when there was nothing to change) or an error: *DriftError (a file changed
-// since it was read; nothing written), *SymlinkError (nothing written) or
-// *ApplyError (a write failed; what was changed has been put back).
+// Commit applies the transaction under the state dir's lock (taken here
+// unless the caller already holds it). It returns the backup set written
+// (nil when there was nothing to change) or an error: *LockError (another
+// hardshell is writing; nothing written), *DriftError (a file written or a
+// file the plan was derived from changed since it was read; nothing
+// written), *SymlinkError (nothing written) or *ApplyError (a write failed;
+// what was changed has been put back).
 func (t *Txn) Commit(meta BackupMeta) (*BackupSet, error) {
-	if err := t.checkDrift(); err != nil {
-		return nil, err
-	}
-	plan, err := t.prepare()
+	fsy := t.sys()
+	// A commit that turns out to change nothing leaves no .hardshell
+	// folder behind: lock without creating it first, and create it (and
+	// check everything again under the lock) only when there is a change.
+	lock, err := t.lock(false)
 	if err != nil {
 		return nil, err
 	}
-	if len(plan) == 0 {
-		return nil, nil
+	defer func() { lock.Unlock() }()
+	plan, err := t.checkAndPrepare()
+	if err != nil || len(plan) == 0 {
+		return nil, err
 	}
+	if lock == nil {
+		if lock, err = t.lock(true); err != nil {
+			return nil, err
+		}
+		if plan, err = t.checkAndPrepare(); err != nil || len(plan) == 0 {
+			return nil, err
+		}
+	}
+	// Under the lock no other hardshell is half-way through a write, so
+	// any temp file of ours beside a target was left by a crash.
+	removeStaleTemps(fsy, plan)
 
-	// 1. the backup set, complete and durable before anything changes
-	id, dir, err := newSetDir(t.stateDir, t.now())
+	// 1. the backup set, complete and durable before anything changes; its
+	// manifest says "prepared" until every change is on disk
+	id, dir, err := newSetDir(fsy, t.stateDir, t.now())
 	if err != nil {
 		return nil, fmt.Errorf("cannot create a backup, so nothing was written: %w", err)
 	}
-	set := &BackupSet{ID: id, CreatedAt: t.now().UTC().Truncate(time.Second), ToolVersion: meta.ToolVersion,
+	set := &BackupSet{ID: id, State: StatePrepared, CreatedAt: t.now().UTC().Truncate(time.Second), ToolVersion: meta.ToolVersion,
 		Command: meta.Command, CheckIDs: append([]string{}, meta.CheckIDs...), Skipped: t.skipped, Dir: dir}
 	if set.CheckIDs == nil {
 		set.CheckIDs = []string{}
 	}
+	discard := func() { removeSet(fsy, dir) }
 	fail := func(err error) (*BackupSet, error) {
-		_ = os.RemoveAll(dir)
+		discard()
 		return nil, fmt.Errorf("cannot create a backup, so nothing was written: %w", err)
 	}
 	for i := range plan {
 		if plan[i].op != OpChmod && plan[i].before.existed {
 			name := backupName(i, plan[i].target)
-			if err := writeNewFile(filepath.Join(dir, filesDirName, name), plan[i].before.data, 0o600); err != nil {
+			if err := writeNewFile(fsy, filepath.Join(dir, filesDirName, name), plan[i].before.data, 0o600); err != nil {
 				return fail(err)
 			}
 			plan[i].entry.Backup = filesDirName + "/" + name
 		}
 		set.Entries = append(set.Entries, plan[i].entry)
 	}
-	if err := syncDir(filepath.Join(dir, filesDirName)); err != nil {
+	if err := syncDir(fsy, filepath.Join(dir, filesDirName)); err != nil {
 		return fail(err)
 	}
-	if err := writeManifest(set); err != nil {
+	if err := writeManifest(fsy, set); err != nil {
 		return fail(err)
 	}
-	if err := syncDir(filepath.Dir(dir)); err != nil {
+	if err := syncDir(fsy, filepath.Dir(dir)); err != nil {
 		return fail(err)
 	}
 
-	// 2. last drift check, as close to the writes as possible
+	// 2. last drift check over every file written and every input, as
+	// close to the first rename as possible
 	if err := t.checkDrift(); err != nil {
-		_ = os.RemoveAll(dir)
+		discard()
 		return nil, err
 	}
 
 	// 3. apply; on error put back what was changed
 	for i := range plan {
-		if err := applyOne(&plan[i]); err != nil {
+		if err := applyOne(fsy, &plan[i]); err != nil {
 			ae := &ApplyError{Path: plan[i].target, Err: err, BackupID: id, BackupDir: dir}
-			ae.RollbackErr = rollback(plan[:i+1])
+			ae.RollbackErr = rollback(fsy, plan[:i+1])
 			ae.RolledBack = ae.RollbackErr == nil
 			if ae.RolledBack {
-				_ = os.RemoveAll(dir)
+				discard()
 			}
 			return nil, ae
 		}
 	}
 
-	// 4. verify what is on disk now
+	// 4. the set is a committed change now
+	set.State = StateCommitted
+	if err := writeManifest(fsy, set); err != nil {
+		return set, fmt.Errorf("the change is written, but backup %s could not be marked committed (%v); hardshell restore --list will show it as interrupted", id, err)
+	}
+
+	// 5. verify what is on disk now
 	for _, p := range plan {
 		if p.op != OpWrite {
 			continue
 		}
-		got, err := os.ReadFile(p.target)
+		got, err := fsy.ReadFile(p.target, readOpts)
 		if err != nil || sha256Hex(got) != p.entry.SHA256After {
 			return set, fmt.Errorf("%s does not hold what was written (changed by another program?); the original is in backup %s", p.target, id)
 		}
@@ -473,37 +583,100 @@ func (t *Txn) Commit(meta BackupMeta) (*BackupSet, error) {
 	return set, nil
 }
 
-func applyOne(p *planned) error {
+// lock takes the state dir's lock; without create, only when
+// <state>/.hardshell exists (nil otherwise).
+func (t *Txn) lock(create bool) (*StateLock, error) {
+	if !create {
+		fi, err := t.sys().Lstat(filepath.Join(t.stateDir, toolDirName))
+		if err != nil || !fi.IsDir() {
+			return nil, nil
+		}
+	}
+	return lockOn(t.sys(), t.stateDir, create)
+}
+
+// checkAndPrepare is the drift check and the resolved plan.
+func (t *Txn) checkAndPrepare() ([]planned, error) {
+	if err := t.checkDrift(); err != nil {
+		return nil, err
+	}
+	return t.prepare()
+}
+
+// removeSet deletes a backup set that was never used (the commit stopped
+// before changing anything, or put everything back).
+func removeSet(fsy fsys.FS, dir string) {
+	for _, sub := range []string{filesDirName, ""} {
+		d := filepath.Join(dir, sub)
+		ents, _ := fsy.ReadDir(d, false)
+		for _, e := range ents {
+			if !e.Type.IsDir() {
+				_ = fsy.Remove(filepath.Join(d, e.Name))
+			}
+		}
+	}
+	_ = fsy.Remove(filepath.Join(dir, filesDirName))
+	_ = fsy.Remove(dir)
+}
+
+// removeStaleTemps deletes hardshell temp files (".<name>.hardshell-*.tmp",
+// regular, owned by this user, never through a link) in the folders the
+// plan writes to: they were left by a hardshell killed mid-write.
+func removeStaleTemps(fsy fsys.FS, plan []planned) {
+	seen := map[string]bool{}
+	uid := os.Geteuid()
+	for _, p := range plan {
+		if p.op == OpChmod {
+			continue
+		}
+		dir := filepath.Dir(p.target)
+		if seen[dir] {
+			continue
+		}
+		seen[dir] = true
+		ents, err := fsy.ReadDir(dir, true)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if fsys.IsTempName(e.Name) && e.Info != nil && e.Info.IsRegular() && e.Info.UID == uid {
+				_ = fsy.Remove(filepath.Join(dir, e.Name))
+			}
+		}
+	}
+}
+
+func applyOne(fsy fsys.FS, p *planned) error {
 	switch p.op {
 	case OpChmod:
-		return chmodNoFollow(p.target, fs.FileMode(p.entry.ModeAfter))
+		return chmodNoFollow(fsy, p.target, fs.FileMode(p.entry.ModeAfter))
 	case OpRemove:
-		if err := sys.Remove(p.target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := fsy.Remove(p.target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return &fs.PathError{Op: "remove", Path: p.target, Err: unwrapPath(err)}
 		}
-		return syncDir(filepath.Dir(p.target))
+		return syncDir(fsy, filepath.Dir(p.target))
 	}
 	var own *owner
 	if p.entry.Existed || p.own != nil {
 		own = &owner{uid: p.entry.UID, gid: p.entry.GID}
 	}
 	if !p.entry.Existed {
-		if err := mkdirParents(filepath.Dir(p.target)); err != nil {
+		if err := mkdirParents(fsy, filepath.Dir(p.target)); err != nil {
 			return err
 		}
 	}
-	return atomicWrite(p.target, p.data, fs.FileMode(p.entry.ModeAfter), own)
+	return atomicWrite(fsy, p.target, p.data, fs.FileMode(p.entry.ModeAfter), own)
 }
 
 // mkdirParents creates missing folders (0700) above a new file.
-func mkdirParents(dir string) error {
-	if _, err := os.Lstat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
+func mkdirParents(fsy fsys.FS, dir string) error {
+	if _, err := fsy.Lstat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	if err := mkdirParents(filepath.Dir(dir)); err != nil {
+	if err := mkdirParents(fsy, filepath.Dir(dir)); err != nil {
 		return err
 	}
-	if err := sys.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+	if err := fsy.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return &fs.PathError{Op: "mkdir", Path: dir, Err: unwrapPath(err)}
 	}
 	return nil
@@ -511,35 +684,35 @@ func mkdirParents(dir string) error {
 
 // rollback puts back the files of applied (the last one possibly half
 // applied), newest first.
-func rollback(applied []planned) error {
+func rollback(fsy fsys.FS, applied []planned) error {
 	var errs []error
 	for i := len(applied) - 1; i >= 0; i-- {
 		p := applied[i]
 		switch p.op {
 		case OpChmod:
-			if fi, err := os.Lstat(p.target); err == nil && modeBits(fi.Mode()) != fs.FileMode(p.entry.ModeBefore) {
-				if err := chmodNoFollow(p.target, fs.FileMode(p.entry.ModeBefore)); err != nil {
+			if fi, err := fsy.Lstat(p.target); err == nil && modeBits(fi.Mode) != fs.FileMode(p.entry.ModeBefore) {
+				if err := chmodNoFollow(fsy, p.target, fs.FileMode(p.entry.ModeBefore)); err != nil {
 					errs = append(errs, err)
 				}
 			}
 			continue
 		}
-		cur, err := os.ReadFile(p.target)
+		cur, err := fsy.ReadFile(p.target, readOpts)
 		exists := err == nil
 		if !p.before.existed {
 			if exists {
-				if err := sys.Remove(p.target); err != nil {
+				if err := fsy.Remove(p.target); err != nil {
 					errs = append(errs, err)
 				}
 			}
 			continue
 		}
-		fi, _ := os.Lstat(p.target)
-		if exists && bytes.Equal(cur, p.before.data) && fi != nil && modeBits(fi.Mode()) == fs.FileMode(p.entry.ModeBefore) {
+		fi, ferr := fsy.Lstat(p.target)
+		if exists && bytes.Equal(cur, p.before.data) && ferr == nil && modeBits(fi.Mode) == fs.FileMode(p.entry.ModeBefore) {
 			continue
 		}
 		own := &owner{uid: p.entry.UID, gid: p.entry.GID}
-		if err := atomicWrite(p.target, p.before.data, fs.FileMode(p.entry.ModeBefore), own); err != nil {
+		if err := atomicWrite(fsy, p.target, p.before.data, fs.FileMode(p.entry.ModeBefore), own); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -577,20 +750,21 @@ func (t *Txn) Plan() []PlannedChange {
 	var out []PlannedChange
 	for _, c := range t.changes {
 		pc := PlannedChange{Path: c.path, Rel: t.rel(c.path), Op: c.op, Reason: c.reason}
-		fi, err := os.Lstat(c.path)
+		fi, err := t.sys().Lstat(c.path)
 		switch c.op {
 		case OpChmod:
 			pc.ModeAfter = modeBits(c.mode)
 			switch {
 			case err != nil:
 				pc.Skip = "does not exist"
-			case fi.Mode()&fs.ModeSymlink != 0:
+			case fi.IsSymlink():
 				pc.Skip = "symlink, never followed"
 			default:
-				pc.ModeBefore = modeBits(fi.Mode())
+				pc.ModeBefore = modeBits(fi.Mode)
 				if pc.ModeBefore == pc.ModeAfter {
 					continue
 				}
+				pc.Skip = t.chmodSkip(c.path, fi, c.mode)
 			}
 		case OpWrite:
 			s := t.tracked[c.path]

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -46,7 +47,7 @@ func modeOf(t *testing.T, path string) fs.FileMode {
 }
 
 // useOS swaps the lowest layer for the test.
-func useOS(t *testing.T, l osLayer) {
+func useOS(t *testing.T, l fsys.FS) {
 	t.Helper()
 	prev := sys
 	sys = l
@@ -195,32 +196,39 @@ func TestCommitRefusesDrift(t *testing.T) {
 	})
 }
 
-// faultOS wraps the real OS and fails the operations fail picks.
+// faultOS wraps the real file system and fails the operations fail picks.
 type faultOS struct {
-	realOS
+	fsys.Local
 	fail func(op, path string) error
 }
 
-func (f faultOS) OpenFile(name string, flag int, perm fs.FileMode) (osFile, error) {
+func (f faultOS) CreateExcl(name string) (fsys.File, error) {
 	if err := f.fail("open", name); err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	file, err := f.realOS.OpenFile(name, flag, perm)
+	file, err := f.Local.CreateExcl(name)
 	if err != nil {
 		return nil, err
 	}
-	return faultFile{osFile: file, name: name, fail: f.fail}, nil
+	return faultFile{File: file, name: name, fail: f.fail}, nil
+}
+
+func (f faultOS) SyncDir(dir string) error {
+	if err := f.fail("sync", dir); err != nil {
+		return &fs.PathError{Op: "fsync folder", Path: dir, Err: err}
+	}
+	return f.Local.SyncDir(dir)
 }
 
 func (f faultOS) Rename(oldpath, newpath string) error {
 	if err := f.fail("rename", newpath); err != nil {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
-	return f.realOS.Rename(oldpath, newpath)
+	return f.Local.Rename(oldpath, newpath)
 }
 
 type faultFile struct {
-	osFile
+	fsys.File
 	name string
 	fail func(op, path string) error
 }
@@ -229,14 +237,14 @@ func (f faultFile) Write(p []byte) (int, error) {
 	if err := f.fail("write", f.name); err != nil {
 		return 0, &fs.PathError{Op: "write", Path: f.name, Err: err}
 	}
-	return f.osFile.Write(p)
+	return f.File.Write(p)
 }
 
 func (f faultFile) Sync() error {
 	if err := f.fail("sync", f.name); err != nil {
 		return &fs.PathError{Op: "sync", Path: f.name, Err: err}
 	}
-	return f.osFile.Sync()
+	return f.File.Sync()
 }
 
 func TestFaultsLeaveOriginalsIntact(t *testing.T) {
@@ -366,7 +374,7 @@ func TestChmodNeverFollowsSymlink(t *testing.T) {
 	require.Contains(t, tx.Skipped()[0].Reason, "symlink")
 
 	// and the low-level helper refuses too
-	require.ErrorIs(t, chmodNoFollow(link, 0o600), errSymlink)
+	require.ErrorIs(t, chmodNoFollow(sys, link, 0o600), errSymlink)
 	require.Equal(t, fs.FileMode(0o644), modeOf(t, target))
 }
 
@@ -382,11 +390,10 @@ func TestKeepsOwnerAsRoot(t *testing.T) {
 	tx.Write(cfg, []byte(newConfig), 0o600, "")
 	_, err := tx.Commit(BackupMeta{})
 	require.NoError(t, err)
-	fi, err := os.Stat(cfg)
+	fi, err := fsys.Local{}.Stat(cfg)
 	require.NoError(t, err)
-	uid, gid := ownerOf(fi)
-	require.Equal(t, 4321, uid)
-	require.Equal(t, 4322, gid)
+	require.Equal(t, 4321, fi.UID)
+	require.Equal(t, 4322, fi.GID)
 	require.Equal(t, newConfig, readFile(t, cfg))
 }
 
@@ -438,11 +445,11 @@ func TestDiffMasksSecretsButShowsRotation(t *testing.T) {
 // new version.
 const killChildEnv = "HARDSHELL_TXN_KILL_CHILD"
 
-type slowOS struct{ realOS }
+type slowOS struct{ fsys.Local }
 
-func (s slowOS) OpenFile(name string, flag int, perm fs.FileMode) (osFile, error) {
+func (s slowOS) CreateExcl(name string) (fsys.File, error) {
 	time.Sleep(time.Millisecond)
-	f, err := s.realOS.OpenFile(name, flag, perm)
+	f, err := s.Local.CreateExcl(name)
 	if err != nil {
 		return nil, err
 	}
@@ -451,26 +458,26 @@ func (s slowOS) OpenFile(name string, flag int, perm fs.FileMode) (osFile, error
 
 func (s slowOS) Rename(oldpath, newpath string) error {
 	time.Sleep(time.Millisecond)
-	return s.realOS.Rename(oldpath, newpath)
+	return s.Local.Rename(oldpath, newpath)
 }
 
-type slowFile struct{ osFile }
+type slowFile struct{ fsys.File }
 
 func (f slowFile) Write(p []byte) (int, error) {
 	// write in two halves with a pause, so a kill can land mid-write
 	half := len(p) / 2
-	n, err := f.osFile.Write(p[:half])
+	n, err := f.File.Write(p[:half])
 	if err != nil {
 		return n, err
 	}
 	time.Sleep(time.Millisecond)
-	m, err := f.osFile.Write(p[half:])
+	m, err := f.File.Write(p[half:])
 	return n + m, err
 }
 
 func (f slowFile) Sync() error {
 	time.Sleep(time.Millisecond)
-	return f.osFile.Sync()
+	return f.File.Sync()
 }
 
 func killFiles(dir string) []string {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -111,7 +112,7 @@ func stageConfig(configPath string, files map[string][]byte) (tmp, cfg string, e
 		if b, ok := files[absClean(p)]; ok {
 			return b, nil
 		}
-		return os.ReadFile(p)
+		return sys.ReadFile(p, fsys.ReadOptions{MaxSize: fsys.MaxConfig})
 	}
 	paths := []string{configPath}
 	if doc, perr := parseWith(configPath, files); perr == nil {
@@ -154,7 +155,7 @@ func stageConfig(configPath string, files map[string][]byte) (tmp, cfg string, e
 	relCfg, _ := filepath.Rel(root, configPath)
 	cfg = filepath.Join(state, relCfg)
 	// the gateway's .env (beside the config in the usual layout)
-	if env, rerr := os.ReadFile(filepath.Join(filepath.Dir(configPath), ".env")); rerr == nil {
+	if env, rerr := sys.ReadFile(filepath.Join(filepath.Dir(configPath), ".env"), fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv}); rerr == nil {
 		_ = os.WriteFile(filepath.Join(filepath.Dir(cfg), ".env"), env, 0o600)
 	}
 	return tmp, cfg, nil

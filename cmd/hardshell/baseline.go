@@ -155,9 +155,10 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	s, err := loadSnapshot()
+	s, unlock, err := loadForWrite()
+	defer unlock()
 	if err != nil {
-		return withCode(exitBadInput, err)
+		return err
 	}
 	if f.era == "auto" || f.era == "" {
 		o.Era = s.Era.Era

@@ -71,8 +71,9 @@ func refused(err error) error {
 	var ae *remediate.ApplyError
 	var se *remediate.SymlinkError
 	var ie *model.InputError
+	var le *remediate.LockError
 	switch {
-	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se):
+	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se), errors.As(err, &le):
 		return withCode(exitFindings, err)
 	case errors.As(err, &ve):
 		return withCode(exitFindings, fmt.Errorf("%w; nothing was written (use --no-validate to skip the OpenClaw check only if you are sure)", err))

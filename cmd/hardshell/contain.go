@@ -103,9 +103,10 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	if err := opts.Validate(); err != nil {
 		return withCode(exitBadInput, err)
 	}
-	s, err := loadSnapshot()
+	s, unlock, err := loadForWrite()
+	defer unlock()
 	if err != nil {
-		return withCode(exitBadInput, err)
+		return err
 	}
 	if s.DocErr != nil {
 		return withCode(exitBadInput, fmt.Errorf("config unreadable, nothing was changed (stop the gateway meanwhile: openclaw gateway stop): %w", s.DocErr))
@@ -148,6 +149,12 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 		}
 	}
 
+	// Everything the report reads from disk is read now, before anything
+	// is written: after the commit only the report itself is written.
+	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before,
+		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
+	fin.Gathered = contain.Gather(fin)
+
 	var set *remediate.BackupSet
 	switch {
 	case f.dryRun:
@@ -176,8 +183,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 			return err
 		}
 	}
-	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before, AuditAfter: after,
-		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
+	fin.AuditAfter = after
 	if set != nil {
 		fin.BackupID = set.ID
 	}

@@ -64,9 +64,10 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	if os.Getenv("OPENCLAW_NIX_MODE") == "1" && !dry {
 		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: this OpenClaw config is managed externally (Nix), so hardshell writes nothing"))
 	}
-	s, err := loadSnapshot()
+	s, unlock, err := loadForWrite()
+	defer unlock()
 	if err != nil {
-		return withCode(exitBadInput, err)
+		return err
 	}
 	if s.ConfigMissing {
 		return withCode(exitBadInput, fmt.Errorf("no config at %s; write one with hardshell baseline", s.Target.ConfigPath))

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 	"github.com/spf13/cobra"
 )
 
@@ -60,6 +61,9 @@ you through fixing it: a reviewed diff, a backup, an atomic write, comments kept
 func init() {
 	rootCmd.PersistentFlags().StringVar(&global.stateDir, "state-dir", "", "OpenClaw state directory (default: OPENCLAW_STATE_DIR, ~/.openclaw, legacy dirs)")
 	rootCmd.PersistentFlags().StringVar(&global.config, "config", "", "OpenClaw config file (default: OPENCLAW_CONFIG_PATH, <state>/openclaw.json)")
+	rootCmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
+		remediate.LockHolder = c.CommandPath() // named to another hardshell waiting for the lock
+	}
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return withCode(exitBadInput, err) })
 	rootCmd.AddCommand(&cobra.Command{
 		Use:   "version",

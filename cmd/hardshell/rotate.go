@@ -77,11 +77,10 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	s, err := model.Load(model.LoadOptions{Locate: model.LocateOptions{
-		StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv,
-	}})
+	s, unlock, err := loadForWrite()
+	defer unlock()
 	if err != nil {
-		return withCode(exitBadInput, err)
+		return err
 	}
 	if s.DocErr != nil {
 		return withCode(exitBadInput, s.DocErr)

@@ -44,9 +44,10 @@ func rulesList() string {
 
 func runRules(c *cobra.Command, yes, dry bool) error {
 	out := c.OutOrStdout()
-	s, err := loadSnapshot()
+	s, unlock, err := loadForWrite()
+	defer unlock()
 	if err != nil {
-		return withCode(exitBadInput, err)
+		return err
 	}
 	if s.DocErr != nil {
 		return withCode(exitBadInput, s.DocErr)

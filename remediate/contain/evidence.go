@@ -1,10 +1,8 @@
 package contain
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -157,43 +156,14 @@ func (sc *scanner) excerpt(text string) string {
 	return text
 }
 
-// lines streams a file line by line, skipping lines over maxLine.
+// lines streams a file line by line through the safe reader (a FIFO or a
+// device is refused, never read), skipping lines over maxLine.
 func lines(path string, fn func(n int, line []byte)) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
-	n := 0
-	var buf []byte
-	for {
-		chunk, isPrefix, err := r.ReadLine()
-		if len(chunk) > 0 || (err == nil && !isPrefix) {
-			if len(buf)+len(chunk) <= maxLine {
-				buf = append(buf, chunk...)
-			} else {
-				buf = buf[:0]
-				for isPrefix && err == nil { // skip the rest of an over-long line
-					_, isPrefix, err = r.ReadLine()
-				}
-				n++
-				continue
-			}
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			return err
-		}
-		if isPrefix {
-			continue
-		}
-		n++
-		fn(n, buf)
-		buf = buf[:0]
-	}
+	_, err := fsys.Local{}.ReadLines(path, fsys.LineOptions{MaxLine: maxLine}, func(n int, line []byte) error {
+		fn(n, line)
+		return nil
+	})
+	return err
 }
 
 // transcript line shapes (OpenClaw's session JSONL, version 3):

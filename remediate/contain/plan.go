@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -394,7 +395,7 @@ func (p *planner) storeInfo(sc model.Scope) (star bool, senders map[string]bool)
 		for _, e := range ps.Entries {
 			senders[strings.ToLower(strings.TrimSpace(e))] = true
 		}
-		if entries, ok := readStore(ps.File.Path); ok && containsStr(entries, "*") {
+		if entries, ok := readStore(p.s, ps.File.Path); ok && containsStr(entries, "*") {
 			star = true
 		}
 	}
@@ -412,8 +413,8 @@ func storeAccountMatches(store, scope string) bool {
 }
 
 // readStore reads the allowFrom list of a pairing store file.
-func readStore(path string) ([]string, bool) {
-	data, err := os.ReadFile(path)
+func readStore(s *model.Snapshot, path string) ([]string, bool) {
+	data, err := s.ReadFile(path, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxStore})
 	if err != nil {
 		return nil, false
 	}
@@ -436,7 +437,7 @@ func (p *planner) pairingStores() {
 		if ps.File.IsSymlink {
 			continue
 		}
-		data, err := os.ReadFile(ps.File.Path)
+		data, err := p.s.ReadFile(ps.File.Path, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxStore})
 		if err != nil {
 			continue
 		}

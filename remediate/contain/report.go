@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -53,7 +54,7 @@ func NewRedactor(s *model.Snapshot, extra ...string) *Redactor {
 		})
 	}
 	if s != nil {
-		if data, err := os.ReadFile(filepath.Join(s.Target.StateDir, ".env")); err == nil {
+		if data, err := s.ReadFile(filepath.Join(s.Target.StateDir, ".env"), fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv}); err == nil {
 			for _, v := range model.ParseDotenv(data) {
 				add(v)
 			}
@@ -68,7 +69,7 @@ func NewRedactor(s *model.Snapshot, extra ...string) *Redactor {
 		if s.FS != nil {
 			for _, a := range s.FS.Agents {
 				if a.AuthProfiles.Exists {
-					addJSONSecrets(a.AuthProfiles.Path, add)
+					addJSONSecrets(s, a.AuthProfiles.Path, add)
 				}
 			}
 		}
@@ -78,10 +79,11 @@ func NewRedactor(s *model.Snapshot, extra ...string) *Redactor {
 	return r
 }
 
-// addJSONSecrets adds the values of secret keys in a JSON file.
-func addJSONSecrets(path string, add func(string)) {
-	data, err := os.ReadFile(path)
-	if err != nil || len(data) > 8<<20 {
+// addJSONSecrets adds the values of secret keys in a JSON file (read
+// through the safe reader: a FIFO or a device there is skipped, not read).
+func addJSONSecrets(s *model.Snapshot, path string, add func(string)) {
+	data, err := s.ReadFile(path, fsys.ReadOptions{MaxSize: fsys.MaxStore})
+	if err != nil {
 		return
 	}
 	var v any
@@ -484,11 +486,54 @@ type FinishInput struct {
 	Since, Now  time.Time
 	Scan        ScanOptions // Redact is set by Finish
 	Dir         string      // "" = DefaultDir(state, id)
+	Gathered    *Gathered   // what Gather read before the commit; nil = gather in Finish
 }
 
-// Finish reviews the evidence and writes the redacted report. The
-// redactor knows the old secrets and the new ones in the change set.
+// Gathered is what the report reads from the target: the secrets the
+// redactor masks and the evidence of the window. Gather it before the
+// commit, so nothing is read from disk once the containment is written.
+type Gathered struct {
+	red      *Redactor
+	evidence Evidence
+}
+
+// Gather reads what the report of in needs (in.Before, in.Changes,
+// in.Since, in.Now and in.Scan are used).
+func Gather(in FinishInput) *Gathered {
+	red := redactorFor(in)
+	so := in.Scan
+	so.Redact = red.Mask
+	return &Gathered{red: red, evidence: Scan(in.Before, in.Since, in.Now.UTC(), so)}
+}
+
+// Finish reviews the evidence (in.Gathered, or gathered now) and writes the
+// redacted report. The redactor knows the old secrets and the new ones in
+// the change set.
 func Finish(in FinishInput) (rep *Report, mdPath, jsonPath string, err error) {
+	s := in.Before
+	g := in.Gathered
+	if g == nil {
+		g = Gather(in)
+	}
+	red := g.red
+	after := in.AuditAfter
+	if after == nil {
+		after = in.AuditBefore
+	}
+	now := in.Now.UTC()
+	rep = &Report{
+		ID: ReportID(now), GeneratedAt: now, Window: [2]time.Time{in.Since.UTC(), now},
+		Host: HostInfo(), OpenClaw: s.Era.Version, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
+		Exposure: ExposureOf(s), Evidence: g.evidence, Changes: ChangesOf(in.Changes),
+		Rotated: Rotated(s, in.Options), ManualRotation: Credentials(s), NextSteps: in.Changes.After,
+		BackupID: in.BackupID, DryRun: in.DryRun, AuditBefore: CountAudit(in.AuditBefore), AuditAfter: CountAudit(after),
+	}
+	return writeReport(in, rep, red)
+}
+
+// redactorFor knows the snapshot's secrets and the new ones of the change
+// set.
+func redactorFor(in FinishInput) *Redactor {
 	s := in.Before
 	var fresh []string
 	for _, w := range in.Changes.Writes {
@@ -505,21 +550,11 @@ func Finish(in FinishInput) (rep *Report, mdPath, jsonPath string, err error) {
 			fresh = append(fresh, v)
 		}
 	}
-	red := NewRedactor(s, fresh...)
-	so := in.Scan
-	so.Redact = red.Mask
-	after := in.AuditAfter
-	if after == nil {
-		after = in.AuditBefore
-	}
-	now := in.Now.UTC()
-	rep = &Report{
-		ID: ReportID(now), GeneratedAt: now, Window: [2]time.Time{in.Since.UTC(), now},
-		Host: HostInfo(), OpenClaw: s.Era.Version, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
-		Exposure: ExposureOf(s), Evidence: Scan(s, in.Since, now, so), Changes: ChangesOf(in.Changes),
-		Rotated: Rotated(s, in.Options), ManualRotation: Credentials(s), NextSteps: in.Changes.After,
-		BackupID: in.BackupID, DryRun: in.DryRun, AuditBefore: CountAudit(in.AuditBefore), AuditAfter: CountAudit(after),
-	}
+	return NewRedactor(s, fresh...)
+}
+
+func writeReport(in FinishInput, rep *Report, red *Redactor) (_ *Report, mdPath, jsonPath string, err error) {
+	s := in.Before
 	if rep.ManualRotation == nil {
 		rep.ManualRotation = []Credential{}
 	}

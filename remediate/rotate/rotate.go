@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -250,7 +251,7 @@ func resolveFileRef(s *model.Snapshot, root *model.Node, sec *Secret) error {
 	if sec.FileMode == "" {
 		sec.FileMode = "json"
 	}
-	data, err := os.ReadFile(path)
+	data, err := s.ReadFile(path, fsys.ReadOptions{MaxSize: fsys.MaxStore})
 	if err != nil {
 		return fmt.Errorf("cannot read %s (secrets.providers.%s): %w", path, prov, err)
 	}
@@ -402,7 +403,7 @@ func (p *planner) current(path string) ([]byte, bool, error) {
 	if d, ok := p.info.Originals[path]; ok {
 		return d, true, nil
 	}
-	d, err := os.ReadFile(path)
+	d, err := p.s.ReadFile(path, fsys.ReadOptions{MaxSize: maxScan})
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
 	}
@@ -469,7 +470,7 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 		if err != nil {
 			return err
 		}
-		if fi, err := os.Lstat(envFile); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if fi, err := p.s.Sys().Lstat(envFile); err == nil && fi.IsSymlink() {
 			return fmt.Errorf("%s is a symlink; hardshell does not write through it — set %s there by hand", envFile, name)
 		}
 		_, inDotenv := model.ParseDotenv(old)[name]
@@ -510,7 +511,7 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 		}
 		p.put(sec.File, data, "new random "+what+" for SecretRef "+sec.Provider+":"+sec.RefID)
 		info.NewLocation = fmt.Sprintf("%s (secrets.providers.%s, id %s)", sec.File, sec.Provider, sec.RefID)
-		if fi, err := os.Stat(sec.File); err == nil && fi.Mode().Perm()&0o077 != 0 &&
+		if fi, err := p.s.Sys().Stat(sec.File); err == nil && fi.Mode.Perm()&0o077 != 0 &&
 			(within(p.s.Target.StateDir, sec.File) || within(p.home, sec.File)) {
 			p.cs.Chmods = append(p.cs.Chmods, model.Chmod{Path: sec.File, Mode: 0o600, Reason: "the secret file is readable by others"})
 		}

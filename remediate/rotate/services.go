@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"html"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -38,21 +38,22 @@ func realPath(path string) string {
 	return path
 }
 
-// regularFile reads path when it is a regular file (not a symlink) of a
-// sane size; ok=false otherwise, with why set for a symlink.
-func regularFile(path string) (data []byte, ok bool, why string) {
-	fi, err := os.Lstat(path)
+// regularFile reads path through the safe reader when it is a regular file
+// (not a symlink) of a sane size; ok=false otherwise, with why set for a
+// symlink or a file that could not be read.
+func regularFile(r fsys.FS, path string) (data []byte, ok bool, why string) {
+	fi, err := r.Lstat(path)
 	if err != nil {
 		return nil, false, ""
 	}
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		t, _ := os.Readlink(path)
+	if fi.IsSymlink() {
+		t, _ := r.Readlink(path)
 		return nil, false, "is a symlink (to " + t + "); hardshell does not write through it — update it at its source"
 	}
-	if !fi.Mode().IsRegular() || fi.Size() > maxScan {
+	if !fi.IsRegular() || fi.Size > maxScan {
 		return nil, false, ""
 	}
-	data, err = os.ReadFile(path)
+	data, err = r.ReadFile(path, fsys.ReadOptions{NoFollow: true, MaxSize: maxScan})
 	if err != nil {
 		return nil, false, "cannot be read: " + err.Error()
 	}
@@ -68,9 +69,9 @@ func (p *planner) scanServices() []serviceFile {
 		paths, _ := filepath.Glob(glob)
 		sort.Strings(paths)
 		for _, path := range paths {
-			data, ok, why := regularFile(path)
+			data, ok, why := regularFile(p.s.Sys(), path)
 			if !ok {
-				if why != "" && (mentions(path, names) || strings.Contains(strings.ToLower(filepath.Base(path)), "openclaw")) {
+				if why != "" && (mentions(p.s.Sys(), path, names) || strings.Contains(strings.ToLower(filepath.Base(path)), "openclaw")) {
 					p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: why})
 				}
 				continue
@@ -80,7 +81,7 @@ func (p *planner) scanServices() []serviceFile {
 			if kind == "systemd" {
 				_, sf.values = replaceSystemdEnv(data, names, "")
 				for _, ef := range environmentFiles(data) {
-					if ed, ok, why := regularFile(ef); ok {
+					if ed, ok, why := regularFile(p.s.Sys(), ef); ok {
 						if vals := dotenvValues(ed, names); len(vals) > 0 {
 							efp := realPath(ef)
 							p.info.Originals[efp] = ed
@@ -108,8 +109,8 @@ func (p *planner) scanServices() []serviceFile {
 	return out
 }
 
-func mentions(path string, names []string) bool {
-	data, err := os.ReadFile(path)
+func mentions(r fsys.FS, path string, names []string) bool {
+	data, err := r.ReadFile(path, fsys.ReadOptions{MaxSize: maxScan})
 	if err != nil {
 		return false
 	}
@@ -150,7 +151,7 @@ func (p *planner) updateServices(svc []serviceFile) error {
 	}
 	// <state>/.env lines for the fallback variables.
 	envFile := p.dotenvPath()
-	if data, ok, _ := regularFile(envFile); ok {
+	if data, ok, _ := regularFile(p.s.Sys(), envFile); ok {
 		cur, _, _ := p.current(envFile)
 		if cur == nil {
 			cur = data
@@ -349,6 +350,13 @@ func (p *planner) sweepStateDir() error {
 			known[b.Path] = true
 		}
 	}
+	// the scrub reads every file of the state dir: through the safe reader,
+	// but not recorded as inputs (the files it rewrites are pinned one by
+	// one in Originals)
+	var raw fsys.FS = fsys.Local{}
+	if p.s.Reads != nil {
+		raw = p.s.Reads.FS
+	}
 	err := filepath.WalkDir(state, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable entries are the audit's business
@@ -363,7 +371,7 @@ func (p *planner) sweepStateDir() error {
 		if cfg[path] || cfg[realPath(path)] {
 			return nil
 		}
-		data, ok, why := regularFile(path)
+		data, ok, why := regularFile(raw, path)
 		if !ok {
 			if why != "" && d.Type()&fs.ModeSymlink == 0 {
 				p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: why})
@@ -379,10 +387,10 @@ func (p *planner) sweepStateDir() error {
 		}
 		switch {
 		case known[path] || isBackupName(d.Name()):
-			fi, err := os.Lstat(path)
-			if err == nil && fi.Mode().Perm() != 0o600 {
+			fi, err := raw.Lstat(path)
+			if err == nil && fi.Mode.Perm() != 0o600 {
 				p.cs.Chmods = append(p.cs.Chmods, model.Chmod{Path: path, Mode: 0o600, Reason: "OpenClaw backup still holding the old secret"})
-				p.info.Chmodded = append(p.info.Chmodded, FileNote{Path: path, Why: fmt.Sprintf("OpenClaw config backup with the old secret: mode %04o → 0600 (kept as history; the old secret is revoked)", fi.Mode().Perm())})
+				p.info.Chmodded = append(p.info.Chmodded, FileNote{Path: path, Why: fmt.Sprintf("OpenClaw config backup with the old secret: mode %04o → 0600 (kept as history; the old secret is revoked)", fi.Mode.Perm())})
 			} else {
 				p.info.Chmodded = append(p.info.Chmodded, FileNote{Path: path, Why: "OpenClaw config backup with the old secret: already 0600 (kept as history; the old secret is revoked)"})
 			}

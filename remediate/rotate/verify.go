@@ -3,12 +3,12 @@ package rotate
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -161,7 +161,7 @@ func VerifyInfo(s *model.Snapshot, target Target) (Info, error) {
 			if e.Backup == "" {
 				continue
 			}
-			data, err := os.ReadFile(filepath.Join(set.Dir, filepath.FromSlash(e.Backup)))
+			data, err := fsys.Local{}.ReadFile(filepath.Join(set.Dir, filepath.FromSlash(e.Backup)), fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxConfig})
 			if err != nil {
 				continue
 			}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -145,17 +146,7 @@ const maxFile = 1 << 20
 // readRegular reads a regular file, refusing symlinks (a workspace is
 // writable by the agent) and oversized files.
 func readRegular(p string) ([]byte, error) {
-	fi, err := os.Lstat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", p)
-	}
-	if fi.Size() > maxFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes", p, maxFile)
-	}
-	return os.ReadFile(p)
+	return fsys.Local{}.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: maxFile})
 }
 
 // Section is the text appended for the missing rules, with nl line endings.
