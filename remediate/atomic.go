@@ -26,12 +26,14 @@ func modeBits(m fs.FileMode) fs.FileMode {
 
 // atomicWrite replaces target with data so that at every instant the path
 // holds either the old or the new bytes: a temp file in the same folder,
-// created 0600, written and fsync'ed, then (as root) chown'ed to own and
-// only then given its final mode, closed, renamed over target, and the
-// folder fsync'ed. A temp file left by a crash therefore holds its secrets
-// at 0600. On any error the temp file is removed and target is untouched
-// (unless the error is the final folder fsync, reported as such; the rename
-// has happened).
+// created 0600, written and fsync'ed, (as root) chown'ed to own, given its
+// final mode, closed, renamed over target, and the folder fsync'ed. The
+// final mode comes after the fsync, just before the rename — or, when it
+// gives group or other bits, just after the rename on the same descriptor:
+// a temp file left by a crash is then never looser than 0600 (the window
+// can only leave the target stricter, never the secrets wider). On any
+// error before the rename the temp file is removed and target is
+// untouched.
 func atomicWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own *owner) (err error) {
 	dir, base := filepath.Split(target)
 	if dir == "" {
@@ -41,12 +43,15 @@ func atomicWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own 
 	if err != nil {
 		return err
 	}
+	renamed := false
 	defer func() {
 		if err != nil {
 			if f != nil {
 				_ = f.Close()
 			}
-			_ = fsy.Remove(tmp)
+			if !renamed {
+				_ = fsy.Remove(tmp)
+			}
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
@@ -61,17 +66,29 @@ func atomicWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own 
 		}
 	}
 	// the final mode last (chown clears setuid/setgid; the mode given to
-	// open is reduced by the umask), just before the rename
-	if err = f.Chmod(modeBits(mode)); err != nil {
-		return &fs.PathError{Op: "chmod", Path: tmp, Err: unwrapPath(err)}
+	// open is reduced by the umask)
+	loose := modeBits(mode)&0o077 != 0
+	if !loose {
+		if err = f.Chmod(modeBits(mode)); err != nil {
+			return &fs.PathError{Op: "chmod", Path: tmp, Err: unwrapPath(err)}
+		}
+	}
+	if err = fsy.Rename(tmp, target); err != nil {
+		return &fs.PathError{Op: "rename", Path: target, Err: unwrapLink(err)}
+	}
+	renamed = true
+	if loose {
+		if err = f.Chmod(modeBits(mode)); err != nil {
+			return &fs.PathError{Op: "chmod", Path: target, Err: unwrapPath(err)}
+		}
+		if err = f.Sync(); err != nil {
+			return &fs.PathError{Op: "fsync", Path: target, Err: unwrapPath(err)}
+		}
 	}
 	cerr := f.Close()
 	f = nil
 	if err = cerr; err != nil {
-		return &fs.PathError{Op: "close", Path: tmp, Err: unwrapPath(err)}
-	}
-	if err = fsy.Rename(tmp, target); err != nil {
-		return &fs.PathError{Op: "rename", Path: target, Err: unwrapLink(err)}
+		return &fs.PathError{Op: "close", Path: target, Err: unwrapPath(err)}
 	}
 	if serr := syncDir(fsy, dir); serr != nil {
 		// the new file is in place; only durability is in doubt

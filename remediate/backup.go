@@ -148,7 +148,12 @@ func (b *BackupSet) Summary() string {
 			parts = append(parts, fmt.Sprintf("%s (%s)", e.Rel, e.Op))
 		}
 	}
-	if len(parts) == 0 {
+	switch {
+	case b.State == StateInterrupted:
+		return "INTERRUPTED before its backup was complete: never applied, nothing to restore"
+	case b.Interrupted():
+		return "INTERRUPTED (applied in part or not at all; a restore puts back only what it reached): " + strings.Join(parts, ", ")
+	case len(parts) == 0:
 		return "no changes"
 	}
 	return strings.Join(parts, ", ")

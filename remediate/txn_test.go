@@ -517,15 +517,19 @@ func TestKillChild(t *testing.T) {
 	}
 }
 
+// 100 kills at random moments of a loop of 3-file commits: every file is
+// the old or the new version with its mode kept, a temp file left behind
+// is 0600 and is removed by the next commit, and the newest backup set
+// says "committed" only when its change is wholly on disk.
 func TestSIGKILLLeavesOldOrNew(t *testing.T) {
 	if os.Getenv(killChildEnv) != "" {
 		t.Skip("in the child")
 	}
-	iterations := 12
+	iterations := 100
 	if testing.Short() {
-		iterations = 4
+		iterations = 12
 	}
-	progressed, mixed := 0, 0
+	progressed, mixed, temps, interrupted, noManifest, stricter := 0, 0, 0, 0, 0, 0
 	for it := range iterations {
 		dir := t.TempDir()
 		for _, f := range killFiles(dir) {
@@ -552,20 +556,89 @@ func TestSIGKILLLeavesOldOrNew(t *testing.T) {
 			oldV, newV := killVersions(f)
 			got := readFile(t, f)
 			require.Truef(t, got == oldV || got == newV, "iteration %d: %s is neither old nor new (%d bytes)", it, f, len(got))
-			require.Equal(t, fs.FileMode(0o640), modeOf(t, f), "iteration %d: mode kept", it)
+			if m := modeOf(t, f); m != 0o640 {
+				// killed between the rename and the chmod that follows it
+				// for a group-readable mode: stricter, never looser
+				require.Equal(t, fs.FileMode(0o600), m, "iteration %d: %s", it, f)
+				require.Equal(t, newV, got, "iteration %d: only a just-renamed file is 0600", it)
+				stricter++
+			}
 			if got == newV {
 				news++
 			}
 		}
-		if sets, _ := os.ReadDir(BackupsDir(dir)); len(sets) > 0 {
+		left := leftoverTemps(t, dir)
+		for _, p := range left {
+			require.Equal(t, fs.FileMode(0o600), modeOf(t, p), "iteration %d: a leftover temp file is never looser than 0600", it)
+		}
+		if len(left) > 0 {
+			temps++
+		}
+		sets, err := ListBackups(dir)
+		require.NoError(t, err)
+		if len(sets) > 0 {
 			progressed++
+			newest := sets[0]
+			switch {
+			case newest.State == StateInterrupted:
+				noManifest++
+			case newest.Interrupted():
+				interrupted++
+			default:
+				require.Equal(t, StateCommitted, newest.State)
+				for _, e := range newest.Entries {
+					require.Equal(t, e.SHA256After, sha256Hex([]byte(readFile(t, e.Path))), "iteration %d: a set listed as committed has its change on disk", it)
+				}
+			}
+			for _, s := range sets[1:] {
+				require.Equal(t, StateCommitted, s.State, "iteration %d: only the newest set can be interrupted", it)
+			}
 		}
 		if news > 0 && news < 3 {
 			mixed++ // killed between two files' renames
 		}
+		if len(left) > 0 || (len(sets) > 0 && sets[0].Interrupted()) {
+			// the next commit removes the temp files; an interrupted set
+			// restores to the old versions where the change reached
+			if len(sets) > 0 && sets[0].State == StatePrepared {
+				_, err := Restore(dir, sets[0].ID, "test")
+				require.NoError(t, err, "iteration %d", it)
+				for _, f := range killFiles(dir) {
+					oldV, newV := killVersions(f)
+					got := readFile(t, f)
+					require.Truef(t, got == oldV || got == newV, "iteration %d: after restore", it)
+				}
+			}
+			tx := NewTxn(dir)
+			f := killFiles(dir)[0]
+			cur := readFile(t, f)
+			tx.Track(f, []byte(cur))
+			tx.Write(f, []byte(cur+"x"), 0o600, "")
+			_, err := tx.Commit(BackupMeta{Command: "after-kill"})
+			require.NoError(t, err)
+			for _, p := range leftoverTemps(t, dir) {
+				require.NotEqual(t, filepath.Dir(f), filepath.Dir(p), "iteration %d: the next commit in %s removed the stale temp %s", it, filepath.Dir(f), p)
+			}
+		}
 	}
-	t.Logf("%d/%d kills landed after the first backup, %d between two renames", progressed, iterations, mixed)
+	t.Logf("%d kills: %d after the first backup, %d between two renames, %d left temp files (all 0600), %d left an interrupted (prepared) set, %d a set without manifest, %d a just-renamed file still 0600; no committed set without its change", iterations, progressed, mixed, temps, interrupted, noManifest, stricter)
 	require.Positive(t, progressed, "the child never got to commit; the test proves nothing")
+}
+
+// leftoverTemps lists hardshell temp files anywhere below dir.
+func leftoverTemps(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && fsys.IsTempName(d.Name()) {
+			out = append(out, p)
+		}
+		return nil
+	}))
+	return out
 }
 
 func TestDiffLabelsForFilesOutsideTheStateDir(t *testing.T) {

@@ -60,6 +60,14 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 		fmt.Fprintf(out, "Backups in %s (newest first):\n", remediate.BackupsDir(t))
 		for _, set := range sets {
 			fmt.Fprintf(out, "\n%s  %s  %s\n", set.ID, set.CreatedAt.Local().Format("2006-01-02 15:04:05"), set.Command)
+			switch {
+			case set.State == remediate.StateInterrupted:
+				fmt.Fprintln(out, "    INTERRUPTED before its backup was complete: this change was never applied, nothing to restore (the folder can be deleted)")
+				continue
+			case set.Interrupted():
+				fmt.Fprintln(out, "    INTERRUPTED: hardshell stopped during this change, so it may be applied in part or not at all;")
+				fmt.Fprintln(out, "    restoring it puts back only the files the change reached")
+			}
 			for _, e := range set.Entries {
 				fmt.Fprintln(out, "    "+entryLine(e))
 			}
@@ -69,8 +77,15 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	}
 	id := args[0]
 	set, err := remediate.LoadBackup(t, id)
+	var ie *remediate.InterruptedError
+	if errors.As(err, &ie) {
+		return withCode(exitFindings, err)
+	}
 	if err != nil {
 		return withCode(exitBadInput, err)
+	}
+	if set.Interrupted() {
+		fmt.Fprintf(out, "Backup %s was interrupted (hardshell stopped during the change): only the files the change reached are put back.\n", set.ID)
 	}
 	fmt.Fprintf(out, "Backup %s (%s, %s) will put back:\n", set.ID, set.CreatedAt.Local().Format("2006-01-02 15:04:05"), set.Command)
 	for _, e := range set.Entries {

@@ -23,6 +23,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/remediate"
 )
 
@@ -351,4 +352,104 @@ func TestFixChangesNoModeOutsideTheStateDir(t *testing.T) {
 	require.Contains(t, stdout, `run: chmod 600 '`+strings.ReplaceAll(logFile, "'", `'\''`)+`'`)
 	require.Contains(t, stdout, "skipped: "+transcript+" has 2 hard links")
 	require.Contains(t, stdout, "chmod 600 "+transcript)
+}
+
+// 100 `fix --yes` runs killed with SIGKILL after a random delay (up to one
+// uninterrupted run's time): every file is the old or the new version, no
+// temp file is looser than 0600, a set listed as committed has its change
+// on disk, and the next `fix --yes` finishes the job and leaves no temp.
+func TestKillDuringFixLeavesOldOrNew(t *testing.T) {
+	runs := 100
+	if testing.Short() {
+		runs = 15
+	}
+	bin := auditBinary(t)
+	prepare := func() (string, map[string]string) {
+		state := trustState(t)
+		// loose modes too, so the commit has chmods beside the config write
+		require.NoError(t, os.Chmod(filepath.Join(state, "agents", "main", "sessions", "s1.jsonl"), 0o644))
+		require.NoError(t, os.Chmod(filepath.Join(state, "credentials", "telegram-allowFrom.json"), 0o644))
+		old := map[string]string{}
+		for _, rel := range []string{"openclaw.json", "channels.json5"} {
+			b, err := os.ReadFile(filepath.Join(state, rel))
+			require.NoError(t, err)
+			old[rel] = string(b)
+		}
+		return state, old
+	}
+	// one uninterrupted run: its time and its result
+	ref, _ := prepare()
+	_, stderr, code, full := runTimed(t, ref, "fix", "--yes", "--only", "discovery.mdns_full_mode,logging.redact_off")
+	require.Equal(t, 0, code, stderr)
+	newCfg, err := os.ReadFile(filepath.Join(ref, "openclaw.json"))
+	require.NoError(t, err)
+
+	killed, before, applied, temps, interrupted, noManifest := 0, 0, 0, 0, 0, 0
+	for i := range runs {
+		state, old := prepare()
+		cmd := exec.Command(bin, "--state-dir", state, "fix", "--yes", "--only", "discovery.mdns_full_mode,logging.redact_off")
+		cmd.Env = []string{"HOME=" + filepath.Dir(state), "PATH=/nonexistent", "NO_COLOR=1"}
+		require.NoError(t, cmd.Start())
+		time.Sleep(time.Duration(int64(full) * int64(i) / int64(runs)))
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		if err := cmd.Wait(); err != nil {
+			killed++
+		}
+		cfg, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
+		require.NoError(t, err)
+		switch string(cfg) {
+		case old["openclaw.json"]:
+			before++
+		case string(newCfg):
+			applied++
+		default:
+			t.Fatalf("run %d: openclaw.json is neither old nor new", i)
+		}
+		inc, err := os.ReadFile(filepath.Join(state, "channels.json5"))
+		require.NoError(t, err)
+		require.Equal(t, old["channels.json5"], string(inc))
+		left, own := 0, 0 // beside operator files; inside .hardshell/backups (a manifest's)
+		require.NoError(t, filepath.WalkDir(state, func(p string, d fs.DirEntry, err error) error {
+			require.NoError(t, err)
+			if fi, _ := d.Info(); !d.IsDir() && strings.Contains(d.Name(), ".hardshell-") {
+				require.Equal(t, fs.FileMode(0o600), fi.Mode().Perm(), "run %d: %s", i, p)
+				if strings.Contains(p, "/.hardshell/") {
+					own++
+				} else {
+					left++
+				}
+			}
+			return nil
+		}))
+		if left+own > 0 {
+			temps++
+		}
+		if left > 0 {
+			out, _, _, _ := runTimed(t, state, "audit", "--json")
+			require.True(t, strings.Contains(out, `"fs.stale_temp_files"`), "run %d: the audit reports the leftover temp", i)
+		}
+		sets, err := remediate.ListBackups(state)
+		require.NoError(t, err)
+		for _, s := range sets {
+			switch {
+			case s.State == remediate.StateInterrupted:
+				noManifest++
+			case s.Interrupted():
+				interrupted++
+			default:
+				require.Equal(t, string(newCfg), string(cfg), "run %d: set %s is listed as committed, so its change is on disk", i, s.ID)
+			}
+		}
+		if i%10 == 0 || left > 0 || len(sets) > 0 && sets[0].Interrupted() {
+			_, stderr, code, _ := runTimed(t, state, "fix", "--yes")
+			require.Equal(t, 0, code, "run %d: a later fix works: %s", i, stderr)
+			require.NoError(t, filepath.WalkDir(state, func(p string, d fs.DirEntry, err error) error {
+				require.NoError(t, err)
+				require.False(t, !d.IsDir() && fsys.IsTempName(d.Name()) && filepath.Dir(p) == state, "run %d: the later fix removed %s", i, p)
+				return nil
+			}))
+		}
+	}
+	t.Logf("%d runs (one full run %v): %d killed, config old in %d, new in %d; %d left temp files (all 0600, all reported), %d interrupted sets, %d sets without manifest; every committed set's change on disk",
+		runs, full.Round(time.Millisecond), killed, before, applied, temps, interrupted, noManifest)
 }
