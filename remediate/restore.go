@@ -26,15 +26,15 @@ import (
 // other change. A set without a manifest never changed anything
 // (*InterruptedError).
 func Restore(stateDir, id, toolVersion string) (safety *BackupSet, err error) {
-	set, err := LoadBackup(stateDir, id)
-	if err != nil {
-		return nil, err
-	}
-	lock, err := Lock(stateDir)
+	lock, err := LockIfPresent(stateDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Unlock()
+	set, err := LoadBackup(stateDir, id)
+	if err != nil {
+		return nil, err
+	}
 	t := NewTxn(stateDir)
 	for i := len(set.Entries) - 1; i >= 0; i-- {
 		e := set.Entries[i]
