@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hardshell/hardshell/model"
 )
@@ -279,7 +281,7 @@ func toFinding(c Check, s *model.Snapshot, h Hit) model.Finding {
 		CheckID:     id,
 		Severity:    h.Severity,
 		Title:       h.Title,
-		Detail:      h.Detail,
+		Detail:      capDetail(h.Detail),
 		Remediation: h.Remediation,
 		Priority:    c.Tier,
 		Paths:       h.Paths,
@@ -352,4 +354,41 @@ func Summarize(fs []model.Finding) Summary {
 		}
 	}
 	return sum
+}
+
+// A finding's detail is for reading: on a state dir with tens of thousands
+// of agents a list of every one of them would be megabytes of text (and of
+// redaction work). Beyond these caps the detail says how much it left out;
+// the finding's paths still list everything.
+const (
+	maxDetailLines    = 200
+	maxDetailLineLen  = 2000
+	detailOmittedNote = "… %d more line(s) not shown (the finding's paths, e.g. in --json, list every path)"
+)
+
+// capDetail keeps the first maxDetailLines lines of d, each cut at
+// maxDetailLineLen bytes (on a rune boundary).
+func capDetail(d string) string {
+	if len(d) <= maxDetailLineLen && !strings.Contains(d, "\n") {
+		return d
+	}
+	lines := strings.Split(d, "\n")
+	omitted := 0
+	if len(lines) > maxDetailLines {
+		omitted = len(lines) - maxDetailLines
+		lines = lines[:maxDetailLines]
+	}
+	for i, l := range lines {
+		if len(l) > maxDetailLineLen {
+			cut := maxDetailLineLen
+			for cut > 0 && !utf8.RuneStart(l[cut]) {
+				cut--
+			}
+			lines[i] = l[:cut] + fmt.Sprintf(" … (%d more bytes)", len(l)-cut)
+		}
+	}
+	if omitted > 0 {
+		lines = append(lines, fmt.Sprintf(detailOmittedNote, omitted))
+	}
+	return strings.Join(lines, "\n")
 }

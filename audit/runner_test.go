@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hardshell/hardshell/model"
 	"github.com/stretchr/testify/require"
@@ -245,4 +248,22 @@ func TestRankOrder(t *testing.T) {
 		got = append(got, f.CheckID+f.Detail)
 	}
 	require.Equal(t, []string{"c", "b", "a1", "a2", "z", "a"}, got)
+}
+
+func TestCapDetail(t *testing.T) {
+	require.Equal(t, "short\ntwo", capDetail("short\ntwo"))
+	var b strings.Builder
+	for i := range 250 {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	got := capDetail(strings.TrimSuffix(b.String(), "\n"))
+	lines := strings.Split(got, "\n")
+	require.Len(t, lines, maxDetailLines+1)
+	require.Equal(t, "line 199", lines[maxDetailLines-1])
+	require.Equal(t, "… 50 more line(s) not shown (the finding's paths, e.g. in --json, list every path)", lines[maxDetailLines])
+	long := strings.Repeat("é", maxDetailLineLen)
+	got = capDetail(long)
+	require.True(t, utf8.ValidString(got))
+	require.Contains(t, got, " more bytes)")
+	require.Less(t, len(got), len(long))
 }

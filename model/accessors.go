@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -21,10 +22,17 @@ type Agent struct {
 // Agents lists the configured agents in either era. Without any, OpenClaw
 // runs one implicit agent "main" (Path "" and Node nil).
 func (d *Document) Agents() []Agent {
-	var out []Agent
 	if d == nil {
 		return []Agent{{ID: "main", Default: true}}
 	}
+	// A document does not change once parsed; every check asks for the
+	// agents, so they are listed once (and each caller gets its own copy).
+	d.agentsOnce.Do(func() { d.agents = d.listAgents() })
+	return slices.Clone(d.agents)
+}
+
+func (d *Document) listAgents() []Agent {
+	var out []Agent
 	if list := d.Get("agents.list"); list != nil && list.Kind == KindArray {
 		for i, n := range list.Elems {
 			id := n.Get("id").Text()

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hardshell/hardshell/fsys"
 )
@@ -28,6 +29,9 @@ type Document struct {
 	Root  *Node   // merged view with $include resolved
 	Files []*File // root first, then includes in resolution order
 	read  readFunc
+
+	agentsOnce sync.Once
+	agents     []Agent
 }
 
 // File is one source file of a Document.

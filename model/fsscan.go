@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hardshell/hardshell/fsys"
 )
@@ -257,28 +259,34 @@ type agentDir struct {
 }
 
 // walkAgents walks agents/<id> dirs concurrently (transcript trees are the
-// bulk of a state dir and the walk is syscall-bound), each into its own
-// scanner, then merges the results.
+// bulk of a state dir and the walk is syscall-bound): one scanner per
+// worker takes dirs from a shared counter, then the results are merged.
 func (s *scanner) walkAgents(dirs []agentDir) {
 	if len(dirs) == 0 {
 		return
 	}
-	subs := make([]*scanner, len(dirs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	workers := min(runtime.GOMAXPROCS(0)*2, len(dirs))
+	subs := make([]*scanner, workers)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i, d := range dirs {
+	for w := range subs {
 		sub := &scanner{fs: s.fs, st: &FSState{}, root: s.root, realRoot: s.realRoot, cfgDir: s.cfgDir, cfgBase: s.cfgBase,
 			agents: map[string]*AgentFiles{}, knownChannels: s.knownChannels}
-		subs[i] = sub
+		subs[w] = sub
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			a := sub.agent(d.id)
-			a.Dir = d.info
-			if err := sub.walk(d.path, ctxAgent, a, nil); err != nil {
-				a.Dir.Err = err
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(dirs) {
+					return
+				}
+				d := dirs[i]
+				a := sub.agent(d.id)
+				a.Dir = d.info
+				if err := sub.walk(d.path, ctxAgent, a, nil); err != nil {
+					a.Dir.Err = err
+				}
 			}
 		}()
 	}
@@ -543,6 +551,7 @@ func (s *scanner) addConfigAgents(doc *Document) {
 
 // finish fills the paths of absent per-agent files and sorts every list.
 func (s *scanner) finish() {
+	s.st.Agents = slices.Grow(s.st.Agents, len(s.agents))
 	for _, a := range s.agents {
 		dir := filepath.Join(s.root, "agents", a.ID)
 		if a.Dir.Path == "" {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Kind is a JSON5 value kind.
@@ -80,7 +82,7 @@ func (n *Node) At(i int) *Node {
 
 // Lookup follows a dotted path relative to n ("sandbox.scope", "list[2].id").
 func (n *Node) Lookup(path string) *Node {
-	segs, err := ParsePath(path)
+	segs, err := parsePathCached(path)
 	if err != nil {
 		return nil
 	}
@@ -380,3 +382,27 @@ type PathError struct {
 }
 
 func (e *PathError) Error() string { return "bad path " + strconv.Quote(e.Path) + ": " + e.Msg }
+
+// Checks look the same few relative paths up on every agent ("sandbox.mode"
+// on 50,000 agents): parsed paths are kept, up to lookupCacheMax of them
+// (dynamic paths such as "agents.list[123].x" would otherwise grow it
+// without bound). The cached segments are never modified.
+const lookupCacheMax = 4096
+
+var (
+	lookupCache  sync.Map // path → []PathSeg
+	lookupCached atomic.Int32
+)
+
+func parsePathCached(path string) ([]PathSeg, error) {
+	if v, ok := lookupCache.Load(path); ok {
+		return v.([]PathSeg), nil
+	}
+	segs, err := ParsePath(path)
+	if err == nil && lookupCached.Load() < lookupCacheMax {
+		if _, loaded := lookupCache.LoadOrStore(path, segs); !loaded {
+			lookupCached.Add(1)
+		}
+	}
+	return segs, err
+}
