@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# The project's whole test suite: vet, format, staticcheck, race tests, and a
-# short run of every fuzz target. Used by CI (.ci/run) and by developers.
+# The project's whole test suite: the real programs the tests run against
+# (scripts/deps.sh installs the missing ones), vet, format, staticcheck, race
+# tests, and a short run of every fuzz target. Used by CI (.ci/run) and by
+# developers.
 #
+#   HARDSHELL_DEPS=skip  install nothing (tests needing what is absent skip)
 #   FUZZTIME=4s  time per fuzz target (set FUZZTIME=0 to skip fuzzing)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+step "test dependencies"
+bash scripts/deps.sh
 
 step "go vet"
 go vet ./...
