@@ -70,7 +70,7 @@ type Server struct {
 	SSHCommand string
 	// BadKeyDest reaches this server but pins a different host key in its
 	// known_hosts; UnknownKeyDest has no known host key at all; DownDest is a
-	// loopback port nobody listens on. All three must fail to connect.
+	// loopback port that refuses connections. All three fail to connect.
 	BadKeyDest     string
 	UnknownKeyDest string
 	DownDest       string
@@ -206,7 +206,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 	emptyKnownHosts := filepath.Join(dir, "client", "known_hosts.empty")
 	writeFile(t, emptyKnownHosts, "")
 
-	downPort := freePort(t)
+	downPort := deadPort(t)
 	sshdConfig := filepath.Join(dir, "server", "sshd_config")
 	for attempt := 1; ; attempt++ {
 		s.Port = freePort(t)
@@ -443,6 +443,26 @@ func writeFile(t testing.TB, path, data string) {
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// deadPort returns a loopback port that refuses connections for the rest of
+// the test: a socket is bound to it but never listens, so no other test's
+// server can take it.
+func deadPort(t testing.TB) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatalf("sshtest: socket: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatalf("sshtest: bind: %v", err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatalf("sshtest: getsockname: %v", err)
+	}
+	return sa.(*syscall.SockaddrInet4).Port
 }
 
 // freePort returns a loopback TCP port that was free a moment ago.

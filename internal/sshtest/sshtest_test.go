@@ -32,12 +32,17 @@ func sftpClient(t *testing.T, s *sshtest.Server) (*sftp.Client, *exec.Cmd) {
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Start())
 	c, err := sftp.NewClientPipe(r, w)
-	require.NoError(t, err, "ssh stderr: %s", stderr.String())
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait() // stderr is complete only now
+		t.Fatalf("sftp over %s %s -s sftp: %v\n%s", s.SSHCommand, s.Dest, err, stderr.Bytes())
+	}
 	t.Cleanup(func() { _ = c.Close(); _ = cmd.Wait() })
 	return c, cmd
 }
 
 func TestRunsRemoteCommands(t *testing.T) {
+	t.Parallel()
 	s := sshtest.Start(t)
 	require.Equal(t, s.Home+"\n", s.Run(t, `echo "$HOME"`))
 	require.Equal(t, filepath.Join(s.Root, "bin")+"\n", s.Run(t, `echo "${PATH%%:*}"`))
@@ -63,6 +68,7 @@ func TestRunsRemoteCommands(t *testing.T) {
 // Home or anything in them fails, while the files exist remotely (and in
 // Store, the host-side backing the test may inspect).
 func TestNamespaceHidesRemoteFiles(t *testing.T) {
+	t.Parallel()
 	s := sshtest.Start(t)
 	s.WriteFile(t, s.Home+"/.openclaw/openclaw.json", []byte("{}"), 0o600)
 	require.Equal(t, "{}", string(s.ReadFile(t, s.Home+"/.openclaw/openclaw.json")))
@@ -85,6 +91,7 @@ func TestNamespaceHidesRemoteFiles(t *testing.T) {
 // The SFTP subsystem answers pkg/sftp through `ssh -F … DEST -s sftp`, starts
 // in Home, and has the extensions a safe remote write needs.
 func TestSFTPSubsystem(t *testing.T) {
+	t.Parallel()
 	s := sshtest.Start(t)
 	c, _ := sftpClient(t, s)
 
@@ -143,6 +150,7 @@ func TestSFTPSubsystem(t *testing.T) {
 // Kill drops the remote mid-stream: the client's session ends with an
 // error, the remote's files stay as they were, and the port refuses.
 func TestKillDropsEverything(t *testing.T) {
+	t.Parallel()
 	s := sshtest.Start(t)
 	c, sshCmd := sftpClient(t, s)
 	f, err := c.OpenFile(s.Home+"/partial", os.O_WRONLY|os.O_CREATE|os.O_EXCL)
@@ -184,6 +192,7 @@ func TestKillDropsEverything(t *testing.T) {
 
 // The fault destinations fail with the messages an operator would see.
 func TestFaultDestinations(t *testing.T) {
+	t.Parallel()
 	s := sshtest.Start(t)
 	for _, tc := range []struct{ dest, want string }{
 		{s.BadKeyDest, "REMOTE HOST IDENTIFICATION HAS CHANGED"},
@@ -206,6 +215,30 @@ func TestFaultDestinations(t *testing.T) {
 }
 
 func TestWithEnv(t *testing.T) {
+	t.Parallel()
 	s := sshtest.Start(t, sshtest.WithEnv("OPENCLAW_STATE_DIR", "/srv/state"))
 	require.Equal(t, "/srv/state\n", s.Run(t, `echo "$OPENCLAW_STATE_DIR"`))
+}
+
+// What the remote mode must not rely on: SFTP's SETSTAT (pkg/sftp's
+// Client.Chmod) follows a symlink and changes its target, like chmod(2);
+// only OpenSSH's lsetstat@openssh.com extension (which pkg/sftp v1.13 does
+// not send) or a handle's FSETSTAT act on the entry itself. And an
+// exclusive create refuses an existing symlink, so a temp file cannot be
+// redirected.
+func TestSFTPSetstatFollowsSymlinks(t *testing.T) {
+	t.Parallel()
+	s := sshtest.Start(t)
+	c, _ := sftpClient(t, s)
+	s.WriteFile(t, s.Home+"/target", []byte("x"), 0o644)
+	require.NoError(t, c.Symlink(s.Home+"/target", s.Home+"/link"))
+	_, ok := c.HasExtension("lsetstat@openssh.com")
+	require.True(t, ok, "sftp-server lacks lsetstat@openssh.com")
+
+	require.NoError(t, c.Chmod(s.Home+"/link", 0o600))
+	require.Equal(t, "600\n", s.Run(t, `stat -c %a "$HOME/target"`), "SETSTAT followed the link")
+
+	_, err := c.OpenFile(s.Home+"/link", os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	require.Error(t, err)
+	require.Equal(t, "x", string(s.ReadFile(t, s.Home+"/target")))
 }
