@@ -29,7 +29,11 @@ step "staticcheck"
 go tool staticcheck ./...
 
 step "go test -race"
-go test -race -count=1 ./...
+# go test's default 10-minute limit per package is too short for remediate
+# once the real OpenClaw CLIs are installed: its validator test runs the CLI
+# about 40 times (25 minutes on a busy 2-core machine). A hung test still
+# ends, with the stacks, at 40 minutes.
+go test -race -count=1 -timeout 40m ./...
 
 fuzztime="${FUZZTIME:-4s}"
 if [[ "$fuzztime" == "0" ]]; then
