@@ -558,9 +558,10 @@ func TestSIGKILLLeavesOldOrNew(t *testing.T) {
 			require.Truef(t, got == oldV || got == newV, "iteration %d: %s is neither old nor new (%d bytes)", it, f, len(got))
 			if m := modeOf(t, f); m != 0o640 {
 				// killed between the rename and the chmod that follows it
-				// for a group-readable mode: stricter, never looser
+				// for a group-readable mode: stricter, never looser. The
+				// child alternates old and new, so the just-renamed file
+				// may hold either version; it is whole either way (above).
 				require.Equal(t, fs.FileMode(0o600), m, "iteration %d: %s", it, f)
-				require.Equal(t, newV, got, "iteration %d: only a just-renamed file is 0600", it)
 				stricter++
 			}
 			if got == newV {
