@@ -1,0 +1,1 @@
+openclaw audit --json --limit 100

@@ -1,0 +1,1 @@
+openclaw config validate --json
