@@ -736,8 +736,10 @@ prove_guide_devices() {
 	gw_start $V2 "$st" 0
 	local_url="ws://127.0.0.1:$GW_PORT"
 	record $V2 guide-devices.devices-list "$st" devices list --json --url "$local_url" --token "$TOKEN" --timeout 120000
-	local f="$st/devices/pending.json" now; now="$(now_ms)"
-	jq --indent 2 --argjson now "$now" 'map_values(.ts = $now)' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+	# 2026.2.1 prunes expired requests from pending.json on every load that
+	# persists (any token-authenticated connect, like the call above), so
+	# refresh from the fixture's own file
+	jq --indent 2 --argjson now "$(now_ms)" 'map_values(.ts = $now)' "$states/guide-devices/devices/pending.json" >"$st/devices/pending.json"
 	record $V2 guide-devices.devices-list-refreshed "$st" devices list --json --url "$local_url" --token "$TOKEN" --timeout 120000
 	gw_stop
 }
