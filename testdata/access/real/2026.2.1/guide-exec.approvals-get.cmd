@@ -1,0 +1,1 @@
+openclaw approvals get --json

@@ -1,0 +1,1 @@
+openclaw pairing list telegram --json
