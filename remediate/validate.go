@@ -3,6 +3,8 @@ package remediate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +13,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hardshell/hardshell/fsys"
@@ -31,8 +36,10 @@ func FindOpenClaw() string {
 	return p
 }
 
-// OpenClawValidator checks a candidate config with the real OpenClaw CLI at
-// bin. The config file and every $include it reads are copied, with the
+// OpenClawValidator checks a candidate config with the real OpenClaw CLI:
+// bin, run with args before the CLI's own (none for the `openclaw`
+// executable; node and the CLI's entry script for an installed package).
+// The config file and every $include it reads are copied, with the
 // candidate bytes in place of the originals, into a private temp dir (0700,
 // removed afterwards) that also serves as HOME and OPENCLAW_STATE_DIR, so the
 // real state is never read or touched; the state dir's .env is copied too so
@@ -41,69 +48,198 @@ func FindOpenClaw() string {
 // OpenClaw 2026.7+ has `openclaw config validate --json`; its issues are
 // returned as "path: message". Older builds (2026.2.x) have no validate
 // command: their config loader's verdict ("Config invalid … Problem:") from
-// a harmless `openclaw config get meta` is used instead.
+// a harmless `openclaw sessions --json` is used instead (the first answer
+// "unknown command" is remembered, so that is asked once per validator).
 //
 // Only issues the change adds are returned: when the candidate fails, the
 // current config is validated too and the issues it already had (a key of
 // another OpenClaw version, say) are dropped, so a fix is never refused for
 // a problem it did not cause.
-func OpenClawValidator(bin string) Validator {
-	return func(configPath string, files map[string][]byte) ([]string, error) {
-		msgs, err := validateOnce(bin, configPath, files)
-		if err != nil || len(msgs) == 0 || len(files) == 0 {
-			return msgs, err
-		}
-		before, err := validateOnce(bin, configPath, nil)
-		if err != nil {
-			return msgs, nil
-		}
-		had := map[string]bool{}
-		for _, m := range before {
-			had[m] = true
-		}
-		var added []string
-		for _, m := range msgs {
-			if !had[m] {
-				added = append(added, m)
-			}
-		}
-		return added, nil
-	}
+//
+// Each CLI run starts Node and loads the CLI's whole bundle (seconds), so a
+// validator remembers, for as long as it lives (one command), the verdict on
+// each exact input it ran: the staged files' names and bytes and the
+// environment given to the CLI. The same content is never run twice, and
+// concurrent calls with the same content wait for one run.
+func OpenClawValidator(bin string, args ...string) Validator {
+	return newOpenClawCLI(bin, args...).validator
 }
 
-// validateOnce runs the CLI once on the config with files overlaid.
-func validateOnce(bin, configPath string, files map[string][]byte) ([]string, error) {
-	tmp, cfg, err := stageConfig(configPath, files)
+func newOpenClawCLI(bin string, args ...string) *openClawCLI {
+	return &openClawCLI{bin: bin, args: args, memo: map[[sha256.Size]byte]*cliVerdict{}}
+}
+
+// validator is the Validator: the issues the candidate files add.
+func (c *openClawCLI) validator(configPath string, files map[string][]byte) ([]string, error) {
+	msgs, err := c.validate(configPath, files)
+	if err != nil || len(msgs) == 0 || len(files) == 0 {
+		return msgs, err
+	}
+	before, err := c.validate(configPath, nil)
+	if err != nil {
+		return msgs, nil
+	}
+	had := map[string]bool{}
+	for _, m := range before {
+		had[m] = true
+	}
+	var added []string
+	for _, m := range msgs {
+		if !had[m] {
+			added = append(added, m)
+		}
+	}
+	return added, nil
+}
+
+// openClawCLI runs one OpenClaw CLI and remembers its verdicts.
+type openClawCLI struct {
+	bin  string
+	args []string
+	// noValidate: this CLI answered `config validate` with "unknown
+	// command" (2026.2.x), so its config loader is asked directly.
+	noValidate atomic.Bool
+
+	mu   sync.Mutex
+	memo map[[sha256.Size]byte]*cliVerdict
+}
+
+// cliVerdict is one run's result; done is closed when it is known. Paths in
+// msgs under the staged root read stagedRoot.
+type cliVerdict struct {
+	done chan struct{}
+	msgs []string
+	err  error
+}
+
+// stagedRoot stands for the staged copy of the config's root dir in a
+// remembered verdict, so a verdict holds for the same content anywhere and
+// messages name the real files, not a removed temp dir.
+const stagedRoot = "<hardshell-staged-root>"
+
+// validate runs the CLI once on the config with files overlaid, unless a
+// run on the same input is remembered (failed runs are not).
+func (c *openClawCLI) validate(configPath string, files map[string][]byte) ([]string, error) {
+	tmp, root, cfg, err := stageConfig(configPath, files)
 	if tmp != "" {
 		defer os.RemoveAll(tmp)
 	}
 	if err != nil {
 		return nil, err
 	}
-	out, runErr := runOpenClaw(bin, tmp, cfg, "config", "validate", "--json")
-	if msgs, ok := parseValidateJSON(out); ok {
-		return msgs, nil
+	env := validateEnv(cfg)
+	key, err := stagedKey(filepath.Join(tmp, "state"), cfg, env)
+	if err != nil {
+		return nil, err
 	}
-	if !looksUnknownCommand(out) {
-		if runErr != nil {
-			return nil, fmt.Errorf("openclaw config validate: %v: %s", runErr, firstLines(out, 3))
+	restage := func(msgs []string) []string {
+		out := make([]string, len(msgs))
+		for i, m := range msgs {
+			out[i] = strings.ReplaceAll(m, stagedRoot, root)
 		}
-		return nil, fmt.Errorf("openclaw config validate printed no verdict: %s", firstLines(out, 3))
+		return out
 	}
-	out, runErr = runOpenClaw(bin, tmp, cfg, "config", "get", "meta")
-	if msgs, ok := parseLoaderProblems(out); ok {
+	for {
+		c.mu.Lock()
+		v, ok := c.memo[key]
+		if !ok {
+			v = &cliVerdict{done: make(chan struct{})}
+			c.memo[key] = v
+			c.mu.Unlock()
+			v.msgs, v.err = c.run(tmp, root, cfg, env)
+			if v.err != nil {
+				c.mu.Lock()
+				delete(c.memo, key)
+				c.mu.Unlock()
+			}
+			close(v.done)
+			return restage(v.msgs), v.err
+		}
+		c.mu.Unlock()
+		<-v.done
+		if v.err == nil {
+			return restage(v.msgs), nil
+		}
+		// that run failed (a timeout, say): run it again
+	}
+}
+
+// run asks the CLI for its verdict on the staged config.
+func (c *openClawCLI) run(tmp, root, cfg string, env []string) ([]string, error) {
+	state := []byte(filepath.Join(tmp, "state"))
+	shown := func(out []byte) string {
+		return firstLines(bytes.ReplaceAll(out, state, []byte(root)), 3)
+	}
+	if !c.noValidate.Load() {
+		out, runErr := c.exec(tmp, cfg, env, "config", "validate", "--json")
+		if msgs, ok := parseValidateJSON(bytes.ReplaceAll(out, state, []byte(stagedRoot))); ok {
+			return msgs, nil
+		}
+		if !looksUnknownCommand(out) {
+			if runErr != nil {
+				return nil, fmt.Errorf("openclaw config validate: %v: %s", runErr, shown(out))
+			}
+			return nil, fmt.Errorf("openclaw config validate printed no verdict: %s", shown(out))
+		}
+		c.noValidate.Store(true)
+	}
+	out, runErr := c.exec(tmp, cfg, env, loaderVerdictArgs...)
+	if msgs, ok := parseLoaderProblems(bytes.ReplaceAll(out, state, []byte(stagedRoot))); ok {
 		return msgs, nil
 	}
-	if runErr != nil && !strings.Contains(string(out), "Config path not found") {
-		return nil, fmt.Errorf("openclaw config get meta: %v: %s", runErr, firstLines(out, 3))
+	if runErr != nil {
+		return nil, fmt.Errorf("openclaw %s: %v: %s", strings.Join(loaderVerdictArgs, " "), runErr, shown(out))
 	}
 	return nil, nil
 }
 
+// loaderVerdictArgs is the command that makes a 2026.2.x CLI load the config
+// and print its loader's verdict: a routed command, so the CLI checks the
+// config before anything else and loads no plugin code (`config get` loads
+// every plugin first and costs twice the time for the same verdict).
+var loaderVerdictArgs = []string{"sessions", "--json"}
+
+// stagedKey identifies one CLI input: the staged files' names and bytes,
+// which of them is the config, and the environment given to the CLI.
+func stagedKey(state, cfg string, env []string) ([sha256.Size]byte, error) {
+	h := sha256.New()
+	field := func(b []byte) {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	rel, err := filepath.Rel(state, cfg)
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	field([]byte(rel))
+	for _, kv := range env {
+		field([]byte(kv))
+	}
+	err = filepath.WalkDir(state, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(state, p)
+		field([]byte(rel))
+		field(data)
+		return nil
+	})
+	var key [sha256.Size]byte
+	copy(key[:], h.Sum(nil))
+	return key, err
+}
+
 // stageConfig copies the config and its includes (candidate bytes first)
 // into a fresh private dir, keeping their layout relative to each other.
-// It returns the dir and the staged config path.
-func stageConfig(configPath string, files map[string][]byte) (tmp, cfg string, err error) {
+// It returns the dir, the real dir that tmp/state stands for, and the staged
+// config path.
+func stageConfig(configPath string, files map[string][]byte) (tmp, root, cfg string, err error) {
 	configPath = absClean(configPath)
 	read := func(p string) ([]byte, error) {
 		if b, ok := files[p]; ok {
@@ -121,7 +257,7 @@ func stageConfig(configPath string, files map[string][]byte) (tmp, cfg string, e
 			paths = append(paths, absClean(f.Path))
 		}
 	}
-	root := filepath.Dir(configPath)
+	root = filepath.Dir(configPath)
 	for _, p := range paths {
 		for !within(root, p) && root != filepath.Dir(root) {
 			root = filepath.Dir(root)
@@ -129,27 +265,27 @@ func stageConfig(configPath string, files map[string][]byte) (tmp, cfg string, e
 	}
 	tmp, err = os.MkdirTemp("", "hardshell-validate-")
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	if err := os.Chmod(tmp, 0o700); err != nil {
-		return tmp, "", err
+		return tmp, "", "", err
 	}
 	state := filepath.Join(tmp, "state")
 	for _, p := range paths {
 		rel, rerr := filepath.Rel(root, p)
 		if rerr != nil {
-			return tmp, "", rerr
+			return tmp, "", "", rerr
 		}
 		data, rerr := read(p)
 		if rerr != nil {
-			return tmp, "", rerr
+			return tmp, "", "", rerr
 		}
 		dst := filepath.Join(state, rel)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
-			return tmp, "", err
+			return tmp, "", "", err
 		}
 		if err := os.WriteFile(dst, data, 0o600); err != nil {
-			return tmp, "", err
+			return tmp, "", "", err
 		}
 	}
 	relCfg, _ := filepath.Rel(root, configPath)
@@ -158,7 +294,7 @@ func stageConfig(configPath string, files map[string][]byte) (tmp, cfg string, e
 	if env, rerr := sys.ReadFile(filepath.Join(filepath.Dir(configPath), ".env"), fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv}); rerr == nil {
 		_ = os.WriteFile(filepath.Join(filepath.Dir(cfg), ".env"), env, 0o600)
 	}
-	return tmp, cfg, nil
+	return tmp, root, cfg, nil
 }
 
 // parseWith parses the config with the candidate bytes overlaid.
@@ -173,24 +309,35 @@ func parseWith(configPath string, files map[string][]byte) (*model.Document, err
 	return doc.WithFiles(files)
 }
 
-// runOpenClaw runs bin with the staged dir as HOME and state dir.
-func runOpenClaw(bin, tmp, cfg string, args ...string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), ValidateTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = tmp
-	cmd.WaitDelay = time.Second
+// validateEnv is the environment the CLI runs with, but for the variables
+// that point it at the staged dir (exec adds those): this process's, less
+// what would point OpenClaw at the real state, plus a placeholder for each
+// ${VAR} the staged config uses that neither this shell nor the staged .env
+// sets.
+func validateEnv(cfg string) []string {
 	env := []string{}
+	nodeOptions := ""
 	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
+		k, v, _ := strings.Cut(kv, "=")
 		switch {
 		case k == "HOME", k == "OPENCLAW_HOME", k == "NO_COLOR", k == "FORCE_COLOR",
 			strings.HasPrefix(k, "OPENCLAW_STATE_DIR"), strings.HasPrefix(k, "OPENCLAW_CONFIG_PATH"),
-			strings.HasPrefix(k, "CLAWDBOT_"), k == "OPENCLAW_OAUTH_DIR", k == "OPENCLAW_NIX_MODE":
+			strings.HasPrefix(k, "CLAWDBOT_"), k == "OPENCLAW_OAUTH_DIR", k == "OPENCLAW_NIX_MODE",
+			k == "OPENCLAW_NODE_OPTIONS_READY":
+			continue
+		case k == "NODE_OPTIONS":
+			nodeOptions = v
 			continue
 		}
 		env = append(env, kv)
 	}
+	// The CLI's launcher starts Node a second time to add this flag unless
+	// NODE_OPTIONS has it; giving it here, as the launcher would, saves that
+	// second start (a second or more of every run) and changes nothing else.
+	if !strings.Contains(nodeOptions, experimentalWarningFlag) && !strings.Contains(nodeOptions, "--no-warnings") {
+		nodeOptions = strings.TrimSpace(nodeOptions + " " + experimentalWarningFlag)
+	}
+	env = append(env, "NODE_OPTIONS="+nodeOptions, "OPENCLAW_NODE_OPTIONS_READY=1")
 	// ${VAR}s this shell lacks get a placeholder: the gateway's service
 	// environment may well have them, and validation is about the schema,
 	// not this shell (a missing variable is the audit's config.env_var_missing).
@@ -210,7 +357,19 @@ func runOpenClaw(bin, tmp, cfg string, args ...string) ([]byte, error) {
 			env = append(env, name+"=hardshell-validate-placeholder-value-0000000000")
 		}
 	}
-	cmd.Env = append(env,
+	return env
+}
+
+const experimentalWarningFlag = "--disable-warning=ExperimentalWarning"
+
+// exec runs the CLI with the staged dir as HOME and state dir.
+func (c *openClawCLI) exec(tmp, cfg string, env []string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), ValidateTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.bin, append(slices.Clip(c.args), args...)...)
+	cmd.Dir = tmp
+	cmd.WaitDelay = time.Second
+	cmd.Env = append(slices.Clip(env),
 		"HOME="+tmp,
 		"OPENCLAW_STATE_DIR="+filepath.Dir(cfg),
 		"OPENCLAW_CONFIG_PATH="+cfg,
