@@ -63,6 +63,9 @@ func secretsKeyIsSecret(key string) bool {
 // secretsNotSecretValue filters literal values next to a secret key that are
 // obviously not a secret (booleans spelled as strings, empty).
 func secretsNotSecretValue(v string) bool {
+	if len(v) > 64 {
+		return false // not one of the short literals below (and no ToLower of megabytes)
+	}
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "", "true", "false", "null", "none", "off", "on":
 		return true

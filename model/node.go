@@ -1,7 +1,6 @@
 package model
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,8 +213,6 @@ func (n *Node) ContainsString(s string) bool {
 	return false
 }
 
-var envRefRe = regexp.MustCompile(`\$?\$\{([A-Z_][A-Z0-9_]*)\}`)
-
 // EnvRefs lists the ${VAR} names a string value references. Escaped $${VAR}
 // is literal text and not a reference.
 func (n *Node) EnvRefs() []string {
@@ -226,16 +223,48 @@ func (n *Node) EnvRefs() []string {
 	return EnvRefs(s)
 }
 
-// EnvRefs lists the ${VAR} names in s (escaped $${VAR} excluded).
+// EnvRefs lists the ${VAR} names in s (VAR is [A-Z_][A-Z0-9_]*; escaped
+// $${VAR} excluded), in one pass over s.
 func EnvRefs(s string) []string {
 	var out []string
-	for _, m := range envRefRe.FindAllStringSubmatch(s, -1) {
-		if strings.HasPrefix(m[0], "$$") {
-			continue
+	for from := 0; ; {
+		name, start, end := nextEnvRef(s, from)
+		if end < 0 {
+			return out
 		}
-		out = append(out, m[1])
+		if start < 0 || s[start] != '$' || start+1 >= len(s) || s[start+1] != '$' {
+			out = append(out, name)
+		}
+		from = end
 	}
-	return out
+}
+
+// nextEnvRef finds the next ${VAR} at or after from: its name, where the
+// reference starts (at a preceding "$" when it is escaped as $${VAR}) and
+// where it ends; end < 0 when there is none.
+func nextEnvRef(s string, from int) (name string, start, end int) {
+	for {
+		k := strings.Index(s[from:], "${")
+		if k < 0 {
+			return "", -1, -1
+		}
+		i := from + k // the "$" of "${"
+		j := i + 2
+		if j < len(s) && (s[j] == '_' || ('A' <= s[j] && s[j] <= 'Z')) {
+			e := j + 1
+			for e < len(s) && (s[e] == '_' || ('A' <= s[e] && s[e] <= 'Z') || ('0' <= s[e] && s[e] <= '9')) {
+				e++
+			}
+			if e < len(s) && s[e] == '}' {
+				start = i
+				if i > 0 && s[i-1] == '$' { // a match ends in "}", so this "$" is free
+					start = i - 1
+				}
+				return s[j:e], start, e + 1
+			}
+		}
+		from = i + 1
+	}
 }
 
 // IsEnvRef reports a string that is exactly one ${VAR} reference.
@@ -244,8 +273,8 @@ func (n *Node) IsEnvRef() bool {
 	if !ok {
 		return false
 	}
-	m := envRefRe.FindStringSubmatchIndex(s)
-	return m != nil && m[0] == 0 && m[1] == len(s) && !strings.HasPrefix(s, "$$")
+	_, start, end := nextEnvRef(s, 0)
+	return start == 0 && end == len(s) && !strings.HasPrefix(s, "$$")
 }
 
 // IsSecretRef reports a SecretRef object {source: env|file|exec, provider?, id}.

@@ -479,13 +479,18 @@ func (p *parser) stringLit() (string, error) {
 			if err := p.escape(&b); err != nil {
 				return "", err
 			}
-		case c < 0x80:
-			b.WriteByte(c)
-			p.pos++
 		default:
-			r, n := utf8.DecodeRune(p.src[p.pos:])
-			b.WriteRune(r)
-			p.pos += n
+			// a run of plain bytes at once (the input is valid UTF-8, checked
+			// before parsing): a multi-megabyte string costs one copy
+			j := p.pos + 1
+			for j < len(p.src) {
+				if d := p.src[j]; d == quote || d == '\\' || d == '\n' || d == '\r' {
+					break
+				}
+				j++
+			}
+			b.Write(p.src[p.pos:j])
+			p.pos = j
 		}
 	}
 }

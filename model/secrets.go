@@ -1,24 +1,32 @@
 package model
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
 
 // This file is the one secret detector shared by diffs, the audit's
-// plaintext-secret check and every output path. Detection order follows
-// reference/anchors.md §E: the key name first, then vendor token shapes.
-// Token shapes are a curated table after detect-secrets and gitleaks (both
+// plaintext-secret check and every output path (mask.go applies it). The key
+// name comes first, then vendor token shapes (reference/anchors.md §E). The
+// token shapes are a curated table after detect-secrets and gitleaks (both
 // MIT), plus the providers OpenClaw's env examples use that they lack
 // (OpenRouter, Groq, xAI).
+//
+// Nothing here is a regular expression: every check is a single pass over
+// its input, so a multi-megabyte value costs linear time (issue 10: an 8 MB
+// string took 5 s in Go's regexp engine).
 
 // secretLastWords are the final words of a key name that mark its value as a
-// secret: botToken, signingSecret, OPENCLAW_GATEWAY_PASSWORD, api_key…
+// secret: botToken, signingSecret, OPENCLAW_GATEWAY_PASSWORD, api_key,
+// headers.Authorization, Cookie / Set-Cookie, apiKeys…
 var secretLastWords = map[string]bool{
 	"token": true, "secret": true, "password": true, "passwd": true,
 	"passphrase": true, "apikey": true, "privatekey": true, "secretkey": true,
-	"accesskey": true, "credential": true,
+	"accesskey": true, "credential": true, "authorization": true, "cookie": true,
+	"bearer": true,
+	// plurals: arrays of secrets (apiKeys: [...], secrets: [...])
+	"secrets": true, "passwords": true, "credentials": true, "apikeys": true,
+	"cookies": true, "privatekeys": true,
 }
 
 // notSecretKeyPrefixes are the words before a final "key" that make it an
@@ -32,9 +40,13 @@ var notSecretKeyPrefixes = map[string]bool{
 	"rate": true, "limit": true, "config": true, "i18n": true, "translation": true,
 }
 
-// notSecretLastWords end names that point at a secret without being one.
-var notSecretLastWords = map[string]bool{
-	"tokens": true, // maxTokens, contextTokens
+// secretPluralPrefixes are the words before a final "keys" or "tokens" that
+// make the list one of secrets (apiKeys, accessTokens), unlike maxTokens or
+// sortKeys.
+var secretPluralPrefixes = map[string]bool{
+	"api": true, "access": true, "secret": true, "private": true, "signing": true,
+	"encryption": true, "refresh": true, "auth": true, "bot": true, "app": true,
+	"bearer": true, "gateway": true, "hook": true, "hooks": true, "webhook": true,
 }
 
 // keyWords splits a key name into lower-case words at camelCase boundaries
@@ -68,239 +80,313 @@ func keyWords(key string) []string {
 	return words
 }
 
+// maxKeyLen bounds the names IsSecretKey looks at: longer "keys" are text.
+const maxKeyLen = 200
+
 // IsSecretKey reports whether a config key, env var or header name holds a
 // secret: token, password, secret, apiKey/api_key, botToken, appToken,
 // signingSecret, accessToken, refreshToken, clientSecret, privateKey,
-// webhookSecret, OPENAI_API_KEY, and any name whose last word is Token,
+// webhookSecret, OPENAI_API_KEY, Authorization, Proxy-Authorization, Cookie,
+// Set-Cookie, basicAuth, apiKeys, and any name whose last word is Token,
 // Secret, Password or Key — except names that only point at a secret
 // (tokenFile, keyRef, passwordFile, secretRef, tokenEnv…) or name a
 // non-secret key (publicKey, sessionKey, maxTokens…).
 func IsSecretKey(key string) bool {
+	if len(key) > maxKeyLen {
+		return false
+	}
 	words := keyWords(key)
 	if len(words) == 0 {
 		return false
 	}
 	last := words[len(words)-1]
-	if notSecretLastWords[last] {
-		return false
+	prev := ""
+	if len(words) >= 2 {
+		prev = words[len(words)-2]
 	}
 	if secretLastWords[last] {
 		return true
 	}
-	if last == "key" || last == "pwd" || last == "pass" {
-		if len(words) < 2 {
-			return false // a bare "key" is usually an identifier
-		}
-		return !notSecretKeyPrefixes[words[len(words)-2]]
+	switch last {
+	case "key", "pwd", "pass":
+		// a bare "key" is usually an identifier
+		return prev != "" && !notSecretKeyPrefixes[prev]
+	case "keys", "tokens":
+		return secretPluralPrefixes[prev]
+	case "auth":
+		return prev == "basic" || prev == "proxy" || prev == "http"
 	}
 	return false
 }
 
-// tokenShape is one vendor token pattern. The secret is submatch 1; the
-// pattern may consume one boundary character on either side.
-type tokenShape struct {
-	kind string
-	re   *regexp.Regexp
-	// whole: LooksLikeToken requires the secret to be the whole value.
-	// Otherwise (private keys, URL credentials) containing it is enough.
-	whole bool
+// Byte classes of token bodies.
+func isTokenByte(c byte) bool { // [A-Za-z0-9_-]
+	return c == '_' || c == '-' || isAlnum(c)
 }
 
-const (
-	lb = `(?:^|[^A-Za-z0-9_-])` // left boundary
-	rb = `(?:$|[^A-Za-z0-9_-])` // right boundary
-)
+func isAlnum(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+func isUpperOrDigit(c byte) bool { return ('0' <= c && c <= '9') || ('A' <= c && c <= 'Z') }
+
+func isAlnumDash(c byte) bool { return c == '-' || isAlnum(c) } // [A-Za-z0-9-]
+
+func isAlnumUnderscore(c byte) bool { return c == '_' || isAlnum(c) } // [A-Za-z0-9_]
+
+// tokenShape is one vendor token: a literal prefix followed by a body of
+// body bytes, at least min (and, when max > 0, for LooksLikeToken at most
+// max) long. bounded shapes need a non-token byte (or the start) before the
+// prefix when found inside text; the distinctive prefixes do not, so a token
+// glued to a word is still masked.
+type tokenShape struct {
+	kind     string
+	prefix   string
+	body     func(byte) bool
+	min, max int
+	bounded  bool
+}
 
 // tokenShapes is ordered: more specific prefixes (sk-ant-, sk-or-) before
 // the generic OpenAI sk-.
 var tokenShapes = []tokenShape{
-	{"anthropic", regexp.MustCompile(lb + `(sk-ant-[A-Za-z0-9_-]{20,})` + rb), true},
-	{"openrouter", regexp.MustCompile(lb + `(sk-or-[A-Za-z0-9_-]{20,})` + rb), true},
-	{"openai", regexp.MustCompile(lb + `(sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,})` + rb), true},
-	{"slack-webhook", regexp.MustCompile(`(?:https?://)?hooks\.slack\.com/services/(T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+)`), false},
-	{"slack", regexp.MustCompile(lb + `(xox[abposr]-[A-Za-z0-9-]{10,})` + rb), true},
-	{"slack-app", regexp.MustCompile(lb + `(xapp-[0-9]+-[A-Za-z0-9-]{10,})` + rb), true},
-	{"telegram", regexp.MustCompile(`(?:^|[^0-9A-Za-z_-])([0-9]{8,10}:[A-Za-z0-9_-]{35})` + rb), true},
-	{"discord", regexp.MustCompile(lb + `([MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38})` + rb), true},
-	{"github", regexp.MustCompile(lb + `(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})` + rb), true},
-	{"google", regexp.MustCompile(lb + `(AIza[0-9A-Za-z_-]{35})` + rb), true},
-	{"huggingface", regexp.MustCompile(lb + `(hf_[A-Za-z0-9]{30,})` + rb), true},
-	{"groq", regexp.MustCompile(lb + `(gsk_[A-Za-z0-9]{20,})` + rb), true},
-	{"xai", regexp.MustCompile(lb + `(xai-[A-Za-z0-9]{40,})` + rb), true},
-	{"perplexity", regexp.MustCompile(lb + `(pplx-[A-Za-z0-9]{40,})` + rb), true},
-	{"jwt", regexp.MustCompile(lb + `(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})` + rb), true},
-	{"private-key", regexp.MustCompile(`(-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*)`), false},
-	{"url-basic-auth", regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@'"]+:([^/\s@'"]+)@`), false},
+	{"anthropic", "sk-ant-", isTokenByte, 20, 0, false},
+	{"openrouter", "sk-or-", isTokenByte, 20, 0, false},
+	{"openai", "sk-", isTokenByte, 20, 0, true}, // sk-proj-, sk-svcacct-, sk-admin- included
+	{"slack", "xoxa-", isAlnumDash, 10, 0, false},
+	{"slack", "xoxb-", isAlnumDash, 10, 0, false},
+	{"slack", "xoxp-", isAlnumDash, 10, 0, false},
+	{"slack", "xoxo-", isAlnumDash, 10, 0, false},
+	{"slack", "xoxs-", isAlnumDash, 10, 0, false},
+	{"slack", "xoxr-", isAlnumDash, 10, 0, false},
+	{"github", "ghp_", isAlnum, 36, 0, false},
+	{"github", "gho_", isAlnum, 36, 0, false},
+	{"github", "ghu_", isAlnum, 36, 0, false},
+	{"github", "ghs_", isAlnum, 36, 0, false},
+	{"github", "ghr_", isAlnum, 36, 0, false},
+	{"github", "github_pat_", isAlnumUnderscore, 22, 0, false},
+	{"google", "AIza", isTokenByte, 35, 35, false},
+	{"huggingface", "hf_", isAlnum, 30, 0, true},
+	{"groq", "gsk_", isAlnum, 20, 0, false},
+	{"xai", "xai-", isAlnum, 40, 0, false},
+	{"perplexity", "pplx-", isAlnum, 40, 0, false},
+	{"gitlab", "glpat-", isTokenByte, 20, 0, false},
+	{"npm", "npm_", isAlnum, 36, 36, true},
+	{"stripe", "sk_live_", isAlnum, 16, 0, false},
+	{"stripe", "rk_live_", isAlnum, 16, 0, false},
+	{"stripe", "sk_test_", isAlnum, 16, 0, false},
+	{"aws", "AKIA", isUpperOrDigit, 16, 16, true},
+	{"aws", "ASIA", isUpperOrDigit, 16, 16, true},
 }
 
 // LooksLikeToken reports whether s (trimmed) has a known vendor token shape
 // and which: anthropic, openai, openrouter, slack, slack-app, slack-webhook,
-// telegram, discord, github, google, huggingface, groq, xai, perplexity,
-// jwt, private-key, url-basic-auth. ${VAR} references are never tokens.
+// telegram, discord, github, gitlab, google, huggingface, groq, xai,
+// perplexity, npm, stripe, aws, jwt, private-key, url-basic-auth. Most
+// shapes must be the whole value; a private key, a Slack webhook URL and a
+// URL with a password count anywhere in it. ${VAR} references are never
+// tokens.
 func LooksLikeToken(s string) (kind string, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(EnvRefs(s)) > 0 {
 		return "", false
 	}
 	for _, t := range tokenShapes {
-		m := t.re.FindStringSubmatchIndex(s)
-		if m == nil {
+		if !strings.HasPrefix(s, t.prefix) {
 			continue
 		}
-		if !t.whole || (m[2] == 0 && m[3] == len(s)) {
+		n := runOf(s, len(t.prefix), t.body) - len(t.prefix)
+		if n == len(s)-len(t.prefix) && n >= t.min && (t.max == 0 || n <= t.max) {
 			return t.kind, true
 		}
+	}
+	if end, ok := slackAppAt(s, 0); ok && end == len(s) {
+		return "slack-app", true
+	}
+	if end, ok := telegramAt(s, 0, true); ok && end == len(s) {
+		return "telegram", true
+	}
+	if strings.IndexByte(s, '.') > 0 {
+		if end := runOf(s, 0, isDottedByte); end == len(s) {
+			if kind := dottedKind(s); kind != "" {
+				return kind, true
+			}
+		}
+	}
+	if slackWebhookAt(s) >= 0 {
+		return "slack-webhook", true
+	}
+	if i := strings.Index(s, "-----BEGIN "); i >= 0 && privateKeyHeaderEnd(s, i) > 0 {
+		return "private-key", true
+	}
+	if len(urlPasswords(s)) > 0 {
+		return "url-basic-auth", true
 	}
 	return "", false
 }
 
-// kvRe finds a key followed by its value: "key": "value", 'key': 'value',
-// key: value, KEY=value, KEY="value". Groups: 1-3 the key (double-quoted,
-// single-quoted, bare), 4-6 the value (double-quoted, single-quoted, bare).
-var kvRe = regexp.MustCompile(`(?:"([^"\\\n]+)"|'([^'\\\n]+)'|([A-Za-z_$][A-Za-z0-9_$.-]*))\s*[:=]\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|([^\s,;#}\]'"]+))`)
-
-// flagRe finds a command-line flag carrying a secret: --token abc, --password=abc.
-var flagRe = regexp.MustCompile(`--([A-Za-z][A-Za-z0-9-]*)(?:=|\s+)([^\s'"-][^\s'"]*)`)
-
-// bearerRe finds an HTTP bearer credential.
-var bearerRe = regexp.MustCompile(`(?i)\bbearer\s+([A-Za-z0-9._~+/-]{8,}=*)`)
-
-// pemBodyRe is a line of base64 key material (PEM bodies are 64 columns).
-var pemBodyRe = regexp.MustCompile(`^([-+ ]?\s*)([A-Za-z0-9+/]{60,}={0,2})(\s*)$`)
-
-// maskedRe recognises output of Mask so MaskText is idempotent.
-var maskedRe = regexp.MustCompile(`^…\(\d+ chars\)`)
-
-// maskable reports whether a value found next to a secret key should be
-// masked: not empty, not a ${VAR} reference, not a literal like true/null,
-// not already masked.
-func maskable(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "true", "false", "null", "undefined", "{", "[", `""`, "''":
-		return false
+// runOf returns the end of the run of bytes accepted by ok starting at i.
+func runOf(s string, i int, ok func(byte) bool) int {
+	for i < len(s) && ok(s[i]) {
+		i++
 	}
-	if len(EnvRefs(v)) > 0 || strings.Contains(v, "…(") {
-		return false
-	}
-	return true
+	return i
 }
 
-// MaskText masks secrets inside free text — a line of a diff, a log line,
-// a finding's detail: the value of every secret key in `key: "value"`,
-// `"key": 'value'` and `KEY=value` (env files, systemd Environment=), the
-// value of --token/--password style flags and bearer credentials, and every
-// token-shaped substring. Values are replaced with Mask(value); quotes and
-// everything else are kept. ${VAR} references and SecretRef ids are never
-// masked, and masking already-masked text changes nothing.
-func MaskText(s string) string {
-	if s == "" {
-		return s
+// slackAppAt matches xapp-<digits>-<10+ of [A-Za-z0-9-]> at i.
+func slackAppAt(s string, i int) (int, bool) {
+	if !strings.HasPrefix(s[i:], "xapp-") {
+		return 0, false
 	}
-	lines := strings.SplitAfter(s, "\n")
-	for i, l := range lines {
-		body := strings.TrimRight(l, "\r\n")
-		lines[i] = maskLine(body) + l[len(body):]
+	j := runOf(s, i+5, isDigit)
+	if j == i+5 || j >= len(s) || s[j] != '-' {
+		return 0, false
 	}
-	return strings.Join(lines, "")
+	end := runOf(s, j+1, isAlnumDash)
+	return end, end-(j+1) >= 10
 }
 
-// maskLine masks one line without its line ending.
-func maskLine(s string) string {
-	s = maskKeyValues(s)
-	s = replaceGroup(s, flagRe, 2, func(m []string) bool { return IsSecretKey(m[1]) })
-	s = replaceGroup(s, bearerRe, 1, nil)
-	for _, t := range tokenShapes {
-		s = replaceGroup(s, t.re, 1, nil)
+// telegramAt matches a bot token <8-10 digits>:<35 token bytes> whose digits
+// start at i. exact requires the secret part to be exactly 35 bytes.
+func telegramAt(s string, i int, exact bool) (int, bool) {
+	j := runOf(s, i, isDigit)
+	if n := j - i; n < 8 || n > 10 || j >= len(s) || s[j] != ':' {
+		return 0, false
 	}
-	if m := pemBodyRe.FindStringSubmatch(s); m != nil {
-		s = m[1] + Mask(m[2]) + m[3]
-	}
-	return s
+	end := runOf(s, j+1, isTokenByte)
+	n := end - (j + 1)
+	return end, n == 35 || (!exact && n > 35)
 }
 
-// maskKeyValues masks the values of secret keys. It scans key by key so that
-// `Environment=OPENCLAW_GATEWAY_TOKEN=abc` finds the inner key too.
-func maskKeyValues(s string) string {
-	var out strings.Builder
-	pos := 0
-	for pos < len(s) {
-		m := kvRe.FindStringSubmatchIndex(s[pos:])
-		if m == nil {
-			break
-		}
-		key, keyEnd := "", 0
-		for g := 1; g <= 3; g++ {
-			if m[2*g] >= 0 {
-				key, keyEnd = s[pos+m[2*g]:pos+m[2*g+1]], m[2*g+1]
-				break
+// isDottedByte is [A-Za-z0-9_.-]: JWTs and Discord tokens.
+func isDottedByte(c byte) bool { return c == '.' || isTokenByte(c) }
+
+// dottedKind classifies a whole run of dotted bytes: a JWT
+// (eyJ….….…, each part 8+) or a Discord bot token ([MNO]+23-25 . 6 . 27-38).
+func dottedKind(run string) string {
+	a, rest, ok1 := strings.Cut(run, ".")
+	b, c, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.IndexByte(c, '.') >= 0 {
+		return ""
+	}
+	return dottedParts(a, b, c)
+}
+
+// dottedParts classifies three dot-separated parts.
+func dottedParts(a, b, c string) string {
+	if strings.HasPrefix(a, "eyJ") && len(a) >= 11 && len(b) >= 8 && len(c) >= 8 {
+		return "jwt"
+	}
+	if len(a) >= 24 && len(a) <= 26 && (a[0] == 'M' || a[0] == 'N' || a[0] == 'O') &&
+		len(b) == 6 && len(c) >= 27 && len(c) <= 38 {
+		return "discord"
+	}
+	return ""
+}
+
+// slackWebhookAt returns the start of the secret path of a Slack incoming
+// webhook URL (hooks.slack.com/services/T…/B…/…) in s, or -1.
+func slackWebhookAt(s string) int {
+	const host = "hooks.slack.com/services/"
+	i := strings.Index(s, host)
+	if i < 0 {
+		return -1
+	}
+	j := i + len(host)
+	if end, ok := slackWebhookPath(s, j); ok && end > j {
+		return j
+	}
+	return -1
+}
+
+// slackWebhookPath matches T<alnum>/B<alnum>/<alnum> at i.
+func slackWebhookPath(s string, i int) (int, bool) {
+	for n, lead := range []byte{'T', 'B', 0} {
+		if lead != 0 {
+			if i >= len(s) || s[i] != lead {
+				return 0, false
 			}
+			i++
 		}
-		// the key must start at a boundary (not in the middle of a word)
-		keyStart := m[0]
-		atBoundary := pos+keyStart == 0 || !isWordByte(s[pos+keyStart-1])
-		vs, ve := -1, -1
-		for g := 4; g <= 6; g++ {
-			if m[2*g] >= 0 {
-				vs, ve = m[2*g], m[2*g+1]
-				break
+		j := runOf(s, i, isAlnum)
+		if j == i {
+			return 0, false
+		}
+		i = j
+		if n < 2 {
+			if i >= len(s) || s[i] != '/' {
+				return 0, false
 			}
+			i++
 		}
-		if atBoundary && vs >= 0 && IsSecretKey(key) {
-			val := s[pos+vs : pos+ve]
-			if maskable(val) && !maskedRe.MatchString(val) {
-				out.WriteString(s[pos : pos+vs])
-				out.WriteString(Mask(val))
-				pos += ve
-				continue
-			}
-		}
-		if keyEnd == 0 {
-			keyEnd = m[1]
-		}
-		out.WriteString(s[pos : pos+keyEnd])
-		pos += keyEnd
 	}
-	out.WriteString(s[pos:])
-	return out.String()
+	return i, true
 }
 
-func isWordByte(b byte) bool {
-	return b == '_' || b == '$' || b == '-' || b == '.' ||
-		('0' <= b && b <= '9') || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
+// privateKeyHeaderEnd returns the end of a "-----BEGIN … PRIVATE KEY-----"
+// header starting at i, or -1.
+func privateKeyHeaderEnd(s string, i int) int {
+	j := i + len("-----BEGIN ")
+	k := j
+	for k < len(s) && (isUpperOrDigit(s[k]) || s[k] == ' ') && k-j < 64 {
+		k++
+	}
+	label := s[j:k]
+	if !strings.HasSuffix(label, "PRIVATE KEY") && !strings.HasSuffix(label, "PRIVATE KEY BLOCK") {
+		return -1
+	}
+	if !strings.HasPrefix(s[k:], "-----") {
+		return -1
+	}
+	return k + 5
 }
 
-// replaceGroup replaces submatch g of every match of re with its mask, when
-// ok (if given) accepts the match and the text is maskable.
-func replaceGroup(s string, re *regexp.Regexp, g int, ok func(m []string) bool) string {
-	idx := re.FindAllStringSubmatchIndex(s, -1)
-	if idx == nil {
-		return s
-	}
-	var out strings.Builder
-	last := 0
-	for _, m := range idx {
-		if m[2*g] < 0 {
+// urlPasswords finds the password of every scheme://user:password@ in s, as
+// [start, end) pairs. ${VAR} passwords are not secrets.
+func urlPasswords(s string) [][2]int {
+	var out [][2]int
+	from := 0
+	for {
+		k := strings.Index(s[from:], "://")
+		if k < 0 {
+			return out
+		}
+		k += from
+		from = k + 3
+		// a scheme before it: [A-Za-z][A-Za-z0-9+.-]*
+		st := k
+		for st > 0 && (isAlnum(s[st-1]) || s[st-1] == '+' || s[st-1] == '.' || s[st-1] == '-') {
+			st--
+		}
+		if st == k || !(('a' <= s[st] && s[st] <= 'z') || ('A' <= s[st] && s[st] <= 'Z')) {
 			continue
 		}
-		if ok != nil {
-			sub := make([]string, len(m)/2)
-			for i := range sub {
-				if m[2*i] >= 0 {
-					sub[i] = s[m[2*i]:m[2*i+1]]
-				}
-			}
-			if !ok(sub) {
-				continue
-			}
+		// userinfo: [^/\s:@'"]+ ":" [^/\s@'"]+ "@"
+		i := k + 3
+		u := i
+		for u < len(s) && !isURLStop(s[u]) && s[u] != ':' {
+			u++
 		}
-		val := s[m[2*g]:m[2*g+1]]
-		if !maskable(val) {
+		if u == i || u >= len(s) || s[u] != ':' {
 			continue
 		}
-		out.WriteString(s[last:m[2*g]])
-		out.WriteString(Mask(val))
-		last = m[2*g+1]
+		p := u + 1
+		q := p
+		for q < len(s) && !isURLStop(s[q]) {
+			q++
+		}
+		if q == p || q >= len(s) || s[q] != '@' {
+			continue
+		}
+		if len(EnvRefs(s[p:q])) > 0 {
+			continue
+		}
+		out = append(out, [2]int{p, q})
+		from = q
 	}
-	out.WriteString(s[last:])
-	return out.String()
+}
+
+// isURLStop ends a URL's userinfo: / @ ' " and white space.
+func isURLStop(c byte) bool {
+	return c == '/' || c == '@' || c == '\'' || c == '"' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
