@@ -28,7 +28,7 @@ func TestStageFixAndSuppressThenWrite(t *testing.T) {
 	waitText(t, tm, "safe default")
 	for i := 0; i < 6; i++ {
 		tm.Send(press("enter"))
-		if waitMaybe(tm, "1 change staged", 400*time.Millisecond) {
+		if ok, _ := waitMaybe(tm, "1 change staged", 400*time.Millisecond); ok {
 			break
 		}
 	}
