@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -81,84 +80,13 @@ func ParseFailOn(v string) (*model.Severity, error) {
 	return &s, nil
 }
 
-// redactor masks every secret the snapshot knows of in outgoing text: the
-// literal secrets written in the config (under token/password/secret/key-like
-// keys) and the values of secret-looking environment variables the config
-// references or OpenClaw reads.
-type redactor struct{ secrets []string }
+// redactor masks a report's free text with the snapshot's redactor (every
+// secret of the run, registered by model.Load, plus structure and shape).
+type redactor struct{ r *model.Redactor }
 
-var secretEnvNames = []string{
-	"OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD",
-	"CLAWDBOT_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_PASSWORD",
-}
+func newRedactor(s *model.Snapshot) *redactor { return &redactor{r: s.Redact()} }
 
-const minMaskLen = 4 // shorter values would mangle ordinary words
-
-func newRedactor(s *model.Snapshot) *redactor {
-	seen := map[string]bool{}
-	add := func(v string) {
-		v = strings.TrimSpace(v)
-		if len(v) >= minMaskLen {
-			seen[v] = true
-		}
-	}
-	var envNames []string
-	var walk func(key string, n *model.Node)
-	walk = func(key string, n *model.Node) {
-		if n == nil {
-			return
-		}
-		switch n.Kind {
-		case model.KindObject:
-			for _, m := range n.Members {
-				walk(m.Key, m.Value)
-			}
-		case model.KindArray:
-			for _, e := range n.Elems {
-				walk(key, e)
-			}
-		case model.KindString:
-			envNames = append(envNames, n.EnvRefs()...)
-			if model.IsSecretKey(key) && n.IsLiteralSecret() {
-				add(n.Str)
-			}
-		}
-	}
-	walk("", Config(s))
-	if s.Env != nil {
-		for _, name := range append(envNames, secretEnvNames...) {
-			if !model.IsSecretKey(name) {
-				continue
-			}
-			if v, ok := s.Env(name); ok {
-				add(v)
-			}
-		}
-	}
-	r := &redactor{}
-	for v := range seen {
-		r.secrets = append(r.secrets, v)
-	}
-	// Longest first, so a secret containing another is masked whole.
-	sort.Slice(r.secrets, func(i, j int) bool {
-		if len(r.secrets[i]) != len(r.secrets[j]) {
-			return len(r.secrets[i]) > len(r.secrets[j])
-		}
-		return r.secrets[i] < r.secrets[j]
-	})
-	return r
-}
-
-// text masks secrets in one string: the snapshot's known secret values,
-// then model.MaskText for secret-shaped text the snapshot does not know.
-func (r *redactor) text(s string) string {
-	for _, v := range r.secrets {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, model.Mask(v))
-		}
-	}
-	return model.MaskText(s)
-}
+func (r *redactor) text(s string) string { return r.r.String(s) }
 
 func (r *redactor) finding(f model.Finding) model.Finding {
 	f.Title = r.text(f.Title)

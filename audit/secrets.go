@@ -47,19 +47,6 @@ func secretsSkip(s *model.Snapshot, path string) bool {
 	return false
 }
 
-// secretsKeyIsSecret extends model.IsSecretKey with header names that carry
-// credentials.
-func secretsKeyIsSecret(key string) bool {
-	if model.IsSecretKey(key) {
-		return true
-	}
-	switch strings.ToLower(key) {
-	case "authorization", "proxy-authorization", "cookie":
-		return true
-	}
-	return false
-}
-
 // secretsNotSecretValue filters literal values next to a secret key that are
 // obviously not a secret (booleans spelled as strings, empty).
 func secretsNotSecretValue(v string) bool {
@@ -105,7 +92,7 @@ func secretsPlaintext(s *model.Snapshot) []secretsLeaf {
 				return
 			}
 			kind, shaped := model.LooksLikeToken(n.Str)
-			if !shaped && !secretsKeyIsSecret(key) {
+			if !shaped && !model.IsSecretKey(key) {
 				return
 			}
 			out = append(out, secretsLeaf{Path: path, Node: n, Kind: kind, Value: n.Str})

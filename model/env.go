@@ -32,6 +32,13 @@ func NewEnv(getenv func(string) (string, bool), stateDir string, doc *Document) 
 // exists but could not be read (a FIFO, a device, too large, permission
 // denied); the lookup then works without it.
 func NewEnvFS(getenv func(string) (string, bool), r fsys.FS, stateDir string, doc *Document) (func(string) (string, bool), error) {
+	env, _, err := newEnvFS(getenv, r, stateDir, doc)
+	return env, err
+}
+
+// newEnvFS is NewEnvFS that also returns the .env values it read (the
+// redactor registers them).
+func newEnvFS(getenv func(string) (string, bool), r fsys.FS, stateDir string, doc *Document) (func(string) (string, bool), map[string]string, error) {
 	if getenv == nil {
 		getenv = os.LookupEnv
 	}
@@ -54,7 +61,7 @@ func NewEnvFS(getenv func(string) (string, bool), r fsys.FS, stateDir string, do
 			}
 		}
 		return v, ok
-	}, err
+	}, dot, err
 }
 
 // envReadDotenv reads <stateDir>/.env through the safe reader: nil, nil

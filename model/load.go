@@ -26,6 +26,9 @@ type LoadOptions struct {
 	OpenClawVersion func() string
 	// FS is the file system the target is read from; nil = fsys.Local.
 	FS fsys.FS
+	// Redactor receives the snapshot's secrets (the CLI passes the one its
+	// output goes through); nil = a new one.
+	Redactor *Redactor
 }
 
 // Load gathers everything the audit reads, once and read-only: it locates
@@ -77,11 +80,11 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 			return v, v != ""
 		}
 	}
-	env, err := NewEnvFS(lookup, r, t.StateDir, snap.Doc)
+	env, dot, err := newEnvFS(lookup, r, t.StateDir, snap.Doc)
 	if err != nil {
 		snap.FS.addUnreadable(r, filepath.Join(t.StateDir, ".env"), err)
 	}
-	snap.Env = env
+	snap.Env, snap.dotenv = env, dot
 	readExecApprovals(snap)
 
 	version := opts.OpenClawVersion
@@ -89,6 +92,11 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 		version = openClawCLIVersion
 	}
 	snap.Era = DetectEra(snap.Doc, version())
+	snap.Redactor = opts.Redactor
+	if snap.Redactor == nil {
+		snap.Redactor = NewRedactor()
+	}
+	snap.Redactor.AddSnapshot(snap)
 	return snap, nil
 }
 

@@ -37,6 +37,12 @@ type Snapshot struct {
 	// fingerprint, so a commit can re-check every input under its lock.
 	// nil for a hand-built snapshot: ReadFile then reads the local disk.
 	Reads *fsys.Recorder
+	// Redactor masks every secret this run has seen; Load registers the
+	// snapshot's secrets in it (LoadOptions.Redactor, or a new one). Use
+	// Redact(), which also serves a Snapshot not made by Load.
+	Redactor *Redactor
+
+	dotenv map[string]string // <state>/.env as NewEnv read it
 }
 
 // ReadFile reads an input of the snapshot through the safe reader (and

@@ -261,7 +261,7 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 }
 
 // Diff is the reviewable, masked diff of every file.
-func (p *Prepared) Diff() string { return p.Txn.Diff() }
+func (p *Prepared) Diff() string { return p.Txn.DiffWith(p.Snapshot.Redact()) }
 
 // claimedIDs lists the distinct check ids the change set says it fixes.
 func claimedIDs(cs model.ChangeSet) []string {

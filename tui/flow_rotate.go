@@ -112,7 +112,7 @@ func (m *rotateModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.err = msg.err
 		if msg.err == nil {
 			m.snap, m.info, m.prep = msg.snap, msg.info, msg.prep
-			m.diff = rotate.MaskText(msg.prep.Diff(), msg.info)
+			m.diff = msg.prep.Diff() // masks the old and new secrets: rotate.Plan registered them
 		}
 	case rotateDoneMsg:
 		m.working = false

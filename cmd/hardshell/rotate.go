@@ -118,7 +118,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	if len(info.Old) > 0 {
 		fmt.Fprintf(out, "old value(s): %s\n", maskList(info.Old))
 	}
-	if d := rotate.MaskText(p.Diff(), info); d != "" {
+	if d := p.Diff(); d != "" { // the old and new secrets are registered by rotate.Plan
 		fmt.Fprintln(out)
 		fmt.Fprint(out, d)
 		fmt.Fprintln(out)

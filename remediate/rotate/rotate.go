@@ -255,6 +255,7 @@ func resolveFileRef(s *model.Snapshot, root *model.Node, sec *Secret) error {
 	if err != nil {
 		return fmt.Errorf("cannot read %s (secrets.providers.%s): %w", path, prov, err)
 	}
+	s.Redact().AddSecretFile(path, sec.FileMode)
 	switch sec.FileMode {
 	case "singleValue":
 		sec.Current, sec.Known = strings.TrimRight(string(data), "\r\n"), true
@@ -324,6 +325,8 @@ func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, e
 	if info.New, err = gen(); err != nil {
 		return cs, info, err
 	}
+	// the new secret and every old one are masked wherever this run prints
+	s.Redact().AddKnown(info.New)
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.LookupEnv
@@ -390,6 +393,7 @@ func (p *planner) addOld(v string) {
 		}
 	}
 	p.info.Old = append(p.info.Old, v)
+	p.s.Redact().AddKnown(v)
 }
 
 // current returns the bytes a file will have so far in the plan (read once).

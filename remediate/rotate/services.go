@@ -78,10 +78,12 @@ func (p *planner) scanServices() []serviceFile {
 			}
 			sf := serviceFile{path: realPath(path), kind: kind, name: filepath.Base(path)}
 			p.info.Originals[sf.path] = data
+			p.s.Redact().Learn(string(data)) // the environment it gives any service
 			if kind == "systemd" {
 				_, sf.values = replaceSystemdEnv(data, names, "")
 				for _, ef := range environmentFiles(data) {
 					if ed, ok, why := regularFile(p.s.Sys(), ef); ok {
+						p.s.Redact().Learn(string(ed))
 						if vals := dotenvValues(ed, names); len(vals) > 0 {
 							efp := realPath(ef)
 							p.info.Originals[efp] = ed
@@ -309,21 +311,6 @@ func isBackupName(base string) bool {
 	return strings.HasSuffix(base, ".bak")
 }
 
-// logLike reports files that record history (logs, transcripts): the old
-// secret is removed from them rather than replaced with the new one.
-func logLike(rel string) bool {
-	ext := strings.ToLower(filepath.Ext(rel))
-	if ext == ".log" || ext == ".jsonl" {
-		return true
-	}
-	for _, seg := range strings.Split(filepath.ToSlash(rel), "/") {
-		if seg == "logs" || seg == "sessions" {
-			return true
-		}
-	}
-	return false
-}
-
 // redacted replaces the old secret in logs and transcripts.
 const redacted = "[secret removed by hardshell rotate]"
 
@@ -396,7 +383,7 @@ func (p *planner) sweepStateDir() error {
 			}
 		case bytes.IndexByte(data, 0) >= 0:
 			p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: "binary file holding the old secret; not changed"})
-		case logLike(rel):
+		case remediate.HistoryFile(rel):
 			if _, seen := p.info.Originals[rp]; !seen {
 				p.info.Originals[rp] = data
 			}

@@ -27,17 +27,6 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, info In
 	return p, nil
 }
 
-// MaskText masks every old and new secret of info in text (on top of
-// model.MaskText, which the diff already applies).
-func MaskText(text string, info Info) string {
-	for _, v := range append(append([]string{}, info.Old...), info.New) {
-		if v != "" {
-			text = strings.ReplaceAll(text, v, model.Mask(v))
-		}
-	}
-	return text
-}
-
 // Check is one credential presented to the gateway.
 type Check struct {
 	Label  string // "new token", "old token #1"
