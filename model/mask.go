@@ -36,11 +36,16 @@ func Mask(secret string) string {
 	return fmt.Sprintf("%s…(%d chars)", prefix, n)
 }
 
-// Excerpt is how an error message quotes input: a short word quoted as is
-// when it holds nothing secret-looking, anything else masked. A parse error
-// at an unquoted secret must not print the secret.
+// Excerpt is how an error message quotes input: a short lower-case word
+// (an enum value such as "loopback") quoted as is, anything else masked. A
+// parse error at an unquoted secret must not print the secret.
 func Excerpt(s string) string {
-	if utf8.RuneCountInString(s) <= 8 && MaskText(s) == s && !IsSecretKey(s) {
+	plain := len(s) <= 12
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = ('a' <= c && c <= 'z') || c == '-' || c == '_' || c == '.'
+	}
+	if plain && s != "" && MaskText(s) == s {
 		return strconv.Quote(s)
 	}
 	return Mask(s)
@@ -93,7 +98,7 @@ func MaskText(s string) string { return (*Redactor)(nil).String(s) }
 // registrable reports whether v may be registered: long enough, not a
 // literal, a ${VAR} or something a mask itself is made of.
 func registrable(v string) bool {
-	if len(v) < MinRegistered || !maskable(v) {
+	if len(v) < 3 || !maskable(v) {
 		return false
 	}
 	return !inMaskTail(v)
@@ -116,14 +121,21 @@ func inMaskTail(v string) bool {
 
 // Add registers secret values (values too short or not secret-like are
 // ignored; a multi-line value registers each of its long lines too).
-func (r *Redactor) Add(values ...string) {
+func (r *Redactor) Add(values ...string) { r.add(MinRegistered, values) }
+
+// AddKnown registers values known to be secrets (the old and new tokens of
+// a rotation) down to 3 characters: a weak old token is masked even where
+// it mangles an ordinary word.
+func (r *Redactor) AddKnown(values ...string) { r.add(3, values) }
+
+func (r *Redactor) add(minLen int, values []string) {
 	if r == nil {
 		return
 	}
 	var fresh []string
 	for _, v := range values {
 		for _, c := range candidates(v) {
-			if registrable(c) {
+			if len(c) >= minLen && registrable(c) {
 				fresh = append(fresh, c)
 			}
 		}
@@ -268,7 +280,8 @@ func (r *Redactor) Error(err error) string {
 }
 
 // Source masks a whole file shown in a diff: like String, plus .env syntax
-// (a quoted value over several lines).
+// (a quoted value over several lines). The result has the same lines as
+// data: a masked value over several lines is masked line by line.
 func (r *Redactor) Source(data []byte) string {
 	s := string(data)
 	if s == "" {
@@ -339,13 +352,36 @@ func apply(s string, fs []found) string {
 		a = max(a, last)
 		if a < e {
 			b.WriteString(s[last:a])
-			b.WriteString(Mask(s[a:e]))
+			maskLines(&b, s[a:e])
 			last = e
 		}
 		i = j
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// maskLines writes the mask of v, one mask per line of it, so masked text
+// has the lines of the original (a diff of masked files lines up with the
+// files).
+func maskLines(b *strings.Builder, v string) {
+	for v != "" {
+		k := strings.IndexByte(v, '\n')
+		if k < 0 {
+			b.WriteString(Mask(v))
+			return
+		}
+		line := v[:k]
+		end := "\n"
+		if strings.HasSuffix(line, "\r") {
+			line, end = line[:len(line)-1], "\r\n"
+		}
+		if line != "" {
+			b.WriteString(Mask(line))
+		}
+		b.WriteString(end)
+		v = v[k+1:]
+	}
 }
 
 // maxPending bounds what a Writer holds back waiting for a line end.
@@ -410,3 +446,7 @@ func (w *Writer) File() *os.File {
 
 // Redactor is the redactor w masks with.
 func (w *Writer) Redactor() *Redactor { return w.r }
+
+// Unwrap is the writer under w. Writing to it bypasses the mask: only for
+// what the user asked to see in full (config get --reveal).
+func (w *Writer) Unwrap() io.Writer { return w.w }

@@ -74,6 +74,8 @@ func TestMaskTextIssueForms(t *testing.T) {
 		{"HTML-escaped", `&quot;apiKey&quot;: &quot;` + pass + `&quot;`, []string{pass}, nil},
 		{"private key in a JSON string", `{"k":"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nabc\n-----END PRIVATE KEY-----","n":1}`, []string{"MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"}, []string{`"n":1`}},
 		{"unquoted secret word", "{\n  token: " + pass + "\n}", []string{pass}, nil},
+		{".env line in a diff", "-OPENCLAW_GATEWAY_TOKEN=" + fakeGateway + "\n+OPENCLAW_GATEWAY_TOKEN=" + pass + "\n", []string{fakeGateway, pass}, []string{"-OPENCLAW_GATEWAY_TOKEN="}},
+		{"crypt hash", "root:$6$Zq3salt9$Wn0HashOfTheRootPasswordAAAAAAAAAAAAAAAAAAAA/:19000:0:99999:7:::", []string{"Zq3salt9", "Wn0HashOfTheRootPassword"}, []string{"root:"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -178,8 +180,25 @@ func TestRedactorLearn(t *testing.T) {
 
 func TestExcerpt(t *testing.T) {
 	require.Equal(t, `"tru"`, Excerpt("tru"))
-	for _, w := range []string{"hunter2hunter2", fakeGateway, "token", "abcdefghij"} {
+	require.Equal(t, `"loopback"`, Excerpt("loopback"))
+	for _, w := range []string{"hunter2hunter2", fakeGateway, "hunter2", "Secret", "abcdefghijklmn"} {
 		require.NotContains(t, Excerpt(w), w)
+	}
+}
+
+// A parse error never quotes an unquoted secret word.
+func TestParseErrorMasksTheWord(t *testing.T) {
+	for _, src := range []string{
+		"{\n  gateway: {auth: {token: hunter2}}\n}",
+		"{\n  apiKeys: [s3cretword]\n}",
+		"{\n  note: " + fakeGateway + "\n}",
+	} {
+		_, err := ParseValue("openclaw.json", []byte(src))
+		require.Error(t, err)
+		for _, w := range []string{"hunter2", "s3cretword", fakeGateway} {
+			require.NotContains(t, err.Error(), w)
+		}
+		require.Contains(t, err.Error(), "openclaw.json:2:")
 	}
 }
 

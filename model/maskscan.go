@@ -377,6 +377,10 @@ func isWordByte(b byte) bool {
 	return b == '_' || b == '$' || b == '-' || b == '.' || isAlnum(b)
 }
 
+// isKeyByte: a key does not start right after one of these (it would be
+// the middle of a word); "-" and "." may precede one (a diff line, a path).
+func isKeyByte(b byte) bool { return b == '_' || b == '$' || isAlnum(b) }
+
 func isKeyStart(b byte) bool {
 	return b == '_' || b == '$' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z')
 }
@@ -470,7 +474,7 @@ func (d *detection) scanKeyValues() {
 		var key string
 		keyEnd := -1
 		switch {
-		case isKeyStart(c) && (i == 0 || !isWordByte(t[i-1])):
+		case isKeyStart(c) && (i == 0 || !isKeyByte(t[i-1])):
 			j := i + 1
 			for j < len(t) && isWordByte(t[j]) {
 				j++
@@ -560,7 +564,7 @@ func (d *detection) keyValue(key string, keyEnd int) int {
 			return e
 		}
 		d.secretValue(k, e)
-		return e
+		return k // the value may hold a key itself (TOKEN=apiKey: "…")
 	}
 }
 
@@ -1041,6 +1045,24 @@ func (d *detection) scanPatterns() {
 		}
 		from = max(e, ne)
 	}
+	// crypt(3) password hashes: $6$salt$hash, $2b$12$…, $argon2id$v=19$…
+	for from := 0; ; {
+		k := strings.IndexByte(t[from:], '$')
+		if k < 0 {
+			break
+		}
+		i := from + k
+		from = i + 1
+		id := t[i+1 : i+1+runOf(t[i+1:], 0, isAlnum)]
+		if !cryptIDs[id] || i+1+len(id) >= len(t) || t[i+1+len(id)] != '$' {
+			continue
+		}
+		e := runOf(t, i, isCryptByte)
+		if e-i >= 20 {
+			d.add(i, e, foundStructural)
+			from = e
+		}
+	}
 	// scheme://user:PASS@
 	for _, p := range urlPasswords(t) {
 		d.add(p[0], p[1], foundStructural)
@@ -1103,6 +1125,14 @@ func (d *detection) scanPatterns() {
 			ls++
 		}
 	}
+}
+
+// cryptIDs are the ids of crypt(3) hash schemes.
+var cryptIDs = map[string]bool{"1": true, "2a": true, "2b": true, "2y": true, "5": true, "6": true, "7": true,
+	"y": true, "gy": true, "sha1": true, "md5": true, "argon2i": true, "argon2id": true, "scrypt": true, "pbkdf2": true}
+
+func isCryptByte(c byte) bool {
+	return isAlnum(c) || c == '$' || c == '.' || c == '/' || c == '=' || c == ',' || c == '+' || c == '-' || c == '_'
 }
 
 // basicCredential reports base64 that decodes to user:password.
@@ -1239,6 +1269,7 @@ type regIndex struct {
 	bits  []uint64
 	shift uint
 	keys  map[uint64][]regEntry
+	short []string // forms under regKeyLen bytes (AddKnown), searched one by one
 }
 
 type regEntry struct {
@@ -1272,6 +1303,10 @@ func newRegIndex(forms []secretForm) *regIndex {
 	}
 	for i := range forms {
 		f := &forms[i]
+		if len(f.text) < regKeyLen {
+			x.short = append(x.short, f.text)
+			continue
+		}
 		put(f.text, regEntry{form: f})
 		if !f.base64 && len(f.text) > 12 {
 			put(f.text[len(f.text)-12:], regEntry{form: f, tail: true})
@@ -1311,6 +1346,16 @@ func (d *detection) scanRegistered(x *regIndex) {
 		}
 		flush()
 		cur = span{a, b}
+	}
+	for _, f := range x.short {
+		for from := 0; ; {
+			k := strings.Index(t[from:], f)
+			if k < 0 {
+				break
+			}
+			d.add(from+k, from+k+len(f), foundRegistered)
+			from += k + len(f)
+		}
 	}
 	for i := 0; i+regKeyLen <= len(t); i++ {
 		k := regKey(t, i)
