@@ -87,6 +87,12 @@ type ExtensionChange struct {
 	Version string    `json:"version,omitempty"`
 }
 
+// LogLine is one line of the gateway log tail and where it came from.
+type LogLine struct {
+	Source string `json:"source"` // log path:line
+	Text   string `json:"text"`   // masked, truncated
+}
+
 // Evidence is what the review found in the window.
 type Evidence struct {
 	Since       time.Time         `json:"since"`
@@ -96,7 +102,7 @@ type Evidence struct {
 	Inbound     []Inbound         `json:"inbound"`
 	Extensions  []ExtensionChange `json:"extensions"`
 	LogFiles    []string          `json:"logFiles"`
-	LogTail     []string          `json:"logTail"`
+	LogTail     []LogLine         `json:"logTail"`
 	Transcripts []string          `json:"transcripts"` // scanned
 	Notes       []string          `json:"notes,omitempty"`
 	Truncated   bool              `json:"truncated,omitempty"`
@@ -113,19 +119,28 @@ func Scan(s *model.Snapshot, since, until time.Time, o ScanOptions) Evidence {
 		red = model.MaskText
 	}
 	ev := Evidence{Since: since.UTC(), Until: until.UTC(), ToolCalls: []ToolCall{}, Sends: []Send{}, Inbound: []Inbound{},
-		Extensions: []ExtensionChange{}, LogFiles: []string{}, LogTail: []string{}, Transcripts: []string{}}
+		Extensions: []ExtensionChange{}, LogFiles: []string{}, LogTail: []LogLine{}, Transcripts: []string{}}
 	sc := &scanner{ev: &ev, red: red, since: since, until: until, known: knownRecipients(s)}
 	if s == nil {
 		return ev
 	}
+	sc.stateDir, sc.agents = s.Target.StateDir, ownAgents(s)
 	for _, path := range transcriptFiles(s) {
-		fi, err := os.Stat(path)
+		fi, err := os.Lstat(path)
 		if err != nil || fi.ModTime().Before(since) {
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			sc.note("not read: " + path + " is not a regular file (" + fi.Mode().Type().String() + ")")
 			continue
 		}
 		sc.transcript(path, agentOf(s, path))
 	}
-	for _, path := range logFiles(s, since, until, o.LogDir) {
+	paths, notes := logFiles(s, since, until, o.LogDir)
+	for _, n := range notes {
+		sc.note(n)
+	}
+	for _, path := range paths {
 		sc.log(path)
 	}
 	ev.Extensions = changedExtensions(s, since, until)
@@ -140,7 +155,12 @@ type scanner struct {
 	red          func(string) string
 	since, until time.Time
 	known        map[string]map[string]bool // channel → approved recipient ids
+	stateDir     string
+	agents       map[string]bool // this state dir's agent ids
 }
+
+// note records a note for the report (masked like every excerpt).
+func (sc *scanner) note(n string) { sc.ev.Notes = append(sc.ev.Notes, sc.red(n)) }
 
 func (sc *scanner) in(t time.Time) bool {
 	return !t.IsZero() && !t.Before(sc.since) && !t.After(sc.until)
@@ -156,10 +176,12 @@ func (sc *scanner) excerpt(text string) string {
 	return text
 }
 
-// lines streams a file line by line through the safe reader (a FIFO or a
-// device is refused, never read), skipping lines over maxLine.
+// lines streams a file line by line through the safe reader, skipping
+// lines over maxLine. Every read of an evidence file goes through here: a
+// regular file only (a FIFO or a device is refused, never opened for
+// reading, so contain cannot hang on one), never through a symlink at path.
 func lines(path string, fn func(n int, line []byte)) error {
-	_, err := fsys.Local{}.ReadLines(path, fsys.LineOptions{MaxLine: maxLine}, func(n int, line []byte) error {
+	_, err := fsys.Local{}.ReadLines(path, fsys.LineOptions{NoFollow: true, MaxLine: maxLine}, func(n int, line []byte) error {
 		fn(n, line)
 		return nil
 	})
@@ -267,7 +289,7 @@ func (sc *scanner) transcript(path, agent string) {
 		}
 	})
 	if err != nil {
-		sc.ev.Notes = append(sc.ev.Notes, "could not read "+path+": "+err.Error())
+		sc.note("could not read " + path + ": " + err.Error())
 	}
 	if risky {
 		for _, u := range pendingUser {
@@ -364,18 +386,21 @@ func knownRecipients(s *model.Snapshot) map[string]map[string]bool {
 
 var logToolRe = regexp.MustCompile(`(?i)\btool(?:name|call)?["']?\s*[=:]\s*["']?(exec|process|write|edit|apply_patch|browser|web_fetch)\b`)
 
-// log scans one gateway log (JSON lines, tolerant of plain text): risky
-// tool calls and the tail of the window.
+// log scans one gateway log: risky tool calls and the tail of the window.
+// Only lines with a time in the window are read (the gateway stamps each
+// line; a file that is not a gateway log yields nothing), and lines another
+// state dir's gateway wrote into a shared log are skipped (otherState).
 func (sc *scanner) log(path string) {
-	var tail []string
+	var tail []LogLine
 	n0 := len(sc.ev.ToolCalls)
 	err := lines(path, func(n int, line []byte) {
 		t, text, tool := logLine(line)
-		if !t.IsZero() && !sc.in(t) {
+		if !sc.in(t) || sc.otherState(line) {
 			return
 		}
+		src := path + ":" + itoa(n)
 		ex := sc.excerpt(text)
-		tail = append(tail, ex)
+		tail = append(tail, LogLine{Source: src, Text: ex})
 		if len(tail) > logTailSize {
 			tail = tail[1:]
 		}
@@ -389,12 +414,12 @@ func (sc *scanner) log(path string) {
 				sc.ev.Truncated = true
 				return
 			}
-			sc.ev.ToolCalls = append(sc.ev.ToolCalls, ToolCall{Time: t, Source: path + ":" + itoa(n), Tool: tool, Args: ex})
+			sc.ev.ToolCalls = append(sc.ev.ToolCalls, ToolCall{Time: t, Source: src, Tool: tool, Args: ex})
 		}
 	})
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			sc.ev.Notes = append(sc.ev.Notes, "could not read "+path+": "+err.Error())
+			sc.note("could not read " + path + ": " + err.Error())
 		}
 		return
 	}
@@ -514,6 +539,61 @@ func firstString(m map[string]any, keys ...string) string {
 	return ""
 }
 
+// ownAgents are the agent ids of this state dir: the config's, the ones
+// with a folder under agents/, and the default "main".
+func ownAgents(s *model.Snapshot) map[string]bool {
+	out := map[string]bool{"main": true}
+	if s.Doc != nil {
+		for _, a := range s.Doc.Agents() {
+			out[a.ID] = true
+		}
+	}
+	if s.FS != nil {
+		for _, a := range s.FS.Agents {
+			out[a.ID] = true
+		}
+	}
+	return out
+}
+
+// otherState reports a log line another state dir's gateway wrote (the
+// default /tmp/openclaw log is shared by every gateway of a profile on the
+// host): one whose structured fields (top level, _meta, or the bindings
+// object "1") name an agent this state dir does not have, or a state dir or
+// config path outside this one. Paths inside the message text are not
+// looked at: an agent reading another state dir is evidence, not noise.
+func (sc *scanner) otherState(line []byte) bool {
+	var m map[string]any
+	if json.Unmarshal(line, &m) != nil {
+		return false
+	}
+	objs := []map[string]any{m}
+	for _, k := range []string{"_meta", "1", "0"} {
+		if o, ok := m[k].(map[string]any); ok {
+			objs = append(objs, o)
+		}
+	}
+	for _, o := range objs {
+		for _, k := range []string{"agent_id", "agentId"} {
+			if id, ok := o[k].(string); ok && id != "" && !sc.agents[id] {
+				return true
+			}
+		}
+		for _, k := range []string{"stateDir", "state_dir", "configPath", "config_path"} {
+			if p, ok := o[k].(string); ok && filepath.IsAbs(p) && sc.stateDir != "" && !inside(sc.stateDir, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inside reports whether path is dir or below it (lexically).
+func inside(dir, path string) bool {
+	rel, err := filepath.Rel(filepath.Clean(dir), filepath.Clean(path))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+}
+
 // transcriptFiles lists agents/*/sessions/*.jsonl.
 func transcriptFiles(s *model.Snapshot) []string {
 	paths, _ := filepath.Glob(filepath.Join(s.Target.StateDir, "agents", "*", "sessions", "*.jsonl"))
@@ -530,14 +610,28 @@ func agentOf(s *model.Snapshot, path string) string {
 }
 
 // logFiles is logging.file, or the daily logs of the window's days (local
-// and UTC dates) in dir.
-func logFiles(s *model.Snapshot, since, until time.Time, dir string) []string {
+// and UTC dates) in dir (/tmp/openclaw/openclaw-YYYY-MM-DD.log). These are
+// the only files outside the state dir the review reads. logging.file is
+// read wherever it is, because the gateway writes its log where it says,
+// but only when it is a regular file (not a symlink, FIFO or device); what
+// is taken from it is what any log yields: lines stamped within the window,
+// masked, each with its file:line. The notes say what was not read.
+func logFiles(s *model.Snapshot, since, until time.Time, dir string) (paths, notes []string) {
 	if s.Doc != nil {
 		if f := strings.TrimSpace(s.Doc.Get("logging.file").Text()); f != "" {
 			if strings.HasPrefix(f, "~/") && s.Target.Home != "" {
 				f = filepath.Join(s.Target.Home, f[2:])
 			}
-			return []string{f}
+			fi, err := os.Lstat(f)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return nil, nil
+			case err != nil:
+				return nil, []string{"logging.file " + f + " could not be checked: " + err.Error()}
+			case !fi.Mode().IsRegular():
+				return nil, []string{"logging.file " + f + " is not a regular file (" + fi.Mode().Type().String() + "); not read"}
+			}
+			return []string{f}, nil
 		}
 	}
 	if dir == "" {
@@ -557,13 +651,17 @@ func logFiles(s *model.Snapshot, since, until time.Time, dir string) []string {
 				continue
 			}
 			seen[p] = true
-			if _, err := os.Stat(p); err == nil {
-				out = append(out, p)
+			if fi, err := os.Lstat(p); err == nil {
+				if fi.Mode().IsRegular() {
+					out = append(out, p)
+				} else {
+					notes = append(notes, p+" is not a regular file ("+fi.Mode().Type().String()+"); not read")
+				}
 			}
 		}
 	}
 	sort.Strings(out)
-	return out
+	return out, notes
 }
 
 // changedExtensions lists extensions whose dir or any file below it (up to

@@ -60,7 +60,7 @@ func TestScanIncidentFixture(t *testing.T) {
 	state := incidentState(t)
 	s := load(t, state)
 	red := NewRedactor(s)
-	ev := Scan(s, winStart, winEnd, ScanOptions{Redact: red.Mask})
+	ev := Scan(s, winStart, winEnd, ScanOptions{Redact: red.String})
 
 	var tools []string
 	for _, c := range ev.ToolCalls {
@@ -76,7 +76,8 @@ func TestScanIncidentFixture(t *testing.T) {
 	require.Contains(t, ev.Inbound[0].Text, "ignore previous instructions")
 	require.Len(t, ev.LogFiles, 1)
 	require.Len(t, ev.LogTail, 6)
-	require.Contains(t, ev.LogTail[0], "2026-11-24T20:59:00Z INFO gateway listening")
+	require.Contains(t, ev.LogTail[0].Text, "2026-11-24T20:59:00Z INFO gateway listening")
+	require.Equal(t, filepath.Join(state, "logs", "gateway.log")+":1", ev.LogTail[0].Source, "each excerpt says where it came from")
 
 	all, err := json.Marshal(ev)
 	require.NoError(t, err)

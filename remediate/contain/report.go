@@ -6,120 +6,26 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/hardshell/hardshell/audit"
-	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
-// Redactor masks secrets in free text: every secret value known from the
-// snapshot (literal config secrets, resolved ${VAR}s, <state>/.env values,
-// auth-profile keys) and any extra values (the newly generated ones), then
-// model.MaskText for key/value and token shapes.
-type Redactor struct{ values []string }
-
-// NewRedactor collects the secret values of s plus extra.
-func NewRedactor(s *model.Snapshot, extra ...string) *Redactor {
-	r := &Redactor{}
-	add := func(v string) {
-		if v = strings.TrimSpace(v); len(v) >= 6 && len(model.EnvRefs(v)) == 0 {
-			r.values = append(r.values, v)
-		}
+// NewRedactor returns the run's redactor (the snapshot's: every secret
+// model.Load saw) with the secrets of the state files the report's
+// neighbourhood can echo registered too — auth profiles, credentials,
+// SecretRef files — and extra (the newly generated values). Every byte of
+// the report passes through it.
+func NewRedactor(s *model.Snapshot, extra ...string) *model.Redactor {
+	r := s.Redact()
+	if r == nil {
+		r = model.NewRedactor()
 	}
-	for _, v := range extra {
-		add(v)
-	}
-	if s != nil && s.Doc != nil {
-		walk(s.Doc.Root, "", func(path, key string, n *model.Node) bool {
-			if n.Kind == model.KindObject || n.Kind == model.KindArray {
-				return true
-			}
-			if !model.IsSecretKey(key) {
-				if _, ok := model.LooksLikeToken(n.Text()); ok {
-					add(n.Text())
-				}
-				return true
-			}
-			if n.IsEnvRef() && s.Env != nil {
-				if v, ok := s.Env(n.EnvRefs()[0]); ok {
-					add(v)
-				}
-				return true
-			}
-			add(n.Text())
-			return true
-		})
-	}
-	if s != nil {
-		if data, err := s.ReadFile(filepath.Join(s.Target.StateDir, ".env"), fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv}); err == nil {
-			for _, v := range model.ParseDotenv(data) {
-				add(v)
-			}
-		}
-		if s.Env != nil {
-			for _, name := range []string{"OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_PASSWORD"} {
-				if v, ok := s.Env(name); ok {
-					add(v)
-				}
-			}
-		}
-		if s.FS != nil {
-			for _, a := range s.FS.Agents {
-				if a.AuthProfiles.Exists {
-					addJSONSecrets(s, a.AuthProfiles.Path, add)
-				}
-			}
-		}
-	}
-	// longest first, so a value containing another is masked whole
-	sort.Slice(r.values, func(i, j int) bool { return len(r.values[i]) > len(r.values[j]) })
+	r.AddStateFiles(s)
+	r.AddKnown(extra...)
 	return r
-}
-
-// addJSONSecrets adds the values of secret keys in a JSON file (read
-// through the safe reader: a FIFO or a device there is skipped, not read).
-func addJSONSecrets(s *model.Snapshot, path string, add func(string)) {
-	data, err := s.ReadFile(path, fsys.ReadOptions{MaxSize: fsys.MaxStore})
-	if err != nil {
-		return
-	}
-	var v any
-	if json.Unmarshal(data, &v) != nil {
-		return
-	}
-	var rec func(v any, key string)
-	rec = func(v any, key string) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, c := range x {
-				rec(c, k)
-			}
-		case []any:
-			for _, c := range x {
-				rec(c, key)
-			}
-		case string:
-			if model.IsSecretKey(key) || key == "key" {
-				add(x)
-			}
-		}
-	}
-	rec(v, "")
-}
-
-// Mask masks every known secret value, then secret shapes.
-func (r *Redactor) Mask(s string) string {
-	if r != nil {
-		for _, v := range r.values {
-			if strings.Contains(s, v) {
-				s = strings.ReplaceAll(s, v, model.Mask(v))
-			}
-		}
-	}
-	return model.MaskText(s)
 }
 
 // Exposure is how the gateway was reachable at the time of the incident
@@ -266,11 +172,12 @@ func DefaultDir(stateDir, id string) string {
 	return filepath.Join(stateDir, ".hardshell", "incidents", id)
 }
 
-// Markdown renders the report. Every free-text field passes through red.
-func (r *Report) Markdown(red *Redactor) string {
+// Markdown renders the report. Every free-text field passes through red,
+// and then the whole text.
+func (r *Report) Markdown(red *model.Redactor) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	m := red.Mask
+	m := red.String
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return "(no time)"
@@ -347,9 +254,9 @@ func (r *Report) Markdown(red *Redactor) string {
 	if len(ev.LogFiles) == 0 {
 		w("No gateway log found for the window.\n")
 	} else {
-		w("From %s:\n\n```\n", strings.Join(ev.LogFiles, ", "))
+		w("Read: %s\n\n```\n", strings.Join(ev.LogFiles, ", "))
 		for _, l := range ev.LogTail {
-			w("%s\n", strings.ReplaceAll(m(l), "```", "'''"))
+			w("%s  %s\n", l.Source, strings.ReplaceAll(m(l.Text), "```", "'''"))
 		}
 		w("```\n")
 	}
@@ -389,25 +296,19 @@ func (r *Report) Markdown(red *Redactor) string {
 	return b.String()
 }
 
-// JSON renders the report as JSON with every free-text field masked.
-func (r *Report) JSON(red *Redactor) ([]byte, error) {
+// JSON renders the report as JSON, masked as a whole (escaped forms
+// included: the redactor reads through JSON escapes).
+func (r *Report) JSON(red *model.Redactor) ([]byte, error) {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, err
 	}
-	// mask known values inside the JSON text (escaped forms included)
-	out := string(data)
-	for _, v := range red.values {
-		esc, _ := json.Marshal(v)
-		inner := string(esc[1 : len(esc)-1])
-		out = strings.ReplaceAll(out, inner, model.Mask(v))
-	}
-	return []byte(model.MaskText(out)), nil
+	return red.Bytes(data), nil
 }
 
 // Write writes report.md and report.json (0600) into dir (created 0700)
 // and returns their paths.
-func (r *Report) Write(dir string, red *Redactor) (mdPath, jsonPath string, err error) {
+func (r *Report) Write(dir string, red *model.Redactor) (mdPath, jsonPath string, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", "", err
 	}
@@ -419,7 +320,7 @@ func (r *Report) Write(dir string, red *Redactor) (mdPath, jsonPath string, err 
 		return "", "", err
 	}
 	mdPath, jsonPath = filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
-	if err := writePrivate(mdPath, []byte(r.Markdown(red))); err != nil {
+	if err := writePrivate(mdPath, []byte(red.String(r.Markdown(red)))); err != nil {
 		return "", "", err
 	}
 	if err := writePrivate(jsonPath, append(js, '\n')); err != nil {
@@ -493,7 +394,7 @@ type FinishInput struct {
 // redactor masks and the evidence of the window. Gather it before the
 // commit, so nothing is read from disk once the containment is written.
 type Gathered struct {
-	red      *Redactor
+	red      *model.Redactor
 	evidence Evidence
 }
 
@@ -502,7 +403,7 @@ type Gathered struct {
 func Gather(in FinishInput) *Gathered {
 	red := redactorFor(in)
 	so := in.Scan
-	so.Redact = red.Mask
+	so.Redact = red.String
 	return &Gathered{red: red, evidence: Scan(in.Before, in.Since, in.Now.UTC(), so)}
 }
 
@@ -533,12 +434,14 @@ func Finish(in FinishInput) (rep *Report, mdPath, jsonPath string, err error) {
 
 // redactorFor knows the snapshot's secrets and the new ones of the change
 // set.
-func redactorFor(in FinishInput) *Redactor {
+func redactorFor(in FinishInput) *model.Redactor {
 	s := in.Before
 	var fresh []string
 	for _, w := range in.Changes.Writes {
-		for _, v := range model.ParseDotenv(w.Data) {
-			fresh = append(fresh, v)
+		for k, v := range model.ParseDotenv(w.Data) {
+			if model.IsSecretKey(k) {
+				fresh = append(fresh, v)
+			}
 		}
 	}
 	for _, e := range in.Changes.Edits {
@@ -553,7 +456,7 @@ func redactorFor(in FinishInput) *Redactor {
 	return NewRedactor(s, fresh...)
 }
 
-func writeReport(in FinishInput, rep *Report, red *Redactor) (_ *Report, mdPath, jsonPath string, err error) {
+func writeReport(in FinishInput, rep *Report, red *model.Redactor) (_ *Report, mdPath, jsonPath string, err error) {
 	s := in.Before
 	if rep.ManualRotation == nil {
 		rep.ManualRotation = []Credential{}

@@ -39,7 +39,7 @@ func TestReportIsRedacted(t *testing.T) {
 	now := winEnd
 	rep := &Report{ID: ReportID(now), GeneratedAt: now, Window: [2]time.Time{winStart, winEnd}, Host: HostInfo(),
 		OpenClaw: s.Era.Version, StateDir: state, ConfigPath: s.Target.ConfigPath, Exposure: ExposureOf(s),
-		Evidence: Scan(s, winStart, winEnd, ScanOptions{Redact: red.Mask}), Changes: ChangesOf(cs),
+		Evidence: Scan(s, winStart, winEnd, ScanOptions{Redact: red.String}), Changes: ChangesOf(cs),
 		Rotated: Rotated(s, Options{}), ManualRotation: Credentials(s), NextSteps: cs.After,
 		AuditBefore: CountAudit(before), AuditAfter: CountAudit(before)}
 	dir := DefaultDir(state, rep.ID)
@@ -71,7 +71,7 @@ func TestRedactorMasksKnownValuesAnywhere(t *testing.T) {
 	state := incidentState(t)
 	s := load(t, state)
 	red := NewRedactor(s, "freshly-generated-secret-value")
-	got := red.Mask("pw hunter2-gateway-pass and freshly-generated-secret-value in prose")
+	got := red.String("pw hunter2-gateway-pass and freshly-generated-secret-value in prose")
 	require.NotContains(t, got, "hunter2-gateway-pass")
 	require.NotContains(t, got, "freshly-generated-secret-value")
 	require.Contains(t, got, model.Mask("hunter2-gateway-pass"))
