@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -161,11 +162,25 @@ func (r *Redactor) add(minLen int, values []string) {
 	}
 }
 
-// candidates are v, v trimmed, and each long line of a multi-line v.
+// candidates are v, v trimmed, each long line of a multi-line v, and the
+// credentials inside v: after an auth scheme ("Basic …", "Bearer …"), the
+// password of base64 user:password, the password of a URL's userinfo.
 func candidates(v string) []string {
 	out := []string{v}
-	if t := strings.TrimSpace(v); t != v {
+	t := strings.TrimSpace(v)
+	if t != v {
 		out = append(out, t)
+	}
+	cred := t
+	if sp := strings.IndexAny(t, " \t"); sp > 0 && authSchemes[strings.ToLower(t[:sp])] {
+		cred = strings.TrimSpace(t[sp+1:])
+		out = append(out, cred)
+	}
+	if pass := basicPassword(cred); pass != "" {
+		out = append(out, pass)
+	}
+	for _, p := range urlPasswords(t) {
+		out = append(out, t[p[0]:p[1]])
 	}
 	if strings.ContainsAny(v, "\r\n") {
 		for _, l := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' }) {
@@ -407,7 +422,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf = append(w.buf, p...)
-	cut := strings.LastIndexByte(string(w.buf), '\n') + 1
+	cut := bytes.LastIndexByte(w.buf, '\n') + 1
 	if cut == 0 && len(w.buf) < maxPending {
 		return len(p), nil
 	}

@@ -89,6 +89,32 @@ func TestMaskTextIssueForms(t *testing.T) {
 	}
 }
 
+// Prose around secret-looking words stays readable; values do not.
+func TestMaskTextProse(t *testing.T) {
+	for _, keep := range []string{
+		"[ok] new gateway token: accepted (want accepted)",
+		"OpenClaw config backup with the old secret: mode 0644 → 0600",
+		"scripts that send the token (Authorization: Bearer) to /tools/invoke",
+		"ws connect token=[secret removed by hardshell rotate] ok",
+		"password: ***",
+	} {
+		require.Equal(t, keep, MaskText(keep))
+	}
+	for in, secret := range map[string]string{
+		"password: hunter2":                  "hunter2",
+		"token: abcdefghijklmnopqrstu":       "abcdefghijklmnopqrstu",
+		`"token": "accepted"`:                "accepted",
+		`token: "accepted"`:                  "accepted",
+		"TOKEN=accepted":                     "accepted",
+		"Authorization: Bearer abcdefgh1234": "abcdefgh1234",
+		"apiKeys:\n  - accepted":             "",
+	} {
+		if secret != "" {
+			require.NotContains(t, MaskText(in), secret, in)
+		}
+	}
+}
+
 func TestMaskTextValidJSONStaysValid(t *testing.T) {
 	in := map[string]any{
 		"text": "cat > k <<EOF\n" + fakeAnthropic + "\nEOF and \"quoted\" \\ " + fakeGitHub,

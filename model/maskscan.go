@@ -366,10 +366,18 @@ func maskable(v string) bool {
 	case "", "true", "false", "null", "undefined", "{", "[", `""`, "''":
 		return false
 	}
-	if strings.Contains(v, "…(") || len(EnvRefs(v)) > 0 {
+	if strings.Contains(v, "…(") || len(EnvRefs(v)) > 0 || placeholder(v) {
 		return false
 	}
 	return true
+}
+
+// placeholder reports a value that stands for a removed secret:
+// "[secret removed by hardshell rotate]", "[REDACTED]", "<redacted>", "***".
+func placeholder(v string) bool {
+	l := strings.ToLower(strings.TrimSpace(v))
+	return strings.HasPrefix(l, "[secret removed") || strings.HasPrefix(l, "[redacted") ||
+		strings.HasPrefix(l, "<redacted") || strings.Trim(l, "*") == ""
 }
 
 // isWordByte: key names are made of these.
@@ -456,6 +464,23 @@ func (d *detection) secretValue(a, b int) {
 	d.add(a, b, foundStructural)
 }
 
+// proseWord reports an unquoted value that reads as a word of a sentence
+// ("token: accepted", "secret: mode"): lower-case letters (and hyphens),
+// shorter than 16, maybe with closing punctuation. A password like that is
+// weak and rare, and one the run knows is masked as a registered value.
+func proseWord(v string) bool {
+	v = strings.TrimRight(v, ").,;:!?")
+	if v == "" || len(v) >= 16 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !(('a' <= c && c <= 'z') || (c == '-' && i > 0)) {
+			return false
+		}
+	}
+	return true
+}
+
 // cookieKey: the whole rest of the line is the secret (Cookie: a=1; b=2).
 func cookieKey(key string) bool {
 	w := keyWords(key)
@@ -493,7 +518,7 @@ func (d *detection) scanKeyValues() {
 			i++
 			continue
 		}
-		next := d.keyValue(key, keyEnd)
+		next := d.keyValue(key, keyEnd, c == '"' || c == '\'')
 		if next <= i {
 			next = i + 1
 		}
@@ -509,7 +534,7 @@ func (d *detection) scanKeyValues() {
 // keyValue handles a key ending at keyEnd: when "=" or ":" and a value
 // follow on the line and the key is secret, the value is masked and the
 // scan goes on after it; otherwise it goes on after the key.
-func (d *detection) keyValue(key string, keyEnd int) int {
+func (d *detection) keyValue(key string, keyEnd int, quotedKey bool) int {
 	t := d.t
 	k := keyEnd
 	for k < len(t) && isBlank(t[k]) {
@@ -521,6 +546,9 @@ func (d *detection) keyValue(key string, keyEnd int) int {
 	if !IsSecretKey(key) {
 		return keyEnd
 	}
+	// "token: accepted" in a sentence: an unquoted word after an unquoted
+	// key and a colon is a value only when it does not read as prose
+	prose := !quotedKey && t[k] == ':'
 	k++
 	for k < len(t) && isBlank(t[k]) {
 		k++
@@ -538,6 +566,8 @@ func (d *detection) keyValue(key string, keyEnd int) int {
 		return end
 	case c == '\n' || c == '\r':
 		return k
+	case (c == '[' || c == '<') && placeholder(t[k:lineEnd(t, k)]):
+		return k + 1 // "[secret removed by hardshell rotate]" stands for no secret
 	case cookieKey(key):
 		e := lineEnd(t, k)
 		d.secretValue(k, e)
@@ -548,7 +578,7 @@ func (d *detection) keyValue(key string, keyEnd int) int {
 			e++
 		}
 		// "Authorization: Bearer abc": the scheme word, then the credential
-		if authSchemes[strings.ToLower(t[k:e])] {
+		if authSchemes[strings.ToLower(strings.TrimRight(t[k:e], ").,;"))] {
 			c := e
 			for c < len(t) && isBlank(t[c]) {
 				c++
@@ -557,13 +587,15 @@ func (d *detection) keyValue(key string, keyEnd int) int {
 			for ce < len(t) && !isBareStop(t[ce]) {
 				ce++
 			}
-			if ce > c && maskable(t[c:ce]) {
+			if ce > c && maskable(t[c:ce]) && !(prose && proseWord(t[c:ce])) {
 				d.add(c, ce, foundStructural)
 				return ce
 			}
 			return e
 		}
-		d.secretValue(k, e)
+		if !(prose && proseWord(t[k:e])) {
+			d.secretValue(k, e)
+		}
 		return k // the value may hold a key itself (TOKEN=apiKey: "…")
 	}
 }
@@ -615,7 +647,7 @@ func (d *detection) scanStructure() {
 	// value. After "=" (env files, query strings) the value is on the same
 	// line; after ":" it may be on a later line, unless the token there is
 	// itself a key (YAML-style nesting).
-	expect, secretKey, afterEquals, crossed := false, false, false, false
+	expect, secretKey, afterEquals, crossed, quotedKey := false, false, false, false, false
 	inSecretArray := func() bool { return over == 0 && len(stack) > 0 && stack[len(stack)-1] }
 	push := func(secret bool) {
 		if len(stack) >= maxDepth {
@@ -658,6 +690,7 @@ func (d *detection) scanStructure() {
 			return 0, false
 		}
 		expect, secretKey, afterEquals, crossed = true, IsSecretKey(t[a:b]), t[j] == '=', false
+		quotedKey = a > 0 && (t[a-1] == '"' || t[a-1] == '\'')
 		return j + 1, true
 	}
 	for i := 0; i < len(t); {
@@ -699,7 +732,8 @@ func (d *detection) scanStructure() {
 			expect = false
 			i++
 		case c == '[':
-			push((expect && secretKey) || inSecretArray())
+			// after "=" (env, query string) there are no arrays: "[…]" is text
+			push((expect && secretKey && !afterEquals) || inSecretArray())
 			expect = false
 			i++
 		case c == '}' || c == ']':
@@ -724,8 +758,13 @@ func (d *detection) scanStructure() {
 				i = k
 				continue
 			}
-			if expect && secretKey && authSchemes[strings.ToLower(t[i:j])] {
+			if expect && secretKey && authSchemes[strings.ToLower(strings.TrimRight(t[i:j], ").,;"))] {
 				i = j // "Authorization: Bearer abc": the credential comes next
+				continue
+			}
+			if expect && !quotedKey && !afterEquals && !inSecretArray() && proseWord(t[i:j]) {
+				expect = false // "token: accepted": a sentence, not a value
+				i = j
 				continue
 			}
 			value(i, j)
@@ -796,8 +835,8 @@ func structString(s string, i int) (contentEnd int, closed bool) {
 	return j, false
 }
 
-// scanDotenv masks secret values in .env syntax, where a quoted value may
-// span lines (KEY="line 1
+// scanDotenv masks secret values in .env syntax (KEY=value), where a quoted
+// value may span lines (KEY="line 1
 // line 2") and an unquoted one runs to the end of the line or a " #".
 func (d *detection) scanDotenv() {
 	t := d.t
@@ -823,7 +862,7 @@ func (d *detection) scanDotenv() {
 		for i < len(t) && isBlank(t[i]) {
 			i++
 		}
-		if key == "" || i >= len(t) || (t[i] != '=' && t[i] != ':') || !IsSecretKey(key) {
+		if key == "" || i >= len(t) || t[i] != '=' || !IsSecretKey(key) {
 			if i == ls {
 				i++
 			}
@@ -1136,18 +1175,22 @@ func isCryptByte(c byte) bool {
 }
 
 // basicCredential reports base64 that decodes to user:password.
-func basicCredential(b64 string) bool {
-	if len(b64) > 1024 {
-		return false
+func basicCredential(b64 string) bool { return basicPassword(b64) != "" }
+
+// basicPassword is the password of base64 that decodes to user:password,
+// or "".
+func basicPassword(b64 string) string {
+	if len(b64) < 8 || len(b64) > 1024 {
+		return ""
 	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if raw, err := enc.DecodeString(b64); err == nil {
 			if c := strings.IndexByte(string(raw), ':'); c > 0 && c < len(raw)-1 && utf8.Valid(raw) {
-				return true
+				return string(raw[c+1:])
 			}
 		}
 	}
-	return false
+	return ""
 }
 
 // shapeStarts indexes tokenShapes by their first byte.

@@ -59,11 +59,12 @@ type celem struct {
 
 // parser reads one file.
 type parser struct {
-	name  string
-	src   []byte
-	pos   int
-	depth int
-	t     *cst
+	name    string
+	src     []byte
+	pos     int
+	depth   int
+	t       *cst
+	lastKey string // the key of the value being parsed (for error excerpts)
 }
 
 // parseCST parses one file's bytes.
@@ -261,7 +262,12 @@ func (p *parser) value() (*cnode, error) {
 		if p.isIdentStart() {
 			start := p.pos
 			word, _ := p.identifier()
-			return nil, p.errAt(start, fmt.Sprintf("unexpected word %q: strings need quotes", word))
+			// an unquoted secret must not be printed: a masked excerpt only
+			ex := Excerpt(word)
+			if IsSecretKey(p.lastKey) {
+				ex = Mask(word)
+			}
+			return nil, p.errAt(start, fmt.Sprintf("unexpected word %s: strings need quotes", ex))
 		}
 		return nil, p.errAt(p.pos, fmt.Sprintf("unexpected %s: expected a value", p.describe()))
 	}
@@ -322,6 +328,7 @@ func (p *parser) object() (*cnode, error) {
 			return nil, p.errAt(m.keyStart, fmt.Sprintf("duplicate key %q (first defined at line %d, column %d)", m.key, line, col))
 		}
 		seen[m.key] = m.keyStart
+		p.lastKey = m.key
 		if err := p.skipSpace(); err != nil {
 			return nil, err
 		}
@@ -630,7 +637,7 @@ func (p *parser) number() (*cnode, error) {
 			}
 		}
 		if intDigits == 0 && fracDigits == 0 {
-			return nil, p.errAt(start, fmt.Sprintf("unexpected %q: expected a number", string(p.src[start:min(p.pos+1, len(p.src))])))
+			return nil, p.errAt(start, fmt.Sprintf("unexpected %s: expected a number", Excerpt(string(p.src[start:min(p.pos+1, len(p.src))]))))
 		}
 		if p.pos < len(p.src) && (p.src[p.pos] == 'e' || p.src[p.pos] == 'E') {
 			p.pos++
@@ -655,12 +662,12 @@ func (p *parser) number() (*cnode, error) {
 		text = strings.Replace(text, ".E", ".0E", 1)
 		v, err := strconv.ParseFloat(text, 64)
 		if err != nil && !isRangeErr(err) {
-			return nil, p.errAt(start, fmt.Sprintf("bad number %q", string(p.src[start:p.pos])))
+			return nil, p.errAt(start, fmt.Sprintf("bad number %s", Excerpt(string(p.src[start:p.pos]))))
 		}
 		n.num = v
 	}
 	if p.identContinues(p.pos) {
-		return nil, p.errAt(start, fmt.Sprintf("bad number %q", string(p.src[start:p.pos+1])))
+		return nil, p.errAt(start, fmt.Sprintf("bad number %s", Excerpt(string(p.src[start:p.pos+1]))))
 	}
 	if neg {
 		n.num = -n.num
