@@ -44,7 +44,7 @@ func UnifiedDiffWith(red *model.Redactor, name string, old, new []byte) string {
 	// fingerprints are cut from the diff before anyone sees it.
 	from := keyedLines(red.Source(old), old)
 	to := keyedLines(red.Source(new), new)
-	d, err := udiff.ToUnified("a"+sep+name, "b"+sep+name, from, udiff.Strings(from, to), context)
+	d, err := udiff.ToUnified("a"+sep+name, "b"+sep+name, from, udiff.Lines(from, to), context)
 	if err != nil || d == "" {
 		return ""
 	}

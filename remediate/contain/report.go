@@ -11,6 +11,7 @@ import (
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 )
 
 // NewRedactor returns the run's redactor (the snapshot's: every secret
@@ -24,6 +25,9 @@ func NewRedactor(s *model.Snapshot, extra ...string) *model.Redactor {
 		r = model.NewRedactor()
 	}
 	r.AddStateFiles(s)
+	if s != nil {
+		remediate.LearnBackups(r, s.Target.StateDir) // old tokens hardshell replaced
+	}
 	r.AddKnown(extra...)
 	return r
 }

@@ -325,8 +325,11 @@ func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, e
 	if info.New, err = gen(); err != nil {
 		return cs, info, err
 	}
-	// the new secret and every old one are masked wherever this run prints
+	// the new secret and every old one are masked wherever this run prints;
+	// the sweep shows lines of transcripts and logs, so the secrets of the
+	// state files (auth profiles, credentials, SecretRef files) are too
 	s.Redact().AddKnown(info.New)
+	s.Redact().AddStateFiles(s)
 	getenv := o.Getenv
 	if getenv == nil {
 		getenv = os.LookupEnv
