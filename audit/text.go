@@ -23,8 +23,20 @@ func ColorFor(w io.Writer) bool {
 	if _, set := os.LookupEnv("NO_COLOR"); set {
 		return false
 	}
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	f := fileOf(w)
+	return f != nil && term.IsTerminal(int(f.Fd()))
+}
+
+// fileOf is the file under w: w itself, or what a masking writer
+// (model.Writer) writes to.
+func fileOf(w io.Writer) *os.File {
+	switch x := w.(type) {
+	case *os.File:
+		return x
+	case interface{ File() *os.File }:
+		return x.File()
+	}
+	return nil
 }
 
 type textStyles struct {
@@ -37,6 +49,9 @@ func newTextStyles(w io.Writer, color bool) textStyles {
 		return textStyles{p, p, p, p, p, p}
 	}
 	r := lipgloss.NewRenderer(w)
+	if f := fileOf(w); f != nil {
+		r = lipgloss.NewRenderer(f) // the terminal decides the colours; the text still goes through w
+	}
 	return textStyles{
 		head: r.NewStyle().Bold(true),
 		crit: r.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),

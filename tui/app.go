@@ -33,6 +33,29 @@ type Options struct {
 	TargetLabel string
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// Redactor masks every view before it reaches the terminal; the
+	// snapshots Load returns add their secrets to it. nil = a new one.
+	Redactor *model.Redactor
+}
+
+// withRedactor gives o a redactor and makes Load feed it: every secret a
+// loaded snapshot knows is masked on every screen from then on.
+func (o Options) withRedactor() Options {
+	if o.Redactor == nil {
+		o.Redactor = model.NewRedactor()
+	}
+	red, load := o.Redactor, o.Load
+	if load != nil {
+		o.Load = func() (*model.Snapshot, error) {
+			s, err := load()
+			if s != nil && s.Redactor != red {
+				red.Absorb(s.Redact())
+				s.Redactor = red // what a flow registers later (a rotated token) lands here too
+			}
+			return s, err
+		}
+	}
+	return o
 }
 
 func (o Options) scan(ctx context.Context, s *model.Snapshot, progress func(audit.Progress)) (*audit.Report, error) {
@@ -95,11 +118,12 @@ type App struct {
 }
 
 // NewApp starts on the menu of flows.
-func NewApp(o Options, flows []Flow) *App { return &App{opts: o, flows: flows} }
+func NewApp(o Options, flows []Flow) *App { return &App{opts: o.withRedactor(), flows: flows} }
 
 // NewHarden starts directly in the harden flow; leaving it quits (used by
 // `hardshell demo`).
 func NewHarden(o Options) *App {
+	o = o.withRedactor()
 	a := &App{opts: o, noMenu: true}
 	a.active = HardenFlow{}.Start(o)
 	return a
@@ -108,7 +132,7 @@ func NewHarden(o Options) *App {
 // Active is the running flow's model (nil on the menu).
 func (a *App) Active() tea.Model { return a.active }
 
-// Summary is what to print after the program exits.
+// Summary is what to print after the program exits (masked).
 func (a *App) Summary() string {
 	out := ""
 	for _, s := range a.summary {
@@ -119,7 +143,7 @@ func (a *App) Summary() string {
 	if s, ok := a.active.(Summarizer); ok && s.Summary() != "" {
 		out += s.Summary() + "\n"
 	}
-	return out
+	return a.opts.Redactor.String(out)
 }
 
 func (a *App) Init() tea.Cmd {
@@ -182,7 +206,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-func (a *App) View() string {
+// View is what the terminal shows: every screen of every flow, masked by
+// the run's redactor on its way out.
+func (a *App) View() string { return a.opts.Redactor.String(a.view()) }
+
+func (a *App) view() string {
 	if a.active != nil {
 		return a.active.View()
 	}

@@ -108,7 +108,7 @@ func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report) error {
 		if err != nil {
 			return &model.InputError{File: f.output, Msg: "cannot write report: " + err.Error(), Err: err}
 		}
-		w = file
+		w = reportWriter(file)
 	}
 	var err error
 	switch {
@@ -120,6 +120,7 @@ func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report) error {
 		err = audit.WriteText(w, rep, audit.TextOptions{Color: f.output == "" && audit.ColorFor(w)})
 	}
 	if file != nil {
+		flush(w)
 		if cerr := file.Close(); err == nil {
 			err = cerr
 		}

@@ -145,9 +145,10 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if f.merge && f.output != "" {
 		return withCode(exitBadInput, errors.New("use either -o FILE or --merge"))
 	}
-	interactive := noneChanged(c) && isTTY(os.Stdin) && isTTY(os.Stdout)
+	term := terminal(c.OutOrStdout())
+	interactive := noneChanged(c) && isTTY(os.Stdin) && term != nil && isTTY(term)
 	if interactive {
-		if err := askBaseline(&f); err != nil {
+		if err := askBaseline(&f, term); err != nil {
 			return withCode(exitBadInput, err)
 		}
 	}
@@ -341,8 +342,9 @@ func maskToken(s, token string) string {
 	return strings.ReplaceAll(s, token, model.Mask(token))
 }
 
-// askBaseline fills the flags from huh forms (a terminal and no flags).
-func askBaseline(f *baselineFlags) error {
+// askBaseline fills the flags from huh forms on term (a terminal and no
+// flags; the prompts are fixed text).
+func askBaseline(f *baselineFlags, term *os.File) error {
 	var opts []huh.Option[string]
 	for _, ch := range baseline.KnownChannels {
 		opts = append(opts, huh.NewOption(ch, ch))
@@ -373,7 +375,7 @@ func askBaseline(f *baselineFlags) error {
 				huh.NewOption("My tailnet, through Tailscale Serve (gateway stays on loopback)", "tailnet")).Value(&exposure),
 		),
 	)
-	if err := form.Run(); err != nil {
+	if err := form.WithOutput(term).Run(); err != nil {
 		return err
 	}
 	f.allowFrom = splitComma(allow)

@@ -43,6 +43,7 @@ type plannedFix struct {
 
 func ask(out io.Writer, in *bufio.Reader, q string) bool {
 	fmt.Fprintf(out, "%s [y/N] ", q)
+	flush(out) // the prompt has no line end
 	line, _ := in.ReadString('\n')
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
@@ -57,8 +58,14 @@ func confirm(c *cobra.Command, q string) bool {
 		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
 		return false
 	}
+	term := terminal(c.OutOrStdout())
+	if term == nil {
+		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
+		return false
+	}
 	ok := false
-	if err := huh.NewConfirm().Title(q).Value(&ok).Run(); err != nil {
+	form := huh.NewForm(huh.NewGroup(huh.NewConfirm().Title(redactor().String(q)).Value(&ok))).WithOutput(term)
+	if err := form.Run(); err != nil {
 		return false
 	}
 	return ok

@@ -36,7 +36,11 @@ backed up under <state>/.hardshell/backups, the write is atomic.`,
 		Short: "Print the value at PATH (secrets masked unless --reveal)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return configGet(c.OutOrStdout(), c.ErrOrStderr(), args[0], getJSON, reveal, where)
+			out := c.OutOrStdout()
+			if reveal {
+				out = revealWriter(out) // the user asked for the value in full
+			}
+			return configGet(out, c.ErrOrStderr(), args[0], getJSON, reveal, where)
 		},
 	}
 	get.Flags().BoolVar(&getJSON, "json", false, "print the value as JSON")
@@ -51,7 +55,8 @@ backed up under <state>/.hardshell/backups, the write is atomic.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			v, err := model.ParseValue("value", []byte(args[1]))
 			if err != nil {
-				return withCode(exitBadInput, fmt.Errorf("value %s is not JSON5: %v (strings need quotes: '\"loopback\"')", args[1], strings.TrimPrefix(err.Error(), "value:")))
+				// the value may be a secret typed without quotes: quote a masked excerpt only
+				return withCode(exitBadInput, fmt.Errorf("value %s is not JSON5: %v (strings need quotes: '\"loopback\"')", model.Excerpt(args[1]), strings.TrimPrefix(err.Error(), "value:")))
 			}
 			return configEdit(c, model.Edit{Op: model.OpSet, Path: args[0], Value: editValue(v), Reason: "config set " + args[0]}, dry)
 		},
@@ -83,6 +88,13 @@ func loadConfigDoc() (model.Target, *model.Document, error) {
 	if err != nil {
 		return t, nil, withCode(exitBadInput, err)
 	}
+	// register the config's secrets (and what its ${VAR}s resolve to)
+	env := model.NewEnv(nil, t.StateDir, d)
+	redactor().AddDocument(d, func(name string) {
+		if v, ok := env(name); ok {
+			redactor().Add(v)
+		}
+	})
 	return t, d, nil
 }
 
@@ -332,7 +344,7 @@ func configEdit(c *cobra.Command, e model.Edit, dry bool) error {
 		fmt.Fprintf(out, "%s is not set; nothing to change\n", e.Path)
 		return nil
 	}
-	s := &model.Snapshot{Target: t, Doc: d, FS: &model.FSState{}}
+	s := &model.Snapshot{Target: t, Doc: d, FS: &model.FSState{}, Redactor: redactor()}
 	p, err := remediate.Prepare(context.Background(), s, model.ChangeSet{Edits: []model.Edit{e}}, installedValidator())
 	if err != nil {
 		var ie *model.InputError

@@ -17,7 +17,7 @@ func loadSnapshot() (*model.Snapshot, error) {
 func loadOptions() model.LoadOptions {
 	return model.LoadOptions{Locate: model.LocateOptions{
 		StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv,
-	}}
+	}, Redactor: redactor()}
 }
 
 // loadForWrite is loadSnapshot for a command that may write: it takes the

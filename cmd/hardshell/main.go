@@ -87,26 +87,32 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run executes the CLI and maps errors to exit codes.
+// run executes the CLI and maps errors to exit codes. Its output, error
+// lines included, goes through the run's redactor (sinks.go).
 func run(args []string) int {
+	current = newSinks()
+	rootCmd.SetOut(current.out)
+	rootCmd.SetErr(current.errw)
 	rootCmd.SetArgs(args)
 	err := rootCmd.Execute()
+	flush(current.out)
+	defer flush(current.errw)
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "hardshell:", ee.err)
+			fmt.Fprintln(current.errw, "hardshell:", ee.err)
 		}
 		return ee.code
 	}
 	var ie *model.InputError
 	if errors.As(err, &ie) {
-		fmt.Fprintln(os.Stderr, "hardshell:", err)
+		fmt.Fprintln(current.errw, "hardshell:", err)
 		return exitBadInput
 	}
-	fmt.Fprintln(os.Stderr, "hardshell:", err)
+	fmt.Fprintln(current.errw, "hardshell:", err)
 	// cobra's own usage errors (unknown command, bad args) are usage errors.
 	return exitBadInput
 }

@@ -64,11 +64,13 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 	if err != nil {
 		return tui.Options{}, err
 	}
+	red := redactor()
 	return tui.Options{
 		StateDir:    t.StateDir,
 		ToolVersion: version,
+		Redactor:    red,
 		Load: func() (*model.Snapshot, error) {
-			return model.Load(model.LoadOptions{Locate: lo})
+			return model.Load(model.LoadOptions{Locate: lo, Redactor: red})
 		},
 	}, nil
 }
@@ -79,8 +81,8 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
 	inF, inOK := in.(*os.File)
-	outF, outOK := out.(*os.File)
-	mode := chooseMode(inOK && isTTY(inF), outOK && isTTY(outF), os.Getenv)
+	outF := terminal(out) // written only by the TUI, whose every view is redacted
+	mode := chooseMode(inOK && isTTY(inF), outF != nil && isTTY(outF), os.Getenv)
 	switch mode {
 	case modePlain:
 		if err := tui.WritePlain(out, o); err != nil {
@@ -88,7 +90,7 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 		}
 		return nil
 	case modeAccessible:
-		if err := tui.RunAccessible(in, out, o); err != nil {
+		if err := tui.RunAccessible(flushOnRead(in, out), out, o); err != nil {
 			return withCode(exitBadInput, err)
 		}
 		return nil
