@@ -96,9 +96,15 @@ func IsSecretKey(key string) bool {
 		return false
 	}
 	words := keyWords(key)
+	// a trailing index does not change what a name holds: API_KEYS_0,
+	// TOKEN_2, apiKey2
+	for len(words) > 0 && strings.Trim(words[len(words)-1], "0123456789") == "" {
+		words = words[:len(words)-1]
+	}
 	if len(words) == 0 {
 		return false
 	}
+	words[len(words)-1] = strings.TrimRight(words[len(words)-1], "0123456789")
 	last := words[len(words)-1]
 	prev := ""
 	if len(words) >= 2 {

@@ -34,6 +34,8 @@ func TestIsSecretKey(t *testing.T) {
 		"OPENCLAW_GATEWAY_PASSWORD", "TELEGRAM_BOT_TOKEN", "AWS_SECRET_ACCESS_KEY",
 		"gateway.auth.token", "hooks.token", "APIKey", "passphrase", "userToken",
 		"x-api-key", "SLACK_SIGNING_SECRET", "encryptionKey",
+		"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "apiKeys", "basicAuth",
+		"OPENCLAW_MODELS_PROVIDERS_ACME_HEADERS_AUTHORIZATION", "OPENCLAW_MODELS_PROVIDERS_ACME_API_KEYS_0", "token2",
 	}
 	for _, k := range secret {
 		require.Truef(t, IsSecretKey(k), "%q should be a secret key", k)
@@ -43,6 +45,7 @@ func TestIsSecretKey(t *testing.T) {
 		"sessionKey", "mainKey", "maxTokens", "contextTokens", "key", "id", "mode",
 		"bind", "port", "dmPolicy", "allowFrom", "OPENCLAW_STATE_DIR", "tokenEnv",
 		"passwordEnv", "secretsFile", "tokenPath", "", "monkey", "hotkey",
+		"sortKeys", "maxTokens2", "auth", "headers", "0", "v2",
 	}
 	for _, k := range notSecret {
 		require.Falsef(t, IsSecretKey(k), "%q should not be a secret key", k)

@@ -115,7 +115,7 @@ func newLeakFixture(t *testing.T) *leakFixture {
   logging: { file: "`+logFile+`" },
 }
 `, 0o644)
-	write(".openclaw/.env", "OPENCLAW_HOOKS_TOKEN="+hooks+"\nANTHROPIC_API_KEY="+ant+"\nOPENCLAW_MODELS_PROVIDERS_ACME_HEADERS_AUTHORIZATION='Basic "+movedB64+"'\n", 0o644)
+	write(".openclaw/.env", "OPENCLAW_HOOKS_TOKEN="+hooks+"\nANTHROPIC_API_KEY="+ant+"\nOPENCLAW_MODELS_PROVIDERS_ZETA_HEADERS_AUTHORIZATION='Basic "+movedB64+"'\n", 0o644)
 	write("secrets.json", `{"discord": "`+ref+`"}`, 0o600)
 	write(".openclaw/agents/main/agent/auth-profiles.json", `{"version":1,"profiles":{"acme:default":{"type":"api_key","provider":"acme","key":"`+prof+`"}}}`, 0o600)
 	write(".openclaw/credentials/whatsapp/default/creds.json", `{"session":"`+cred+`","me":{"id":"1555"}}`, 0o600)
@@ -205,13 +205,15 @@ func (f *leakFixture) stateFiles(t *testing.T) map[string]string {
 
 // check runs a command and fails on any planted value in its output, in a
 // file under .hardshell/ other than the backups, or in a state file that
-// did not hold it (the value was in no state file before the command).
-func (f *leakFixture) check(t *testing.T, args ...string) {
+// did not hold it (the value was in no state file before the command). It
+// returns stdout.
+func (f *leakFixture) check(t *testing.T, args ...string) string {
 	t.Helper()
 	before := f.stateFiles(t)
 	had := map[string]bool{}
 	for _, data := range before {
-		for _, l := range f.leaks(data) {
+		// a JSON5 string continued over lines holds its value too
+		for _, l := range f.leaks(data + "\n" + strings.ReplaceAll(data, "\\\n", "")) {
 			had[l] = true
 		}
 	}
@@ -229,6 +231,26 @@ func (f *leakFixture) check(t *testing.T, args ...string) {
 			require.True(t, had[l], "%v put %s into %s", args, l, rel)
 		}
 	}
+	return stdout
+}
+
+// guidedCommand is the exact `hardshell fix --only ID --answer …` line fix
+// prints for a guided finding (its safe defaults), as arguments.
+func guidedCommand(t *testing.T, fixOut, id string) []string {
+	t.Helper()
+	for _, l := range strings.Split(fixOut, "\n") {
+		l = strings.TrimSpace(l)
+		if !strings.HasPrefix(l, "hardshell fix --only "+id+" ") {
+			continue
+		}
+		args := []string{"fix", "--yes", "--only", id}
+		for _, a := range strings.Split(l, " --answer ")[1:] {
+			args = append(args, "--answer", strings.Trim(a, "'"))
+		}
+		return args
+	}
+	t.Fatalf("fix does not offer %s:\n%s", id, fixOut)
+	return nil
 }
 
 // runHSHome runs the built binary with HOME at home, no openclaw on PATH.
@@ -247,12 +269,7 @@ func TestNoCommandLeaksAPlantedSecret(t *testing.T) {
 		{"config", "get", "models.providers.acme.headers.Authorization"}, {"config", "get", "--json", "models"},
 		{"config", "get", "models.providers.acme.apiKey", "--where"},
 		{"config", "set", "models.providers.acme.apiKey", "not-quoted-value"},
-		{"fix", "--dry-run"}, {"fix", "--yes"},
-		{"harden", "--dry-run"}, {"harden", "--yes"},
-		{"rotate", "gateway", "--dry-run"}, {"rotate", "gateway", "--yes"},
-		{"contain", "--dry-run"}, {"contain", "--yes"},
-		{"restore", "--list"},
-		{"audit"},
+		{"fix", "--dry-run"},
 	} {
 		f.check(t, args...)
 	}
@@ -261,6 +278,24 @@ func TestNoCommandLeaksAPlantedSecret(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Contains(t, stdout, f.secrets[3].value, "--reveal prints the value in full")
 
+	fixOut := f.check(t, "fix", "--yes")
+	// the guided move of plaintext secrets to .env: the .env lines it
+	// creates (…_HEADERS_AUTHORIZATION='Basic …') are masked in its diff
+	move := guidedCommand(t, fixOut, "config.secrets.plaintext")
+	moveOut := f.check(t, move...)
+	require.Contains(t, moveOut, "OPENCLAW_MODELS_PROVIDERS_ACME_HEADERS_AUTHORIZATION=", "the move's .env diff")
+	env, err := os.ReadFile(filepath.Join(f.state, ".env"))
+	require.NoError(t, err)
+	require.Contains(t, string(env), "_API_KEYS_0=", "the secrets moved to .env")
+	for _, args := range [][]string{
+		{"harden", "--dry-run"}, {"harden", "--yes"},
+		{"rotate", "gateway", "--dry-run"}, {"rotate", "gateway", "--yes"},
+		{"contain", "--dry-run"}, {"contain", "--yes"},
+		{"restore", "--list"},
+		{"audit"},
+	} {
+		f.check(t, args...)
+	}
 	// after rotate and contain the old gateway token is nowhere outside the backups
 	gw := f.secrets[0].value
 	for rel, data := range f.stateFiles(t) {
