@@ -1,13 +1,10 @@
 package model
 
 import (
-	"errors"
-	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // Where the secret values a run can see come from. Load registers what it
@@ -138,31 +135,13 @@ func (r *Redactor) AddEnviron(env []string) {
 // maxSecretFile caps what is read of one credentials or SecretRef file.
 const maxSecretFile = 4 << 20
 
-// readSecretFile reads a file only to learn the secrets in it: a regular
-// file (opened without blocking, so a FIFO cannot hang the run) of at most
-// maxSecretFile bytes. Every read of a secret-bearing operator file by the
-// redactor goes through here.
+// readSecretFile reads a file only to learn the secrets in it, through the
+// safe reader (a regular file, never a FIFO or a device, at most
+// maxSecretFile bytes). It is not an input of any plan, so it is not
+// recorded for the drift check. Every read of a secret-bearing operator
+// file by the redactor goes through here.
 func readSecretFile(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	if fi.Size() > maxSecretFile {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, maxSecretFile)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err == nil && len(data) > maxSecretFile {
-		err = errors.New(path + " grew past the size cap")
-	}
-	return data, err
+	return fsys.Local{}.ReadFile(path, fsys.ReadOptions{MaxSize: maxSecretFile})
 }
 
 // credentialKeys are the keys of credential files (auth-profiles.json,

@@ -1,9 +1,9 @@
 package remediate
 
 import (
-	"os"
 	"path/filepath"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -28,11 +28,7 @@ func LearnBackups(red *model.Redactor, stateDir string) {
 				continue
 			}
 			p := filepath.Join(set.Dir, filepath.FromSlash(e.Backup))
-			fi, err := os.Lstat(p)
-			if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxLearnBackup {
-				continue
-			}
-			if data, err := os.ReadFile(p); err == nil {
+			if data, err := (fsys.Local{}).ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: maxLearnBackup}); err == nil {
 				red.Learn(string(data))
 			}
 		}

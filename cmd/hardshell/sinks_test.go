@@ -36,7 +36,7 @@ var sanctionedSinks = map[string]string{
 	"cmd/hardshell/audit.go: os.OpenFile (write)":      "audit --output FILE (0600): written through reportWriter, the run's redactor",
 	"remediate/contain/report.go: os.OpenFile (write)": "report.md / report.json (0600): their bytes are red.String / red.Bytes of the run's redactor",
 	"remediate/contain/report.go: (*os.File).Write":    "writePrivate writes those masked bytes",
-	"remediate/atomic.go: os.OpenFile (write)":         "the transaction's temp files, backups (0600) and manifests: the operator's own files, changed as reviewed",
+	"fsys/local.go: os.OpenFile (write)":               "fsys.CreateExcl, the one way the transaction creates files (0600 temp files, backups, manifests, the lock): the operator's own files, changed as reviewed",
 	"remediate/validate.go: os.WriteFile":              "the candidate config for `openclaw config validate`: 0600 in a private temp dir removed after the check",
 	"internal/demo/fixture.go: os.WriteFile":           "hardshell demo: the built-in fake state dir",
 	"internal/demo/demo.go: os.WriteFile":              "hardshell demo: the README of the fake state dir",
