@@ -215,12 +215,13 @@ func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
 		err = pathErr("readdir", dir, err)
 	}
 	if attrs {
+		infos := make([]Info, len(ents)) // one allocation per listing, not per entry
+		var st unix.Stat_t
 		for i := range ents {
-			var st unix.Stat_t
 			if e := retry(func() error { return unix.Fstatat(fd, ents[i].Name, &st, unix.AT_SYMLINK_NOFOLLOW) }); e == nil {
-				info := infoOf(&st)
-				ents[i].Info = &info
-				ents[i].Type = info.Mode.Type()
+				infos[i] = infoOf(&st)
+				ents[i].Info = &infos[i]
+				ents[i].Type = infos[i].Mode.Type()
 			}
 		}
 	}

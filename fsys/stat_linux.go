@@ -2,6 +2,7 @@ package fsys
 
 import (
 	"io/fs"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -17,11 +18,18 @@ func infoOf(st *unix.Stat_t) Info {
 	}
 }
 
+// direntBufs holds getdents buffers: a survey lists a directory per agent
+// and per sessions folder, and a fresh 32 KiB buffer each time is zeroed
+// each time.
+var direntBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // readDirFD lists an open directory with getdents64, keeping each entry's
 // d_type (no stat needed to tell a directory or a link).
 func readDirFD(fd int) ([]Entry, error) {
 	var out []Entry
-	buf := make([]byte, 32<<10)
+	bp := direntBufs.Get().(*[]byte)
+	defer direntBufs.Put(bp)
+	buf := *bp
 	for {
 		var n int
 		err := retry(func() (e error) { n, e = unix.Getdents(fd, buf); return })

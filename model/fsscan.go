@@ -51,7 +51,7 @@ func ScanFSWith(r fsys.FS, t Target, doc *Document) *FSState {
 		cfg := filepath.Clean(t.ConfigPath)
 		s.cfgDir, s.cfgBase = filepath.Dir(cfg), filepath.Base(cfg)
 	}
-	s.agents = map[string]*AgentFiles{}
+	s.agentIdx = map[string]int{}
 	s.knownChannels = scanChannelIDs(doc)
 
 	// The state dir itself.
@@ -109,14 +109,18 @@ const (
 )
 
 type scanner struct {
-	fs            fsys.FS
-	st            *FSState
-	root          string // state dir as located
-	realRoot      string // state dir with symlinks resolved
-	cfgDir        string
-	cfgBase       string
-	cfgDirWalked  bool
-	agents        map[string]*AgentFiles
+	fs           fsys.FS
+	st           *FSState
+	root         string // state dir as located
+	realRoot     string // state dir with symlinks resolved
+	cfgDir       string
+	cfgBase      string
+	cfgDirWalked bool
+	// The agents found so far, by value (a state dir can hold tens of
+	// thousands: no pointer per agent, no copy at the end), and their
+	// index by id. Only the top-level scanner has them.
+	agents        []AgentFiles
+	agentIdx      map[string]int
 	knownChannels []string // channel ids from the config, longest first
 }
 
@@ -259,11 +263,20 @@ type agentDir struct {
 }
 
 // walkAgents walks agents/<id> dirs concurrently (transcript trees are the
-// bulk of a state dir and the walk is syscall-bound): one scanner per
-// worker takes dirs from a shared counter, then the results are merged.
+// bulk of a state dir and the walk is syscall-bound): the dirs are sorted
+// by id and get their slots in s.agents up front, one scanner per worker
+// takes dirs from a shared counter and fills their slots, then the
+// workers' other findings are merged.
 func (s *scanner) walkAgents(dirs []agentDir) {
 	if len(dirs) == 0 {
 		return
+	}
+	slices.SortFunc(dirs, func(a, b agentDir) int { return strings.Compare(a.id, b.id) })
+	base := len(s.agents)
+	s.agents = slices.Grow(s.agents, len(dirs))[:base+len(dirs)]
+	for i, d := range dirs {
+		s.agents[base+i] = AgentFiles{ID: d.id, Dir: d.info}
+		s.agentIdx[d.id] = base + i
 	}
 	workers := min(runtime.GOMAXPROCS(0)*2, len(dirs))
 	subs := make([]*scanner, workers)
@@ -271,7 +284,7 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 	var wg sync.WaitGroup
 	for w := range subs {
 		sub := &scanner{fs: s.fs, st: &FSState{}, root: s.root, realRoot: s.realRoot, cfgDir: s.cfgDir, cfgBase: s.cfgBase,
-			agents: map[string]*AgentFiles{}, knownChannels: s.knownChannels}
+			knownChannels: s.knownChannels}
 		subs[w] = sub
 		wg.Add(1)
 		go func() {
@@ -281,10 +294,8 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 				if i >= len(dirs) {
 					return
 				}
-				d := dirs[i]
-				a := sub.agent(d.id)
-				a.Dir = d.info
-				if err := sub.walk(d.path, ctxAgent, a, nil); err != nil {
+				a := &s.agents[base+i] // each slot is written by one worker only
+				if err := sub.walk(dirs[i].path, ctxAgent, a, nil); err != nil {
 					a.Dir.Err = err
 				}
 			}
@@ -292,9 +303,6 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 	}
 	wg.Wait()
 	for _, sub := range subs {
-		for id, a := range sub.agents {
-			s.agents[id] = a
-		}
 		o, t := s.st, sub.st
 		o.Files += t.Files
 		o.Symlinks = append(o.Symlinks, t.Symlinks...)
@@ -516,13 +524,16 @@ func (s *scanner) scanBackupsIn(dir string) {
 	}
 }
 
+// agent is the slot of agent id, added when new. The pointer is valid
+// until the next agent is added.
 func (s *scanner) agent(id string) *AgentFiles {
-	a := s.agents[id]
-	if a == nil {
-		a = &AgentFiles{ID: id}
-		s.agents[id] = a
+	i, ok := s.agentIdx[id]
+	if !ok {
+		i = len(s.agents)
+		s.agents = append(s.agents, AgentFiles{ID: id})
+		s.agentIdx[id] = i
 	}
-	return a
+	return &s.agents[i]
 }
 
 // addConfigAgents adds the agents the config names ("main", agents.list[].id
@@ -541,7 +552,7 @@ func (s *scanner) addConfigAgents(doc *Document) {
 	}
 	for _, id := range ids {
 		id = strings.ToLower(strings.TrimSpace(id))
-		if id == "" || s.agents[id] != nil {
+		if _, ok := s.agentIdx[id]; id == "" || ok {
 			continue
 		}
 		a := s.agent(id)
@@ -551,8 +562,13 @@ func (s *scanner) addConfigAgents(doc *Document) {
 
 // finish fills the paths of absent per-agent files and sorts every list.
 func (s *scanner) finish() {
-	s.st.Agents = slices.Grow(s.st.Agents, len(s.agents))
-	for _, a := range s.agents {
+	for i := range s.agents {
+		a := &s.agents[i]
+		if a.Dir.Path != "" && a.AgentDir.Path != "" && a.AuthProfiles.Path != "" && a.SessionsDir.Path != "" && a.SessionsStore.Path != "" {
+			sortInfos(a.LooseTranscripts)
+			sortInfos(a.SymlinkTranscript)
+			continue
+		}
 		dir := filepath.Join(s.root, "agents", a.ID)
 		if a.Dir.Path == "" {
 			a.Dir.Path = dir
@@ -571,9 +587,27 @@ func (s *scanner) finish() {
 		}
 		sortInfos(a.LooseTranscripts)
 		sortInfos(a.SymlinkTranscript)
-		s.st.Agents = append(s.st.Agents, *a)
 	}
-	sort.Slice(s.st.Agents, func(i, j int) bool { return s.st.Agents[i].ID < s.st.Agents[j].ID })
+	// The walked dirs are in order already; agents met as links or named
+	// only by the config came after them. Sort by moving each (large)
+	// value once, not by swapping values.
+	sorted := true
+	for i := 1; i < len(s.agents) && sorted; i++ {
+		sorted = s.agents[i-1].ID < s.agents[i].ID
+	}
+	if !sorted {
+		order := make([]int, len(s.agents))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(i, j int) int { return strings.Compare(s.agents[i].ID, s.agents[j].ID) })
+		sorted := make([]AgentFiles, len(s.agents))
+		for k, i := range order {
+			sorted[k] = s.agents[i]
+		}
+		s.agents = sorted
+	}
+	s.st.Agents = s.agents
 	sort.Slice(s.st.Extensions, func(i, j int) bool { return s.st.Extensions[i].ID < s.st.Extensions[j].ID })
 	sort.Slice(s.st.PairingStores, func(i, j int) bool {
 		a, b := s.st.PairingStores[i], s.st.PairingStores[j]
