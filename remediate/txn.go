@@ -191,6 +191,21 @@ func (t *Txn) rel(path string) string {
 	return path
 }
 
+// InsideDir reports whether path lies in dir (or is dir), judged with the
+// symlinks of dir and of path's folder resolved: the rule by which the
+// transaction refuses writes outside its roots, for planners that turn
+// such a file into a manual step instead.
+func InsideDir(dir, path string) bool {
+	real := func(p string) string {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return r
+		}
+		return filepath.Clean(p)
+	}
+	path = absClean(path)
+	return within(real(absClean(dir)), filepath.Join(real(filepath.Dir(path)), filepath.Base(path)))
+}
+
 // within reports whether path is dir or below it.
 func within(dir, path string) bool {
 	r, err := filepath.Rel(dir, path)

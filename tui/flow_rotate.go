@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -155,6 +156,7 @@ func (m *rotateModel) View() string {
 	case m.set != nil:
 		b.WriteString(stOK.Render(fmt.Sprintf("New %s %s written to %s.", m.info.Target, m.info.Kind, relText(m.opts.StateDir, m.info.NewLocation))) + "\n")
 		b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n\n")
+		b.WriteString(manualText(m.info.Manual, w))
 		if m.info.Target != rotate.Remote {
 			b.WriteString(stLabel.Render("Restart the gateway") + "\n")
 			for _, r := range m.info.Restart {
@@ -177,6 +179,7 @@ func (m *rotateModel) View() string {
 		for _, n := range m.info.Notes {
 			b.WriteString(wrap("note: "+n, w) + "\n")
 		}
+		b.WriteString(manualText(m.info.Manual, w))
 		b.WriteString("\n" + keyHints("y", "write", "n/esc", "cancel") + "\n")
 	default:
 		b.WriteString("Which secret?\n")
@@ -191,6 +194,21 @@ func (m *rotateModel) View() string {
 		b.WriteString(helpLine("↑/↓ choose · enter review · esc back · q quit"))
 	}
 	return endScreen(&b, m.h)
+}
+
+// manualText lists the changes outside the state dir to make by hand.
+func manualText(steps []rotate.Manual, w int) string {
+	if len(steps) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(stLabel.Render("Change by hand (outside the state dir hardshell changes nothing)") + "\n")
+	for _, m := range steps {
+		b.WriteString(wrap("  "+filepath.Base(m.Path)+", "+m.Where+": "+m.Holds, w) + "\n")
+		b.WriteString(wrap("    in "+m.Path, w) + "\n")
+		b.WriteString(wrap("    → "+m.Do, w) + "\n")
+	}
+	return b.String()
 }
 
 func verificationText(v *rotate.Verification, info rotate.Info, w int) string {

@@ -46,8 +46,7 @@ func TestRotateFlowWritesAndReports(t *testing.T) {
 	}
 	step(tea.KeyMsg{Type: tea.KeyEnter})
 	v := m.View()
-	require.Contains(t, v, "openclaw-gateway.service")
-	require.Contains(t, v, "0123…(48 chars)")
+	require.Contains(t, v, "openclaw-gateway.service, line 2: Environment=OPENCLAW_GATEWAY_TOKEN=0123…(48", "the unit is a manual step, masked")
 	require.NotContains(t, v, old)
 	data, err := os.ReadFile(cfg)
 	require.NoError(t, err)
@@ -62,9 +61,11 @@ func TestRotateFlowWritesAndReports(t *testing.T) {
 	require.NotContains(t, string(data), old)
 	u, err := os.ReadFile(unit)
 	require.NoError(t, err)
-	require.NotContains(t, string(u), old)
+	require.Equal(t, "[Service]\nEnvironment=OPENCLAW_GATEWAY_TOKEN="+old+"\n", string(u), "nothing outside the state dir is changed")
 	require.True(t, strings.HasPrefix(m.(Summarizer).Summary(), "Rotated the gateway token"))
-	newTok := strings.TrimSpace(strings.Split(string(u), "=")[2])
+	dotenv, err := os.ReadFile(filepath.Join(state, ".env"))
+	require.NoError(t, err)
+	newTok := model.ParseDotenv(dotenv)["OPENCLAW_GATEWAY_TOKEN"]
 	require.Regexp(t, `^[0-9a-f]{48}$`, newTok)
 	require.NotContains(t, v+m.(Summarizer).Summary(), newTok, "the new secret is never shown in full")
 }

@@ -138,6 +138,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	for _, n := range info.Notes {
 		fmt.Fprintln(out, "note: "+n)
 	}
+	printManual(out, info.Manual)
 	if f.dryRun {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
@@ -225,6 +226,18 @@ func maskList(vals []string) string {
 		m[i] = model.Mask(v)
 	}
 	return strings.Join(m, ", ")
+}
+
+// printManual lists the changes outside the state dir the operator makes
+// by hand (hardshell changes nothing there).
+func printManual(out io.Writer, steps []rotate.Manual) {
+	if len(steps) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "\nOutside the state dir hardshell changes nothing; change these yourself:")
+	for _, m := range steps {
+		fmt.Fprintf(out, "  %s, %s: %s\n    → %s\n", m.Path, m.Where, m.Holds, m.Do)
+	}
 }
 
 func runGatewayRestart(ctx context.Context, out io.Writer, bin string) bool {

@@ -150,6 +150,30 @@ func runRotateBin(t *testing.T, h rotHome, port int, stdin string, args ...strin
 	return o.String(), e.String(), 0
 }
 
+// outsideState records every file and folder under h.home outside the
+// state dir: mode, and bytes for a regular file.
+func outsideState(t *testing.T, h rotHome) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	require.NoError(t, filepath.WalkDir(h.home, func(p string, d fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		if p == h.state {
+			return filepath.SkipDir
+		}
+		fi, err := os.Lstat(p)
+		require.NoError(t, err)
+		v := fi.Mode().String()
+		if fi.Mode().IsRegular() {
+			data, err := os.ReadFile(p)
+			require.NoError(t, err)
+			v += " " + string(data)
+		}
+		got[p] = v
+		return nil
+	}))
+	return got
+}
+
 // holders lists the files under root whose bytes contain secret.
 func holders(t *testing.T, root, secret string) map[string]fs.FileMode {
 	t.Helper()
@@ -184,11 +208,7 @@ func TestRotateGatewayEndToEnd(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(h.state, "openclaw.json.bak"), []byte(`{gateway:{auth:{token:"`+rotOld+`"}}}`), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(h.state, "logs"), 0o700))
 	require.NoError(t, os.WriteFile(filepath.Join(h.state, "logs", "gateway.log"), []byte("ws connect token="+rotOld+" ok\n"), 0o600))
-	unitBefore, err := os.ReadFile(h.unit)
-	require.NoError(t, err)
-	plistBefore, err := os.ReadFile(h.plist)
-	require.NoError(t, err)
-
+	before := outsideState(t, h)
 	port := fakeGateway(t, configToken(t, h.config, "gateway.auth.token"))
 	out, errOut, code := runRotateBin(t, h, port, "", "rotate", "gateway", "--yes")
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
@@ -205,16 +225,17 @@ func TestRotateGatewayEndToEnd(t *testing.T) {
 	require.Regexp(t, `\[ok\] old gateway token: refused`, out)
 	require.Contains(t, out, "verified: the old token is refused and the new one accepted")
 
-	// service definitions updated byte-minimally
-	unitAfter, err := os.ReadFile(h.unit)
+	// nothing outside the state dir changed: the service definitions are
+	// manual steps, reading the token from <state>/.env, which holds it
+	require.Equal(t, before, outsideState(t, h), "bytes and modes outside the state dir")
+	require.Contains(t, out, "Outside the state dir hardshell changes nothing; change these yourself:")
+	require.Contains(t, out, h.unit+", line 7: Environment=\"OPENCLAW_GATEWAY_TOKEN=0123…(48 chars)\" \"OPENCLAW_GATEWAY_PORT=18789\"")
+	require.Contains(t, out, "EnvironmentFile="+filepath.Join(h.state, ".env"))
+	require.Contains(t, out, h.plist+", EnvironmentVariables → OPENCLAW_GATEWAY_TOKEN")
+	require.Contains(t, out, "plutil -remove EnvironmentVariables.OPENCLAW_GATEWAY_TOKEN "+h.plist)
+	env, err := os.ReadFile(filepath.Join(h.state, ".env"))
 	require.NoError(t, err)
-	require.Equal(t, strings.ReplaceAll(string(unitBefore), rotOld, newTok), string(unitAfter))
-	plistAfter, err := os.ReadFile(h.plist)
-	require.NoError(t, err)
-	require.Equal(t, strings.ReplaceAll(string(plistBefore), rotOld, newTok), string(plistAfter))
-	fi, err := os.Stat(h.unit)
-	require.NoError(t, err)
-	require.Equal(t, fs.FileMode(0o644), fi.Mode().Perm(), "an existing unit keeps its mode")
+	require.Equal(t, "OPENCLAW_GATEWAY_TOKEN="+newTok+"\n", string(env))
 	require.Contains(t, out, "systemctl --user daemon-reload && systemctl --user restart openclaw-gateway.service")
 	require.Contains(t, out, "launchctl bootout gui/$(id -u)/ai.openclaw.gateway")
 
@@ -222,6 +243,9 @@ func TestRotateGatewayEndToEnd(t *testing.T) {
 	left := holders(t, h.home, rotOld)
 	require.NotEmpty(t, left)
 	for p, mode := range left {
+		if p == ".config/systemd/user/openclaw-gateway.service" || p == "Library/LaunchAgents/ai.openclaw.gateway.plist" {
+			continue // outside: a manual step, checked above
+		}
 		ok := strings.HasPrefix(p, ".openclaw/.hardshell/backups/") || p == ".openclaw/openclaw.json.bak"
 		require.True(t, ok, "old token left in %s", p)
 		require.Equal(t, fs.FileMode(0o600), mode, "%s holds the old token with mode %04o", p, mode)

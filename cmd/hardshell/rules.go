@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/rules"
@@ -53,7 +54,18 @@ func runRules(c *cobra.Command, yes, dry bool) error {
 		return withCode(exitBadInput, s.DocErr)
 	}
 	ws := rules.Workspaces(s)
+	var inside []rules.Workspace
 	for _, w := range ws {
+		if w.Exists && w.Err == nil && !w.Complete() && !remediate.InsideDir(s.Target.StateDir, w.Dir) {
+			// hardshell changes nothing outside the state dir
+			fmt.Fprintf(out, "agent %s: %d of %d rules missing in %s, which is outside the state dir; hardshell changes nothing there — add them to %s by hand:\n",
+				w.AgentID, len(w.Missing), len(rules.Rules), w.Dir, filepath.Join(w.Dir, "AGENTS.md"))
+			for _, r := range w.Missing {
+				fmt.Fprintf(out, "  - %s\n", r.Text)
+			}
+			continue
+		}
+		inside = append(inside, w)
 		switch {
 		case w.Err != nil:
 			fmt.Fprintf(out, "agent %s: %s: cannot check: %v\n", w.AgentID, w.Dir, w.Err)
@@ -65,7 +77,7 @@ func runRules(c *cobra.Command, yes, dry bool) error {
 			fmt.Fprintf(out, "agent %s: %d of %d rules missing in %s\n", w.AgentID, len(w.Missing), len(rules.Rules), w.Dir)
 		}
 	}
-	cs, err := rules.Plan(ws)
+	cs, err := rules.Plan(inside)
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}

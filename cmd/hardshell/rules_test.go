@@ -39,3 +39,28 @@ func TestRulesCommandAddsMissingRules(t *testing.T) {
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "agent family: all 5 rules present")
 }
+
+// A workspace outside the state dir gets the rules as a manual step: hardshell
+// changes nothing outside the state dir, and still writes the ones inside.
+func TestRulesLeaveWorkspacesOutsideTheStateDir(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "projects", "bot")
+	require.NoError(t, os.MkdirAll(outside, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(outside, "AGENTS.md"), []byte("# Bot\n"), 0o644))
+	dir := auditState(t, `{ agents: { list: [ { id: "main", default: true }, { id: "bot", workspace: "`+outside+`" } ] } }`)
+	main := filepath.Join(dir, "workspace")
+	require.NoError(t, os.Mkdir(main, 0o700))
+
+	out, errOut, code := runAuditCmd(t, "rules", "--state-dir", dir, "--yes")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "agent bot: 5 of 5 rules missing in "+outside+", which is outside the state dir; hardshell changes nothing there — add them to "+filepath.Join(outside, "AGENTS.md")+" by hand:")
+	require.Contains(t, out, "  - Never reveal API keys, credentials or infrastructure details.")
+	require.Contains(t, out, "added the rules to 1 workspace(s)")
+	data, err := os.ReadFile(filepath.Join(outside, "AGENTS.md"))
+	require.NoError(t, err)
+	require.Equal(t, "# Bot\n", string(data))
+	fi, err := os.Stat(filepath.Join(outside, "AGENTS.md"))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	_, err = os.Stat(filepath.Join(main, "AGENTS.md"))
+	require.NoError(t, err)
+}

@@ -99,6 +99,16 @@ type FileNote struct {
 	Why  string
 }
 
+// Manual is a change hardshell does not make because the file is outside
+// the state dir (and the config's folder): hardshell changes nothing
+// outside them. Holds is masked; Do never contains a secret.
+type Manual struct {
+	Path  string // the file
+	Where string // the line or key that holds the old secret
+	Holds string // what is there now, the secret masked
+	Do    string // what to change, and the command(s) to run after
+}
+
 // Info explains a plan. Old and New are secrets: never print them unmasked.
 type Info struct {
 	Secret
@@ -108,6 +118,7 @@ type Info struct {
 	Updated     []FileNote
 	Chmodded    []FileNote // OpenClaw backups that keep the old secret, tightened to 0600
 	Skipped     []FileNote // files that hold the old secret but are not changed
+	Manual      []Manual   // files outside the state dir to change by hand
 	Notes       []string
 	Restart     []string // commands that restart the gateway so it reads the new secret
 	Remote      []string // clients elsewhere to update
@@ -342,7 +353,10 @@ func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, e
 		home, _ = os.UserHomeDir()
 	}
 
-	p := &planner{s: s, info: &info, cs: &cs, home: home}
+	p := &planner{s: s, info: &info, cs: &cs, home: home, roots: []string{s.Target.StateDir}}
+	if s.Target.ConfigPath != "" {
+		p.roots = append(p.roots, filepath.Dir(s.Target.ConfigPath))
+	}
 	if sec.Known {
 		p.addOld(sec.Current)
 	}
@@ -381,6 +395,7 @@ type planner struct {
 	info  *Info
 	cs    *model.ChangeSet
 	home  string
+	roots []string          // the only folders the plan writes in (state dir, config's folder)
 	files map[string][]byte // pending new bytes per file (outside the config)
 	order []string
 	why   map[string]string
@@ -443,6 +458,12 @@ func (p *planner) flush() {
 		if orig, ok := p.info.Originals[path]; ok && string(orig) == string(data) {
 			continue
 		}
+		if !p.inside(path) {
+			// e.g. a file the sweep reached through a linked folder: the
+			// transaction would refuse it, so it is reported instead
+			p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: "holds the old secret but is outside the state dir; hardshell changes nothing there — replace the old secret in it by hand"})
+			continue
+		}
 		p.cs.Writes = append(p.cs.Writes, model.FileWrite{Path: path, Data: data, Mode: 0o600, Reason: p.why[path]})
 		p.info.Updated = append(p.info.Updated, FileNote{Path: path, Why: p.why[path]})
 	}
@@ -450,6 +471,33 @@ func (p *planner) flush() {
 }
 
 func (p *planner) dotenvPath() string { return filepath.Join(p.s.Target.StateDir, ".env") }
+
+// inside reports whether path lies in one of the plan's roots: the rule
+// remediate.Txn applies, checked here so a file outside becomes a manual
+// step instead of a refused commit.
+func (p *planner) inside(path string) bool {
+	for _, r := range p.roots {
+		if remediate.InsideDir(r, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// OutsideRefError refuses the rotation of a file SecretRef whose file is
+// outside the state dir: hardshell changes nothing there.
+type OutsideRefError struct {
+	File, Provider, RefID, Mode string
+}
+
+func (e *OutsideRefError) Error() string {
+	how := fmt.Sprintf("umask 077; openssl rand -hex 24 > %s", remediate.ShellQuote(e.File))
+	if e.Mode != "singleValue" {
+		how = fmt.Sprintf("put a new random value (umask 077; openssl rand -hex 24 > new.token, then paste it with an editor and delete new.token) at %s in %s", e.RefID, remediate.ShellQuote(e.File))
+	}
+	return fmt.Sprintf("the secret is in %s (secrets.providers.%s), which is outside the state dir; hardshell changes nothing outside it, so nothing was written. Rotate it yourself: %s; then restart the gateway (openclaw gateway restart) and check with: hardshell rotate --verify",
+		e.File, e.Provider, how)
+}
 
 // writeNew stores the new secret in the form the operator uses.
 func (p *planner) writeNew(getenv func(string) (string, bool)) error {
@@ -500,6 +548,9 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 			info.Notes = append(info.Notes, fmt.Sprintf("%s is also set in this shell's environment, which wins over %s: update it where it is set (shell profile, direnv, a secrets manager) and open a new shell — hardshell cannot see or change that place.", name, filepath.Base(envFile)))
 		}
 	case FormRefFile:
+		if !p.inside(sec.File) {
+			return &OutsideRefError{File: sec.File, Provider: sec.Provider, RefID: sec.RefID, Mode: sec.FileMode}
+		}
 		old, _, err := p.current(sec.File)
 		if err != nil {
 			return err

@@ -3,6 +3,7 @@ package rotate
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -186,20 +187,69 @@ func TestPlanSecretRefExecRefuses(t *testing.T) {
 	require.Equal(t, FormRefExec, info.Form)
 }
 
-func TestPlanEnvOnlyUpdatesDotenvAndServices(t *testing.T) {
+// outside records every file and folder under the fixture's home but
+// outside the state dir: its bytes and mode.
+func (f *fixture) outside(t *testing.T) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	require.NoError(t, filepath.WalkDir(f.home, func(p string, d fs.DirEntry, err error) error {
+		require.NoError(t, err)
+		if p == f.state {
+			return filepath.SkipDir
+		}
+		fi, err := os.Lstat(p)
+		require.NoError(t, err)
+		v := fi.Mode().String()
+		if fi.Mode().IsRegular() {
+			v += " " + read(t, p)
+		}
+		got[p] = v
+		return nil
+	}))
+	return got
+}
+
+// manualText is every manual step as the operator reads it.
+func manualText(info Info) string {
+	var b strings.Builder
+	for _, m := range info.Manual {
+		b.WriteString(m.Path + " | " + m.Where + " | " + m.Holds + " | " + m.Do + "\n")
+	}
+	return b.String()
+}
+
+func TestRotateLeavesServiceFilesToTheOperator(t *testing.T) {
 	f := newFixture(t, `{gateway: {mode: "local"}}`)
 	env := f.write(t, ".openclaw/.env", "OPENCLAW_GATEWAY_TOKEN="+oldTok+"\n", 0o600)
 	unitData := "[Service]\nEnvironment=OPENCLAW_GATEWAY_TOKEN=" + oldTok + " OPENCLAW_GATEWAY_PORT=18789\nEnvironmentFile=-" + filepath.Join(f.home, "gw.env") + "\n"
 	unit := f.write(t, ".config/systemd/user/openclaw-gateway.service", unitData, 0o644)
 	envFile := f.write(t, "gw.env", "# from install\nOPENCLAW_GATEWAY_TOKEN=stale-token-from-2025-install\n", 0o600)
+	before := f.outside(t)
 	info := f.commit(t, Gateway)
+	require.Equal(t, before, f.outside(t), "nothing outside the state dir changed: bytes and modes")
 	require.Equal(t, FormEnvOnly, info.Form)
-	require.Equal(t, "OPENCLAW_GATEWAY_TOKEN", info.EnvVar)
 	require.ElementsMatch(t, []string{oldTok, "stale-token-from-2025-install"}, info.Old)
-	require.Equal(t, "OPENCLAW_GATEWAY_TOKEN="+newTok+"\n", read(t, env))
-	require.Equal(t, strings.ReplaceAll(unitData, oldTok, newTok), read(t, unit))
-	require.Equal(t, "# from install\nOPENCLAW_GATEWAY_TOKEN="+newTok+"\n", read(t, envFile))
+	require.Equal(t, "OPENCLAW_GATEWAY_TOKEN="+newTok+"\n", read(t, env), "the state dir's .env holds the new token")
 	require.Equal(t, `{gateway: {mode: "local"}}`, read(t, f.config))
+
+	text := manualText(info)
+	for _, secret := range []string{oldTok, newTok, "stale-token-from-2025-install"} {
+		require.NotContains(t, text, secret, "manual steps mask the old secret and never carry the new one")
+	}
+	require.Len(t, info.Manual, 2, text)
+	byPath := map[string]Manual{}
+	for _, m := range info.Manual {
+		byPath[m.Path] = m
+	}
+	u := byPath[unit]
+	require.Equal(t, "line 2", u.Where)
+	require.Equal(t, "Environment=OPENCLAW_GATEWAY_TOKEN="+model.Mask(oldTok)+" OPENCLAW_GATEWAY_PORT=18789", u.Holds)
+	require.Contains(t, u.Do, "EnvironmentFile="+filepath.Join(f.state, ".env"))
+	require.Contains(t, u.Do, "systemctl --user daemon-reload && systemctl --user restart openclaw-gateway.service")
+	e := byPath[envFile]
+	require.Equal(t, "line 2", e.Where)
+	require.Equal(t, "OPENCLAW_GATEWAY_TOKEN="+model.Mask("stale-token-from-2025-install"), e.Holds)
+	require.Contains(t, e.Do, "delete this line")
 }
 
 func TestPlanPasswordModeAndStaleServiceValue(t *testing.T) {
@@ -213,12 +263,36 @@ func TestPlanPasswordModeAndStaleServiceValue(t *testing.T) {
 	<string>older &amp; stale</string>
 </dict></dict></plist>
 `, 0o644)
+	before := f.outside(t)
 	info := f.commit(t, Gateway)
+	require.Equal(t, before, f.outside(t), "the plist is not changed")
 	require.Equal(t, "password", info.Kind)
 	require.Equal(t, "gateway.auth.password", info.Path)
 	require.ElementsMatch(t, []string{"correct horse battery staple", "older & stale"}, info.Old)
-	require.Contains(t, read(t, plist), "\t<string>"+newTok+"</string>\n")
-	require.Contains(t, info.Restart[0], "launchctl bootout gui/$(id -u)/ai.openclaw.gateway; launchctl bootstrap")
+	require.Contains(t, read(t, f.config), newTok)
+	require.Equal(t, "OPENCLAW_GATEWAY_PASSWORD="+newTok+"\n", read(t, filepath.Join(f.state, ".env")))
+	require.Len(t, info.Manual, 1)
+	m := info.Manual[0]
+	require.Equal(t, plist, m.Path)
+	require.Equal(t, "EnvironmentVariables → OPENCLAW_GATEWAY_PASSWORD", m.Where)
+	require.NotContains(t, m.Holds, "stale")
+	require.Contains(t, m.Do, "plutil -remove EnvironmentVariables.OPENCLAW_GATEWAY_PASSWORD "+plist)
+	require.Contains(t, m.Do, "launchctl bootout gui/$(id -u)/ai.openclaw.gateway; launchctl bootstrap gui/$(id -u) "+plist)
+}
+
+func TestPlanSecretRefFileOutsideRefuses(t *testing.T) {
+	f := newFixture(t, `{secrets: {providers: {one: {source: "file", path: "~/secrets/gw.token", mode: "singleValue"}}},
+  gateway: {auth: {token: {source: "file", provider: "one", id: "value"}}}}`)
+	secret := f.write(t, "secrets/gw.token", oldTok+"\n", 0o600)
+	before := f.outside(t)
+	cfg := read(t, f.config)
+	_, _, err := f.plan(t, Gateway)
+	var oe *OutsideRefError
+	require.True(t, errors.As(err, &oe), "%v", err)
+	require.Contains(t, err.Error(), "umask 077; openssl rand -hex 24 > "+secret)
+	require.NotContains(t, err.Error(), oldTok)
+	require.Equal(t, before, f.outside(t))
+	require.Equal(t, cfg, read(t, f.config))
 }
 
 func TestPlanSymlinkedUnitIsSkippedNotWritten(t *testing.T) {

@@ -127,8 +127,13 @@ func mentions(r fsys.FS, path string, names []string) bool {
 // updateServices sets the secret's variables in every service definition
 // to the new value and replaces any other verbatim copy of the old one.
 func (p *planner) updateServices(svc []serviceFile) error {
+	var baked []string // variables that outside files give the gateway
 	for _, f := range svc {
 		data, _, _ := p.current(f.path)
+		if !p.inside(f.path) {
+			baked = append(baked, p.manualService(f, data)...)
+			continue
+		}
 		var out []byte
 		switch f.kind {
 		case "systemd":
@@ -151,8 +156,31 @@ func (p *planner) updateServices(svc []serviceFile) error {
 			p.put(f.path, out, "the "+f.kind+" definition bakes the old secret into the gateway's environment (openclaw#19410)")
 		}
 	}
-	// <state>/.env lines for the fallback variables.
+	// <state>/.env lines for the fallback variables, and for the variables
+	// the manual steps move out of the service files: hardshell keeps their
+	// new value here, where the gateway (and EnvironmentFile=) reads it.
 	envFile := p.dotenvPath()
+	if len(baked) > 0 {
+		if fi, err := p.s.Sys().Lstat(envFile); err == nil && !fi.IsRegular() {
+			return fmt.Errorf("%s is not a regular file; hardshell does not write through it — the service files above need their secret moved there by hand", envFile)
+		}
+		cur, _, err := p.current(envFile)
+		if err != nil {
+			return err
+		}
+		out := cur
+		for _, n := range uniq(baked) {
+			if v, ok := model.ParseDotenv(out)[n]; ok && v == p.info.New {
+				continue
+			}
+			if out, err = remediate.UpsertDotenv(out, n, p.info.New); err != nil {
+				return fmt.Errorf("%s: %w", envFile, err)
+			}
+		}
+		if !bytes.Equal(out, cur) {
+			p.put(envFile, out, "the new secret for "+strings.Join(uniq(baked), ", ")+", which the service files are to read from here")
+		}
+	}
 	if data, ok, _ := regularFile(p.s.Sys(), envFile); ok {
 		cur, _, _ := p.current(envFile)
 		if cur == nil {
@@ -173,6 +201,122 @@ func (p *planner) updateServices(svc []serviceFile) error {
 		}
 	}
 	return nil
+}
+
+// manualService turns a service definition outside the state dir that
+// holds the old secret into manual steps (which line or key, masked, and
+// what to change: read the variable from <state>/.env, which hardshell
+// updates, so the new secret never goes on a command line). It returns
+// the variables the file sets.
+func (p *planner) manualService(f serviceFile, data []byte) []string {
+	env := p.dotenvPath()
+	var names []string
+	for _, n := range p.info.EnvNames {
+		var vals []string
+		switch f.kind {
+		case "systemd":
+			_, vals = replaceSystemdEnv(data, []string{n}, "")
+		case "launchd":
+			_, vals = replacePlistEnv(data, []string{n}, "")
+		default:
+			vals = dotenvValues(data, []string{n})
+		}
+		if len(vals) > 0 {
+			names = append(names, n)
+		}
+	}
+	add := func(where, holds, do string) {
+		p.info.Manual = append(p.info.Manual, Manual{Path: f.path, Where: where, Holds: holds, Do: do})
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	mask := func(l string) string {
+		l = strings.TrimRight(l, "\r\n")
+		for _, o := range p.info.Old {
+			if o != "" {
+				l = strings.ReplaceAll(l, o, model.Mask(o))
+			}
+		}
+		for _, n := range names { // a value that is not an old secret (yet) is masked too
+			if i := strings.Index(l, n+"="); i >= 0 {
+				j := i + len(n) + 1
+				k := j
+				for k < len(l) && l[k] != ' ' && l[k] != '\t' && l[k] != '"' {
+					k++
+				}
+				if k > j && !strings.Contains(l[j:k], "…(") {
+					l = l[:j] + model.Mask(l[j:k]) + l[k:]
+				}
+			}
+		}
+		return l
+	}
+	restartUnit := "systemctl --user daemon-reload && systemctl --user restart " + f.name
+	covered := map[int]bool{}
+	switch f.kind {
+	case "systemd":
+		for i, l := range lines {
+			if !systemdEnvLineRe.MatchString(l) {
+				continue
+			}
+			var here []string
+			for _, n := range names {
+				if _, v := replaceSystemdEnv([]byte(l), []string{n}, ""); len(v) > 0 {
+					here = append(here, n)
+				}
+			}
+			if len(here) == 0 {
+				continue
+			}
+			covered[i] = true
+			add(fmt.Sprintf("line %d", i+1), mask(l),
+				fmt.Sprintf("remove %s from this line (the whole line if nothing else is on it) and add the line EnvironmentFile=%s to the [Service] section — hardshell writes the new value there; then run: %s",
+					strings.Join(here, ", "), env, restartUnit))
+		}
+	case "launchd":
+		for _, n := range names {
+			add("EnvironmentVariables → "+n, "<string>"+model.Mask(firstOr(replacePlistEnv(data, []string{n}, "")))+"</string>",
+				fmt.Sprintf("remove the key so the gateway reads %s from %s, where hardshell writes the new value: plutil -remove EnvironmentVariables.%s %s; then run: launchctl bootout gui/$(id -u)/%s; launchctl bootstrap gui/$(id -u) %s",
+					n, env, n, remediate.ShellQuote(f.path), f.name, remediate.ShellQuote(f.path)))
+		}
+	default: // an EnvironmentFile= of a unit
+		for i, l := range lines {
+			for _, n := range names {
+				if _, ok := model.ParseDotenv([]byte(l))[n]; ok {
+					covered[i] = true
+					add(fmt.Sprintf("line %d", i+1), mask(l),
+						fmt.Sprintf("delete this line (a value here wins over %s, where hardshell writes the new one); if the unit needs the variable, point its EnvironmentFile= at %s instead; then run: systemctl --user daemon-reload and restart the unit that loads %s",
+							env, env, f.name))
+					break
+				}
+			}
+		}
+	}
+	// any other verbatim copy of an old secret (a --token flag, a comment)
+	for i, l := range lines {
+		if !covered[i] && containsAny([]byte(l), p.info.Old) {
+			add(fmt.Sprintf("line %d", i+1), mask(l), "remove the old secret from this line (read it from "+env+" instead)")
+		}
+	}
+	return names
+}
+
+func firstOr(_ []byte, vals []string) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	return vals[0]
+}
+
+func uniq(l []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range l {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func replaceAll(data []byte, olds []string, repl string) []byte {
