@@ -240,7 +240,7 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 	t := NewTxn(s.Target.StateDir)
 	t.TrackInputs(s.Reads)
 	if s.Target.ConfigPath != "" {
-		t.AllowChmodIn(filepath.Dir(s.Target.ConfigPath))
+		t.AllowIn(filepath.Dir(s.Target.ConfigPath))
 	}
 	if s.Doc != nil {
 		for _, f := range s.Doc.Files {

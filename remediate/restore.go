@@ -38,6 +38,9 @@ func Restore(stateDir, id, toolVersion string) (safety *BackupSet, err error) {
 	t := NewTxn(stateDir)
 	for i := len(set.Entries) - 1; i >= 0; i-- {
 		e := set.Entries[i]
+		// a set records only what a transaction changed, inside its roots
+		// (the config's folder may be outside the state dir)
+		t.AllowIn(filepath.Dir(e.Path))
 		mode := fs.FileMode(e.ModeBefore)
 		if set.Interrupted() {
 			applied, err := reachedDisk(t.sys(), e)

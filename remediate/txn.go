@@ -36,7 +36,7 @@ type Txn struct {
 	now      func() time.Time
 	fs       fsys.FS          // nil = sys
 	inputs   []*fsys.Recorder // every file the plan was derived from
-	roots    []string         // folders inside which modes may change (the state dir, the config's folder)
+	roots    []string         // the only folders hardshell changes anything in (the state dir, the config's folder)
 }
 
 // snap is what was read from a path before the change.
@@ -56,9 +56,10 @@ type change struct {
 	reason     string
 }
 
-// NewTxn starts a transaction on the state dir stateDir (where backups go
-// and inside which symlinked files may be written through, and modes may be
-// changed).
+// NewTxn starts a transaction on the state dir stateDir: backups go there,
+// and files are written, removed and chmodded only inside it (and the
+// folders added with AllowIn); symlinked files are written through only to
+// a target inside it.
 func NewTxn(stateDir string) *Txn {
 	sd := absClean(stateDir)
 	return &Txn{stateDir: sd, tracked: map[string]snap{}, now: time.Now, roots: []string{sd}}
@@ -81,9 +82,9 @@ func (t *Txn) TrackInputs(r *fsys.Recorder) {
 	}
 }
 
-// AllowChmodIn lets modes change inside dir too (the config's own folder
-// when the config lives outside the state dir).
-func (t *Txn) AllowChmodIn(dir string) {
+// AllowIn lets the transaction write and change modes inside dir too (the
+// config's own folder when the config lives outside the state dir).
+func (t *Txn) AllowIn(dir string) {
 	if dir != "" {
 		t.roots = append(t.roots, absClean(dir))
 	}
@@ -259,6 +260,18 @@ func (t *Txn) resolve(path string) (string, error) {
 		return real, nil
 	}
 	return "", &SymlinkError{Path: path, Target: real, StateDir: t.stateDir}
+}
+
+// OutsideError is a refused write or removal of a file outside the state
+// dir (and the config's folder): hardshell changes nothing outside them.
+type OutsideError struct {
+	Path  string
+	Roots []string
+}
+
+func (e *OutsideError) Error() string {
+	return fmt.Sprintf("%s is outside the state dir (%s); hardshell changes nothing outside it, so nothing was written — change that file yourself",
+		e.Path, strings.Join(e.Roots, ", "))
 }
 
 // inside reports whether path (never followed itself) is one of the roots
@@ -437,6 +450,9 @@ func (t *Txn) prepare() ([]planned, error) {
 			if err != nil {
 				return nil, err
 			}
+			if !t.inside(target) {
+				return nil, &OutsideError{Path: target, Roots: t.roots}
+			}
 			p.target = target
 			p.before = t.tracked[c.path]
 			if c.op == OpRemove && !p.before.existed {
@@ -495,7 +511,7 @@ func (t *Txn) prepare() ([]planned, error) {
 // (nil when there was nothing to change) or an error: *LockError (another
 // hardshell is writing; nothing written), *DriftError (a file written or a
 // file the plan was derived from changed since it was read; nothing
-// written), *SymlinkError (nothing written) or *ApplyError (a write failed;
+// written), *SymlinkError or *OutsideError (nothing written) or *ApplyError (a write failed;
 // what was changed has been put back).
 func (t *Txn) Commit(meta BackupMeta) (*BackupSet, error) {
 	fsy := t.sys()

@@ -353,6 +353,51 @@ func TestSymlinkedConfigOutsideStateDirRefused(t *testing.T) {
 	require.NotZero(t, fi.Mode()&fs.ModeSymlink)
 }
 
+// The transaction itself refuses to write, create or remove a file outside
+// the state dir and the folders added with AllowIn, before anything is
+// written: hardshell changes nothing outside them.
+func TestWriteOutsideRootsRefused(t *testing.T) {
+	home := t.TempDir()
+	state := filepath.Join(home, ".openclaw")
+	cfgDir := filepath.Join(home, "etc-openclaw")
+	unit := filepath.Join(home, ".config", "systemd", "user", "openclaw-gateway.service")
+	writeFile(t, unit, "[Service]\nEnvironment=OPENCLAW_GATEWAY_TOKEN=9f8e7d6c5b4a39281706f5e4d3c2b1a0\n", 0o644)
+	writeFile(t, filepath.Join(state, "openclaw.json"), oldConfig, 0o600)
+	writeFile(t, filepath.Join(cfgDir, "openclaw.json"), oldConfig, 0o600)
+	created := filepath.Join(home, "new.env")
+
+	for name, path := range map[string]string{"existing": unit, "new": created, "dotdot": filepath.Join(state, "..", "new.env")} {
+		t.Run(name, func(t *testing.T) {
+			tx := NewTxn(state)
+			tx.AllowIn(cfgDir)
+			tx.Write(filepath.Join(state, "openclaw.json"), []byte(newConfig), 0o600, "inside")
+			tx.Write(filepath.Join(cfgDir, "openclaw.json"), []byte(newConfig), 0o600, "the config's folder")
+			tx.Write(path, []byte("changed\n"), 0o600, "outside")
+			set, err := tx.Commit(BackupMeta{})
+			require.Nil(t, set)
+			var oe *OutsideError
+			require.ErrorAs(t, err, &oe)
+			require.Contains(t, err.Error(), "outside the state dir")
+			require.Contains(t, err.Error(), "nothing was written")
+			require.Equal(t, oldConfig, readFile(t, filepath.Join(state, "openclaw.json")), "nothing written, also inside")
+			require.Equal(t, oldConfig, readFile(t, filepath.Join(cfgDir, "openclaw.json")))
+			require.NotContains(t, readFile(t, unit), "changed")
+			_, err = os.Stat(created)
+			require.ErrorIs(t, err, fs.ErrNotExist)
+			_, err = os.Stat(filepath.Join(state, ".hardshell", "backups"))
+			require.ErrorIs(t, err, fs.ErrNotExist, "no backup set either")
+		})
+	}
+
+	// inside the roots the same transaction commits
+	tx := NewTxn(state)
+	tx.AllowIn(cfgDir)
+	tx.Write(filepath.Join(cfgDir, "openclaw.json"), []byte(newConfig), 0o600, "the config's folder")
+	_, err := tx.Commit(BackupMeta{})
+	require.NoError(t, err)
+	require.Equal(t, newConfig, readFile(t, filepath.Join(cfgDir, "openclaw.json")))
+}
+
 func TestChmodNeverFollowsSymlink(t *testing.T) {
 	state := t.TempDir()
 	target := filepath.Join(state, "credentials", "telegram.json")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -136,6 +137,7 @@ func (m *baselineModel) planCmd() tea.Cmd {
 			}
 		}
 		p := &remediate.Prepared{Snapshot: s, Files: map[string][]byte{s.Target.ConfigPath: data}, Txn: remediate.NewTxn(s.Target.StateDir)}
+		p.Txn.AllowIn(filepath.Dir(s.Target.ConfigPath)) // the config may live outside the state dir
 		p.Txn.TrackMissing(s.Target.ConfigPath)
 		p.Txn.Write(s.Target.ConfigPath, data, 0o600, "secure baseline")
 		return baselinePlannedMsg{prep: p, token: bo.Token, target: s.Target.ConfigPath}

@@ -200,6 +200,7 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 		stateDir = s.Target.StateDir
 	}
 	t := remediate.NewTxn(stateDir)
+	t.AllowIn(filepath.Dir(target)) // the config's own folder
 	t.Write(target, data, 0o600, "secure baseline")
 	if o.TokenEnv {
 		envPath := filepath.Join(stateDir, ".env")

@@ -28,9 +28,9 @@ func snapshot(t *testing.T, config string) *model.Snapshot {
 }
 
 func TestWorkspacesAndDetection(t *testing.T) {
-	s := snapshot(t, `{ agents: { list: [ { id: "main", default: true }, { id: "family", workspace: "~/fam" }, { id: "ghost" } ] } }`)
+	s := snapshot(t, `{ agents: { list: [ { id: "main", default: true }, { id: "family", workspace: "~/.openclaw/fam" }, { id: "ghost" } ] } }`)
 	main := filepath.Join(s.Target.StateDir, "workspace")
-	fam := filepath.Join(s.Target.Home, "fam")
+	fam := filepath.Join(s.Target.StateDir, "fam") // a workspace outside is cmd rules' manual step
 	require.NoError(t, os.MkdirAll(main, 0o700))
 	require.NoError(t, os.MkdirAll(fam, 0o700))
 	// main states every rule, in its own words and the guide's Japanese
