@@ -249,3 +249,40 @@ func TestPlanGroupsDisabledFreezesAllowlistedGroups(t *testing.T) {
 	require.NotContains(t, left, "security.trust_model.multi_user_heuristic")
 	require.NotContains(t, left, "channels.discord.allowlisted_groups.broad_members")
 }
+
+// contain rotates the gateway token but changes nothing outside the state
+// dir: a systemd unit that bakes the old token becomes a manual step (the
+// line, masked, and EnvironmentFile=<state>/.env, where the new token goes).
+func TestContainLeavesServiceFilesToTheOperator(t *testing.T) {
+	const old = "0123456789abcdef0123456789abcdef0123456789abcdef"
+	home := t.TempDir()
+	state := filepath.Join(home, ".openclaw")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(state, "openclaw.json"), []byte(`{gateway: {mode: "local", bind: "lan", auth: {mode: "token", token: "`+old+`"}}}`), 0o600))
+	unit := filepath.Join(home, ".config", "systemd", "user", "openclaw-gateway.service")
+	require.NoError(t, os.MkdirAll(filepath.Dir(unit), 0o755))
+	unitData := "[Service]\nExecStart=/usr/bin/openclaw gateway run\nEnvironment=OPENCLAW_GATEWAY_TOKEN=" + old + "\n"
+	require.NoError(t, os.WriteFile(unit, []byte(unitData), 0o644))
+
+	s := load(t, state)
+	cs, err := Plan(s, Options{})
+	require.NoError(t, err)
+	prepareAndCommit(t, s, cs)
+
+	data, err := os.ReadFile(unit)
+	require.NoError(t, err)
+	require.Equal(t, unitData, string(data), "the unit is not changed")
+	fi, err := os.Stat(unit)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
+	env, err := os.ReadFile(filepath.Join(state, ".env"))
+	require.NoError(t, err)
+	newTok := model.ParseDotenv(env)["OPENCLAW_GATEWAY_TOKEN"]
+	require.Len(t, newTok, 48, "the new token is in <state>/.env, where the unit is sent")
+	require.NotEqual(t, old, newTok)
+	after := strings.Join(cs.After, "\n")
+	require.Contains(t, after, unit+", line 3: Environment=OPENCLAW_GATEWAY_TOKEN="+model.Mask(old))
+	require.Contains(t, after, "EnvironmentFile="+filepath.Join(state, ".env"))
+	require.NotContains(t, after, old)
+	require.NotContains(t, after, newTok)
+}

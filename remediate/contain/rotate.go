@@ -9,6 +9,7 @@ import (
 
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/rotate"
 )
 
 // rotate plans new gateway, hooks and remote secrets, keeping the form the
@@ -64,6 +65,9 @@ func (p *planner) rotate() error {
 			return err
 		}
 	}
+	if gatewayToken != "" {
+		p.serviceSteps([]string{"OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN"}, gatewayToken)
+	}
 
 	// gateway.remote.token: the CLI's credential. On the gateway host (mode
 	// local) it follows the new gateway token; on a client it is rotated on
@@ -117,6 +121,9 @@ func (p *planner) rotatePassword(n *model.Node) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if pw != "" {
+		defer p.serviceSteps([]string{"OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_PASSWORD"}, pw)
+	}
 	name := "OPENCLAW_GATEWAY_PASSWORD"
 	if n.IsEnvRef() {
 		name = n.EnvRefs()[0]
@@ -157,6 +164,35 @@ func (p *planner) rotateSecret(path string, n *model.Node, envName, what string)
 		p.envNote(envName)
 	}
 	return tok, nil
+}
+
+// serviceSteps turns the service definitions outside the state dir that
+// still give the gateway the old secret (names) into After steps, and gives
+// their variables the new value in <state>/.env, where the steps send the
+// services: hardshell changes nothing outside the state dir.
+func (p *planner) serviceSteps(names []string, secret string) {
+	home := p.s.Target.Home
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	steps, baked := rotate.ServiceSteps(p.s, home, names, secret)
+	for _, n := range baked {
+		if !p.hasEnv(n) {
+			p.env = append(p.env, [2]string{n, secret})
+		}
+	}
+	for _, m := range steps {
+		p.addAfter(fmt.Sprintf("By hand (outside the state dir hardshell changes nothing): %s, %s: %s → %s", m.Path, m.Where, m.Holds, m.Do))
+	}
+}
+
+func (p *planner) hasEnv(name string) bool {
+	for _, kv := range p.env {
+		if kv[0] == name {
+			return true
+		}
+	}
+	return false
 }
 
 // envNote warns when the shell (and so maybe the service) sets the

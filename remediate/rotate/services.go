@@ -300,6 +300,35 @@ func (p *planner) manualService(f serviceFile, data []byte) []string {
 	return names
 }
 
+// ServiceSteps lists, as manual steps, the systemd user units, their
+// EnvironmentFile= files and the launchd agents under home (outside the
+// state dir) that give the gateway one of the variables names, for a
+// rotation to newSecret that another flow (contain) makes; baked are the
+// variables to give their new value in <state>/.env, where the steps send
+// the services. Old values found there are registered with the redactor.
+func ServiceSteps(s *model.Snapshot, home string, names []string, newSecret string) (steps []Manual, baked []string) {
+	if home == "" || len(names) == 0 {
+		return nil, nil
+	}
+	info := Info{Secret: Secret{EnvNames: names}, New: newSecret, Originals: map[string][]byte{}}
+	p := &planner{s: s, info: &info, cs: &model.ChangeSet{}, home: home, roots: []string{s.Target.StateDir}}
+	if s.Target.ConfigPath != "" {
+		p.roots = append(p.roots, filepath.Dir(s.Target.ConfigPath))
+	}
+	svc := p.scanServices()
+	for _, f := range svc {
+		for _, v := range f.values {
+			p.addOld(v)
+		}
+	}
+	for _, f := range svc {
+		if len(f.values) > 0 && !p.inside(f.path) {
+			baked = append(baked, p.manualService(f, info.Originals[f.path])...)
+		}
+	}
+	return info.Manual, uniq(baked)
+}
+
 func firstOr(_ []byte, vals []string) string {
 	if len(vals) == 0 {
 		return ""
