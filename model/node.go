@@ -397,8 +397,62 @@ func JoinPath(segs []PathSeg) string {
 
 // Child appends a key to a dotted path.
 func Child(path, key string) string {
-	segs, _ := ParsePath(path)
-	return JoinPath(append(segs, PathSeg{Key: key}))
+	if !canonicalPath(path) { // normalized through the parser
+		segs, _ := ParsePath(path)
+		return JoinPath(append(segs, PathSeg{Key: key}))
+	}
+	// The walks of big configs build a path per node: appending to a path
+	// that JoinPath would spell the same way needs no parse.
+	switch {
+	case key == "" || strings.ContainsAny(key, ".[]\"' "):
+		return path + `["` + key + `"]`
+	case path == "":
+		return key
+	}
+	return path + "." + key
+}
+
+// canonicalPath reports a path that JoinPath(ParsePath(path)) spells
+// exactly as it is: plain keys joined by dots and [n] indexes without
+// leading zeros.
+func canonicalPath(path string) bool {
+	key := 0 // length of the current plain key
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; c {
+		case '.':
+			if key == 0 {
+				return false
+			}
+			key = 0
+		case '[':
+			if key == 0 && i > 0 && path[i-1] != ']' {
+				return false
+			}
+			j := i + 1
+			for j < len(path) && path[j] >= '0' && path[j] <= '9' {
+				j++
+			}
+			if j == i+1 || j >= len(path) || path[j] != ']' || (path[i+1] == '0' && j > i+2) {
+				return false
+			}
+			i = j
+			key = 0
+			if i+1 < len(path) && path[i+1] != '.' && path[i+1] != '[' {
+				return false
+			}
+			if i+1 < len(path) && path[i+1] == '.' {
+				i++
+				if i+1 >= len(path) {
+					return false
+				}
+			}
+		case ']', '"', '\'', ' ':
+			return false
+		default:
+			key++
+		}
+	}
+	return path == "" || path[len(path)-1] != '.'
 }
 
 // Index appends an index to a dotted path.

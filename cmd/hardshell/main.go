@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
@@ -77,13 +76,10 @@ func init() {
 }
 
 func main() {
-	// A state dir with tens of thousands of agents keeps some 125 MB live;
-	// left alone, the GC lets the heap grow to twice that before it
-	// collects. A soft limit keeps such a run near 200 MB of memory and
-	// costs nothing on a small state dir (GOMEMLIMIT overrides it).
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
-	}
+	// No built-in memory limit: with a live heap near it (50,000 agents
+	// keep some 130 MB live) a soft limit makes the GC run back to back
+	// and doubles the CPU time; the Go defaults apply, and GOMEMLIMIT /
+	// GOGC are the operator's to set (DESIGN.md, "Cost").
 	os.Exit(run(os.Args[1:]))
 }
 
