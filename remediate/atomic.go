@@ -34,62 +34,103 @@ func modeBits(m fs.FileMode) fs.FileMode {
 // can only leave the target stricter, never the secrets wider). On any
 // error before the rename the temp file is removed and target is
 // untouched.
-func atomicWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own *owner) (err error) {
+func atomicWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own *owner) error {
+	st, err := stageWrite(fsy, target, data, mode, own)
+	if err != nil {
+		return err
+	}
+	return st.commit()
+}
+
+// staged is a temp file holding a target's new bytes, durable and with its
+// owner (and its mode unless that is loose), waiting for its rename. A
+// transaction stages every file first and renames them only after its last
+// drift check, so the slow part (writes and fsyncs) is outside the window
+// in which another program's change to a target could be overwritten.
+type staged struct {
+	fsy    fsys.FS
+	f      fsys.File
+	tmp    string
+	target string
+	mode   fs.FileMode
+	loose  bool
+}
+
+// stageWrite writes data to a new temp file beside target (see atomicWrite).
+func stageWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own *owner) (_ *staged, err error) {
 	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
 	}
 	f, tmp, err := createTemp(fsy, dir, base)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	renamed := false
+	st := &staged{fsy: fsy, f: f, tmp: tmp, target: target, mode: modeBits(mode), loose: modeBits(mode)&0o077 != 0}
 	defer func() {
 		if err != nil {
-			if f != nil {
-				_ = f.Close()
-			}
-			if !renamed {
-				_ = fsy.Remove(tmp)
-			}
+			st.abort()
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		return &fs.PathError{Op: "write", Path: tmp, Err: unwrapPath(err)}
+		return nil, &fs.PathError{Op: "write", Path: tmp, Err: unwrapPath(err)}
 	}
 	if err = f.Sync(); err != nil {
-		return &fs.PathError{Op: "fsync", Path: tmp, Err: unwrapPath(err)}
+		return nil, &fs.PathError{Op: "fsync", Path: tmp, Err: unwrapPath(err)}
 	}
 	if own != nil && os.Geteuid() == 0 {
 		if err = f.Chown(own.uid, own.gid); err != nil {
-			return &fs.PathError{Op: "chown", Path: tmp, Err: unwrapPath(err)}
+			return nil, &fs.PathError{Op: "chown", Path: tmp, Err: unwrapPath(err)}
 		}
 	}
 	// the final mode last (chown clears setuid/setgid; the mode given to
 	// open is reduced by the umask)
-	loose := modeBits(mode)&0o077 != 0
-	if !loose {
-		if err = f.Chmod(modeBits(mode)); err != nil {
-			return &fs.PathError{Op: "chmod", Path: tmp, Err: unwrapPath(err)}
+	if !st.loose {
+		if err = f.Chmod(st.mode); err != nil {
+			return nil, &fs.PathError{Op: "chmod", Path: tmp, Err: unwrapPath(err)}
 		}
 	}
-	if err = fsy.Rename(tmp, target); err != nil {
-		return &fs.PathError{Op: "rename", Path: target, Err: unwrapLink(err)}
+	return st, nil
+}
+
+// abort removes the temp file; target is untouched.
+func (st *staged) abort() {
+	if st.f != nil {
+		_ = st.f.Close()
+		st.f = nil
 	}
-	renamed = true
-	if loose {
-		if err = f.Chmod(modeBits(mode)); err != nil {
-			return &fs.PathError{Op: "chmod", Path: target, Err: unwrapPath(err)}
+	_ = st.fsy.Remove(st.tmp)
+}
+
+// commit renames the temp file over target, gives a loose mode after the
+// rename, and fsyncs the folder. On an error before the rename the temp
+// file is removed and target is untouched.
+func (st *staged) commit() (err error) {
+	fsy, f := st.fsy, st.f
+	if err = fsy.Rename(st.tmp, st.target); err != nil {
+		st.abort()
+		return &fs.PathError{Op: "rename", Path: st.target, Err: unwrapLink(err)}
+	}
+	st.f = nil
+	defer func() {
+		if f != nil {
+			_ = f.Close()
+		}
+	}()
+	if st.loose {
+		if err = f.Chmod(st.mode); err != nil {
+			return &fs.PathError{Op: "chmod", Path: st.target, Err: unwrapPath(err)}
 		}
 		if err = f.Sync(); err != nil {
-			return &fs.PathError{Op: "fsync", Path: target, Err: unwrapPath(err)}
+			return &fs.PathError{Op: "fsync", Path: st.target, Err: unwrapPath(err)}
 		}
 	}
 	cerr := f.Close()
 	f = nil
 	if err = cerr; err != nil {
-		return &fs.PathError{Op: "close", Path: target, Err: unwrapPath(err)}
+		return &fs.PathError{Op: "close", Path: st.target, Err: unwrapPath(err)}
 	}
+	dir := filepath.Dir(st.target)
 	if serr := syncDir(fsy, dir); serr != nil {
 		// the new file is in place; only durability is in doubt
 		return &dirSyncError{err: serr}

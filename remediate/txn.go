@@ -418,6 +418,7 @@ type planned struct {
 	target string
 	entry  BackupEntry
 	before snap
+	staged *staged // the new bytes in their temp file, waiting for the rename
 }
 
 // prepare resolves every change, drops no-ops and fills the backup entries.
@@ -575,16 +576,42 @@ func (t *Txn) Commit(meta BackupMeta) (*BackupSet, error) {
 		return fail(err)
 	}
 
-	// 2. last drift check over every file written and every input, as
-	// close to the first rename as possible
+	// 2. every new version of an existing file written to its temp file
+	// and fsync'ed, so that the window between the last drift check and
+	// the renames holds no slow step
+	abortStaged := func() {
+		for i := range plan {
+			if plan[i].staged != nil {
+				plan[i].staged.abort()
+				plan[i].staged = nil
+			}
+		}
+	}
+	for i := range plan {
+		if plan[i].op != OpWrite || !plan[i].entry.Existed {
+			continue
+		}
+		st, err := stageWrite(fsy, plan[i].target, plan[i].data, fs.FileMode(plan[i].entry.ModeAfter), &owner{uid: plan[i].entry.UID, gid: plan[i].entry.GID})
+		if err != nil {
+			abortStaged()
+			discard()
+			return nil, &ApplyError{Path: plan[i].target, Err: err, RolledBack: true}
+		}
+		plan[i].staged = st
+	}
+
+	// 3. last drift check over every file written and every input, right
+	// before the first rename
 	if err := t.checkDrift(); err != nil {
+		abortStaged()
 		discard()
 		return nil, err
 	}
 
-	// 3. apply; on error put back what was changed
+	// 4. apply; on error put back what was changed
 	for i := range plan {
 		if err := applyOne(fsy, &plan[i]); err != nil {
+			abortStaged()
 			ae := &ApplyError{Path: plan[i].target, Err: err, BackupID: id, BackupDir: dir}
 			ae.RollbackErr = rollback(fsy, plan[:i+1])
 			ae.RolledBack = ae.RollbackErr == nil
@@ -595,13 +622,13 @@ func (t *Txn) Commit(meta BackupMeta) (*BackupSet, error) {
 		}
 	}
 
-	// 4. the set is a committed change now
+	// 5. the set is a committed change now
 	set.State = StateCommitted
 	if err := writeManifest(fsy, set); err != nil {
 		return set, fmt.Errorf("the change is written, but backup %s could not be marked committed (%v); hardshell restore --list will show it as interrupted", id, err)
 	}
 
-	// 5. verify what is on disk now
+	// 6. verify what is on disk now
 	for _, p := range plan {
 		if p.op != OpWrite {
 			continue
@@ -686,6 +713,11 @@ func applyOne(fsy fsys.FS, p *planned) error {
 			return &fs.PathError{Op: "remove", Path: p.target, Err: unwrapPath(err)}
 		}
 		return syncDir(fsy, filepath.Dir(p.target))
+	}
+	if p.staged != nil {
+		st := p.staged
+		p.staged = nil
+		return st.commit()
 	}
 	var own *owner
 	if p.entry.Existed || p.own != nil {
