@@ -1,8 +1,6 @@
 package remediate_test
 
 import (
-	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,39 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/internal/realcli"
 	"github.com/hardshell/hardshell/internal/testutil"
-	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
-
-// peerCLIs holds one remediate.OpenClawCLI per OpenClaw version for the
-// whole test binary, so each distinct config is run once per version however
-// many tests validate it.
-var peerCLIs sync.Map // version → remediate.OpenClawCLI
-
-// peerCLI is the real OpenClaw CLI of that version (its bundled node and
-// entry script), or skips the test naming what is absent.
-func peerCLI(t *testing.T, version string) remediate.OpenClawCLI {
-	t.Helper()
-	c, ok := findPeerCLI(version)
-	if !ok {
-		testutil.Peer(t, version) // skips, naming what is absent
-	}
-	return c
-}
-
-func findPeerCLI(version string) (remediate.OpenClawCLI, bool) {
-	if c, ok := peerCLIs.Load(version); ok {
-		return c.(remediate.OpenClawCLI), true
-	}
-	p, _, ok := testutil.FindPeer(version)
-	if !ok {
-		return remediate.OpenClawCLI{}, false
-	}
-	bin, args := p.Command()
-	c, _ := peerCLIs.LoadOrStore(version, remediate.NewOpenClawCLI(bin, args...))
-	return c.(remediate.OpenClawCLI), true
-}
 
 func TestOpenClawValidatorReal(t *testing.T) {
 	if testing.Short() {
@@ -54,7 +23,7 @@ func TestOpenClawValidatorReal(t *testing.T) {
 	for _, v := range testutil.PeerVersions {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
-			val := peerCLI(t, v).Validator()
+			val := realcli.Peer(t, v).Validator()
 			s := auditkit.Snapshot(t, `{ gateway: { mode: "local" } }`, auditkit.Options{})
 			msgs, err := val(s.Target.ConfigPath, nil)
 			require.NoError(t, err)
@@ -80,68 +49,6 @@ func TestFindOpenClaw(t *testing.T) {
 	bin := filepath.Join(dir, "openclaw")
 	require.NoError(t, os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o700))
 	require.Equal(t, bin, remediate.FindOpenClaw())
-}
-
-// The safe fixes never add a validation issue: for every state dir and both
-// OpenClaw versions, each issue the fixed config has, the original had too.
-func TestSafeFixesValidateWithRealOpenClaw(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real OpenClaw CLI (seconds a run)")
-	}
-	for _, v := range testutil.PeerVersions {
-		for _, name := range stateNames(t) {
-			t.Run(v+"/"+name, func(t *testing.T) {
-				t.Parallel()
-				val := peerCLI(t, v).Validator()
-				state := testutil.CopyState(t, name)
-				s := loadState(t, state)
-				require.NoError(t, s.DocErr)
-				cs, _ := safePlan(t, s)
-				p, err := remediate.Prepare(context.Background(), s, cs, nil)
-				require.NoError(t, err)
-				before, err := val(s.Target.ConfigPath, nil)
-				require.NoError(t, err)
-				if len(p.Files) == 0 {
-					t.Logf("OpenClaw %s, %s: no config edit; original: %s", v, name, verdict(before))
-					return
-				}
-				after, err := val(s.Target.ConfigPath, p.Files)
-				require.NoError(t, err)
-				t.Logf("OpenClaw %s, %s: original %s; fixed %s", v, name, verdict(before), verdict(after))
-				// A config this version already rejects belongs to the other
-				// era; there the result is only reported. Otherwise the fix
-				// must not add a single issue.
-				if len(before) > 0 && !eraMatches(s, v) {
-					return
-				}
-				was := map[string]bool{}
-				for _, m := range before {
-					was[m] = true
-				}
-				for _, m := range after {
-					require.True(t, was[m], "the fix introduced a validation issue under OpenClaw %s: %s", v, m)
-				}
-			})
-		}
-	}
-}
-
-func verdict(msgs []string) string {
-	if len(msgs) == 0 {
-		return "valid"
-	}
-	return fmt.Sprintf("%d issue(s): %s", len(msgs), strings.Join(msgs, "; "))
-}
-
-// eraMatches: the fixture's era is the one this CLI version speaks.
-func eraMatches(s *model.Snapshot, version string) bool {
-	switch s.Era.Era {
-	case model.EraModern:
-		return strings.HasPrefix(version, "2026.9")
-	case model.EraGuide:
-		return strings.HasPrefix(version, "2026.2")
-	}
-	return false
 }
 
 // A validator runs the CLI once per distinct input: the same files again,

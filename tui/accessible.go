@@ -11,6 +11,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 // lineReader hands its reader out one line per Read. huh's accessible
@@ -70,7 +71,7 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 				fmt.Fprintf(out, "%d. %s\n", int(tier), tier.Name())
 			}
 			how := "manual"
-			if rem, ok := remediate.For(f.CheckID); ok {
+			if rem, ok := fix.For(f.CheckID); ok {
 				how = string(rem.Kind)
 				opts = append(opts, huh.NewOption(fmt.Sprintf("%s %s: %s", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title), i))
 			}
@@ -104,7 +105,7 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			return nil
 		}
 		f := rep.Findings[pick]
-		rem, _ := remediate.For(f.CheckID)
+		rem, _ := fix.For(f.CheckID)
 		var qs []model.Question
 		if rem.Questions != nil {
 			qs = rem.Questions(snap, f)
@@ -122,9 +123,9 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			}
 			ans = vals.answers()
 		}
-		ans = remediate.Defaults(qs, ans)
+		ans = fix.Defaults(qs, ans)
 		// accessible prompts skip per-field validation: validate again
-		if err := remediate.ValidateAnswers(qs, ans); err != nil {
+		if err := fix.ValidateAnswers(qs, ans); err != nil {
 			fmt.Fprintf(out, "Not fixed: %v\n\n", err)
 			continue
 		}

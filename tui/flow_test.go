@@ -14,6 +14,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 	"github.com/stretchr/testify/require"
 )
 
@@ -84,7 +85,7 @@ func TestManualFindingCannotBeFixed(t *testing.T) {
 	w.Update(scanDoneMsg{snap: s, rep: rep})
 	manual := -1
 	for p, i := range w.visible {
-		if _, ok := remediate.For(rep.Findings[i].CheckID); !ok {
+		if _, ok := fix.For(rep.Findings[i].CheckID); !ok {
 			manual = p
 			break
 		}

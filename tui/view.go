@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
-	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 func (m *Wizard) size() (int, int) {
@@ -209,7 +209,7 @@ func (m *Wizard) viewList(w, h int) string {
 }
 
 func fixLabel(f model.Finding) (string, bool) {
-	rem, ok := remediate.For(f.CheckID)
+	rem, ok := fix.For(f.CheckID)
 	if !ok {
 		return "manual: " + f.Remediation, false
 	}

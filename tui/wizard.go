@@ -14,6 +14,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 // Screen is the wizard's current screen.
@@ -463,7 +464,7 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Wizard) startFix(i int, now bool) (tea.Model, tea.Cmd) {
 	f := m.rep.Findings[i]
-	rem, ok := remediate.For(f.CheckID)
+	rem, ok := fix.For(f.CheckID)
 	if !ok {
 		m.status = "manual: " + oneLine(f.Remediation) + " (s suppresses it)"
 		return m, nil
@@ -518,10 +519,10 @@ func (m *Wizard) formWidth() int {
 
 // stageFix plans the fix with the answers and queues it; false (with a
 // status) when the plan fails.
-func (m *Wizard) stageFix(i int, rem remediate.Remediation, qs []model.Question, a model.Answers) bool {
+func (m *Wizard) stageFix(i int, rem fix.Remediation, qs []model.Question, a model.Answers) bool {
 	f := m.rep.Findings[i]
-	ans := remediate.Defaults(qs, a)
-	if err := remediate.ValidateAnswers(qs, ans); err != nil {
+	ans := fix.Defaults(qs, a)
+	if err := fix.ValidateAnswers(qs, ans); err != nil {
 		m.status = "cannot fix " + f.CheckID + ": " + err.Error()
 		return false
 	}
@@ -579,7 +580,7 @@ func (m *Wizard) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		f := m.rep.Findings[m.formIdx]
-		rem, _ := remediate.For(f.CheckID)
+		rem, _ := fix.For(f.CheckID)
 		if !m.stageFix(m.formIdx, rem, m.vals.qs, m.vals.answers()) {
 			return m, nil
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -37,7 +38,7 @@ func stdinIsTTY() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
 // planned is one finding with the change that fixes it.
 type plannedFix struct {
 	finding model.Finding
-	rem     remediate.Remediation
+	rem     fix.Remediation
 	cs      model.ChangeSet
 }
 

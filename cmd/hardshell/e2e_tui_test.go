@@ -21,6 +21,7 @@ import (
 	"github.com/hardshell/hardshell/internal/demo"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 	"github.com/stretchr/testify/require"
 )
 
@@ -162,13 +163,13 @@ func expectedFix(t *testing.T, sd string) (model.Finding, *remediate.Prepared) {
 	require.NotEmpty(t, rep.Findings)
 	top := rep.Findings[0]
 	require.Equal(t, model.Critical, top.Severity, "the demo's top finding is critical")
-	rem, ok := remediate.For(top.CheckID)
+	rem, ok := fix.For(top.CheckID)
 	require.True(t, ok, "the top critical %s has a remediation", top.CheckID)
 	var qs []model.Question
 	if rem.Questions != nil {
 		qs = rem.Questions(s, top)
 	}
-	cs, err := rem.Plan(s, top, remediate.Defaults(qs, nil))
+	cs, err := rem.Plan(s, top, fix.Defaults(qs, nil))
 	require.NoError(t, err)
 	p, err := remediate.Prepare(context.Background(), s, cs, nil)
 	require.NoError(t, err)

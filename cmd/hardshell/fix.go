@@ -14,6 +14,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 	"github.com/spf13/cobra"
 )
 
@@ -99,7 +100,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 		if !only.match(fd.CheckID) {
 			continue
 		}
-		r, ok := remediate.For(fd.CheckID)
+		r, ok := fix.For(fd.CheckID)
 		if !ok || r.Kind == model.FixManual {
 			continue
 		}
@@ -120,10 +121,10 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 			if missing := unanswered(fd.CheckID, qs, given); missing != "" {
 				return withCode(exitBadInput, fmt.Errorf("the fix for %s needs every question answered; add %s", fd.CheckID, missing))
 			}
-			if err := remediate.ValidateAnswers(qs, given); err != nil {
+			if err := fix.ValidateAnswers(qs, given); err != nil {
 				return withCode(exitBadInput, fmt.Errorf("--answer %s.%v", fd.CheckID, err))
 			}
-			a = remediate.Defaults(qs, given)
+			a = fix.Defaults(qs, given)
 		}
 		cs, err := r.Plan(s, fd, a)
 		if err != nil {
@@ -244,7 +245,7 @@ func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
 	var lines []string
 	manual := 0
 	for _, fd := range rep.Findings {
-		r, ok := remediate.For(fd.CheckID)
+		r, ok := fix.For(fd.CheckID)
 		if !ok || r.Kind == model.FixManual {
 			manual++
 			continue

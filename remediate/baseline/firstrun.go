@@ -11,6 +11,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 // First-run hardening (issue 7, part 1): the profile choice for each agent,
@@ -120,7 +121,7 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 		if f.Priority > maxTier || f.Severity < model.Warn {
 			continue
 		}
-		r, ok := remediate.For(f.CheckID)
+		r, ok := fix.For(f.CheckID)
 		if !ok || r.Kind == model.FixManual || r.Kind == "" {
 			fr.Left = append(fr.Left, f.CheckID+": no automatic fix")
 			continue
@@ -136,7 +137,7 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 		for k, v := range answers[f.CheckID] {
 			given[k] = v
 		}
-		a := remediate.Defaults(qs, given)
+		a := fix.Defaults(qs, given)
 		cs, err := r.Plan(s, f, a)
 		if err != nil {
 			fr.Left = append(fr.Left, f.CheckID+": "+err.Error())

@@ -1,9 +1,11 @@
 package remediate
 
-// OpenClawCLI gives the tests one CLI's validator and its full verdict with
-// a shared memory of verdicts, so a test binary runs each input once.
+// OpenClawCLI is one real OpenClaw CLI with a memory of its verdicts, so a
+// process runs each distinct input once (the tests of every package share
+// one per version through internal/realcli).
 type OpenClawCLI struct{ c *openClawCLI }
 
+// NewOpenClawCLI is the CLI bin, run with args before the CLI's own.
 func NewOpenClawCLI(bin string, args ...string) OpenClawCLI {
 	return OpenClawCLI{newOpenClawCLI(bin, args...)}
 }

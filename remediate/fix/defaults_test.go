@@ -1,4 +1,4 @@
-package remediate_test
+package fix_test
 
 import (
 	"context"
@@ -12,8 +12,10 @@ import (
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/internal/realcli"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 // finding runs the audit and returns the finding with id.
@@ -48,7 +50,7 @@ func runGuided(t *testing.T, c guidedCase) (*remediate.Prepared, model.ChangeSet
 	s := auditkit.Snapshot(t, c.config, c.opts)
 	require.NoError(t, s.DocErr)
 	f := finding(t, s, c.id)
-	r, ok := remediate.For(f.CheckID)
+	r, ok := fix.For(f.CheckID)
 	require.True(t, ok, "no remediation for %s", f.CheckID)
 	qs := r.Questions(s, f)
 	for _, q := range qs {
@@ -57,15 +59,15 @@ func runGuided(t *testing.T, c guidedCase) (*remediate.Prepared, model.ChangeSet
 			require.NotEmpty(t, q.Default, "question %s needs a safe default", q.ID)
 		}
 	}
-	require.NoError(t, remediate.ValidateAnswers(qs, c.answers))
-	a := remediate.Defaults(qs, c.answers)
-	require.NoError(t, remediate.ValidateAnswers(qs, a), "defaults must validate")
+	require.NoError(t, fix.ValidateAnswers(qs, c.answers))
+	a := fix.Defaults(qs, c.answers)
+	require.NoError(t, fix.ValidateAnswers(qs, a), "defaults must validate")
 	cs, err := r.Plan(s, f, a)
 	require.NoError(t, err)
 	for _, e := range cs.Edits {
 		require.Equal(t, f.CheckID, e.CheckID, e.Path)
 	}
-	p, err := remediate.Prepare(context.Background(), s, cs, realValidator(t, s))
+	p, err := remediate.Prepare(context.Background(), s, cs, realcli.Validator(t, s))
 	require.NoError(t, err)
 	if c.fixed {
 		require.Contains(t, p.Fixed, f.CheckID)
@@ -190,9 +192,9 @@ func TestTokenRotationKeepsEnvForm(t *testing.T) {
 	s := auditkit.Snapshot(t, `{ gateway: { mode: "local", auth: { mode: "token", token: "${OPENCLAW_GATEWAY_TOKEN}" } } }`,
 		auditkit.Options{Env: map[string]string{"OPENCLAW_GATEWAY_TOKEN": "short"}, Files: []auditkit.File{{Path: ".env", Data: "OPENCLAW_GATEWAY_TOKEN=short\n"}}})
 	f := finding(t, s, "gateway.token_too_short")
-	r, _ := remediate.For(f.CheckID)
+	r, _ := fix.For(f.CheckID)
 	qs := r.Questions(s, f)
-	cs, err := r.Plan(s, f, remediate.Defaults(qs, nil))
+	cs, err := r.Plan(s, f, fix.Defaults(qs, nil))
 	require.NoError(t, err)
 	require.Empty(t, cs.Edits, "a ${VAR} token is rotated in .env, not in the config")
 	require.Len(t, cs.Writes, 1)
@@ -220,33 +222,33 @@ func TestGeneratedTokensDiffer(t *testing.T) {
 func TestInvalidAnswersRejected(t *testing.T) {
 	s := auditkit.Snapshot(t, `{ channels: { telegram: { dmPolicy: "open", allowFrom: ["*"] } } }`, auditkit.Options{})
 	f := finding(t, s, "channels.telegram.dm.open")
-	r, _ := remediate.For(f.CheckID)
+	r, _ := fix.For(f.CheckID)
 	qs := r.Questions(s, f)
-	require.Error(t, remediate.ValidateAnswers(qs, model.Answers{"policy": "everyone"}))
-	require.Error(t, remediate.ValidateAnswers(qs, model.Answers{"senders": "*"}))
-	require.Error(t, remediate.ValidateAnswers(qs, model.Answers{"confirm_open": "maybe"}))
+	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"policy": "everyone"}))
+	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"senders": "*"}))
+	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"confirm_open": "maybe"}))
 	// allowlist with nobody, and open without the confirmation, are refused by Plan.
-	_, err := r.Plan(s, f, remediate.Defaults(qs, model.Answers{"policy": "allowlist", "senders": ""}))
+	_, err := r.Plan(s, f, fix.Defaults(qs, model.Answers{"policy": "allowlist", "senders": ""}))
 	require.ErrorContains(t, err, "at least one sender")
-	_, err = r.Plan(s, f, remediate.Defaults(qs, model.Answers{"policy": "open"}))
+	_, err = r.Plan(s, f, fix.Defaults(qs, model.Answers{"policy": "open"}))
 	require.ErrorContains(t, err, "explicit yes")
 
-	require.Error(t, remediate.ValidOriginList("https://x.example/path"))
-	require.Error(t, remediate.ValidOriginList("*"))
-	require.NoError(t, remediate.ValidOriginList("https://a.example, http://127.0.0.1:18789"))
-	require.Error(t, remediate.ValidCDPURL("http://10.0.0.5:9222"))
-	require.NoError(t, remediate.ValidCDPURL("http://127.0.0.1:9222"))
-	require.NoError(t, remediate.ValidCDPURL("wss://cdp.example.ts.net"))
+	require.Error(t, fix.ValidOriginList("https://x.example/path"))
+	require.Error(t, fix.ValidOriginList("*"))
+	require.NoError(t, fix.ValidOriginList("https://a.example, http://127.0.0.1:18789"))
+	require.Error(t, fix.ValidCDPURL("http://10.0.0.5:9222"))
+	require.NoError(t, fix.ValidCDPURL("http://127.0.0.1:9222"))
+	require.NoError(t, fix.ValidCDPURL("wss://cdp.example.ts.net"))
 }
 
 func TestEnvVarName(t *testing.T) {
-	require.Equal(t, "OPENCLAW_CHANNELS_TELEGRAM_ACCOUNTS_WORK_BOT_TOKEN", remediate.EnvVarName("channels.telegram.accounts.work.botToken"))
-	require.Equal(t, "OPENCLAW_GATEWAY_PASSWORD", remediate.EnvVarName("gateway.auth.password"))
-	require.Equal(t, "OPENCLAW_MODELS_PROVIDERS_OPENAI_API_KEY", remediate.EnvVarName("models.providers.openai.apiKey"))
+	require.Equal(t, "OPENCLAW_CHANNELS_TELEGRAM_ACCOUNTS_WORK_BOT_TOKEN", fix.EnvVarName("channels.telegram.accounts.work.botToken"))
+	require.Equal(t, "OPENCLAW_GATEWAY_PASSWORD", fix.EnvVarName("gateway.auth.password"))
+	require.Equal(t, "OPENCLAW_MODELS_PROVIDERS_OPENAI_API_KEY", fix.EnvVarName("models.providers.openai.apiKey"))
 }
 
 func TestAdviceIsManual(t *testing.T) {
-	r, ok := remediate.For("models.small_params")
+	r, ok := fix.For("models.small_params")
 	require.True(t, ok)
 	require.Equal(t, model.FixManual, r.Kind)
 	cs, err := r.Plan(nil, model.Finding{CheckID: "models.small_params"}, nil)

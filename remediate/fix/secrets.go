@@ -1,4 +1,4 @@
-package remediate
+package fix
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 )
 
-// Guided fixes for secrets on disk: move plaintext secrets to ${VAR} with
-// the value in <state>/.env (so the gateway keeps working), and regenerate
-// weak or reused hooks tokens.
+// Fixes for the checks of audit/secrets.go: plaintext secrets move to ${VAR}
+// with the value in <state>/.env, so the gateway keeps working.
 
 func init() {
 	Register(
@@ -18,11 +18,6 @@ func init() {
 			CheckIDs: []string{"config.secrets.plaintext", "config.secrets.gateway_password_in_config", "config.secrets.hooks_token_in_config"},
 			Kind:     model.FixGuided, Title: "Move plaintext secrets to environment variables",
 			Questions: secretsQuestions, Plan: secretsPlan,
-		},
-		Remediation{
-			CheckIDs: []string{"hooks.token_too_short", "hooks.token_reuse_gateway_token", "hooks.token_missing"},
-			Kind:     model.FixGuided, Title: "Generate a new random hooks token",
-			Questions: hooksQuestions, Plan: hooksPlan,
 		},
 	)
 }
@@ -106,75 +101,58 @@ func secretsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 	return cs, nil
 }
 
-func hooksQuestions(s *model.Snapshot, f model.Finding) []model.Question {
-	help := "24 random bytes as 48 hex chars."
-	if form, name := secretFormOf(s.Doc.Get("hooks.token")); form == formEnv {
-		help += " The config uses ${" + name + "}: the new value goes to " + envPath(s) + "."
-	} else if form == formSecretRef {
-		help += " hooks.token is a SecretRef: rotate it in its provider."
+// EnvVarName suggests the variable for a secret at a config path:
+// gateway.auth.password → OPENCLAW_GATEWAY_AUTH_PASSWORD,
+// channels.telegram.accounts.work.botToken → OPENCLAW_CHANNELS_TELEGRAM_ACCOUNTS_WORK_BOT_TOKEN.
+// The two well-known gateway secrets keep OpenClaw's own fallback names.
+func EnvVarName(path string) string {
+	switch path {
+	case "gateway.auth.token":
+		return "OPENCLAW_GATEWAY_TOKEN"
+	case "gateway.auth.password":
+		return "OPENCLAW_GATEWAY_PASSWORD"
+	case "hooks.token":
+		return "OPENCLAW_HOOKS_TOKEN"
 	}
-	return []model.Question{{
-		ID: "rotate", Kind: model.Confirm, Title: "Generate a new hooks token?", Help: help,
-		Default: "yes",
-		Breaks:  "Webhook senders using the old token get 401 until they are given the new one.",
-	}}
-}
-
-func hooksPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
-	var cs model.ChangeSet
-	if !a.Yes("rotate") {
-		return cs, nil
-	}
-	n := s.Doc.Get("hooks.token")
-	form, _ := secretFormOf(n)
-	if f.CheckID == "hooks.token_reuse_gateway_token" && form == formEnv {
-		// The hooks token and the gateway secret may be the same variable:
-		// give hooks a variable of its own.
-		if gn := s.Doc.Get("gateway.auth.token"); gn.IsEnvRef() && gn.Text() == n.Text() {
-			w, err := newEnvToken(s, f.CheckID, "OPENCLAW_HOOKS_TOKEN", "separate hooks token")
-			if err != nil {
-				return cs, err
+	var b strings.Builder
+	b.WriteString("OPENCLAW_")
+	prevUnderscore := true
+	prevLower := false
+	for _, r := range path {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			if prevLower && !prevUnderscore {
+				b.WriteByte('_')
 			}
-			cs.Edits = append(cs.Edits, set(f, "hooks.token", "${OPENCLAW_HOOKS_TOKEN}", "hooks get their own token"))
-			cs.Writes = append(cs.Writes, w)
-			form = -1
+			b.WriteRune(r)
+			prevUnderscore, prevLower = false, false
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r - 'a' + 'A')
+			prevUnderscore, prevLower = false, true
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			prevUnderscore, prevLower = false, false
+		default:
+			if !prevUnderscore {
+				b.WriteByte('_')
+			}
+			prevUnderscore, prevLower = true, false
 		}
 	}
-	if form != -1 {
-		rc, err := rotateSecret(s, f, "hooks.token", "hooks token")
-		if err != nil {
-			return cs, err
-		}
-		cs.Merge(rc)
-	}
-	cs.After = append(cs.After, hookSenders(s)...)
-	return cs, nil
+	return strings.TrimRight(b.String(), "_")
 }
 
-// hookSenders lists what must be given the new hooks token.
-func hookSenders(s *model.Snapshot) []string {
-	path := s.Doc.Get("hooks.path").Text()
-	if path == "" {
-		path = "/hooks"
+// mergeEnvWrites folds several writes of <state>/.env into one (each was
+// computed from the same original file).
+func mergeEnvWrites(s *model.Snapshot, checkID string, kv [][2]string, reason string) (model.FileWrite, error) {
+	old, err := readDotenv(s)
+	if err != nil {
+		return model.FileWrite{}, err
 	}
-	out := []string{"Update every webhook sender with the new token (Authorization: Bearer or x-openclaw-token header) for " + path + "/*:"}
-	if s.Doc.Get("hooks.gmail") != nil {
-		out = append(out, "- Gmail Pub/Sub push (hooks.gmail): re-run `openclaw webhooks gmail setup` or update the push endpoint's token")
-	}
-	m := s.Doc.Get("hooks.mappings")
-	for i := 0; i < m.Len(); i++ {
-		e := m.At(i)
-		name := e.Get("id").Text()
-		if name == "" {
-			name = e.Lookup("match.path").Text()
+	for _, p := range kv {
+		if old, err = remediate.UpsertDotenv(old, p[0], p[1]); err != nil {
+			return model.FileWrite{}, fmt.Errorf("%s: %w", envPath(s), err)
 		}
-		if name == "" {
-			name = fmt.Sprintf("mapping %d", i)
-		}
-		out = append(out, "- hooks.mappings["+fmt.Sprint(i)+"] ("+name+")")
 	}
-	if len(out) == 1 {
-		out = append(out, "- every service that POSTs to "+path+"/wake or "+path+"/agent")
-	}
-	return out
+	return model.FileWrite{Path: envPath(s), Data: old, Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }

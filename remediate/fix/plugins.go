@@ -1,4 +1,4 @@
-package remediate
+package fix
 
 import (
 	"fmt"
@@ -7,15 +7,17 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
-// Guided fix for plugins: an explicit plugins.allow built from the
-// extensions actually installed, without entries for missing plugins.
+// Fixes for the checks of audit/plugins.go: an explicit plugins.allow built
+// from the extensions actually installed, without entries for missing plugins.
 
 func init() {
-	Register(Remediation{
-		CheckIDs: []string{"plugins.extensions_no_allowlist", "plugins.allow_phantom_entries"},
-		Kind:     model.FixGuided, Title: "Allow only the installed plugins you use",
-		Questions: pluginsQuestions, Plan: pluginsPlan,
-	})
+	Register(
+		Remediation{
+			CheckIDs: []string{"plugins.extensions_no_allowlist", "plugins.allow_phantom_entries"},
+			Kind:     model.FixGuided, Title: "Allow only the installed plugins you use",
+			Questions: pluginsQuestions, Plan: pluginsPlan,
+		},
+	)
 }
 
 func installed(s *model.Snapshot) (all []model.Extension) {

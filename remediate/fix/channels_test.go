@@ -1,4 +1,4 @@
-package remediate
+package fix
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/internal/auditkit"
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 	"github.com/stretchr/testify/require"
 )
 
@@ -37,9 +38,9 @@ func TestSafeFixMatchesOpenClawFixAcceptance(t *testing.T) {
 		require.NoError(t, err, f.CheckID)
 		cs.Merge(c)
 	}
-	p, err := Prepare(context.Background(), s, cs, nil)
+	p, err := remediate.Prepare(context.Background(), s, cs, nil)
 	require.NoError(t, err)
-	_, err = p.Txn.Commit(BackupMeta{Command: "fix", ToolVersion: "test"})
+	_, err = p.Txn.Commit(remediate.BackupMeta{Command: "fix", ToolVersion: "test"})
 	require.NoError(t, err)
 
 	after := auditkit.Load(t, s.Target.StateDir, s.Target.ConfigPath, nil, "")

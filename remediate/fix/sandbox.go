@@ -1,4 +1,4 @@
-package remediate
+package fix
 
 import (
 	"fmt"
@@ -8,10 +8,11 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
-// Guided fixes for the Docker sandbox: dangerous or relative bind mounts
+// Fixes for the checks of audit/sandbox.go: dangerous or relative bind mounts
 // are dropped, host/container networking becomes "none", unconfined
-// seccomp/AppArmor profiles go back to Docker's defaults, and Docker settings
-// that do nothing because the sandbox is off get a sandbox mode.
+// seccomp/AppArmor profiles go back to Docker's defaults, Docker settings that
+// do nothing because the sandbox is off get a sandbox mode, and shared or
+// writable sandboxes get an access profile.
 
 func init() {
 	Register(
@@ -34,6 +35,11 @@ func init() {
 			CheckIDs: []string{"sandbox.docker_config_mode_off"},
 			Kind:     model.FixGuided, Title: "Turn the sandbox on where Docker settings are configured",
 			Questions: sandboxOnQuestions, Plan: sandboxOnPlan,
+		},
+		Remediation{
+			CheckIDs: []string{"sandbox.scope_shared", "sandbox.workspace_rw_reachable"},
+			Kind:     model.FixGuided, Title: "Give reachable agents a restricted access profile",
+			Questions: profileQuestions, Plan: profilePlan,
 		},
 	)
 }

@@ -1,4 +1,4 @@
-package remediate_test
+package fix_test
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/hardshell/hardshell/internal/auditkit"
 	"github.com/hardshell/hardshell/model"
-	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 // The fixes for the checks found by the compat sweep. runExtra plans with
@@ -57,22 +57,22 @@ func TestCompatRemediationChoices(t *testing.T) {
 	// tools.sessions, and the plan refuses it even if asked.
 	s := auditkit.Snapshot(t, `{ agents: { list: [ { id: "main" }, { id: "ops" } ] } }`, auditkit.Options{CLIVersion: guide})
 	f := finding(t, s, "security.trust_model.cross_agent_session_access_default")
-	r, ok := remediate.For(f.CheckID)
+	r, ok := fix.For(f.CheckID)
 	require.True(t, ok)
 	qs := r.Questions(s, f)
 	require.Len(t, qs, 1)
 	require.Len(t, qs[0].Options, 1)
 	require.Equal(t, "agent-to-agent-off", qs[0].Options[0].Value)
-	require.Error(t, remediate.ValidateAnswers(qs, model.Answers{"how": "visibility-agent"}))
+	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"how": "visibility-agent"}))
 	_, err := r.Plan(s, f, model.Answers{"how": "visibility-agent"})
 	require.ErrorContains(t, err, "2026.7")
 
 	// Keeping a flagged safe bin leaves the finding: refused.
 	s = auditkit.Snapshot(t, `{ tools: { exec: { safeBins: ["jq", "sed"] } } }`, auditkit.Options{})
 	f = finding(t, s, "tools.exec.safe_bins_broad_behavior")
-	r, _ = remediate.For(f.CheckID)
+	r, _ = fix.For(f.CheckID)
 	qs = r.Questions(s, f)
-	require.NoError(t, remediate.ValidateAnswers(qs, model.Answers{"remove": "tools.exec|jq"}))
-	_, err = r.Plan(s, f, remediate.Defaults(qs, model.Answers{"remove": "tools.exec|jq"}))
+	require.NoError(t, fix.ValidateAnswers(qs, model.Answers{"remove": "tools.exec|jq"}))
+	_, err = r.Plan(s, f, fix.Defaults(qs, model.Answers{"remove": "tools.exec|jq"}))
 	require.ErrorContains(t, err, "leaves the finding")
 }

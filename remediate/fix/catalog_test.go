@@ -1,4 +1,4 @@
-package remediate_test
+package fix_test
 
 import (
 	"context"
@@ -9,8 +9,10 @@ import (
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/internal/realcli"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 const (
@@ -66,7 +68,7 @@ func runExtra(t *testing.T, c extraCase) (*remediate.Prepared, model.ChangeSet) 
 	s := auditkit.Snapshot(t, c.config, c.opts)
 	require.NoError(t, s.DocErr)
 	f := finding(t, s, c.id)
-	r, ok := remediate.For(f.CheckID)
+	r, ok := fix.For(f.CheckID)
 	require.True(t, ok, "no remediation for %s", f.CheckID)
 	require.Equal(t, c.kind, r.Kind)
 	var qs []model.Question
@@ -84,9 +86,9 @@ func runExtra(t *testing.T, c extraCase) (*remediate.Prepared, model.ChangeSet) 
 			require.NotEmpty(t, q.Default, "question %s needs a safe default", q.ID)
 		}
 	}
-	require.NoError(t, remediate.ValidateAnswers(qs, c.answers))
-	a := remediate.Defaults(qs, c.answers)
-	require.NoError(t, remediate.ValidateAnswers(qs, a), "defaults must validate")
+	require.NoError(t, fix.ValidateAnswers(qs, c.answers))
+	a := fix.Defaults(qs, c.answers)
+	require.NoError(t, fix.ValidateAnswers(qs, a), "defaults must validate")
 	cs, err := r.Plan(s, f, a)
 	require.NoError(t, err)
 	require.False(t, cs.Empty(), "the plan changes nothing")
@@ -96,7 +98,7 @@ func runExtra(t *testing.T, c extraCase) (*remediate.Prepared, model.ChangeSet) 
 	for _, w := range cs.Writes {
 		require.Equal(t, f.CheckID, w.CheckID, w.Path)
 	}
-	p, err := remediate.Prepare(context.Background(), s, cs, realValidator(t, s))
+	p, err := remediate.Prepare(context.Background(), s, cs, realcli.Validator(t, s))
 	require.NoError(t, err)
 	d := p.Diff()
 	added, removed := diffLines(d)
@@ -372,7 +374,7 @@ func TestExtraGuideEraShapes(t *testing.T) {
 	// written, the operator is told why.
 	s := auditkit.Snapshot(t, `{ hooks: { enabled: true, token: "${OPENCLAW_HOOKS_TOKEN}" } }`, auditkit.Options{CLIVersion: guide, Env: hooksEnv})
 	f := finding(t, s, "hooks.default_session_key_unset")
-	r, _ := remediate.For(f.CheckID)
+	r, _ := fix.For(f.CheckID)
 	cs, err := r.Plan(s, f, nil)
 	require.NoError(t, err)
 	require.True(t, cs.Empty())
@@ -420,15 +422,15 @@ func TestExtraInvalidAnswersRejected(t *testing.T) {
 		t.Run(c.id, func(t *testing.T) {
 			s := auditkit.Snapshot(t, c.config, c.opts)
 			f := finding(t, s, c.id)
-			r, ok := remediate.For(f.CheckID)
+			r, ok := fix.For(f.CheckID)
 			require.True(t, ok)
 			qs := r.Questions(s, f)
 			if !c.inPlan {
-				require.Error(t, remediate.ValidateAnswers(qs, c.answers))
+				require.Error(t, fix.ValidateAnswers(qs, c.answers))
 				return
 			}
-			require.NoError(t, remediate.ValidateAnswers(qs, c.answers))
-			_, err := r.Plan(s, f, remediate.Defaults(qs, c.answers))
+			require.NoError(t, fix.ValidateAnswers(qs, c.answers))
+			_, err := r.Plan(s, f, fix.Defaults(qs, c.answers))
 			require.ErrorContains(t, err, c.msg)
 		})
 	}
@@ -437,7 +439,7 @@ func TestExtraInvalidAnswersRejected(t *testing.T) {
 // The two findings marked manual get advice, not edits.
 func TestExtraAdvice(t *testing.T) {
 	for _, id := range []string{"channels.telegram.dm.disabled", "security.trust_model.multi_user_heuristic"} {
-		r, ok := remediate.For(id)
+		r, ok := fix.For(id)
 		require.True(t, ok, id)
 		require.Equal(t, model.FixManual, r.Kind)
 		cs, err := r.Plan(nil, model.Finding{CheckID: id}, nil)

@@ -1,4 +1,4 @@
-package remediate
+package fix
 
 import (
 	"fmt"
@@ -10,13 +10,25 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
-// Guided fixes for host exec: the exec approvals file
+// Fixes for the checks of audit/tools.go: the exec approvals file
 // (<state>/exec-approvals.json: autoAllowSkills, allowlisted interpreters),
-// safe bins and their trusted dirs, agents that deny file tools but keep
-// exec, and agents that widen a global minimal profile.
+// safe bins (broad or unprofiled) and their trusted dirs, agents that deny
+// file tools but keep exec, agents that widen a global minimal profile,
+// elevated exec, host exec without a sandbox, and Gateway-wide cross-agent
+// session access.
 
 func init() {
 	Register(
+		Remediation{
+			CheckIDs: []string{"tools.exec.safe_bins_broad_behavior"},
+			Kind:     model.FixGuided, Title: "Take jq, sed and awk out of safeBins",
+			Questions: broadSafeBinsQuestions, Plan: broadSafeBinsPlan,
+		},
+		Remediation{
+			CheckIDs: []string{"security.trust_model.cross_agent_session_access_default"},
+			Kind:     model.FixGuided, Title: "Stop agents from reading each other's sessions",
+			Questions: crossAgentQuestions, Plan: crossAgentPlan,
+		},
 		Remediation{
 			CheckIDs: []string{"tools.exec.auto_allow_skills_enabled"},
 			Kind:     model.FixGuided, Title: "Stop auto-allowing skill binaries in exec approvals",
@@ -47,10 +59,70 @@ func init() {
 			Kind:     model.FixGuided, Title: "Keep agents on the global minimal tool profile",
 			Questions: minimalQuestions, Plan: minimalPlan,
 		},
+		Remediation{
+			CheckIDs: []string{"tools.elevated.allowFrom.<provider>.wildcard", "tools.elevated.allowFrom.<provider>.large"},
+			Kind:     model.FixGuided, Title: "Turn off elevated (host) exec, or narrow who may use it",
+			Questions: elevatedQuestions, Plan: elevatedPlan,
+		},
+		Remediation{
+			CheckIDs: []string{"tools.exec.host_sandbox_no_sandbox_agents", "tools.exec.host_sandbox_no_sandbox_defaults", "tools.exec.security_full_configured"},
+			Kind:     model.FixGuided, Title: "Give reachable agents a restricted access profile",
+			Questions: profileQuestions, Plan: profilePlan,
+		},
 	)
 }
 
-// --- exec-approvals.json -----------------------------------------------------
+func broadSafeBinsQuestions(s *model.Snapshot, f model.Finding) []model.Question {
+	return []model.Question{itemQuestion(detailItems(s, f), "remove", "Binaries to take out of safeBins",
+		"A safe bin runs without approval because it is meant to only filter stdin; jq reads the environment and loads modules, sed and awk scripts can run commands and write files.",
+		"Those binaries ask for approval again (or need an explicit allowlist entry).")}
+}
+
+func broadSafeBinsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
+	cs, err := dropFromLists(s, f, detailItems(s, f), a.List("remove"), "safeBins", "no binary with broad semantics runs without approval")
+	if err != nil {
+		return cs, fmt.Errorf("remove: %v", err)
+	}
+	return cs, nil
+}
+
+const (
+	crossAgentOff        = "agent-to-agent-off"
+	crossAgentVisibility = "visibility-agent"
+)
+
+func crossAgentQuestions(s *model.Snapshot, f model.Finding) []model.Question {
+	opts := []model.Option{{Value: crossAgentOff,
+		Label: "Turn agent-to-agent access off (tools.agentToAgent.enabled: false)"}}
+	if s.Era.Era == model.EraModern {
+		// OpenClaw 2026.2.1 has no tools.sessions and rejects the key.
+		opts = append(opts, model.Option{Value: crossAgentVisibility,
+			Label: `Limit session tools to each agent's own sessions (tools.sessions.visibility: "agent")`})
+	}
+	return []model.Question{{
+		ID: "how", Kind: model.Select, Title: "How should agents be kept out of each other's sessions?",
+		Help: "OpenClaw 2026.9 lets every agent that keeps the session tools list, read and message every other agent's sessions unless agent-to-agent access is off or session visibility is narrowed. " +
+			"If some agents must talk to each other, set tools.agentToAgent.allow to those ids by hand instead.",
+		Options: opts, Default: crossAgentOff,
+		Breaks: "Agents can no longer read or message each other's sessions (sessions_send between agents stops).",
+	}}
+}
+
+func crossAgentPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
+	var cs model.ChangeSet
+	switch a["how"] {
+	case crossAgentOff:
+		cs.Edits = append(cs.Edits, set(f, "tools.agentToAgent.enabled", false, "agents cannot reach each other's sessions"))
+	case crossAgentVisibility:
+		if s.Era.Era != model.EraModern {
+			return cs, fmt.Errorf("how: tools.sessions.visibility needs OpenClaw 2026.7 or later")
+		}
+		cs.Edits = append(cs.Edits, set(f, "tools.sessions.visibility", "agent", "session tools see only the agent's own sessions"))
+	default:
+		return cs, fmt.Errorf("how: %q is not one of the offered choices", a["how"])
+	}
+	return cs, nil
+}
 
 // approvalsDoc parses <state>/exec-approvals.json as a document, so edits
 // to it keep its formatting and comments.
@@ -175,8 +247,6 @@ func inlineEvalPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.
 	cs.After = append(cs.After, "Interpreters now ask for approval each time; approve specific scripts rather than the interpreter.")
 	return cs, nil
 }
-
-// --- safe bins ----------------------------------------------------------------
 
 // execScopePath maps the audit's scope names ("global", "agent main") to
 // the tools.exec path of that scope.
@@ -308,8 +378,6 @@ func trustedDirsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model
 	return cs, nil
 }
 
-// --- file tools denied, exec allowed ------------------------------------------
-
 // toolsPaths are the tools blocks the finding names: an agent's path, or
 // "tools" for the implicit main agent.
 func fsExecTargets(s *model.Snapshot, f model.Finding) []model.Agent {
@@ -376,8 +444,6 @@ func fsExecPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chan
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
 }
-
-// --- minimal profile ---------------------------------------------------------
 
 func minimalQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 	return []model.Question{{

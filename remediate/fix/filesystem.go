@@ -1,4 +1,4 @@
-package remediate
+package fix
 
 import (
 	"fmt"
@@ -10,13 +10,31 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
-// Safe permission fixes: the chmods OpenClaw's own `security audit --fix`
-// applies (directories 0700, files 0600), one remediation per family of
-// fs.* findings. Every path comes from the snapshot's survey (s.FS); the disk
-// is never walked here. A symlink is never emitted: modes are never changed
-// through a link. When a surveyed link resolves to a file inside the state
-// dir, the audit judged it by its target's mode, so the target (when the
-// survey lists it as a regular entry) is tightened instead.
+// Safe permission fixes for the checks of audit/filesystem.go: the chmods
+// OpenClaw's own `security audit --fix` applies (directories 0700, files
+// 0600), one remediation per family of fs.* findings. Every path comes from
+// the snapshot's survey (s.FS); the disk is never walked here. A symlink is
+// never emitted: modes are never changed through a link. When a surveyed link
+// resolves to a file inside the state dir, the audit judged it by its
+// target's mode, so the target (when the survey lists it as a regular entry)
+// is tightened instead.
+
+func init() {
+	for _, pf := range permFixes {
+		pf := pf
+		Register(Remediation{
+			CheckIDs: pf.ids,
+			Kind:     model.FixSafe,
+			Title:    pf.title,
+			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
+				if s == nil || s.FS == nil {
+					return model.ChangeSet{}, nil
+				}
+				return model.ChangeSet{Chmods: permChmods(s.FS, f.CheckID, pf.targets(s.FS))}, nil
+			},
+		})
+	}
+}
 
 const (
 	dirMode  fs.FileMode = 0o700
@@ -243,21 +261,4 @@ func surveyedRegular(st *model.FSState) map[string]model.FileInfo {
 		}
 	}
 	return m
-}
-
-func init() {
-	for _, pf := range permFixes {
-		pf := pf
-		Register(Remediation{
-			CheckIDs: pf.ids,
-			Kind:     model.FixSafe,
-			Title:    pf.title,
-			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
-				if s == nil || s.FS == nil {
-					return model.ChangeSet{}, nil
-				}
-				return model.ChangeSet{Chmods: permChmods(s.FS, f.CheckID, pf.targets(s.FS))}, nil
-			},
-		})
-	}
 }

@@ -1,4 +1,4 @@
-package remediate_test
+package fix_test
 
 import (
 	"bytes"
@@ -8,15 +8,18 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/internal/realcli"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 // stateNames lists testdata/states/*.
@@ -48,7 +51,7 @@ func safePlan(t *testing.T, s *model.Snapshot) (model.ChangeSet, []model.Finding
 	var cs model.ChangeSet
 	seen := map[string]model.Edit{}
 	for _, f := range rep.Findings {
-		r, ok := remediate.For(f.CheckID)
+		r, ok := fix.For(f.CheckID)
 		if !ok || r.Kind != model.FixSafe {
 			continue
 		}
@@ -146,7 +149,7 @@ func TestSafeFixEveryState(t *testing.T) {
 			rep, err := audit.Run(context.Background(), s2, audit.Options{})
 			require.NoError(t, err)
 			for _, f := range rep.Findings {
-				r, ok := remediate.For(f.CheckID)
+				r, ok := fix.For(f.CheckID)
 				if !ok || r.Kind != model.FixSafe {
 					continue
 				}
@@ -258,7 +261,7 @@ func TestConfigFixShapesPerEra(t *testing.T) {
 		byPath[e.Path] = e
 	}
 	require.Equal(t, model.OpUnset, byPath["gateway.controlUi.allowInsecureAuth"].Op)
-	require.Equal(t, remediate.RateLimitDefault, byPath["gateway.auth.rateLimit"].Value)
+	require.Equal(t, fix.RateLimitDefault, byPath["gateway.auth.rateLimit"].Value)
 	p, err = remediate.Prepare(context.Background(), s, cs, nil)
 	require.NoError(t, err)
 	out = p.Files[s.Target.ConfigPath]
@@ -306,7 +309,7 @@ func TestSafeFixDriftRefused(t *testing.T) {
 // Every safe remediation names ids the audit declares.
 func TestSafeRemediationIDsAreDeclared(t *testing.T) {
 	var ids []string
-	for _, r := range remediate.All() {
+	for _, r := range fix.All() {
 		if r.Kind != model.FixSafe {
 			continue
 		}
@@ -319,4 +322,59 @@ func TestSafeRemediationIDsAreDeclared(t *testing.T) {
 	sort.Strings(ids)
 	require.Contains(t, ids, "fs.state_dir.perms_world_writable")
 	require.Contains(t, ids, "logging.redact_off")
+}
+
+// The safe fixes never add a validation issue: for every state dir and both
+// OpenClaw versions, each issue the fixed config has, the original had too.
+func TestSafeFixesValidateWithRealOpenClaw(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real OpenClaw CLI (seconds a run)")
+	}
+	for _, v := range testutil.PeerVersions {
+		for _, name := range stateNames(t) {
+			t.Run(v+"/"+name, func(t *testing.T) {
+				t.Parallel()
+				val := realcli.Peer(t, v).Validator()
+				state := testutil.CopyState(t, name)
+				s := loadState(t, state)
+				require.NoError(t, s.DocErr)
+				cs, _ := safePlan(t, s)
+				p, err := remediate.Prepare(context.Background(), s, cs, nil)
+				require.NoError(t, err)
+				before, err := val(s.Target.ConfigPath, nil)
+				require.NoError(t, err)
+				if len(p.Files) == 0 {
+					t.Logf("OpenClaw %s, %s: no config edit; original: %s", v, name, realcli.Verdict(before))
+					return
+				}
+				after, err := val(s.Target.ConfigPath, p.Files)
+				require.NoError(t, err)
+				t.Logf("OpenClaw %s, %s: original %s; fixed %s", v, name, realcli.Verdict(before), realcli.Verdict(after))
+				// A config this version already rejects belongs to the other
+				// era; there the result is only reported. Otherwise the fix
+				// must not add a single issue.
+				if len(before) > 0 && !eraMatches(s, v) {
+					return
+				}
+				was := map[string]bool{}
+				for _, m := range before {
+					was[m] = true
+				}
+				for _, m := range after {
+					require.True(t, was[m], "the fix introduced a validation issue under OpenClaw %s: %s", v, m)
+				}
+			})
+		}
+	}
+}
+
+// eraMatches: the fixture's era is the one this CLI version speaks.
+func eraMatches(s *model.Snapshot, version string) bool {
+	switch s.Era.Era {
+	case model.EraModern:
+		return strings.HasPrefix(version, "2026.9")
+	case model.EraGuide:
+		return strings.HasPrefix(version, "2026.2")
+	}
+	return false
 }

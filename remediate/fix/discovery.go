@@ -1,0 +1,23 @@
+package fix
+
+import (
+	"github.com/hardshell/hardshell/model"
+)
+
+// Fixes for the checks of audit/discovery.go: mDNS full mode.
+
+func init() {
+	Register(
+		Remediation{
+			CheckIDs: []string{"discovery.mdns_full_mode"},
+			Kind:     model.FixSafe,
+			Title:    `Advertise less over mDNS (discovery.mdns.mode "minimal")`,
+			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
+				if configNode(s, "discovery.mdns.mode").Text() != "full" {
+					return model.ChangeSet{}, nil
+				}
+				return model.ChangeSet{Edits: []model.Edit{set(f, "discovery.mdns.mode", "minimal", "mDNS: full → minimal")}, After: []string{restartAfter}}, nil
+			},
+		},
+	)
+}
