@@ -170,10 +170,11 @@ func init() {
 		},
 		Check{
 			ID: "browser.remote_cdp_http", Title: "Remote CDP uses HTTP",
-			Tier: model.TierBrowser, Fix: model.FixManual, Severity: "warn",
+			Tier: model.TierBrowser, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "a browser profile with a non-loopback cdpUrl uses http: (or ws:)",
 			Remediation: "Prefer HTTPS/WSS or a tailnet-only endpoint for remote CDP.",
 			Why:         whyBrowser + " Plain-text CDP exposes the session (and any token in the URL) to the network path.",
+			Breaks:      "The browser profile stops working until the endpoint answers at the new URL.",
 			Since:       "OpenClaw 2026.2",
 			Run: func(s *model.Snapshot) []Hit {
 				if !browserEnabled(s) {

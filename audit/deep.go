@@ -46,7 +46,7 @@ func init() {
 			ID:          IDProbeUnauthenticated,
 			Title:       "Gateway answers unauthenticated requests (deep)",
 			Tier:        model.TierExposure,
-			Fix:         model.FixGuided,
+			Fix:         model.FixManual,
 			Severity:    "critical",
 			Trigger:     "--deep: an unauthenticated request to /tools/invoke or /v1/chat/completions got a 2xx (or reached the handler: 400/422), or an unauthenticated WebSocket was accepted and not closed with an auth error",
 			Remediation: "Set gateway.auth.mode to token with a strong token (hardshell rotate), keep gateway.bind on loopback, and restart the gateway",

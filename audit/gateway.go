@@ -263,7 +263,7 @@ func init() {
 					return nil
 				}
 				h := Hit{Severity: model.Warn, Detail: exposureText(s) + " but no gateway.auth.rateLimit is configured. Without rate limiting, brute-force auth attacks are not mitigated.", Paths: []string{"gateway.auth.rateLimit", gwAuthPath(s)}}
-				return []Hit{guideEraManual(s, h, "gateway.auth.rateLimit")}
+				return []Hit{eraAdvice(s, h, "gateway.auth.rateLimit")}
 			},
 		},
 		Check{
@@ -284,7 +284,8 @@ func init() {
 				if !exposed(s) || !controlUIEnabled(s) || len(trimmedStrings(c.Lookup("gateway.controlUi.allowedOrigins"))) > 0 || c.Lookup("gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback").IsTrue() {
 					return nil
 				}
-				return []Hit{{Severity: model.Critical, Detail: "Control UI is enabled on a non-loopback bind (" + exposureText(s) + ") but gateway.controlUi.allowedOrigins is empty. Strict origin policy requires explicit allowed origins for non-loopback deployments.", Paths: []string{"gateway.controlUi.allowedOrigins", "gateway.controlUi", "gateway.bind"}}}
+				h := Hit{Severity: model.Critical, Detail: "Control UI is enabled on a non-loopback bind (" + exposureText(s) + ") but gateway.controlUi.allowedOrigins is empty. Strict origin policy requires explicit allowed origins for non-loopback deployments.", Paths: []string{"gateway.controlUi.allowedOrigins", "gateway.controlUi", "gateway.bind"}}
+				return []Hit{eraAdvice(s, h, "gateway.controlUi.allowedOrigins")}
 			},
 		},
 		Check{
@@ -849,14 +850,21 @@ func versionBefore(v string, year, month int) bool {
 	return y < year || (y == year && m < month)
 }
 
-// guideEraManual turns a config fix into advice on a 2026.2-era config whose
-// schema has no key the fix could write (OpenClaw 2026.2 rejects it): the
-// finding stays, since later OpenClaw reports it, but no write is offered.
-func guideEraManual(s *model.Snapshot, h Hit, key string) Hit {
-	if s.Era.Era != model.EraGuide {
+// eraAdvice turns a config fix into advice when the config may be for an
+// OpenClaw whose schema has no key the fix could write: a 2026.2-era config
+// (OpenClaw 2026.2 rejects the key), or a config hardshell cannot place in
+// an era at all. The finding stays, since later OpenClaw reports it, but no
+// write is offered. The fixes in remediate/fix write the key only on
+// 2026.7+-era configs, the same predicate.
+func eraAdvice(s *model.Snapshot, h Hit, key string) Hit {
+	switch s.Era.Era {
+	case model.EraModern:
 		return h
+	case model.EraGuide:
+		h.Remediation = "OpenClaw 2026.2 has no " + key + " setting (its config schema rejects the key): upgrade the gateway to 2026.7 or later, then set it (hardshell fix does once the config is in the newer shape)."
+	default:
+		h.Remediation = "hardshell cannot tell which OpenClaw this config is for (the config names no version and no openclaw is on PATH), and OpenClaw 2026.2 rejects " + key + ": on 2026.7 or later set it; once openclaw is on PATH or the config names its version (meta.lastTouchedVersion), hardshell fix sets it."
 	}
 	h.Fix = model.FixManual
-	h.Remediation = "OpenClaw 2026.2 has no " + key + " setting (its config schema rejects the key): upgrade the gateway to 2026.7 or later, then set it (hardshell fix does once the config is in the newer shape)."
 	return h
 }

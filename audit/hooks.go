@@ -100,7 +100,7 @@ func init() {
 					return nil
 				}
 				h := Hit{Severity: model.Warn, Detail: "Hook agent runs without explicit sessionKey use generated per-request keys. Set hooks.defaultSessionKey to keep hook ingress scoped to a known session.", Paths: []string{"hooks.defaultSessionKey", "hooks"}}
-				return []Hit{guideEraManual(s, h, "hooks.defaultSessionKey")}
+				return []Hit{eraAdvice(s, h, "hooks.defaultSessionKey")}
 			},
 		},
 		Check{
@@ -130,7 +130,7 @@ func init() {
 					ids = append(ids, a.ID)
 				}
 				d += " (" + strings.Join(ids, ", ") + ")."
-				return []Hit{guideEraManual(s, Hit{Severity: remoteExposureSeverity(s, model.Warn), Detail: d, Paths: []string{"hooks.allowedAgentIds", "hooks"}}, "hooks.allowedAgentIds")}
+				return []Hit{eraAdvice(s, Hit{Severity: remoteExposureSeverity(s, model.Warn), Detail: d, Paths: []string{"hooks.allowedAgentIds", "hooks"}}, "hooks.allowedAgentIds")}
 			},
 		},
 		Check{

@@ -34,6 +34,10 @@ type Options struct {
 	ToolVersion string
 	// Now stamps the report; nil = s.Now, else time.Now.
 	Now func() time.Time
+	// DeclaredFixes skips resolving each finding's fix (see
+	// SetFixResolver): Fix stays as declared and FixTitle empty. For audits
+	// that only compare check ids, such as Prepare's re-audit.
+	DeclaredFixes bool
 }
 
 // Progress is one scan progress event.
@@ -184,6 +188,9 @@ feed:
 		emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
 	}
 
+	if !opts.DeclaredFixes {
+		resolveFixes(s, findings)
+	}
 	for i := range findings {
 		findings[i] = red.finding(findings[i])
 	}
@@ -286,6 +293,8 @@ func toFinding(c Check, s *model.Snapshot, h Hit) model.Finding {
 		Priority:    c.Tier,
 		Paths:       h.Paths,
 		Fix:         c.Fix,
+		Why:         c.Why,
+		Breaks:      c.Breaks,
 	}
 	if f.Title == "" {
 		f.Title = c.Title

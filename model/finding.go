@@ -109,7 +109,17 @@ type Finding struct {
 	Paths       []string `json:"paths,omitempty"` // config paths involved (dotted), or filesystem paths
 	File        string   `json:"file,omitempty"`  // file that defines the first path, when known
 	Line        int      `json:"line,omitempty"`
-	Fix         FixKind  `json:"fix"`
+	// Fix is the fix kind as it applies to this config (after the era
+	// rules): safe is applied by `hardshell fix --yes`, guided has a fix
+	// with questions, manual is advice. The audit runner sets it once;
+	// every front end reads it from here.
+	Fix FixKind `json:"fix"`
+	// FixTitle is the title of the fix offered for this finding ("" = none).
+	FixTitle string `json:"-"`
+	// Why and Breaks are the check's declaration: why it matters and what
+	// the fix may break.
+	Why    string `json:"-"`
+	Breaks string `json:"-"`
 }
 
 // Location renders file:line, or "" when unknown.

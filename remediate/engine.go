@@ -65,11 +65,11 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 
 	claimed := claimedIDs(cs)
 	if len(claimed) > 0 {
-		before, err := audit.Run(ctx, s, audit.Options{})
+		before, err := audit.Run(ctx, s, audit.Options{DeclaredFixes: true})
 		if err != nil {
 			return nil, err
 		}
-		after, err := audit.Run(ctx, &cand, audit.Options{})
+		after, err := audit.Run(ctx, &cand, audit.Options{DeclaredFixes: true})
 		if err != nil {
 			return nil, err
 		}

@@ -70,9 +70,8 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 				tier = f.Priority
 				fmt.Fprintf(out, "%d. %s\n", int(tier), tier.Name())
 			}
-			how := "manual"
-			if rem, ok := fix.For(f.CheckID); ok {
-				how = string(rem.Kind)
+			how := string(f.Fix)
+			if f.Fix != model.FixManual {
 				opts = append(opts, huh.NewOption(fmt.Sprintf("%s %s: %s", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title), i))
 			}
 			loc := ""

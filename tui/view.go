@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
-	"github.com/hardshell/hardshell/remediate/fix"
 )
 
 func (m *Wizard) size() (int, int) {
@@ -208,20 +207,13 @@ func (m *Wizard) viewList(w, h int) string {
 	return strings.Join(out, "\n")
 }
 
-func fixLabel(f model.Finding) (string, bool) {
-	rem, ok := fix.For(f.CheckID)
-	if !ok {
-		return "manual: " + f.Remediation, false
+// fixLabel is the fix the finding carries: its title and kind as they
+// apply to this config, or the manual remediation.
+func fixLabel(f model.Finding) string {
+	if f.FixTitle == "" {
+		return "manual: " + f.Remediation
 	}
-	t := rem.Title
-	if t == "" {
-		t = f.Remediation
-	}
-	kind := string(rem.Kind)
-	if kind == "" {
-		kind = "guided"
-	}
-	return t + " (" + kind + ")", true
+	return f.FixTitle + " (" + string(f.Fix) + ")"
 }
 
 func (m *Wizard) viewDetail(w, h int) string {
@@ -250,17 +242,15 @@ func (m *Wizard) viewDetail(w, h int) string {
 			b.WriteString(stStatusOK.Render("Staged for the next write") + "\n")
 		}
 	}
-	c, _ := audit.Lookup(f.CheckID)
-	fix, _ := fixLabel(*f)
-	b.WriteString(stLabel.Render("Fix: ") + fix + "\n")
-	if c.Breaks != "" {
-		b.WriteString(stLabel.Render("May break: ") + c.Breaks + "\n")
+	b.WriteString(stLabel.Render("Fix: ") + fixLabel(*f) + "\n")
+	if f.Breaks != "" {
+		b.WriteString(stLabel.Render("May break: ") + f.Breaks + "\n")
 	}
 	if f.Detail != "" {
 		b.WriteString(relText(sd, strings.TrimRight(f.Detail, "\n")) + "\n")
 	}
-	if c.Why != "" {
-		b.WriteString(stLabel.Render("Why it matters: ") + c.Why + "\n")
+	if f.Why != "" {
+		b.WriteString(stLabel.Render("Why it matters: ") + f.Why + "\n")
 	}
 	return clipLines(wrap(strings.TrimRight(b.String(), "\n"), w), h)
 }
@@ -310,8 +300,7 @@ func (m *Wizard) viewForm(w int) string {
 	if m.formKind == stageSuppress {
 		title = "Suppress: " + f.CheckID
 	} else {
-		fix, _ := fixLabel(f)
-		title = "Fix: " + fix
+		title = "Fix: " + fixLabel(f)
 	}
 	var b strings.Builder
 	b.WriteString(m.header(w) + "\n")

@@ -465,7 +465,7 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Wizard) startFix(i int, now bool) (tea.Model, tea.Cmd) {
 	f := m.rep.Findings[i]
 	rem, ok := fix.For(f.CheckID)
-	if !ok {
+	if !ok || f.Fix == model.FixManual {
 		m.status = "manual: " + oneLine(f.Remediation) + " (s suppresses it)"
 		return m, nil
 	}

@@ -101,11 +101,11 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 			continue
 		}
 		r, ok := fix.For(fd.CheckID)
-		if !ok || r.Kind == model.FixManual {
+		if !ok || fd.Fix == model.FixManual {
 			continue
 		}
 		var a model.Answers
-		if r.Kind == model.FixGuided {
+		if fd.Fix == model.FixGuided {
 			var qs []model.Question
 			if r.Questions != nil {
 				qs = r.Questions(s, fd)
@@ -246,17 +246,11 @@ func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
 	manual := 0
 	for _, fd := range rep.Findings {
 		r, ok := fix.For(fd.CheckID)
-		if !ok || r.Kind == model.FixManual {
+		if !ok || fd.Fix == model.FixManual {
 			manual++
 			continue
 		}
-		if r.Kind == model.FixSafe {
-			if cs, err := r.Plan(s, fd, nil); err == nil && cs.Empty() {
-				lines = append(lines, fmt.Sprintf("  [%s] %s — %s\n      no safe change applies to this config's OpenClaw version; see hardshell audit", fd.Severity, fd.CheckID, fd.Title))
-			}
-			continue
-		}
-		if r.Kind != model.FixGuided {
+		if fd.Fix != model.FixGuided {
 			continue
 		}
 		var qs []model.Question

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -311,5 +312,65 @@ func TestFixConfirmPrompt(t *testing.T) {
 			require.Equal(t, orig, snapshotTree(t, state), "answer %q", tc.answer)
 			require.Contains(t, out.String(), "nothing written")
 		}
+	}
+}
+
+// auditFindings runs `audit --json` on state and returns its findings.
+func auditFindings(t *testing.T, state string) []model.Finding {
+	t.Helper()
+	out, errOut, code := runHS(t, state, nil, "audit", "--json", "--fail-on", "none", "--state-dir", state)
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Findings []model.Finding `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	return rep.Findings
+}
+
+// A finding `audit --json` reports safe is gone after `fix --yes`, on every
+// state dir: the kind the front ends show is the one fix applies. Before
+// issue 11 the no-era fixture reported gateway.auth_no_rate_limit and
+// hooks.default_session_key_unset safe and fix left both.
+func TestSafeMeansFixed(t *testing.T) {
+	checked := 0
+	for _, name := range stateFixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			state := testutil.CopyState(t, name)
+			var safe []string
+			for _, f := range auditFindings(t, state) {
+				if f.Fix == model.FixSafe {
+					safe = append(safe, f.CheckID)
+				}
+			}
+			if len(safe) == 0 {
+				return
+			}
+			_, errOut, code := runHS(t, state, nil, "fix", "--yes", "--state-dir", state)
+			require.Equal(t, 0, code, errOut)
+			left := map[string]bool{}
+			for _, f := range auditFindings(t, state) {
+				left[f.CheckID] = true
+			}
+			for _, id := range safe {
+				require.False(t, left[id], "%s was reported safe but fix --yes left it", id)
+			}
+			checked += len(safe)
+			t.Logf("%s: %d safe findings, all gone after fix --yes", name, len(safe))
+		})
+	}
+	t.Logf("%d findings reported safe, all fixed", checked)
+	require.Greater(t, checked, 20)
+}
+
+// On a config hardshell cannot place in an era, the keys only 2026.7+
+// accepts are advice, not safe fixes (the JSON used to say safe).
+func TestNoEraConfigKeysAreAdvice(t *testing.T) {
+	state := testutil.CopyState(t, "no-era-exposed")
+	kinds := map[string]model.FixKind{}
+	for _, f := range auditFindings(t, state) {
+		kinds[f.CheckID] = f.Fix
+	}
+	for _, id := range []string{"gateway.auth_no_rate_limit", "hooks.default_session_key_unset", "hooks.allowed_agent_ids_unrestricted", "gateway.control_ui.allowed_origins_required"} {
+		require.Equal(t, model.FixManual, kinds[id], id)
 	}
 }

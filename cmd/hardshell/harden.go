@@ -127,7 +127,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 			fmt.Fprintf(out, "\nTier %d — %s:\n", tier, tier.Name())
 		}
 		how := "safe fix"
-		if st.Kind == model.FixGuided {
+		if st.Finding.Fix == model.FixGuided {
 			how = "guided, safe defaults"
 		}
 		fmt.Fprintf(out, "  [%s] %s — %s (%s)\n", st.Finding.Severity, st.Finding.CheckID, st.Title, how)

@@ -23,7 +23,6 @@ import (
 type Step struct {
 	Finding model.Finding
 	Title   string
-	Kind    model.FixKind
 	Answers model.Answers
 	Changes model.ChangeSet
 }
@@ -122,7 +121,7 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 			continue
 		}
 		r, ok := fix.For(f.CheckID)
-		if !ok || r.Kind == model.FixManual || r.Kind == "" {
+		if !ok || f.Fix == model.FixManual {
 			fr.Left = append(fr.Left, f.CheckID+": no automatic fix")
 			continue
 		}
@@ -146,7 +145,7 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 		if cs.Empty() {
 			continue
 		}
-		fr.Steps = append(fr.Steps, Step{Finding: f, Title: r.Title, Kind: r.Kind, Answers: a, Changes: cs})
+		fr.Steps = append(fr.Steps, Step{Finding: f, Title: r.Title, Answers: a, Changes: cs})
 	}
 	return fr, nil
 }

@@ -576,7 +576,7 @@ func (p *planner) verifyClaims(cs *model.ChangeSet) {
 	cand := *p.s
 	cand.Doc = nd
 	cand.Env = candidateEnv(p.s, p.env)
-	rep, err := audit.Run(context.Background(), &cand, audit.Options{})
+	rep, err := audit.Run(context.Background(), &cand, audit.Options{DeclaredFixes: true})
 	if err != nil {
 		return
 	}

@@ -22,7 +22,7 @@ func init() {
 			Questions: nodeBrowserQuestions, Plan: nodeBrowserPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"browser.remote_cdp_http", "browser.remote_cdp_private_host"},
+			CheckIDs: []string{"browser.remote_cdp_http"},
 			Kind:     model.FixGuided, Title: "Point the browser profile at an encrypted or loopback CDP endpoint",
 			Questions: cdpQuestions, Plan: cdpPlan,
 		},
