@@ -397,7 +397,7 @@ func runChannelsRequireMentionOff(s *model.Snapshot) []Hit {
 			hits = append(hits, p)
 		}
 		if g, gpath := sc.Groups(); g != nil {
-			chanWalkObjects(g, gpath, 0, func(n *model.Node, p string) {
+			g.WalkObjects(gpath, func(n *model.Node, p string) {
 				if n.Get("requireMention").IsFalse() && !n.Get("enabled").IsFalse() && !n.Get("allow").IsFalse() {
 					hits = append(hits, p+".requireMention")
 				}
@@ -409,22 +409,6 @@ func runChannelsRequireMentionOff(s *model.Snapshot) []Hit {
 		}
 	}
 	return a.result()
-}
-
-// chanWalkObjects calls fn for every object below n (n itself excluded).
-func chanWalkObjects(n *model.Node, path string, depth int, fn func(*model.Node, string)) {
-	if n == nil || n.Kind != model.KindObject || depth > 8 {
-		return
-	}
-	for _, k := range n.Keys() {
-		v := n.Get(k)
-		if v == nil || v.Kind != model.KindObject {
-			continue
-		}
-		cp := model.Child(path, k)
-		fn(v, cp)
-		chanWalkObjects(v, cp, depth+1, fn)
-	}
 }
 
 func runChannelsAllowFromWildcard(s *model.Snapshot) []Hit {
@@ -484,7 +468,7 @@ func telegramGroupAllowLists(sc model.Scope) map[string][]string {
 		out[p] = n.Strings()
 	}
 	if g, gpath := sc.Groups(); g != nil {
-		chanWalkObjects(g, gpath, 0, func(n *model.Node, p string) {
+		g.WalkObjects(gpath, func(n *model.Node, p string) {
 			if af := n.Get("allowFrom"); af != nil {
 				out[p+".allowFrom"] = af.Strings()
 			}
@@ -623,7 +607,7 @@ func runDiscordNativeCommands(s *model.Snapshot) []Hit {
 			continue
 		}
 		hasUsers := false
-		chanWalkObjects(guilds, gpath, 0, func(n *model.Node, _ string) {
+		guilds.WalkObjects(gpath, func(n *model.Node, _ string) {
 			if n.Get("users").Len() > 0 || n.Get("roles").Len() > 0 {
 				hasUsers = true
 			}
@@ -656,7 +640,7 @@ func runDiscordNameEntries(s *model.Snapshot) []Hit {
 			}
 		}
 		if g, gpath := sc.Get("guilds"); g != nil {
-			chanWalkObjects(g, gpath, 0, func(n *model.Node, p string) {
+			g.WalkObjects(gpath, func(n *model.Node, p string) {
 				if u := n.Get("users"); u != nil {
 					lists[p+".users"] = u.Strings()
 				}
@@ -718,7 +702,7 @@ func runSlackSlash(s *model.Snapshot) []Hit {
 		}
 		hasUsers := false
 		if ch, cpath := sc.Get("channels"); ch != nil {
-			chanWalkObjects(ch, cpath, 0, func(n *model.Node, _ string) {
+			ch.WalkObjects(cpath, func(n *model.Node, _ string) {
 				if n.Get("users").Len() > 0 {
 					hasUsers = true
 				}

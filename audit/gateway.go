@@ -7,6 +7,7 @@ package audit
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,10 +25,53 @@ const (
 )
 
 // gatewayDangerousHTTPTools are denied over HTTP /tools/invoke by default.
+// The one list: fixes and containment use DangerousHTTPTools.
 var gatewayDangerousHTTPTools = []string{"sessions_spawn", "sessions_send", "cron", "gateway", "whatsapp_login", "desktop", "nodes"}
 
 // gwDangerousNodeCommands are OpenClaw's DEFAULT_DANGEROUS_NODE_COMMANDS.
+// The one list: fixes and containment use DangerousNodeCommands.
 var gwDangerousNodeCommands = []string{"camera.snap", "camera.clip", "screen.record", "contacts.add", "calendar.add", "reminders.add", "sms.send"}
+
+// RateLimitDefault is the gateway.auth.rateLimit hardshell writes when it is
+// missing (fix and baseline) and suggests in the check:
+// ten failures a minute lock a client out for five minutes, and loopback
+// stays exempt so the owner on the host can never be locked out.
+var RateLimitDefault = model.Obj{
+	{Key: "maxAttempts", Value: 10},
+	{Key: "windowMs", Value: 60000},
+	{Key: "lockoutMs", Value: 300000},
+	{Key: "exemptLoopback", Value: true},
+}
+
+// inlineObj renders o as JSON5 on one line: { key: value, … }.
+func inlineObj(o model.Obj) string {
+	parts := make([]string, len(o))
+	for i, kv := range o {
+		parts[i] = fmt.Sprintf("%s: %v", kv.Key, kv.Value)
+	}
+	return "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// DangerousHTTPTools are the tools OpenClaw denies over HTTP /tools/invoke
+// by default (gateway.tools_invoke_http.dangerous_allow flags re-allowing
+// them). The slice is a copy.
+func DangerousHTTPTools() []string { return slices.Clone(gatewayDangerousHTTPTools) }
+
+// IsDangerousHTTPTool reports whether a gateway.tools.allow entry names one
+// of DangerousHTTPTools (trimmed, any case, as the check reads it).
+func IsDangerousHTTPTool(t string) bool {
+	return slices.Contains(gatewayDangerousHTTPTools, strings.ToLower(strings.TrimSpace(t)))
+}
+
+// DangerousNodeCommands are OpenClaw's DEFAULT_DANGEROUS_NODE_COMMANDS
+// (gateway.nodes.allow_commands_dangerous). The slice is a copy.
+func DangerousNodeCommands() []string { return slices.Clone(gwDangerousNodeCommands) }
+
+// IsDangerousNodeCommand reports whether an allow-list entry names one of
+// DangerousNodeCommands (trimmed, as the check reads it).
+func IsDangerousNodeCommand(c string) bool {
+	return slices.Contains(gwDangerousNodeCommands, strings.TrimSpace(c))
+}
 
 // gwKnownNodeCommands are the node commands OpenClaw's platform defaults
 // know, plus the dangerous ones (denyCommands is an exact-name match).
@@ -254,7 +298,7 @@ func init() {
 			ID: "gateway.auth_no_rate_limit", Title: "No auth rate limiting configured",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 			Trigger:     "exposed, auth mode not trusted-proxy, gateway.auth.rateLimit unset",
-			Remediation: "Set gateway.auth.rateLimit (e.g. { maxAttempts: 10, windowMs: 60000, lockoutMs: 300000, exemptLoopback: true }).",
+			Remediation: "Set gateway.auth.rateLimit (e.g. " + inlineObj(RateLimitDefault) + ").",
 			Why:         whyBind + " Without rate limiting, brute-force attacks on the token or password are not slowed down.",
 			Breaks:      "A client that keeps failing auth is locked out for lockoutMs; loopback stays exempt, so the owner on the host cannot be locked out.",
 			Since:       "OpenClaw 2026.2",

@@ -10,6 +10,10 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// HookSessionKeyDefault is the hooks.defaultSessionKey hardshell suggests
+// and writes when none is set (OpenClaw's own example).
+const HookSessionKeyDefault = "hook:ingress"
+
 const whyHooks = "Webhook ingress (hooks.enabled) lets anything that holds hooks.token start agent runs over HTTP, on the same port as the gateway. The hook token is a separate credential for a narrower door: keep it long, unique and rotated (rotate it after any suspected compromise), and keep hook runs in a known session so an external caller cannot steer them into your main conversations or other agents."
 
 func hooksEnabled(s *model.Snapshot) bool { return Config(s).Lookup("hooks.enabled").IsTrue() }
@@ -91,7 +95,7 @@ func init() {
 			ID: "hooks.default_session_key_unset", Title: "hooks.defaultSessionKey is not configured",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 			Trigger:     "hooks.enabled and hooks.defaultSessionKey empty",
-			Remediation: `Set hooks.defaultSessionKey (for example "hook:ingress").`,
+			Remediation: `Set hooks.defaultSessionKey (for example "` + HookSessionKeyDefault + `").`,
 			Why:         whyHooks,
 			Breaks:      "Hook runs without an explicit sessionKey share one session instead of a fresh one per request.",
 			Since:       "OpenClaw 2026.2",

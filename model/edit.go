@@ -449,3 +449,13 @@ func splice(src []byte, start, end int, text string) []byte {
 	out = append(out, text...)
 	return append(out, src[end:]...)
 }
+
+// List is a []string as an edit value (a JSON array of strings); nil and
+// empty give an empty, non-nil array.
+func List(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}

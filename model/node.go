@@ -489,3 +489,25 @@ func parsePathCached(path string) ([]PathSeg, error) {
 	}
 	return segs, err
 }
+
+// WalkObjects calls fn for every object below n (n itself excluded), depth
+// first in key order, with its dotted path under path; it descends at most
+// eight levels, enough for any channel/account/group/topic nesting.
+func (n *Node) WalkObjects(path string, fn func(o *Node, path string)) {
+	n.walkObjects(path, 0, fn)
+}
+
+func (n *Node) walkObjects(path string, depth int, fn func(*Node, string)) {
+	if n == nil || n.Kind != KindObject || depth > 8 {
+		return
+	}
+	for _, k := range n.Keys() {
+		v := n.Get(k)
+		if v == nil || v.Kind != KindObject {
+			continue
+		}
+		cp := Child(path, k)
+		fn(v, cp)
+		v.walkObjects(cp, depth+1, fn)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -285,14 +286,6 @@ var (
 	publicDeny    = []string{"read", "write", "edit", "apply_patch", "exec", "process", "browser", "canvas", "nodes", "cron", "gateway", "image"}
 )
 
-func strs(l []string) []any {
-	out := make([]any, len(l))
-	for i, s := range l {
-		out[i] = s
-	}
-	return out
-}
-
 // Workspace is the conventional workspace of an agent: the default agent
 // keeps ~/.openclaw/workspace, others ~/.openclaw/workspace-<id> (as the
 // onboarding wizard and the guide's examples place them).
@@ -379,7 +372,7 @@ func (o *Options) tree() obj {
 			comment: c("Tailscale Serve's identity headers log tailnet users into the Control UI; HTTP APIs still need the token. Turn this off if you put your own proxy in front.")})
 	}
 	if accepts(o.Era, "gateway.auth.rateLimit") {
-		auth = append(auth, field{key: "rateLimit", val: obj{{key: "maxAttempts", val: 10}, {key: "windowMs", val: 60000}, {key: "lockoutMs", val: 300000}, {key: "exemptLoopback", val: true}},
+		auth = append(auth, field{key: "rateLimit", val: objOf(audit.RateLimitDefault),
 			comment: c("Lock out a client after 10 failed logins in a minute, so the token cannot be brute-forced.")})
 	}
 	gw := obj{
@@ -478,20 +471,20 @@ func (o *Options) channel(ch string, c func(string) string) obj {
 	if legacyDM(o.Era, ch) {
 		dm := obj{{key: "policy", val: d.Policy, comment: c(dmComment(d))}}
 		if len(d.AllowFrom) > 0 {
-			dm = append(dm, field{key: "allowFrom", val: strs(d.AllowFrom), comment: c("Senders allowed to DM without pairing.")})
+			dm = append(dm, field{key: "allowFrom", val: model.List(d.AllowFrom), comment: c("Senders allowed to DM without pairing.")})
 		}
 		out = append(out, field{key: "dm", val: dm, comment: c("Direct messages (this OpenClaw version keeps them under dm).")})
 	} else {
 		out = append(out, field{key: "dmPolicy", val: d.Policy, comment: c(dmComment(d))})
 		if len(d.AllowFrom) > 0 {
-			out = append(out, field{key: "allowFrom", val: strs(d.AllowFrom), comment: c("Senders allowed to DM without pairing.")})
+			out = append(out, field{key: "allowFrom", val: model.List(d.AllowFrom), comment: c("Senders allowed to DM without pairing.")})
 		}
 	}
 	if !o.Groups {
 		return append(out, field{key: "groupPolicy", val: "disabled", comment: c("The bot ignores group chats. Run `hardshell baseline --groups` to allow them with mentions required.")})
 	}
 	if len(d.AllowFrom) > 0 && hasGroupAllowFrom(ch) {
-		out = append(out, field{key: "groupAllowFrom", val: strs(d.AllowFrom),
+		out = append(out, field{key: "groupAllowFrom", val: model.List(d.AllowFrom),
 			comment: c("Inside groups only these senders can trigger the bot; other members are ignored.")})
 	}
 	if !hasGroupsMap(o.Era, ch) {
@@ -521,13 +514,13 @@ func profileFields(p Profile, c func(string) string) []field {
 	case ReadOnly:
 		return []field{
 			{key: "sandbox", val: sb("ro"), comment: c("Every session runs in its own Docker sandbox with the workspace mounted read-only.")},
-			{key: "tools", val: obj{{key: "allow", val: strs(readOnlyAllow)}, {key: "deny", val: strs(readOnlyDeny)}},
+			{key: "tools", val: obj{{key: "allow", val: model.List(readOnlyAllow)}, {key: "deny", val: model.List(readOnlyDeny)}},
 				comment: c("Read-only tools: it can read files, never write, edit, run commands or drive the browser.")},
 		}
 	case Public:
 		return []field{
 			{key: "sandbox", val: sb("none"), comment: c("Sandboxed with no access to the workspace at all.")},
-			{key: "tools", val: obj{{key: "allow", val: strs(publicAllow)}, {key: "deny", val: strs(publicDeny)}},
+			{key: "tools", val: obj{{key: "allow", val: model.List(publicAllow)}, {key: "deny", val: model.List(publicDeny)}},
 				comment: c("No filesystem or shell tools: only sessions and messaging.")},
 		}
 	}
@@ -545,7 +538,7 @@ func (o *Options) agent(id string, c func(string) string) obj {
 	}
 	a = append(a, field{key: "workspace", val: o.Workspace(id)})
 	if o.Groups && len(o.MentionPatterns) > 0 {
-		a = append(a, field{key: "groupChat", val: obj{{key: "mentionPatterns", val: strs(o.MentionPatterns)}},
+		a = append(a, field{key: "groupChat", val: obj{{key: "mentionPatterns", val: model.List(o.MentionPatterns)}},
 			comment: c("What counts as a mention in groups, besides the platform's own @-mention.")})
 	}
 	a = append(a, profileFields(o.Profiles[id], c)...)

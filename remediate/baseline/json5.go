@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/hardshell/hardshell/model"
 )
 
 // A tiny JSON5 writer for the generated file: ordered objects whose
@@ -22,6 +24,20 @@ type field struct {
 
 // obj is an ordered object.
 type obj []field
+
+// objOf is a model.Obj as an obj (values as they are; nested model.Obj
+// become obj too).
+func objOf(m model.Obj) obj {
+	o := make(obj, len(m))
+	for i, kv := range m {
+		v := kv.Value
+		if n, ok := v.(model.Obj); ok {
+			v = objOf(n)
+		}
+		o[i] = field{key: kv.Key, val: v}
+	}
+	return o
+}
 
 // raw is written verbatim.
 type raw string

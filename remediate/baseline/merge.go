@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -127,7 +128,7 @@ func (m *merger) gateway() {
 		}
 	}
 	if accepts(o.Era, "gateway.auth.rateLimit") && d.Get("gateway.auth.rateLimit") == nil {
-		m.edit("gateway.auth.rateLimit", model.Obj{{Key: "maxAttempts", Value: 10}, {Key: "windowMs", Value: 60000}, {Key: "lockoutMs", Value: 300000}, {Key: "exemptLoopback", Value: true}}, "lock out brute-force logins")
+		m.edit("gateway.auth.rateLimit", audit.RateLimitDefault, "lock out brute-force logins")
 	}
 	if d.Get("gateway.trustedProxies") == nil {
 		m.edit("gateway.trustedProxies", []any{"127.0.0.1", "::1"}, "only a proxy on this machine may pass client addresses")
@@ -262,7 +263,7 @@ func (m *merger) agents() {
 			continue
 		}
 		if o.Groups && len(o.MentionPatterns) > 0 && a.Node.Lookup("groupChat.mentionPatterns") == nil {
-			m.edit(a.Path+".groupChat.mentionPatterns", strs(o.MentionPatterns), "agent "+id+": mention patterns")
+			m.edit(a.Path+".groupChat.mentionPatterns", model.List(o.MentionPatterns), "agent "+id+": mention patterns")
 		}
 		p := o.Profiles[id]
 		if p == Personal {
@@ -277,7 +278,7 @@ func (m *merger) agents() {
 		m.setAgent(a, "sandbox.scope", "agent", sbScopeOrder, p)
 		m.setAgent(a, "sandbox.workspaceAccess", access, sbWSOrder, p)
 		if a.Node.Lookup("tools.allow") == nil && a.Node.Lookup("tools.alsoAllow") == nil {
-			m.edit(a.Path+".tools.allow", strs(allow), "agent "+id+": "+string(p)+" tools")
+			m.edit(a.Path+".tools.allow", model.List(allow), "agent "+id+": "+string(p)+" tools")
 		}
 		cur := a.Node.Lookup("tools.deny").Strings()
 		merged := append([]string(nil), cur...)
@@ -287,7 +288,7 @@ func (m *merger) agents() {
 			}
 		}
 		if len(merged) != len(cur) {
-			m.edit(a.Path+".tools.deny", strs(merged), "agent "+id+": deny "+string(p)+" tools")
+			m.edit(a.Path+".tools.deny", model.List(merged), "agent "+id+": deny "+string(p)+" tools")
 		}
 	}
 }

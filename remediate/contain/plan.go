@@ -36,19 +36,6 @@ const (
 // work.
 var HighRiskTools = []string{"exec", "process", "browser", "web_fetch", "web_search", "gateway", "cron"}
 
-// dangerousNodeCommands are the node commands OpenClaw's audit flags in
-// gateway.nodes.allowCommands (gateway.nodes.commands.allow).
-var dangerousNodeCommands = map[string]bool{
-	"camera.snap": true, "camera.clip": true, "screen.record": true, "contacts.add": true,
-	"calendar.add": true, "reminders.add": true, "sms.send": true,
-}
-
-// dangerousHTTPTools are tools OpenClaw denies over /tools/invoke by default.
-var dangerousHTTPTools = map[string]bool{
-	"sessions_spawn": true, "sessions_send": true, "cron": true, "gateway": true,
-	"whatsapp_login": true, "desktop": true, "nodes": true,
-}
-
 // Options tune the containment plan. The zero value is the strictest
 // sensible containment: risky DMs disabled, open groups on an allowlist
 // with mentions required, Control UI off.
@@ -247,21 +234,21 @@ func (p *planner) exposure() {
 		p.set("gateway.controlUi.enabled", false, "contain: Control UI off until the incident is understood")
 	}
 	if origins := p.get("gateway.controlUi.allowedOrigins"); origins.ContainsString("*") {
-		p.set("gateway.controlUi.allowedOrigins", toAny(without(origins.Strings(), "*")), `contain: remove "*" from the Control UI origins`)
+		p.set("gateway.controlUi.allowedOrigins", model.List(without(origins.Strings(), "*")), `contain: remove "*" from the Control UI origins`)
 	}
 	if p.get("gateway.allowRealIpFallback").IsTrue() {
 		p.set("gateway.allowRealIpFallback", false, "contain: no X-Real-IP fallback")
 	}
 	if n := p.get("gateway.tools.allow"); n != nil {
-		keep := filter(n.Strings(), func(t string) bool { return !dangerousHTTPTools[strings.TrimSpace(t)] })
+		keep := filter(n.Strings(), func(t string) bool { return !audit.IsDangerousHTTPTool(t) })
 		if len(keep) != len(n.Strings()) {
-			p.set("gateway.tools.allow", toAny(keep), "contain: no control-plane tools over HTTP /tools/invoke")
+			p.set("gateway.tools.allow", model.List(keep), "contain: no control-plane tools over HTTP /tools/invoke")
 		}
 	}
 	if allow, path := p.s.Doc.NodeCommands("allow"); path != "" {
-		keep := filter(allow, func(c string) bool { return !dangerousNodeCommands[strings.TrimSpace(c)] })
+		keep := filter(allow, func(c string) bool { return !audit.IsDangerousNodeCommand(c) })
 		if len(keep) != len(allow) {
-			p.set(path, toAny(keep), "contain: no camera/screen/contacts/calendar/SMS commands on paired nodes")
+			p.set(path, model.List(keep), "contain: no camera/screen/contacts/calendar/SMS commands on paired nodes")
 		}
 	}
 	if p.get("hooks.enabled").IsTrue() {
@@ -330,7 +317,7 @@ func (p *planner) inbound() {
 		}
 		if containsStr(allow, "*") {
 			keep := without(allow, "*")
-			p.set(allowPath, toAny(keep), fmt.Sprintf(`contain: remove "*" from %s`, allowPath))
+			p.set(allowPath, model.List(keep), fmt.Sprintf(`contain: remove "*" from %s`, allowPath))
 			if dm.Value == "allowlist" && len(keep) == 0 && dmTo != "allowlist" {
 				p.set(dm.Path, dmTo, fmt.Sprintf("contain: %s DM allowlist is empty without \"*\" → %s", sc.Name(), dmTo))
 			}
@@ -363,7 +350,7 @@ func (p *planner) inbound() {
 			case key == "policy" && strings.HasSuffix(parentPath(path), ".dm") && n.Text() == "open":
 				p.set(path, dmTo, "contain: "+path+" open → "+dmTo)
 			case (key == "allowFrom" || key == "groupAllowFrom" || key == "users") && n.Kind == model.KindArray && n.ContainsString("*"):
-				p.set(path, toAny(without(n.Strings(), "*")), `contain: remove "*" from `+path)
+				p.set(path, model.List(without(n.Strings(), "*")), `contain: remove "*" from `+path)
 				return false
 			case (key == "groups" || key == "guilds" || key == "channels" || key == "rooms") && n.Kind == model.KindObject && n.Has("*"):
 				p.unset(model.Child(path, "*"), `contain: remove the "*" (every group) entry from `+path)
@@ -514,7 +501,7 @@ func (p *planner) tools() {
 	for _, prov := range p.get("tools.elevated.allowFrom").Keys() {
 		path := model.Child("tools.elevated.allowFrom", prov)
 		if n := p.get(path); n.ContainsString("*") {
-			p.set(path, toAny(without(n.Strings(), "*")), `contain: remove "*" from `+path)
+			p.set(path, model.List(without(n.Strings(), "*")), `contain: remove "*" from `+path)
 		}
 	}
 	if p.get("tools.exec.security").Text() == "full" {
@@ -541,9 +528,9 @@ func (p *planner) tools() {
 	switch {
 	case len(missing) == 0:
 	case deny == nil:
-		p.set("tools.deny", toAny(missing), "contain: deny high-risk tools ("+strings.Join(missing, ", ")+")")
+		p.set("tools.deny", model.List(missing), "contain: deny high-risk tools ("+strings.Join(missing, ", ")+")")
 	case deny.Kind == model.KindArray:
-		p.set("tools.deny", toAny(append(deny.Strings(), missing...)), "contain: also deny "+strings.Join(missing, ", "))
+		p.set("tools.deny", model.List(append(deny.Strings(), missing...)), "contain: also deny "+strings.Join(missing, ", "))
 	}
 	p.addAfter("High-risk tools are denied in tools.deny (" + strings.Join(HighRiskTools, ", ") + ") and elevated exec is off; remove them from tools.deny one by one once the review is done.")
 }
@@ -668,14 +655,6 @@ func filter(list []string, keep func(string) bool) []string {
 		if keep(e) {
 			out = append(out, e)
 		}
-	}
-	return out
-}
-
-func toAny(l []string) []any {
-	out := make([]any, 0, len(l))
-	for _, s := range l {
-		out = append(out, s)
 	}
 	return out
 }

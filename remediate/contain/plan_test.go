@@ -88,7 +88,7 @@ func TestPlanGuideEraOpenDMElevated(t *testing.T) {
 	require.Equal(t, "deny", e.Value)
 	e, ok = editAt(cs, "tools.deny")
 	require.True(t, ok)
-	require.Equal(t, toAny(HighRiskTools), e.Value)
+	require.Equal(t, model.List(HighRiskTools), e.Value)
 	e, ok = editAt(cs, "session.dmScope")
 	require.True(t, ok)
 	require.Equal(t, "per-channel-peer", e.Value)

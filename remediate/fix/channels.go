@@ -202,7 +202,7 @@ func idEntriesPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.C
 		switch {
 		case !changed:
 		case len(out) > 0:
-			cs.Edits = append(cs.Edits, set(f, p, toAny(out), "ids instead of names"))
+			cs.Edits = append(cs.Edits, set(f, p, model.List(out), "ids instead of names"))
 		case emptyListRefused(s, p):
 			return cs, fmt.Errorf("replace: %s would be left empty, which would lock its senders out or widen who may trigger the bot; give the ids (name=id)", p)
 		default:
@@ -328,7 +328,7 @@ func slashOwnerPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.
 					out = append(out, o)
 				}
 			}
-			cs.Edits = append(cs.Edits, set(f, p, toAny(out), sc.Name()+": owner allowlist for commands"))
+			cs.Edits = append(cs.Edits, set(f, p, model.List(out), sc.Name()+": owner allowlist for commands"))
 		}
 	default:
 		return cs, fmt.Errorf("how: %q is not off or owner", a["how"])
@@ -367,7 +367,7 @@ func broadMembersPlan(s *model.Snapshot, f model.Finding, a model.Answers) (mode
 		if s.Doc.Get(p) == nil {
 			continue
 		}
-		cs.Edits = append(cs.Edits, set(f, p+".users", toAny(users), "only named users trigger the bot here"))
+		cs.Edits = append(cs.Edits, set(f, p+".users", model.List(users), "only named users trigger the bot here"))
 	}
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
@@ -486,15 +486,15 @@ func dmPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSe
 		}
 		switch pol {
 		case "allowlist":
-			cs.Edits = append(cs.Edits, set(f, listPath, toAny(senders), sc.Name()+": DM allowlist"))
+			cs.Edits = append(cs.Edits, set(f, listPath, model.List(senders), sc.Name()+": DM allowlist"))
 		case "open":
 			if !containsS(allow, "*") {
-				cs.Edits = append(cs.Edits, set(f, listPath, toAny(append(withoutStar(allow), "*")), sc.Name()+`: "*" is the explicit opt-in for open DMs`))
+				cs.Edits = append(cs.Edits, set(f, listPath, model.List(append(withoutStar(allow), "*")), sc.Name()+`: "*" is the explicit opt-in for open DMs`))
 			}
 		default:
 			if containsS(allow, "*") {
 				if rest := withoutStar(allow); len(rest) > 0 {
-					cs.Edits = append(cs.Edits, set(f, listPath, toAny(rest), sc.Name()+`: drop "*"`))
+					cs.Edits = append(cs.Edits, set(f, listPath, model.List(rest), sc.Name()+`: drop "*"`))
 				} else {
 					cs.Edits = append(cs.Edits, unset(f, listPath, sc.Name()+`: drop "*"`))
 				}
@@ -565,7 +565,7 @@ func groupPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 			n, p := sc.Get("groupAllowFrom")
 			if p == "" || strings.HasPrefix(p, sc.Path+".") {
 				if len(senders) > 0 {
-					add(set(f, sc.Path+".groupAllowFrom", toAny(senders), sc.Name()+": group senders"))
+					add(set(f, sc.Path+".groupAllowFrom", model.List(senders), sc.Name()+": group senders"))
 				} else if n.ContainsString("*") {
 					add(unset(f, sc.Path+".groupAllowFrom", sc.Name()+`: drop "*"`))
 				}
@@ -575,7 +575,7 @@ func groupPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 			add(set(f, p, true, sc.Name()+": require a mention"))
 		}
 		if g, gpath := sc.Groups(); g != nil && strings.HasPrefix(gpath, sc.Path+".") {
-			walkObjects(g, gpath, func(n *model.Node, p string) {
+			g.WalkObjects(gpath, func(n *model.Node, p string) {
 				if n.Get("requireMention").IsFalse() {
 					add(set(f, p+".requireMention", true, "require a mention"))
 				}
@@ -584,7 +584,7 @@ func groupPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 				}
 				if af := n.Get("allowFrom"); af.ContainsString("*") {
 					if rest := withoutStar(af.Strings()); len(rest) > 0 {
-						add(set(f, p+".allowFrom", toAny(rest), `drop "*"`))
+						add(set(f, p+".allowFrom", model.List(rest), `drop "*"`))
 					} else {
 						add(unset(f, p+".allowFrom", `drop "*"`))
 					}
@@ -602,25 +602,6 @@ func groupPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 	return cs, nil
 }
 
-func walkObjects(n *model.Node, path string, fn func(*model.Node, string)) {
-	var walk func(n *model.Node, path string, depth int)
-	walk = func(n *model.Node, path string, depth int) {
-		if n == nil || n.Kind != model.KindObject || depth > 8 {
-			return
-		}
-		for _, k := range n.Keys() {
-			v := n.Get(k)
-			if v == nil || v.Kind != model.KindObject {
-				continue
-			}
-			cp := model.Child(path, k)
-			fn(v, cp)
-			walk(v, cp, depth+1)
-		}
-	}
-	walk(n, path, 0)
-}
-
 // mentionEdits writes groupChat.mentionPatterns on every agent that has
 // none, in the era's shape (creating the main agent when none is listed).
 func mentionEdits(s *model.Snapshot, f model.Finding, patterns []string) ([]model.Edit, error) {
@@ -630,14 +611,14 @@ func mentionEdits(s *model.Snapshot, f model.Finding, patterns []string) ([]mode
 		if s.Doc.Get("agents.defaults.groupChat.mentionPatterns") != nil {
 			return nil, nil
 		}
-		out = append(out, newMainAgent(s, f, model.Obj{{Key: "groupChat", Value: model.Obj{{Key: "mentionPatterns", Value: toAny(patterns)}}}}, "mention patterns for the main agent"))
+		out = append(out, newMainAgent(s, f, model.Obj{{Key: "groupChat", Value: model.Obj{{Key: "mentionPatterns", Value: model.List(patterns)}}}}, "mention patterns for the main agent"))
 		return out, nil
 	}
 	for _, ag := range agents {
 		if ag.Node.Lookup("groupChat.mentionPatterns") != nil {
 			continue
 		}
-		out = append(out, set(f, ag.Path+".groupChat.mentionPatterns", toAny(patterns), "agent "+ag.ID+": mention patterns"))
+		out = append(out, set(f, ag.Path+".groupChat.mentionPatterns", model.List(patterns), "agent "+ag.ID+": mention patterns"))
 	}
 	return out, nil
 }
@@ -700,7 +681,7 @@ func parseIdentityLinks(v string) (model.Obj, error) {
 				return nil, fmt.Errorf("%q is not channel:id", id)
 			}
 		}
-		out = append(out, model.Field{Key: name, Value: toAny(list)})
+		out = append(out, model.Field{Key: name, Value: model.List(list)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
@@ -746,7 +727,7 @@ func openGroupsPlan(s *model.Snapshot, f model.Finding, _ model.Answers) (model.
 			continue
 		}
 		if seed := storeSenders(s, sc); len(seed) > 0 {
-			cs.Edits = append(cs.Edits, set(f, sc.Path+".groupAllowFrom", toAny(seed), sc.Name()+": groupAllowFrom from the pairing store"))
+			cs.Edits = append(cs.Edits, set(f, sc.Path+".groupAllowFrom", model.List(seed), sc.Name()+": groupAllowFrom from the pairing store"))
 		}
 	}
 	if len(cs.Edits) > 0 {

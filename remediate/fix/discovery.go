@@ -16,7 +16,7 @@ func init() {
 				if configNode(s, "discovery.mdns.mode").Text() != "full" {
 					return model.ChangeSet{}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{set(f, "discovery.mdns.mode", "minimal", "mDNS: full → minimal")}, After: []string{restartAfter}}, nil
+				return model.ChangeSet{Edits: []model.Edit{set(f, "discovery.mdns.mode", "minimal", "mDNS: full → minimal")}, After: []string{restartGateway}}, nil
 			},
 		},
 	)

@@ -56,5 +56,5 @@ func planDangerousFlags(s *model.Snapshot, f model.Finding, _ model.Answers) (mo
 	if len(edits) == 0 {
 		return model.ChangeSet{}, nil
 	}
-	return model.ChangeSet{Edits: edits, After: []string{restartAfter}}, nil
+	return model.ChangeSet{Edits: edits, After: []string{restartGateway}}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -100,7 +101,7 @@ func init() {
 				if !configNode(s, "gateway.allowRealIpFallback").IsTrue() {
 					return model.ChangeSet{}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{set(f, "gateway.allowRealIpFallback", false, "X-Real-IP fallback off")}, After: []string{restartAfter}}, nil
+				return model.ChangeSet{Edits: []model.Edit{set(f, "gateway.allowRealIpFallback", false, "X-Real-IP fallback off")}, After: []string{restartGateway}}, nil
 			},
 		},
 		Remediation{
@@ -114,8 +115,8 @@ func init() {
 				if s == nil || s.Doc == nil || s.Era.Era != model.EraModern || configNode(s, "gateway.auth.rateLimit") != nil {
 					return model.ChangeSet{}, nil
 				}
-				return model.ChangeSet{Edits: []model.Edit{set(f, "gateway.auth.rateLimit", RateLimitDefault,
-					"10 failed attempts a minute lock a client out for 5 minutes; loopback exempt")}, After: []string{restartAfter}}, nil
+				return model.ChangeSet{Edits: []model.Edit{set(f, "gateway.auth.rateLimit", audit.RateLimitDefault,
+					"10 failed attempts a minute lock a client out for 5 minutes; loopback exempt")}, After: []string{restartGateway}}, nil
 			},
 		},
 		Remediation{
@@ -129,11 +130,11 @@ func init() {
 				if s.Era.Era != model.EraModern {
 					// OpenClaw before 2026.9 has no mcp section (and refuses it).
 					return model.ChangeSet{Edits: []model.Edit{{Op: model.OpUnset, Path: "mcp.apps.enabled", CheckID: f.CheckID,
-						Reason: "remove mcp.apps.enabled (this OpenClaw has no MCP apps)"}}, After: []string{restartAfter}}, nil
+						Reason: "remove mcp.apps.enabled (this OpenClaw has no MCP apps)"}}, After: []string{restartGateway}}, nil
 				}
 				return model.ChangeSet{
 					Edits: []model.Edit{set(f, "mcp.apps.enabled", false, "MCP servers can no longer render apps in the Control UI")},
-					After: []string{restartAfter},
+					After: []string{restartGateway},
 				}, nil
 			},
 		},
@@ -300,7 +301,7 @@ func proxiesPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 	if len(keep) == 0 {
 		cs.Edits = append(cs.Edits, unset(f, "gateway.trustedProxies", "no proxy range is trusted"))
 	} else {
-		cs.Edits = append(cs.Edits, set(f, "gateway.trustedProxies", toAny(keep), "trust only single proxy hosts"))
+		cs.Edits = append(cs.Edits, set(f, "gateway.trustedProxies", model.List(keep), "trust only single proxy hosts"))
 	}
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
@@ -353,14 +354,10 @@ func originsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 	return setListPlan(f, a, "origins", ValidOriginList, "gateway.controlUi.allowedOrigins", "explicit Control UI origins")
 }
 
-// httpDangerousTools are the tools OpenClaw denies over HTTP by default
-// (the audit's gateway.tools_invoke_http.dangerous_allow list).
-var httpDangerousTools = map[string]bool{"sessions_spawn": true, "sessions_send": true, "cron": true, "gateway": true, "whatsapp_login": true, "desktop": true, "nodes": true}
-
 func httpToolsQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 	var hit []string
 	for _, t := range s.Doc.Get("gateway.tools.allow").Strings() {
-		if httpDangerousTools[strings.ToLower(strings.TrimSpace(t))] {
+		if audit.IsDangerousHTTPTool(t) {
 			hit = append(hit, t)
 		}
 	}
@@ -376,28 +373,25 @@ func httpToolsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.C
 	}
 	var keep []string
 	for _, t := range s.Doc.Get("gateway.tools.allow").Strings() {
-		if !httpDangerousTools[strings.ToLower(strings.TrimSpace(t))] {
+		if !audit.IsDangerousHTTPTool(t) {
 			keep = append(keep, t)
 		}
 	}
 	if len(keep) == 0 {
 		cs.Edits = append(cs.Edits, unset(f, "gateway.tools.allow", "no tool is re-enabled over HTTP"))
 	} else {
-		cs.Edits = append(cs.Edits, set(f, "gateway.tools.allow", toAny(keep), "control-plane tools stay denied over HTTP"))
+		cs.Edits = append(cs.Edits, set(f, "gateway.tools.allow", model.List(keep), "control-plane tools stay denied over HTTP"))
 	}
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
 }
-
-// dangerousNodeCommands are OpenClaw's DEFAULT_DANGEROUS_NODE_COMMANDS.
-var dangerousNodeCommands = []string{"camera.snap", "camera.clip", "screen.record", "contacts.add", "calendar.add", "reminders.add", "sms.send"}
 
 // flaggedNodeCommands are the dangerous commands allowed and not denied.
 func flaggedNodeCommands(s *model.Snapshot) []string {
 	allow, _ := s.Doc.NodeCommands("allow")
 	deny, _ := s.Doc.NodeCommands("deny")
 	var out []string
-	for _, c := range dangerousNodeCommands {
+	for _, c := range audit.DangerousNodeCommands() {
 		if containsS(allow, c) && !containsS(deny, c) {
 			out = append(out, c)
 		}
@@ -448,7 +442,7 @@ func nodeAllowPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.C
 		if len(keep) == 0 {
 			cs.Edits = append(cs.Edits, unset(f, allowPath, "no high-impact node command is allowed"))
 		} else {
-			cs.Edits = append(cs.Edits, set(f, allowPath, toAny(keep), "no high-impact node command is allowed"))
+			cs.Edits = append(cs.Edits, set(f, allowPath, model.List(keep), "no high-impact node command is allowed"))
 		}
 	case "deny":
 		deny, _ := s.Doc.NodeCommands("deny")
@@ -458,7 +452,7 @@ func nodeAllowPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.C
 				out = append(out, c)
 			}
 		}
-		cs.Edits = append(cs.Edits, set(f, nodeDenyPath(s), toAny(out), "deny high-impact node commands"))
+		cs.Edits = append(cs.Edits, set(f, nodeDenyPath(s), model.List(out), "deny high-impact node commands"))
 	default:
 		return cs, fmt.Errorf("how: %q is not remove or deny", a["how"])
 	}
@@ -541,20 +535,10 @@ func nodeDenyPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Ch
 	if len(out) == 0 {
 		cs.Edits = append(cs.Edits, unset(f, denyPath, "no entry in the deny list did anything"))
 	} else {
-		cs.Edits = append(cs.Edits, set(f, denyPath, toAny(out), "exact node command names only"))
+		cs.Edits = append(cs.Edits, set(f, denyPath, model.List(out), "exact node command names only"))
 	}
 	cs.After = append(cs.After, restartGateway, "To block a command, list its exact name (e.g. system.run); to stop a family of commands, remove them from the allow list.")
 	return cs, nil
-}
-
-// RateLimitDefault is the gateway.auth.rateLimit written when it is missing:
-// ten failures a minute lock a client out for five minutes, and loopback
-// stays exempt so the owner on the host can never be locked out.
-var RateLimitDefault = model.Obj{
-	{Key: "maxAttempts", Value: 10},
-	{Key: "windowMs", Value: 60000},
-	{Key: "lockoutMs", Value: 300000},
-	{Key: "exemptLoopback", Value: true},
 }
 
 // singleFlag builds a Plan that switches off the flag at path when it is on.
@@ -567,7 +551,7 @@ func singleFlag(path string) func(*model.Snapshot, model.Finding, model.Answers)
 		if !ok {
 			return model.ChangeSet{}, nil
 		}
-		return model.ChangeSet{Edits: []model.Edit{e}, After: []string{restartAfter}}, nil
+		return model.ChangeSet{Edits: []model.Edit{e}, After: []string{restartGateway}}, nil
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -33,14 +34,14 @@ func init() {
 				}
 				return model.ChangeSet{
 					Edits: []model.Edit{set(f, "hooks.path", "/hooks", `hooks.path "/" → "/hooks"`)},
-					After: []string{restartAfter, "point webhook senders at /hooks/… instead of /…"},
+					After: []string{restartGateway, "point webhook senders at /hooks/… instead of /…"},
 				}, nil
 			},
 		},
 		Remediation{
 			CheckIDs: []string{"hooks.default_session_key_unset"},
 			Kind:     model.FixSafe,
-			Title:    `Keep hook runs in one known session (hooks.defaultSessionKey "` + HookSessionKeyDefault + `")`,
+			Title:    `Keep hook runs in one known session (hooks.defaultSessionKey "` + audit.HookSessionKeyDefault + `")`,
 			Plan:     planHookDefaultSession,
 		},
 		Remediation{
@@ -55,11 +56,11 @@ func init() {
 					// OpenClaw before 2026.7 does not know the key (and
 					// refuses a config that sets it): removing it is the fix.
 					return model.ChangeSet{Edits: []model.Edit{{Op: model.OpUnset, Path: "hooks.allowRequestSessionKey", CheckID: f.CheckID,
-						Reason: "remove hooks.allowRequestSessionKey (this OpenClaw has no such key; callers cannot pick the session)"}}, After: []string{restartAfter}}, nil
+						Reason: "remove hooks.allowRequestSessionKey (this OpenClaw has no such key; callers cannot pick the session)"}}, After: []string{restartGateway}}, nil
 				}
 				return model.ChangeSet{
 					Edits: []model.Edit{set(f, "hooks.allowRequestSessionKey", false, "hook callers can no longer pick the session key")},
-					After: []string{restartAfter},
+					After: []string{restartGateway},
 				}, nil
 			},
 		},
@@ -115,7 +116,7 @@ func hookAgentsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.
 		cs.After = append(cs.After, "hooks.allowedAgentIds needs OpenClaw 2026.7 or newer; until you upgrade, keep hooks.token private and route hooks only to a low-privilege agent with hooks.mappings.")
 		return cs, nil
 	}
-	cs.Edits = append(cs.Edits, set(f, "hooks.allowedAgentIds", toAny(chosen), "webhooks may target only the listed agents"))
+	cs.Edits = append(cs.Edits, set(f, "hooks.allowedAgentIds", model.List(chosen), "webhooks may target only the listed agents"))
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
 }
@@ -193,10 +194,6 @@ func hookSenders(s *model.Snapshot) []string {
 	return out
 }
 
-// HookSessionKeyDefault is the hooks.defaultSessionKey written when none is
-// set (OpenClaw's own example).
-const HookSessionKeyDefault = "hook:ingress"
-
 // planHookDefaultSession sets hooks.defaultSessionKey. When the operator
 // restricts session keys to prefixes, the key is built under the first one
 // so it stays inside what hooks may target.
@@ -209,7 +206,7 @@ func planHookDefaultSession(s *model.Snapshot, f model.Finding, _ model.Answers)
 		// (testdata/compat/keys.md): nothing can be written for this era.
 		return model.ChangeSet{After: []string{"hooks.defaultSessionKey needs OpenClaw 2026.7 or newer; after upgrading, run hardshell fix again."}}, nil
 	}
-	key := HookSessionKeyDefault
+	key := audit.HookSessionKeyDefault
 	var prefixes []string
 	for _, p := range configNode(s, "hooks.allowedSessionKeyPrefixes").Strings() {
 		if p = strings.TrimSpace(p); p != "" {
@@ -227,6 +224,6 @@ func planHookDefaultSession(s *model.Snapshot, f model.Finding, _ model.Answers)
 	}
 	return model.ChangeSet{
 		Edits: []model.Edit{set(f, "hooks.defaultSessionKey", key, "hook runs without a sessionKey go to "+key)},
-		After: []string{restartAfter},
+		After: []string{restartGateway},
 	}, nil
 }

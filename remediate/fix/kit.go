@@ -35,6 +35,8 @@ func ownPaths(f model.Finding) []string {
 	return out
 }
 
+// restartGateway is the one restart hint every fix prints after a config
+// change (ChangeSet.Merge keeps one copy however many fixes ask for it).
 const restartGateway = "openclaw gateway restart"
 
 func requireTokenQuestions(s *model.Snapshot, f model.Finding) []model.Question {
@@ -177,7 +179,7 @@ func setListPlan(f model.Finding, a model.Answers, id string, validate func(stri
 	if err := validate(a[id]); err != nil {
 		return cs, fmt.Errorf("%s: %v", id, err)
 	}
-	cs.Edits = append(cs.Edits, set(f, path, toAny(splitList(a[id])), reason))
+	cs.Edits = append(cs.Edits, set(f, path, model.List(splitList(a[id])), reason))
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
 }
@@ -254,7 +256,7 @@ func elevatedPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Ch
 				return cs, fmt.Errorf("senders: %v", err)
 			}
 		}
-		cs.Edits = append(cs.Edits, set(f, model.Child("tools.elevated.allowFrom", prov), toAny(senders), "elevated only for named senders"))
+		cs.Edits = append(cs.Edits, set(f, model.Child("tools.elevated.allowFrom", prov), model.List(senders), "elevated only for named senders"))
 	default:
 		return cs, fmt.Errorf("mode: %q is not disable or narrow", a["mode"])
 	}
@@ -297,10 +299,10 @@ func profileFields(choice string, needExecDeny bool) (model.Obj, error) {
 	switch choice {
 	case "readonly":
 		out = model.Obj{{Key: "sandbox", Value: sb("ro")}}
-		tools = model.Obj{{Key: "allow", Value: toAny(profileReadOnlyAllow)}, {Key: "deny", Value: toAny(profileReadOnlyDeny)}}
+		tools = model.Obj{{Key: "allow", Value: model.List(profileReadOnlyAllow)}, {Key: "deny", Value: model.List(profileReadOnlyDeny)}}
 	case "nofs":
 		out = model.Obj{{Key: "sandbox", Value: sb("none")}}
-		tools = model.Obj{{Key: "allow", Value: toAny(profileNoFSAllow)}, {Key: "deny", Value: toAny(profileNoFSDeny)}}
+		tools = model.Obj{{Key: "allow", Value: model.List(profileNoFSAllow)}, {Key: "deny", Value: model.List(profileNoFSDeny)}}
 	case "sandbox":
 		out = model.Obj{{Key: "sandbox", Value: sb("none")}}
 	case "full":
@@ -393,8 +395,6 @@ func configNode(s *model.Snapshot, path string) *model.Node {
 	return s.Doc.Get(path)
 }
 
-const restartAfter = "openclaw gateway restart   # if the gateway does not pick up config changes on its own"
-
 var envKeyRe = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
 
 // ValidEnvName checks a variable name usable in ${VAR} (OpenClaw substitutes
@@ -449,15 +449,6 @@ func splitList(s string) []string {
 			seen[p] = true
 			out = append(out, p)
 		}
-	}
-	return out
-}
-
-// toAny converts a string list to an edit value.
-func toAny(l []string) []any {
-	out := make([]any, 0, len(l))
-	for _, s := range l {
-		out = append(out, s)
 	}
 	return out
 }

@@ -77,7 +77,7 @@ func pluginsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 	if len(allow) == 0 && f.CheckID == "plugins.extensions_no_allowlist" {
 		return cs, fmt.Errorf("allow: choose at least one plugin (to load none, set plugins.enabled false instead)")
 	}
-	cs.Edits = append(cs.Edits, set(f, "plugins.allow", toAny(allow), "load only installed, chosen plugins"))
+	cs.Edits = append(cs.Edits, set(f, "plugins.allow", model.List(allow), "load only installed, chosen plugins"))
 	cs.After = append(cs.After, restartGateway)
 	return cs, nil
 }

@@ -129,7 +129,7 @@ func bindsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 		if len(keep) == 0 {
 			cs.Edits = append(cs.Edits, unset(f, arr, "no host path is mounted into the sandbox"))
 		} else {
-			cs.Edits = append(cs.Edits, set(f, arr, toAny(keep), "only safe host paths are mounted into the sandbox"))
+			cs.Edits = append(cs.Edits, set(f, arr, model.List(keep), "only safe host paths are mounted into the sandbox"))
 		}
 	}
 	cs.After = append(cs.After, restartGateway, "Recreate running sandboxes so the mounts go away: `openclaw sandbox recreate --all`.")
@@ -217,7 +217,7 @@ func confinePlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 			case len(keep) == 0:
 				cs.Edits = append(cs.Edits, unset(f, d+".securityOpt", "no unconfined "+which))
 			default:
-				cs.Edits = append(cs.Edits, set(f, d+".securityOpt", toAny(keep), "no unconfined "+which))
+				cs.Edits = append(cs.Edits, set(f, d+".securityOpt", model.List(keep), "no unconfined "+which))
 			}
 		}
 	}

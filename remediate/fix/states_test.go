@@ -261,7 +261,7 @@ func TestConfigFixShapesPerEra(t *testing.T) {
 		byPath[e.Path] = e
 	}
 	require.Equal(t, model.OpUnset, byPath["gateway.controlUi.allowInsecureAuth"].Op)
-	require.Equal(t, fix.RateLimitDefault, byPath["gateway.auth.rateLimit"].Value)
+	require.Equal(t, audit.RateLimitDefault, byPath["gateway.auth.rateLimit"].Value)
 	p, err = remediate.Prepare(context.Background(), s, cs, nil)
 	require.NoError(t, err)
 	out = p.Files[s.Target.ConfigPath]

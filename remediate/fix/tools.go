@@ -325,7 +325,7 @@ func dropFromLists(s *model.Snapshot, f model.Finding, items [][2]string, chosen
 		if len(keep) == 0 {
 			cs.Edits = append(cs.Edits, unset(f, p+"."+key, reason))
 		} else {
-			cs.Edits = append(cs.Edits, set(f, p+"."+key, toAny(keep), reason))
+			cs.Edits = append(cs.Edits, set(f, p+"."+key, model.List(keep), reason))
 		}
 	}
 	cs.After = append(cs.After, restartGateway)
@@ -427,7 +427,7 @@ func fsExecPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chan
 					out = append(out, t)
 				}
 			}
-			cs.Edits = append(cs.Edits, set(f, path, toAny(out), "agent "+ag.ID+": no commands either"))
+			cs.Edits = append(cs.Edits, set(f, path, model.List(out), "agent "+ag.ID+": no commands either"))
 		case "sandbox":
 			base := "agents.defaults.sandbox"
 			if ag.Path != "" {
