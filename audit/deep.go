@@ -314,7 +314,7 @@ func probeHTTP(ctx context.Context, client *http.Client, method, url string, api
 	return ep
 }
 
-// authWords in a close reason or error mean "credentials required".
+// authish reports whether a close reason or error means "credentials required".
 func authish(s string) bool {
 	l := strings.ToLower(s)
 	for _, w := range []string{"auth", "token", "password", "credential", "forbidden", "pairing", "not paired", "signature"} {

@@ -139,10 +139,11 @@ func modelsWeakReasons(id string) []string {
 	return r
 }
 
-// modelsParamB infers a parameter count in billions from an <n>b token
-// (mistral-8b, llama-3.1-70b, qwen2.5:7b, gemma-3n-e4b); the largest wins.
+// modelsParamRe matches an <n>b parameter-count token.
 var modelsParamRe = regexp.MustCompile(`[a-z]?([0-9]+(?:\.[0-9]+)?)b`)
 
+// modelsParamB infers a parameter count in billions from an <n>b token
+// (mistral-8b, llama-3.1-70b, qwen2.5:7b, gemma-3n-e4b); the largest wins.
 func modelsParamB(id string) (float64, bool) {
 	s := strings.ToLower(id)
 	alnum := func(i int) bool {

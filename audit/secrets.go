@@ -34,8 +34,8 @@ type secretsLeaf struct {
 	Value string
 }
 
-// secretsOwnIDs are paths that have their own finding (or, for
-// gateway.auth.token, are meant to live in the config).
+// secretsSkip reports whether path has its own finding (or, for
+// gateway.auth.token, is meant to live in the config).
 func secretsSkip(s *model.Snapshot, path string) bool {
 	switch path {
 	case "gateway.auth.password", "gateway.auth.token":

@@ -198,8 +198,10 @@ func (s Scope) Groups() (*Node, string) {
 	return nil, ""
 }
 
-// NodeCommandsAllow reads gateway.nodes.allowCommands (guide era) or
-// gateway.nodes.commands.allow (2026.7+).
+// NodeCommands reads the "allow" or "deny" node-command list:
+// gateway.nodes.allowCommands/denyCommands (guide era) or
+// gateway.nodes.commands.allow/deny (2026.7+); it returns the list and the
+// path it was read from.
 func (d *Document) NodeCommands(which string) ([]string, string) {
 	legacy := map[string]string{"allow": "gateway.nodes.allowCommands", "deny": "gateway.nodes.denyCommands"}[which]
 	modern := "gateway.nodes.commands." + which

@@ -147,7 +147,7 @@ func (m *dotenvMatch) entry(s string, orig []int) DotenvEntry {
 	}
 }
 
-// jsSpace reports the size of the JavaScript \s character at i (0: none).
+// jsSpaceAt reports the size of the JavaScript \s character at i (0: none).
 func jsSpaceAt(s string, i int) int {
 	if i >= len(s) {
 		return 0

@@ -35,7 +35,7 @@ func installedValidator() remediate.Validator {
 
 func stdinIsTTY() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
 
-// planned is one finding with the change that fixes it.
+// plannedFix is one finding with the change that fixes it.
 type plannedFix struct {
 	finding model.Finding
 	rem     fix.Remediation

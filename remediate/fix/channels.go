@@ -157,7 +157,7 @@ func idEntriesQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 	}}
 }
 
-// widensWhenEmpty reports whether removing the list at p would let more
+// emptyListRefused reports whether removing the list at p would let more
 // people in (users lists, group sender lists) or lock out an allowlist DM
 // policy.
 func emptyListRefused(s *model.Snapshot, p string) bool {

@@ -387,7 +387,7 @@ func flagOff(s *model.Snapshot, f model.Finding, path string) (model.Edit, bool)
 	return model.Edit{}, false
 }
 
-// configIs reports whether the merged config holds a value at path.
+// configNode is the merged config's value at path (nil when unset or unreadable).
 func configNode(s *model.Snapshot, path string) *model.Node {
 	if s == nil || s.Doc == nil {
 		return nil

@@ -378,8 +378,8 @@ func trustedDirsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model
 	return cs, nil
 }
 
-// toolsPaths are the tools blocks the finding names: an agent's path, or
-// "tools" for the implicit main agent.
+// fsExecTargets are the agents whose tools blocks the finding names (an
+// agent's path, or "tools" for the implicit main agent).
 func fsExecTargets(s *model.Snapshot, f model.Finding) []model.Agent {
 	var out []model.Agent
 	for _, ag := range s.Doc.Agents() {
