@@ -104,10 +104,10 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			return nil
 		}
 		f := rep.Findings[pick]
-		rem, _ := fix.For(f.CheckID)
-		var qs []model.Question
-		if rem.Questions != nil {
-			qs = rem.Questions(snap, f)
+		qs, err := fix.Questions(snap, f)
+		if err != nil {
+			fmt.Fprintf(out, "Not fixed: %v\n\n", err)
+			continue
 		}
 		var ans model.Answers
 		if len(qs) > 0 {
@@ -122,17 +122,13 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			}
 			ans = vals.answers()
 		}
-		ans = fix.Defaults(qs, ans)
-		// accessible prompts skip per-field validation: validate again
-		if err := fix.ValidateAnswers(qs, ans); err != nil {
-			fmt.Fprintf(out, "Not fixed: %v\n\n", err)
-			continue
-		}
-		cs, err := rem.Plan(snap, f, ans)
+		// accessible prompts skip per-field validation: Plan validates
+		pl, err := fix.Plan(snap, f, ans, fix.WithDefaults)
 		if err != nil {
 			fmt.Fprintf(out, "Not fixed: %v\n\n", err)
 			continue
 		}
+		cs := pl.Changes
 		p, err := remediate.Prepare(context.Background(), snap, cs, o.Validate)
 		if err != nil {
 			fmt.Fprintf(out, "Not written: %v\n\n", err)

@@ -464,17 +464,13 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Wizard) startFix(i int, now bool) (tea.Model, tea.Cmd) {
 	f := m.rep.Findings[i]
-	rem, ok := fix.For(f.CheckID)
-	if !ok || f.Fix == model.FixManual {
+	qs, err := fix.Questions(m.snap, f)
+	if err != nil {
 		m.status = "manual: " + oneLine(f.Remediation) + " (s suppresses it)"
 		return m, nil
 	}
-	var qs []model.Question
-	if rem.Questions != nil {
-		qs = rem.Questions(m.snap, f)
-	}
 	if len(qs) == 0 {
-		if !m.stageFix(i, rem, nil, nil) {
+		if !m.stageFix(i, nil) {
 			return m, nil
 		}
 		if now {
@@ -519,18 +515,14 @@ func (m *Wizard) formWidth() int {
 
 // stageFix plans the fix with the answers and queues it; false (with a
 // status) when the plan fails.
-func (m *Wizard) stageFix(i int, rem fix.Remediation, qs []model.Question, a model.Answers) bool {
+func (m *Wizard) stageFix(i int, a model.Answers) bool {
 	f := m.rep.Findings[i]
-	ans := fix.Defaults(qs, a)
-	if err := fix.ValidateAnswers(qs, ans); err != nil {
-		m.status = "cannot fix " + f.CheckID + ": " + err.Error()
-		return false
-	}
-	cs, err := rem.Plan(m.snap, f, ans)
+	pl, err := fix.Plan(m.snap, f, a, fix.WithDefaults)
 	if err != nil {
 		m.status = "cannot fix " + f.CheckID + ": " + err.Error()
 		return false
 	}
+	ans, cs := pl.Answers, pl.Changes
 	if cs.Empty() {
 		m.status = f.CheckID + ": nothing to change in the files (" + oneLine(f.Remediation) + ")"
 		return false
@@ -579,9 +571,7 @@ func (m *Wizard) updateForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.stageSuppression(m.formIdx, strings.TrimSpace(*m.vals.str["reason"]))
 			return m, nil
 		}
-		f := m.rep.Findings[m.formIdx]
-		rem, _ := fix.For(f.CheckID)
-		if !m.stageFix(m.formIdx, rem, m.vals.qs, m.vals.answers()) {
+		if !m.stageFix(m.formIdx, m.vals.answers()) {
 			return m, nil
 		}
 		if m.formNow {

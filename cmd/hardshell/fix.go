@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -100,41 +101,31 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 		if !only.match(fd.CheckID) {
 			continue
 		}
-		r, ok := fix.For(fd.CheckID)
-		if !ok || fd.Fix == model.FixManual {
+		if fd.Fix == model.FixManual {
 			continue
 		}
-		var a model.Answers
+		mode, given := fix.WithDefaults, model.Answers(nil)
 		if fd.Fix == model.FixGuided {
-			var qs []model.Question
-			if r.Questions != nil {
-				qs = r.Questions(s, fd)
-			}
-			given := answers[fd.CheckID]
+			given = answers[fd.CheckID]
 			if len(given) == 0 {
 				continue
 			}
 			used[fd.CheckID] = true
-			if err := checkAnswerIDs(fd.CheckID, qs, given); err != nil {
-				return withCode(exitBadInput, err)
-			}
-			if missing := unanswered(fd.CheckID, qs, given); missing != "" {
-				return withCode(exitBadInput, fmt.Errorf("the fix for %s needs every question answered; add %s", fd.CheckID, missing))
-			}
-			if err := fix.ValidateAnswers(qs, given); err != nil {
-				return withCode(exitBadInput, fmt.Errorf("--answer %s.%v", fd.CheckID, err))
-			}
-			a = fix.Defaults(qs, given)
+			mode = fix.Explicit
 		}
-		cs, err := r.Plan(s, fd, a)
-		if err != nil {
+		pl, err := fix.Plan(s, fd, given, mode)
+		var ae *fix.AnswerError
+		switch {
+		case errors.As(err, &ae):
+			return withCode(exitBadInput, answerError(ae))
+		case err != nil:
 			notes = append(notes, fmt.Sprintf("%s: cannot plan a fix: %v", fd.CheckID, err))
 			continue
 		}
-		if cs.Empty() {
+		if pl.Changes.Empty() {
 			continue
 		}
-		fixes = append(fixes, plannedFix{finding: fd, rem: r, cs: cs})
+		fixes = append(fixes, plannedFix{finding: fd, rem: pl.Fix, cs: pl.Changes})
 	}
 	for id := range answers {
 		if !used[id] {
@@ -321,30 +312,30 @@ func parseAnswers(flags []string) (map[string]model.Answers, error) {
 	return out, nil
 }
 
-// checkAnswerIDs refuses an answer to a question the fix does not ask.
-func checkAnswerIDs(checkID string, qs []model.Question, given model.Answers) error {
-	known := map[string]bool{}
-	var names []string
-	for _, q := range qs {
-		known[q.ID] = true
-		names = append(names, q.ID)
-	}
-	for id := range given {
-		if !known[id] {
-			return fmt.Errorf("--answer %s.%s: the fix for %s has no question %q (questions: %s)", checkID, id, checkID, id, strings.Join(names, ", "))
+// answerError words a refused set of --answer flags as flags: the unknown
+// question, the flags still missing (with the safe defaults), or the
+// rejected value.
+func answerError(e *fix.AnswerError) error {
+	switch {
+	case len(e.Unknown) > 0:
+		var names []string
+		for _, q := range e.Questions {
+			names = append(names, q.ID)
 		}
+		id := slices.Min(e.Unknown)
+		return fmt.Errorf("--answer %s.%s: the fix for %s has no question %q (questions: %s)", e.CheckID, id, e.CheckID, id, strings.Join(names, ", "))
+	case len(e.Missing) > 0:
+		return fmt.Errorf("the fix for %s needs every question answered; add %s", e.CheckID, unanswered(e.CheckID, e.Missing))
 	}
-	return nil
+	return fmt.Errorf("--answer %s.%v", e.CheckID, e.Invalid)
 }
 
 // unanswered lists the --answer flags (with the safe defaults) still
 // missing, or "".
-func unanswered(checkID string, qs []model.Question, given model.Answers) string {
+func unanswered(checkID string, missing []model.Question) string {
 	var miss []string
-	for _, q := range qs {
-		if _, ok := given[q.ID]; !ok {
-			miss = append(miss, "--answer "+shellQuote(checkID+"."+q.ID+"="+q.Default))
-		}
+	for _, q := range missing {
+		miss = append(miss, "--answer "+shellQuote(checkID+"."+q.ID+"="+q.Default))
 	}
 	return strings.Join(miss, " ")
 }

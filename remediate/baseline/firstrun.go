@@ -120,14 +120,9 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 		if f.Priority > maxTier || f.Severity < model.Warn {
 			continue
 		}
-		r, ok := fix.For(f.CheckID)
-		if !ok || f.Fix == model.FixManual {
+		if f.Fix == model.FixManual {
 			fr.Left = append(fr.Left, f.CheckID+": no automatic fix")
 			continue
-		}
-		var qs []model.Question
-		if r.Questions != nil {
-			qs = r.Questions(s, f)
 		}
 		given := model.Answers{}
 		for k, v := range pa {
@@ -136,16 +131,15 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 		for k, v := range answers[f.CheckID] {
 			given[k] = v
 		}
-		a := fix.Defaults(qs, given)
-		cs, err := r.Plan(s, f, a)
+		pl, err := fix.Plan(s, f, given, fix.WithDefaults)
 		if err != nil {
 			fr.Left = append(fr.Left, f.CheckID+": "+err.Error())
 			continue
 		}
-		if cs.Empty() {
+		if pl.Changes.Empty() {
 			continue
 		}
-		fr.Steps = append(fr.Steps, Step{Finding: f, Title: r.Title, Answers: a, Changes: cs})
+		fr.Steps = append(fr.Steps, Step{Finding: f, Title: pl.Fix.Title, Answers: pl.Answers, Changes: pl.Changes})
 	}
 	return fr, nil
 }
