@@ -40,3 +40,11 @@ func TestSummaryAttackSurface(t *testing.T) {
 	r = checkRun(t, ``, auditkit.Options{})
 	requireHit(t, r, "summary.attack_surface", model.Info)
 }
+
+func TestScore(t *testing.T) {
+	require.Equal(t, 100, Summary{}.Score())
+	require.Equal(t, 59, Summary{Critical: 1}.Score())
+	require.Equal(t, 0, Summary{Critical: 17, Warn: 17, Info: 1}.Score())
+	require.Equal(t, 88, Summary{Warn: 4}.Score())
+	require.Equal(t, 97, Summary{Info: 3}.Score())
+}

@@ -62,7 +62,7 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 	for {
 		fmt.Fprintf(out, "hardshell — %s\n", o.label())
 		fmt.Fprintf(out, "%d critical, %d warn, %d info. Score %d/100 (a high score does not mean secure).\n\n",
-			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, Score(rep.Summary))
+			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, rep.Summary.Score())
 		var opts []huh.Option[int]
 		tier := model.Tier(-1)
 		for i, f := range rep.Findings {
@@ -169,8 +169,8 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			return err
 		}
 		fmt.Fprintf(out, "Before: %d critical, %d warn, %d info (score %d). After: %d critical, %d warn, %d info (score %d).\n\n",
-			before.Critical, before.Warn, before.Info, Score(before),
-			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, Score(rep.Summary))
+			before.Critical, before.Warn, before.Info, before.Score(),
+			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, rep.Summary.Score())
 	}
 }
 

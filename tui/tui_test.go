@@ -371,11 +371,3 @@ func TestGoldenRestore(t *testing.T) {
 		})
 	}
 }
-
-func TestScore(t *testing.T) {
-	require.Equal(t, 100, Score(audit.Summary{}))
-	require.Equal(t, 59, Score(audit.Summary{Critical: 1}))
-	require.Equal(t, 0, Score(audit.Summary{Critical: 17, Warn: 17, Info: 1}))
-	require.Equal(t, 88, Score(audit.Summary{Warn: 4}))
-	require.Equal(t, 97, Score(audit.Summary{Info: 3}))
-}

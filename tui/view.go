@@ -82,7 +82,7 @@ func (m *Wizard) viewScan(w int) string {
 // counts is the header line: severity counts and score.
 func counts(s audit.Summary) string {
 	return fmt.Sprintf("%s %d · %s %d · %s %d · score %d/100",
-		stCrit.Render("CRITICAL"), s.Critical, stWarn.Render("WARN"), s.Warn, stInfo.Render("INFO"), s.Info, Score(s))
+		stCrit.Render("CRITICAL"), s.Critical, stWarn.Render("WARN"), s.Warn, stInfo.Render("INFO"), s.Info, s.Score())
 }
 
 // row is one line of the findings list: a tier heading or a finding.

@@ -227,6 +227,9 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
 	}
+	if nixManaged() {
+		return nixRefusal("baseline")
+	}
 	if !f.yes && !confirm(c, "Write the baseline to "+target+"?") {
 		return withCode(exitFindings, errors.New("nothing written"))
 	}
@@ -293,6 +296,9 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 	if f.dryRun {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
+	}
+	if nixManaged() {
+		return nixRefusal("baseline --merge")
 	}
 	if !f.yes && !confirm(c, "Apply these changes?") {
 		return withCode(exitFindings, errors.New("nothing written"))

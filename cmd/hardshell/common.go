@@ -15,7 +15,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/charmbracelet/huh"
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
@@ -53,23 +52,23 @@ func ask(out io.Writer, in *bufio.Reader, q string) bool {
 	return false
 }
 
-// confirm asks on a terminal; without one the answer is no.
+// confirm asks on a terminal with the same y/N line prompt as every other
+// writing command; without a terminal the answer is no.
 func confirm(c *cobra.Command, q string) bool {
-	if !isTTY(os.Stdin) {
+	if !isTTY(os.Stdin) || terminal(c.OutOrStdout()) == nil {
 		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
 		return false
 	}
-	term := terminal(c.OutOrStdout())
-	if term == nil {
-		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
-		return false
-	}
-	ok := false
-	form := huh.NewForm(huh.NewGroup(huh.NewConfirm().Title(redactor().String(q)).Value(&ok))).WithOutput(term)
-	if err := form.Run(); err != nil {
-		return false
-	}
-	return ok
+	return ask(c.OutOrStdout(), bufio.NewReader(c.InOrStdin()), redactor().String(q))
+}
+
+// nixManaged is OpenClaw's marker for a config managed by Nix
+// (OPENCLAW_NIX_MODE=1): no writing command changes it.
+func nixManaged() bool { return os.Getenv("OPENCLAW_NIX_MODE") == "1" }
+
+// nixRefusal is the error of a writing command on a Nix-managed config.
+func nixRefusal(command string) error {
+	return withCode(exitFindings, fmt.Errorf("OPENCLAW_NIX_MODE=1: this OpenClaw config is managed externally (Nix), so hardshell writes nothing; change it in your Nix configuration (see the changes with hardshell %s --dry-run)", command))
 }
 
 // refused maps a refused or failed write to exit 1 with a clear message.

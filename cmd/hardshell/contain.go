@@ -155,6 +155,9 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
 	fin.Gathered = contain.Gather(fin)
 
+	if nixManaged() && !f.dryRun {
+		return nixRefusal("contain")
+	}
 	var set *remediate.BackupSet
 	switch {
 	case f.dryRun:

@@ -374,3 +374,27 @@ func TestNoEraConfigKeysAreAdvice(t *testing.T) {
 		require.Equal(t, model.FixManual, kinds[id], id)
 	}
 }
+
+// On a Nix-managed config (OPENCLAW_NIX_MODE=1) contain and baseline refuse
+// to write, like fix, harden, rotate and config set: exit 1, every byte
+// and mode as it was.
+func TestNixManagedContainAndBaselineWriteNothing(t *testing.T) {
+	nix := []string{"OPENCLAW_NIX_MODE=1"}
+	for _, args := range [][]string{
+		{"contain", "--yes", "--since", "2026-11-01T00:00:00Z"},
+		{"baseline", "--merge", "--channels", "telegram", "--yes"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			state := testutil.CopyState(t, "lan-exposed")
+			orig := snapshotTree(t, state)
+			args := append(args, "--state-dir", state)
+			if args[0] == "contain" {
+				args = append(args, "--log-dir", t.TempDir(), "--report-dir", t.TempDir())
+			}
+			_, errOut, code := runHS(t, state, nix, args...)
+			require.Equal(t, 1, code, errOut)
+			require.Contains(t, errOut, "OPENCLAW_NIX_MODE=1")
+			require.Equal(t, orig, snapshotTree(t, state))
+		})
+	}
+}

@@ -1,6 +1,4 @@
-package tui
-
-import "github.com/hardshell/hardshell/audit"
+package audit
 
 // Score weights and cap; see docs/score.md.
 const (
@@ -13,11 +11,11 @@ const (
 )
 
 // Score is the hardening score of a report's reported (not suppressed)
-// findings: 100 minus 10 per critical, 3 per warn and 1 per info, floored
+// findings, the same in the TUI, accessible mode and every report: 100 minus 10 per critical, 3 per warn and 1 per info, floored
 // at 0, and capped at 59 while any critical is open. It measures how much
 // of the known checklist is done; a high score does not mean the gateway is
 // secure.
-func Score(s audit.Summary) int {
+func (s Summary) Score() int {
 	v := 100 - scoreCritical*s.Critical - scoreWarn*s.Warn - scoreInfo*s.Info
 	if v < 0 {
 		v = 0
