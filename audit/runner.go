@@ -70,17 +70,11 @@ func Run(ctx context.Context, s *model.Snapshot, opts Options) (*Report, error) 
 	switch {
 	case s.DocErr != nil:
 		configUsable = false
-		c, _ := reg.Lookup(IDConfigUnreadable)
-		if c.ID == "" {
-			c, _ = defaultRegistry.Lookup(IDConfigUnreadable)
-		}
+		c := decl(reg, IDConfigUnreadable)
 		meta = append(meta, toFinding(c, s, Hit{Severity: model.Critical, Detail: s.DocErr.Error() + "\nChecks that read the config were skipped; filesystem checks still ran.", Paths: []string{s.Target.ConfigPath}}))
 	case s.Doc == nil:
 		if s.ConfigMissing {
-			c, _ := reg.Lookup(IDConfigMissing)
-			if c.ID == "" {
-				c, _ = defaultRegistry.Lookup(IDConfigMissing)
-			}
+			c := decl(reg, IDConfigMissing)
 			meta = append(meta, toFinding(c, s, Hit{Severity: model.Info, Detail: "Expected at " + s.Target.ConfigPath + " (" + s.Target.ConfigRule + ")."}))
 		}
 		cp := *s
@@ -179,10 +173,7 @@ feed:
 		deep = &dr
 		hits := dr.Findings()
 		for _, h := range hits {
-			c, ok := reg.Lookup(h.ID)
-			if !ok {
-				c, _ = defaultRegistry.Lookup(h.ID)
-			}
+			c := decl(reg, h.ID)
 			findings = append(findings, toFinding(c, s, h))
 		}
 		emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
@@ -200,10 +191,7 @@ feed:
 
 	kept, suppressed, active := applySuppressions(Config(s), findings)
 	if active != nil {
-		c, ok := reg.Lookup(IDSuppressionsActive)
-		if !ok {
-			c, _ = defaultRegistry.Lookup(IDSuppressionsActive)
-		}
+		c := decl(reg, IDSuppressionsActive)
 		kept = append(kept, red.finding(toFinding(c, s, *active)))
 	}
 	Rank(kept)
@@ -247,14 +235,21 @@ func areaRank(a string) int {
 	return len(Areas)
 }
 
+// decl is the check declared under id in reg, else in the default registry
+// (a test registry need not carry the meta checks the runner reports).
+func decl(reg *Registry, id string) Check {
+	if c, ok := reg.Lookup(id); ok {
+		return c
+	}
+	c, _ := defaultRegistry.Lookup(id)
+	return c
+}
+
 // runCheck runs one check, turning a panic or a malformed hit id into an
 // audit.check_failed finding: a failed check is never silent.
 func runCheck(c Check, s *model.Snapshot, reg *Registry) (out []model.Finding) {
 	failed := func(detail string) model.Finding {
-		fc, ok := reg.Lookup(IDCheckFailed)
-		if !ok {
-			fc, _ = defaultRegistry.Lookup(IDCheckFailed)
-		}
+		fc := decl(reg, IDCheckFailed)
 		f := toFinding(fc, s, Hit{Severity: model.Warn, Title: "Check " + c.ID + " failed to run", Detail: detail})
 		f.Priority = c.Tier
 		return f

@@ -128,7 +128,7 @@ func (p *planner) rotatePassword(n *model.Node) (string, error) {
 	if n.IsEnvRef() {
 		name = n.EnvRefs()[0]
 	} else if n.IsSet() || p.get("gateway.auth.mode").Text() == "password" {
-		p.set("gateway.auth.password", "${"+name+"}", "contain: new gateway password, kept in <state>/.env", "gateway.password_in_config", "config.secrets.plaintext")
+		p.set("gateway.auth.password", "${"+name+"}", "contain: new gateway password, kept in <state>/.env", "config.secrets.gateway_password_in_config", "config.secrets.plaintext")
 	}
 	p.env = append(p.env, [2]string{name, pw})
 	p.rotated = append(p.rotated, "gateway.auth.password (${"+name+"} in .env)")
