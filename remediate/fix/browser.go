@@ -17,23 +17,23 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"gateway.nodes.browser_proxy_enabled"},
-			Kind:     model.FixGuided, Title: "Turn off browser proxy routing to nodes",
+			CheckIDs:  []string{"gateway.nodes.browser_proxy_enabled"},
+			Title:     "Turn off browser proxy routing to nodes",
 			Questions: nodeBrowserQuestions, Plan: nodeBrowserPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"browser.remote_cdp_http"},
-			Kind:     model.FixGuided, Title: "Point the browser profile at an encrypted or loopback CDP endpoint",
+			CheckIDs:  []string{"browser.remote_cdp_http"},
+			Title:     "Point the browser profile at an encrypted or loopback CDP endpoint",
 			Questions: cdpQuestions, Plan: cdpPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"browser.relay_exposed"},
-			Kind:     model.FixGuided, Title: "Keep the browser extension relay on loopback",
+			CheckIDs:  []string{"browser.relay_exposed"},
+			Title:     "Keep the browser extension relay on loopback",
 			Questions: relayQuestions, Plan: relayPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"browser.control_no_auth"},
-			Kind:     model.FixGuided, Title: "Require a generated gateway token",
+			CheckIDs:  []string{"browser.control_no_auth"},
+			Title:     "Require a generated gateway token",
 			Questions: requireTokenQuestions, Plan: requireTokenPlan,
 		},
 	)

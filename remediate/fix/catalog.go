@@ -32,8 +32,10 @@ import (
 type Remediation struct {
 	// CheckIDs are exact ids or dynamic patterns ("channels.<id>.dm.open").
 	CheckIDs []string
-	// Kind is FixSafe (applied by `hardshell fix` without questions) or
-	// FixGuided (needs answers; defaults are the safe choice).
+	// Kind is the kind its checks declare (audit.Check.Fix): safe (applied
+	// by `hardshell fix` without questions), guided (needs answers; defaults
+	// are the safe choice) or manual (advice). Register fills it in from the
+	// declarations; a registration does not restate it.
 	Kind  model.FixKind
 	Title string // imperative, e.g. "Require pairing for DMs"
 	// Questions for this finding; every question has a safe Default.
@@ -56,8 +58,48 @@ func Register(rs ...Remediation) {
 		if r.Plan == nil || len(r.CheckIDs) == 0 {
 			panic("fix.Register: a remediation needs CheckIDs and Plan")
 		}
+		if r.Kind != "" {
+			panic("fix.Register: " + r.CheckIDs[0] + ": the kind is the checks' declaration, not the fix's")
+		}
+		r.Kind = declaredKind(r.CheckIDs)
+		if r.Kind == model.FixSafe && r.Questions != nil {
+			panic("fix.Register: " + r.CheckIDs[0] + ": a safe fix asks no questions")
+		}
+		if r.Kind == model.FixGuided && r.Questions == nil {
+			panic("fix.Register: " + r.CheckIDs[0] + ": a guided fix asks questions")
+		}
 		reg = append(reg, r)
 	}
+}
+
+// declaredKind is the kind the checks of ids declare; it panics when an id
+// matches no declared check or the checks disagree (init time, like
+// audit.Register).
+func declaredKind(ids []string) model.FixKind {
+	var kind model.FixKind
+	for _, id := range ids {
+		var k model.FixKind
+		if c, ok := audit.Lookup(id); ok {
+			k = c.Fix
+		} else {
+			for _, c := range audit.Checks() {
+				if audit.MatchID(id, c.ID) {
+					if k != "" && k != c.Fix {
+						panic("fix.Register: the checks matching " + id + " declare different kinds")
+					}
+					k = c.Fix
+				}
+			}
+		}
+		if k == "" {
+			panic("fix.Register: " + id + " is not a declared check")
+		}
+		if kind != "" && kind != k {
+			panic("fix.Register: " + strings.Join(ids, ", ") + " declare different kinds")
+		}
+		kind = k
+	}
+	return kind
 }
 
 // For returns the remediation for a (possibly instantiated) check id.

@@ -18,28 +18,28 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"channels.<id>.allowFrom.dangerous_name_matching_enabled"},
-			Kind:     model.FixGuided, Title: "Match allowlists by id only (dangerouslyAllowNameMatching off)",
+			CheckIDs:  []string{"channels.<id>.allowFrom.dangerous_name_matching_enabled"},
+			Title:     "Match allowlists by id only (dangerouslyAllowNameMatching off)",
 			Questions: nameMatchQuestions, Plan: nameMatchPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.discord.allowFrom.name_based_entries", "channels.telegram.allowFrom.invalid_entries"},
-			Kind:     model.FixGuided, Title: "Replace name entries in allowlists with user ids",
+			CheckIDs:  []string{"channels.discord.allowFrom.name_based_entries", "channels.telegram.allowFrom.invalid_entries"},
+			Title:     "Replace name entries in allowlists with user ids",
 			Questions: idEntriesQuestions, Plan: idEntriesPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.discord.commands.native.unrestricted", "channels.slack.commands.slash.useAccessGroups_off"},
-			Kind:     model.FixGuided, Title: "Check slash commands against access groups (commands.useAccessGroups)",
+			CheckIDs:  []string{"channels.discord.commands.native.unrestricted", "channels.slack.commands.slash.useAccessGroups_off"},
+			Title:     "Check slash commands against access groups (commands.useAccessGroups)",
 			Questions: accessGroupsQuestions, Plan: accessGroupsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.discord.commands.native.no_allowlists", "channels.slack.commands.slash.no_allowlists"},
-			Kind:     model.FixGuided, Title: "Give slash commands an owner allowlist, or turn them off",
+			CheckIDs:  []string{"channels.discord.commands.native.no_allowlists", "channels.slack.commands.slash.no_allowlists"},
+			Title:     "Give slash commands an owner allowlist, or turn them off",
 			Questions: slashOwnerQuestions, Plan: slashOwnerPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.discord.allowlisted_groups.broad_members"},
-			Kind:     model.FixGuided, Title: "Restrict allowlisted Discord guilds and channels to named users",
+			CheckIDs:  []string{"channels.discord.allowlisted_groups.broad_members"},
+			Title:     "Restrict allowlisted Discord guilds and channels to named users",
 			Questions: broadMembersQuestions, Plan: broadMembersPlan,
 		},
 		advice([]string{"channels.<id>.dm.disabled"}, "DMs are disabled (nothing to fix)",
@@ -47,24 +47,23 @@ func init() {
 			"If you expect DMs, set dmPolicy \"pairing\" (unknown senders get a code you approve with `openclaw pairing approve <channel> <code>`) or \"allowlist\" with your own sender id.",
 		),
 		Remediation{
-			CheckIDs: []string{"channels.<id>.dm.open", "channels.<id>.dm.open_invalid", "channels.<id>.allowFrom.wildcard"},
-			Kind:     model.FixGuided, Title: "Require pairing (or an allowlist) for DMs",
+			CheckIDs:  []string{"channels.<id>.dm.open", "channels.<id>.dm.open_invalid", "channels.<id>.allowFrom.wildcard"},
+			Title:     "Require pairing (or an allowlist) for DMs",
 			Questions: dmQuestions, Plan: dmPlan,
 		},
 		Remediation{
 			CheckIDs: []string{"channels.<id>.groups.require_mention_off",
 				"channels.telegram.groups.allowFrom.wildcard", "channels.telegram.groups.allowFrom.missing"},
-			Kind: model.FixGuided, Title: "Allowlist groups and require a mention",
+			Title:     "Allowlist groups and require a mention",
 			Questions: groupQuestions, Plan: groupPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.<id>.dm.scope_main_multiuser"},
-			Kind:     model.FixGuided, Title: "Give each DM sender their own session",
+			CheckIDs:  []string{"channels.<id>.dm.scope_main_multiuser"},
+			Title:     "Give each DM sender their own session",
 			Questions: scopeQuestions, Plan: scopePlan,
 		},
 		Remediation{
 			CheckIDs: []string{"channels.<id>.groups.open"},
-			Kind:     model.FixSafe,
 			Title:    "Allowlist groups (seeded from the pairing store)",
 			Plan:     openGroupsPlan,
 		},

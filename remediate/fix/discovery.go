@@ -10,7 +10,6 @@ func init() {
 	Register(
 		Remediation{
 			CheckIDs: []string{"discovery.mdns_full_mode"},
-			Kind:     model.FixSafe,
 			Title:    `Advertise less over mDNS (discovery.mdns.mode "minimal")`,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if configNode(s, "discovery.mdns.mode").Text() != "full" {

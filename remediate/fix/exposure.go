@@ -14,8 +14,8 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"security.trust_model.group_scope_main"},
-			Kind:     model.FixGuided, Title: "Give group chats their own sessions",
+			CheckIDs:  []string{"security.trust_model.group_scope_main"},
+			Title:     "Give group chats their own sessions",
 			Questions: groupScopeQuestions, Plan: groupScopePlan,
 		},
 		advice([]string{"security.trust_model.multi_user_heuristic"}, "Isolate sessions and tools for several users",
@@ -25,13 +25,13 @@ func init() {
 			"This finding is a heuristic: once sessions and tools are isolated, suppress it with a reason.",
 		),
 		Remediation{
-			CheckIDs: []string{"security.exposure.open_groups_with_elevated"},
-			Kind:     model.FixGuided, Title: "Turn off elevated (host) exec, or narrow who may use it",
+			CheckIDs:  []string{"security.exposure.open_groups_with_elevated"},
+			Title:     "Turn off elevated (host) exec, or narrow who may use it",
 			Questions: elevatedQuestions, Plan: elevatedPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"security.exposure.open_groups_with_runtime_or_fs", "security.exposure.open_groups_with_control_plane_tools", "security.exposure.open_channels_with_exec"},
-			Kind:     model.FixGuided, Title: "Give reachable agents a restricted access profile",
+			CheckIDs:  []string{"security.exposure.open_groups_with_runtime_or_fs", "security.exposure.open_groups_with_control_plane_tools", "security.exposure.open_channels_with_exec"},
+			Title:     "Give reachable agents a restricted access profile",
 			Questions: profileQuestions, Plan: profilePlan,
 		},
 	)

@@ -24,7 +24,6 @@ func init() {
 		pf := pf
 		Register(Remediation{
 			CheckIDs: pf.ids,
-			Kind:     model.FixSafe,
 			Title:    pf.title,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if s == nil || s.FS == nil {

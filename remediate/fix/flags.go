@@ -12,7 +12,6 @@ func init() {
 	Register(
 		Remediation{
 			CheckIDs: []string{"config.insecure_or_dangerous_flags"},
-			Kind:     model.FixSafe,
 			Title:    "Turn off insecure and dangerous flags",
 			Plan:     planDangerousFlags,
 		},

@@ -31,71 +31,67 @@ func init() {
 			"If you do not run an authenticating proxy, switch to token auth: `openclaw config set gateway.auth.mode token` and `openclaw doctor --generate-gateway-token`, then "+restartGateway+".",
 		),
 		Remediation{
-			CheckIDs: []string{"gateway.bind_no_auth", "gateway.custom_bind_all_interfaces"},
-			Kind:     model.FixGuided, Title: "Bind the gateway to loopback (or protect it with a token)",
+			CheckIDs:  []string{"gateway.bind_no_auth", "gateway.custom_bind_all_interfaces"},
+			Title:     "Bind the gateway to loopback (or protect it with a token)",
 			Questions: bindQuestions, Plan: bindPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.loopback_no_auth", "gateway.token_too_short", "gateway.token_weak_value"},
-			Kind:     model.FixGuided, Title: "Generate a strong gateway token",
+			CheckIDs:  []string{"gateway.loopback_no_auth", "gateway.token_too_short", "gateway.token_weak_value"},
+			Title:     "Generate a strong gateway token",
 			Questions: tokenQuestions, Plan: tokenPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.trusted_proxies_broad"},
-			Kind:     model.FixGuided, Title: "Trust only your own reverse proxy",
+			CheckIDs:  []string{"gateway.trusted_proxies_broad"},
+			Title:     "Trust only your own reverse proxy",
 			Questions: proxiesQuestions, Plan: proxiesPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.tailscale_funnel"},
-			Kind:     model.FixGuided, Title: "Switch Tailscale Funnel to Serve (tailnet only)",
+			CheckIDs:  []string{"gateway.tailscale_funnel"},
+			Title:     "Switch Tailscale Funnel to Serve (tailnet only)",
 			Questions: funnelQuestions, Plan: funnelPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.control_ui.allowed_origins_required", "gateway.control_ui.allowed_origins_wildcard"},
-			Kind:     model.FixGuided, Title: "List the Control UI origins explicitly",
+			CheckIDs:  []string{"gateway.control_ui.allowed_origins_required", "gateway.control_ui.allowed_origins_wildcard"},
+			Title:     "List the Control UI origins explicitly",
 			Questions: originsQuestions, Plan: originsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.http.no_auth"},
-			Kind:     model.FixGuided, Title: "Require a generated gateway token",
+			CheckIDs:  []string{"gateway.http.no_auth"},
+			Title:     "Require a generated gateway token",
 			Questions: requireTokenQuestions, Plan: requireTokenPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.tools_invoke_http.dangerous_allow"},
-			Kind:     model.FixGuided, Title: "Keep control-plane tools off HTTP /tools/invoke",
+			CheckIDs:  []string{"gateway.tools_invoke_http.dangerous_allow"},
+			Title:     "Keep control-plane tools off HTTP /tools/invoke",
 			Questions: httpToolsQuestions, Plan: httpToolsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.nodes.allow_commands_dangerous"},
-			Kind:     model.FixGuided, Title: "Stop allowing high-impact node commands",
+			CheckIDs:  []string{"gateway.nodes.allow_commands_dangerous"},
+			Title:     "Stop allowing high-impact node commands",
 			Questions: nodeAllowQuestions, Plan: nodeAllowPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.nodes.deny_commands_ineffective"},
-			Kind:     model.FixGuided, Title: "Use exact command names in the node deny list",
+			CheckIDs:  []string{"gateway.nodes.deny_commands_ineffective"},
+			Title:     "Use exact command names in the node deny list",
 			Questions: nodeDenyQuestions, Plan: nodeDenyPlan,
 		},
 		Remediation{
 			CheckIDs: []string{"gateway.control_ui.host_header_origin_fallback"},
-			Kind:     model.FixSafe,
 			Title:    "Turn off the Control UI Host-header origin fallback",
 			Plan:     singleFlag("gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback"),
 		},
 		Remediation{
 			CheckIDs: []string{"gateway.control_ui.insecure_auth"},
-			Kind:     model.FixSafe,
 			Title:    "Turn off Control UI insecure auth",
 			Plan:     singleFlag("gateway.controlUi.allowInsecureAuth"),
 		},
 		Remediation{
 			CheckIDs: []string{"gateway.control_ui.device_auth_disabled"},
-			Kind:     model.FixSafe,
 			Title:    "Turn Control UI device auth back on",
 			Plan:     singleFlag("gateway.controlUi.dangerouslyDisableDeviceAuth"),
 		},
 		Remediation{
 			CheckIDs: []string{"gateway.real_ip_fallback_enabled"},
-			Kind:     model.FixSafe,
 			Title:    "Stop trusting X-Real-IP (gateway.allowRealIpFallback false)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if !configNode(s, "gateway.allowRealIpFallback").IsTrue() {
@@ -106,7 +102,6 @@ func init() {
 		},
 		Remediation{
 			CheckIDs: []string{"gateway.auth_no_rate_limit"},
-			Kind:     model.FixSafe,
 			Title:    "Rate-limit failed gateway auth (loopback exempt)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				// OpenClaw 2026.2.1 rejects gateway.auth.rateLimit
@@ -121,7 +116,6 @@ func init() {
 		},
 		Remediation{
 			CheckIDs: []string{"mcp.apps.enabled"},
-			Kind:     model.FixSafe,
 			Title:    "Turn off MCP apps in the operator UI (mcp.apps.enabled false)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if !configNode(s, "mcp.apps.enabled").IsTrue() {

@@ -15,18 +15,17 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"hooks.allowed_agent_ids_unrestricted"},
-			Kind:     model.FixGuided, Title: "Limit which agents webhooks may target",
+			CheckIDs:  []string{"hooks.allowed_agent_ids_unrestricted"},
+			Title:     "Limit which agents webhooks may target",
 			Questions: hookAgentsQuestions, Plan: hookAgentsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"hooks.token_too_short", "hooks.token_reuse_gateway_token", "hooks.token_missing"},
-			Kind:     model.FixGuided, Title: "Generate a new random hooks token",
+			CheckIDs:  []string{"hooks.token_too_short", "hooks.token_reuse_gateway_token", "hooks.token_missing"},
+			Title:     "Generate a new random hooks token",
 			Questions: hooksQuestions, Plan: hooksPlan,
 		},
 		Remediation{
 			CheckIDs: []string{"hooks.path_root"},
-			Kind:     model.FixSafe,
 			Title:    `Move webhooks off the root path (hooks.path "/hooks")`,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if strings.TrimSpace(configNode(s, "hooks.path").Text()) != "/" {
@@ -40,13 +39,11 @@ func init() {
 		},
 		Remediation{
 			CheckIDs: []string{"hooks.default_session_key_unset"},
-			Kind:     model.FixSafe,
 			Title:    `Keep hook runs in one known session (hooks.defaultSessionKey "` + audit.HookSessionKeyDefault + `")`,
 			Plan:     planHookDefaultSession,
 		},
 		Remediation{
 			CheckIDs: []string{"hooks.request_session_key_enabled", "hooks.request_session_key_prefixes_missing"},
-			Kind:     model.FixSafe,
 			Title:    "Stop hook payloads from choosing their session (hooks.allowRequestSessionKey false)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if !configNode(s, "hooks.allowRequestSessionKey").IsTrue() {

@@ -16,7 +16,7 @@ import (
 
 func advice(ids []string, title string, steps ...string) Remediation {
 	return Remediation{
-		CheckIDs: ids, Kind: model.FixManual, Title: title,
+		CheckIDs: ids, Title: title,
 		Questions: func(*model.Snapshot, model.Finding) []model.Question { return nil },
 		Plan: func(*model.Snapshot, model.Finding, model.Answers) (model.ChangeSet, error) {
 			return model.ChangeSet{After: append([]string(nil), steps...)}, nil

@@ -14,13 +14,12 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"logging.redact_patterns_missing"},
-			Kind:     model.FixGuided, Title: "Mask internal hosts in logs (logging.redactPatterns)",
+			CheckIDs:  []string{"logging.redact_patterns_missing"},
+			Title:     "Mask internal hosts in logs (logging.redactPatterns)",
 			Questions: redactQuestions, Plan: redactPlan,
 		},
 		Remediation{
 			CheckIDs: []string{"logging.redact_off"},
-			Kind:     model.FixSafe,
 			Title:    `Turn tool-output redaction back on (logging.redactSensitive "tools")`,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if configNode(s, "logging.redactSensitive").Text() != "off" {

@@ -13,8 +13,8 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"plugins.extensions_no_allowlist", "plugins.allow_phantom_entries"},
-			Kind:     model.FixGuided, Title: "Allow only the installed plugins you use",
+			CheckIDs:  []string{"plugins.extensions_no_allowlist", "plugins.allow_phantom_entries"},
+			Title:     "Allow only the installed plugins you use",
 			Questions: pluginsQuestions, Plan: pluginsPlan,
 		},
 	)

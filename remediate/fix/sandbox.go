@@ -17,28 +17,28 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"sandbox.dangerous_bind_mount", "sandbox.bind_mount_non_absolute"},
-			Kind:     model.FixGuided, Title: "Drop sandbox bind mounts that expose the host",
+			CheckIDs:  []string{"sandbox.dangerous_bind_mount", "sandbox.bind_mount_non_absolute"},
+			Title:     "Drop sandbox bind mounts that expose the host",
 			Questions: bindsQuestions, Plan: bindsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"sandbox.dangerous_network_mode"},
-			Kind:     model.FixGuided, Title: "Give the sandbox no host network",
+			CheckIDs:  []string{"sandbox.dangerous_network_mode"},
+			Title:     "Give the sandbox no host network",
 			Questions: sandboxNetQuestions, Plan: sandboxNetPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"sandbox.dangerous_seccomp_profile", "sandbox.dangerous_apparmor_profile"},
-			Kind:     model.FixGuided, Title: "Confine the sandbox with Docker's default profiles",
+			CheckIDs:  []string{"sandbox.dangerous_seccomp_profile", "sandbox.dangerous_apparmor_profile"},
+			Title:     "Confine the sandbox with Docker's default profiles",
 			Questions: confineQuestions, Plan: confinePlan,
 		},
 		Remediation{
-			CheckIDs: []string{"sandbox.docker_config_mode_off"},
-			Kind:     model.FixGuided, Title: "Turn the sandbox on where Docker settings are configured",
+			CheckIDs:  []string{"sandbox.docker_config_mode_off"},
+			Title:     "Turn the sandbox on where Docker settings are configured",
 			Questions: sandboxOnQuestions, Plan: sandboxOnPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"sandbox.scope_shared", "sandbox.workspace_rw_reachable"},
-			Kind:     model.FixGuided, Title: "Give reachable agents a restricted access profile",
+			CheckIDs:  []string{"sandbox.scope_shared", "sandbox.workspace_rw_reachable"},
+			Title:     "Give reachable agents a restricted access profile",
 			Questions: profileQuestions, Plan: profilePlan,
 		},
 	)

@@ -15,8 +15,8 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"config.secrets.plaintext", "config.secrets.gateway_password_in_config", "config.secrets.hooks_token_in_config"},
-			Kind:     model.FixGuided, Title: "Move plaintext secrets to environment variables",
+			CheckIDs:  []string{"config.secrets.plaintext", "config.secrets.gateway_password_in_config", "config.secrets.hooks_token_in_config"},
+			Title:     "Move plaintext secrets to environment variables",
 			Questions: secretsQuestions, Plan: secretsPlan,
 		},
 	)

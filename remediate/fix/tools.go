@@ -20,53 +20,53 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"tools.exec.safe_bins_broad_behavior"},
-			Kind:     model.FixGuided, Title: "Take jq, sed and awk out of safeBins",
+			CheckIDs:  []string{"tools.exec.safe_bins_broad_behavior"},
+			Title:     "Take jq, sed and awk out of safeBins",
 			Questions: broadSafeBinsQuestions, Plan: broadSafeBinsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"security.trust_model.cross_agent_session_access_default"},
-			Kind:     model.FixGuided, Title: "Stop agents from reading each other's sessions",
+			CheckIDs:  []string{"security.trust_model.cross_agent_session_access_default"},
+			Title:     "Stop agents from reading each other's sessions",
 			Questions: crossAgentQuestions, Plan: crossAgentPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.exec.auto_allow_skills_enabled"},
-			Kind:     model.FixGuided, Title: "Stop auto-allowing skill binaries in exec approvals",
+			CheckIDs:  []string{"tools.exec.auto_allow_skills_enabled"},
+			Title:     "Stop auto-allowing skill binaries in exec approvals",
 			Questions: autoAllowQuestions, Plan: autoAllowPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.exec.allowlist_interpreter_without_strict_inline_eval"},
-			Kind:     model.FixGuided, Title: "Make allowlisted interpreters ask before inline code",
+			CheckIDs:  []string{"tools.exec.allowlist_interpreter_without_strict_inline_eval"},
+			Title:     "Make allowlisted interpreters ask before inline code",
 			Questions: inlineEvalQuestions, Plan: inlineEvalPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.exec.safe_bins_interpreter_unprofiled"},
-			Kind:     model.FixGuided, Title: "Take interpreters out of safeBins",
+			CheckIDs:  []string{"tools.exec.safe_bins_interpreter_unprofiled"},
+			Title:     "Take interpreters out of safeBins",
 			Questions: safeBinsQuestions, Plan: safeBinsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.exec.safe_bin_trusted_dirs_risky"},
-			Kind:     model.FixGuided, Title: "Trust only system directories for safe bins",
+			CheckIDs:  []string{"tools.exec.safe_bin_trusted_dirs_risky"},
+			Title:     "Trust only system directories for safe bins",
 			Questions: trustedDirsQuestions, Plan: trustedDirsPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.exec.fs_tools_disabled_but_exec_enabled"},
-			Kind:     model.FixGuided, Title: "Make read-only agents really read-only",
+			CheckIDs:  []string{"tools.exec.fs_tools_disabled_but_exec_enabled"},
+			Title:     "Make read-only agents really read-only",
 			Questions: fsExecQuestions, Plan: fsExecPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.profile_minimal_overridden"},
-			Kind:     model.FixGuided, Title: "Keep agents on the global minimal tool profile",
+			CheckIDs:  []string{"tools.profile_minimal_overridden"},
+			Title:     "Keep agents on the global minimal tool profile",
 			Questions: minimalQuestions, Plan: minimalPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.elevated.allowFrom.<provider>.wildcard", "tools.elevated.allowFrom.<provider>.large"},
-			Kind:     model.FixGuided, Title: "Turn off elevated (host) exec, or narrow who may use it",
+			CheckIDs:  []string{"tools.elevated.allowFrom.<provider>.wildcard", "tools.elevated.allowFrom.<provider>.large"},
+			Title:     "Turn off elevated (host) exec, or narrow who may use it",
 			Questions: elevatedQuestions, Plan: elevatedPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"tools.exec.host_sandbox_no_sandbox_agents", "tools.exec.host_sandbox_no_sandbox_defaults", "tools.exec.security_full_configured"},
-			Kind:     model.FixGuided, Title: "Give reachable agents a restricted access profile",
+			CheckIDs:  []string{"tools.exec.host_sandbox_no_sandbox_agents", "tools.exec.host_sandbox_no_sandbox_defaults", "tools.exec.security_full_configured"},
+			Title:     "Give reachable agents a restricted access profile",
 			Questions: profileQuestions, Plan: profilePlan,
 		},
 	)
