@@ -140,12 +140,12 @@ func (Local) ReadLines(path string, o LineOptions, fn func(n int, line []byte) e
 		return 0, err
 	}
 	defer unix.Close(fd)
-	return scanLines(bufio.NewReaderSize(fdReader(fd), 64<<10), maxLine, fn)
+	return ScanLines(bufio.NewReaderSize(fdReader(fd), 64<<10), maxLine, fn)
 }
 
-// scanLines passes each line of r (without "\n" or "\r\n") to fn; a line
+// ScanLines passes each line of r (without "\n" or "\r\n") to fn; a line
 // longer than maxLine is skipped whole and counted.
-func scanLines(r *bufio.Reader, maxLine int, fn func(int, []byte) error) (skipped int, err error) {
+func ScanLines(r *bufio.Reader, maxLine int, fn func(int, []byte) error) (skipped int, err error) {
 	var buf []byte
 	long := false
 	n := 0

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hardshell/hardshell/fsys"
 )
 
 // LocateOptions are the inputs of Locate: hardshell's own flags and the
@@ -17,6 +19,9 @@ type LocateOptions struct {
 	// HomeDir is the OS home dir; "" = os.UserHomeDir. OPENCLAW_HOME still
 	// overrides it, as in OpenClaw.
 	HomeDir string
+	// FS is where candidates are looked for; nil = the local disk (a remote
+	// target passes its SFTP file system, its HomeDir and its Getenv).
+	FS fsys.FS
 }
 
 // Directory and file names OpenClaw has used, in its own search order
@@ -81,13 +86,13 @@ func Locate(opts LocateOptions) (Target, error) {
 		}
 		t.StateDir = filepath.Join(home, locStateDirNames[0])
 		switch {
-		case locExists(t.StateDir):
+		case l.exists(t.StateDir):
 			t.StateRule = "~/.openclaw (exists)"
 		default:
 			found := false
 			for _, name := range locStateDirNames[1:] {
 				p := filepath.Join(home, name)
-				if locExists(p) {
+				if l.exists(p) {
 					t.StateDir, t.StateRule, found = p, "legacy ~/"+name+" (exists; ~/.openclaw absent)", true
 					break
 				}
@@ -219,7 +224,7 @@ func (l *locator) findConfig(t *Target) {
 		seen[c.dir] = true
 		for _, name := range locConfigNames {
 			p := filepath.Join(c.dir, name)
-			if !locExists(p) {
+			if !l.exists(p) {
 				continue
 			}
 			t.ConfigPath = p
@@ -236,8 +241,13 @@ func (l *locator) findConfig(t *Target) {
 	t.ConfigRule = "default <state>/openclaw.json (no config found)"
 }
 
-// locExists is fs.existsSync: follows symlinks, any error means "no".
-func locExists(p string) bool {
-	_, err := os.Stat(p)
+// exists is fs.existsSync: follows symlinks, any error means "no".
+func (l *locator) exists(p string) bool {
+	var err error
+	if l.opts.FS != nil {
+		_, err = l.opts.FS.Stat(p)
+	} else {
+		_, err = os.Stat(p)
+	}
 	return err == nil
 }

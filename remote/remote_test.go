@@ -1,0 +1,117 @@
+package remote_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hardshell/hardshell/fsys"
+	"github.com/hardshell/hardshell/internal/sshtest"
+	"github.com/hardshell/hardshell/remote"
+)
+
+func dial(t *testing.T, s *sshtest.Server, dest string) (*remote.Session, error) {
+	t.Helper()
+	r, err := remote.Dial(context.Background(), dest, remote.Options{SSHCommand: s.SSHCommand})
+	if err == nil {
+		t.Cleanup(func() { _ = r.Close() })
+	}
+	return r, err
+}
+
+func TestSessionFS(t *testing.T) {
+	s := sshtest.Start(t, sshtest.WithEnv("OPENCLAW_STATE_DIR", "/elsewhere/state"))
+	r, err := dial(t, s, s.Dest)
+	require.NoError(t, err)
+	require.Equal(t, s.Home, r.Home)
+	require.Equal(t, "/elsewhere/state", r.Getenv("OPENCLAW_STATE_DIR"))
+	require.Empty(t, r.OpenClaw, "no CLI on the remote PATH")
+
+	sd := s.Home + "/.openclaw"
+	s.WriteFile(t, sd+"/openclaw.json", []byte(`{a: 1}`), 0o644)
+	s.Run(t, `cd ~/.openclaw && mkfifo fifo && ln -s openclaw.json link && ln openclaw.json hard`)
+	var fsy fsys.FS = r.FS
+
+	data, err := fsy.ReadFile(sd+"/openclaw.json", fsys.ReadOptions{NoFollow: true})
+	require.NoError(t, err)
+	require.Equal(t, `{a: 1}`, string(data))
+	_, err = fsy.ReadFile(sd+"/link", fsys.ReadOptions{NoFollow: true})
+	require.ErrorIs(t, err, fsys.ErrSymlink)
+	_, err = fsy.ReadFile(sd+"/fifo", fsys.ReadOptions{})
+	var nr *fsys.NotRegularError
+	require.ErrorAs(t, err, &nr)
+	_, err = fsy.ReadFile(sd+"/openclaw.json", fsys.ReadOptions{MaxSize: 3})
+	var tl *fsys.TooLargeError
+	require.ErrorAs(t, err, &tl)
+	_, err = fsy.ReadFile(sd+"/absent", fsys.ReadOptions{})
+	require.ErrorIs(t, err, fs.ErrNotExist)
+
+	ents, err := fsy.ReadDir(sd, true)
+	require.NoError(t, err)
+	kinds := map[string]string{}
+	for _, e := range ents {
+		require.NotNil(t, e.Info)
+		kinds[e.Name] = fsys.KindOf(e.Info.Mode)
+	}
+	require.Equal(t, map[string]string{"openclaw.json": "a regular file", "hard": "a regular file", "fifo": "a FIFO (named pipe)", "link": "a symbolic link"}, kinds)
+
+	// chmod never through a link, never a hard-linked file
+	require.ErrorIs(t, fsy.Chmod(sd+"/link", 0o600, fsys.ChmodOptions{}), fsys.ErrSymlink)
+	require.ErrorIs(t, fsy.Chmod(sd+"/hard", 0o600, fsys.ChmodOptions{SingleLink: true}), fsys.ErrHardLinked)
+	require.Equal(t, "644\n", s.Run(t, `stat -c %a ~/.openclaw/openclaw.json`))
+	s.Run(t, `rm ~/.openclaw/hard`)
+	require.NoError(t, fsy.Chmod(sd+"/openclaw.json", 0o600, fsys.ChmodOptions{SingleLink: true}))
+	require.NoError(t, fsy.Chmod(sd, 0o700, fsys.ChmodOptions{}))
+	require.Equal(t, "600 700\n", s.Run(t, `stat -c %a ~/.openclaw/openclaw.json ~/.openclaw | paste -sd' '`))
+
+	// exclusive create, fsync, atomic replace, folder fsync
+	f, err := fsy.CreateExcl(sd + "/.new")
+	require.NoError(t, err)
+	_, err = f.Write([]byte("new"))
+	require.NoError(t, err)
+	require.NoError(t, f.Sync())
+	require.NoError(t, f.Close())
+	_, err = fsy.CreateExcl(sd + "/.new")
+	require.ErrorIs(t, err, fs.ErrExist)
+	_, err = fsy.CreateExcl(sd + "/link")
+	require.ErrorIs(t, err, fs.ErrExist, "an exclusive create refuses a symlink")
+	require.NoError(t, fsy.Rename(sd+"/.new", sd+"/openclaw.json"))
+	require.NoError(t, fsy.SyncDir(sd))
+	require.Equal(t, "new", string(s.ReadFile(t, sd+"/openclaw.json")))
+	require.Equal(t, "600\n", s.Run(t, `stat -c %a ~/.openclaw/openclaw.json`))
+	require.NoError(t, fsy.Mkdir(sd+"/d", 0o700))
+	require.ErrorIs(t, fsy.Mkdir(sd+"/d", 0o700), fs.ErrExist)
+	require.Equal(t, "700\n", s.Run(t, `stat -c %a ~/.openclaw/d`))
+
+	// the lock is a file created exclusively
+	l, err := fsy.TryLock(sd+"/d/lock", "hardshell fix, pid 1")
+	require.NoError(t, err)
+	_, err = fsy.TryLock(sd+"/d/lock", "hardshell fix, pid 2")
+	var le *fsys.LockedError
+	require.ErrorAs(t, err, &le)
+	require.Contains(t, le.Holder, "hardshell fix, pid 1 from hardshell --host "+s.Dest)
+	require.NoError(t, l.Unlock())
+	l, err = fsy.TryLock(sd+"/d/lock", "again")
+	require.NoError(t, err)
+	require.NoError(t, l.Unlock())
+}
+
+func TestDialFaults(t *testing.T) {
+	s := sshtest.Start(t)
+	for _, tc := range []struct{ dest, want string }{
+		{s.BadKeyDest, "host key does not match"},
+		{s.UnknownKeyDest, "Host key verification failed"},
+		{s.DownDest, "Connection refused"},
+	} {
+		_, err := dial(t, s, tc.dest)
+		var ce *remote.ConnectError
+		require.True(t, errors.As(err, &ce), "%s: %v", tc.dest, err)
+		require.Contains(t, err.Error(), tc.want)
+		require.Contains(t, err.Error(), "nothing was read or written")
+	}
+	_, err := dial(t, s, "-oProxyCommand=x")
+	require.ErrorContains(t, err, "not an SSH destination")
+}
