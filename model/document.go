@@ -29,6 +29,8 @@ type Document struct {
 	Root  *Node   // merged view with $include resolved
 	Files []*File // root first, then includes in resolution order
 	read  readFunc
+	// realpath resolves symlinks on the document's file system
+	realpath func(string) (string, error)
 
 	agentsOnce sync.Once
 	agents     []Agent
@@ -64,7 +66,7 @@ func ParseFileFS(r fsys.FS, path string) (*Document, error) {
 	if err != nil {
 		return nil, &InputError{File: path, Msg: err.Error(), Err: err}
 	}
-	return parseDocument(abs, configReader(r))
+	return parseDocumentWith(abs, configReader(r), r.EvalSymlinks, maxIncludeWork)
 }
 
 // ParseValue parses one JSON5 file's bytes without resolving includes.
@@ -121,6 +123,12 @@ func parseDocument(rootPath string, read readFunc) (*Document, error) {
 }
 
 func parseDocumentLimit(rootPath string, read readFunc, limit int) (*Document, error) {
+	return parseDocumentWith(rootPath, read, filepath.EvalSymlinks, limit)
+}
+
+// parseDocumentWith resolves symlinks with realpath: the file system the
+// document is read from (a remote one over --host).
+func parseDocumentWith(rootPath string, read readFunc, realpath func(string) (string, error), limit int) (*Document, error) {
 	data, err := read(rootPath)
 	if err != nil {
 		return nil, fileError(rootPath, err)
@@ -130,9 +138,9 @@ func parseDocumentLimit(rootPath string, read readFunc, limit int) (*Document, e
 		return nil, err
 	}
 	root := &File{Path: rootPath, Data: data, tree: t}
-	d := &Document{Files: []*File{root}, read: read}
+	d := &Document{Files: []*File{root}, read: read, realpath: realpath}
 	l := &loader{doc: d, base: filepath.Dir(rootPath), files: map[string]*File{rootPath: root}, limit: limit}
-	if r, err := filepath.EvalSymlinks(l.base); err == nil {
+	if r, err := realpath(l.base); err == nil {
 		l.baseR = r
 	} else {
 		l.baseR = l.base
@@ -316,7 +324,7 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 	// A path that cannot be resolved is not read at all: whatever makes
 	// realpath fail (a missing file, a link loop) could change before the
 	// read and let it follow a link out of the config directory.
-	real, err := filepath.EvalSymlinks(p)
+	real, err := l.doc.realpath(p)
 	if err != nil {
 		return nil, from.errAt(at.start, fmt.Sprintf("cannot read $include %q: %s", rel, pathErrMsg(err)))
 	}

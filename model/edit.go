@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -61,7 +62,11 @@ func (d *Document) reparse(overlay map[string][]byte) (*Document, error) {
 	if base == nil {
 		base = configReader(fsys.Local{})
 	}
-	return parseDocument(d.Files[0].Path, func(p string) ([]byte, error) {
+	realpath := d.realpath
+	if realpath == nil {
+		realpath = filepath.EvalSymlinks
+	}
+	return parseDocumentWith(d.Files[0].Path, func(p string) ([]byte, error) {
 		if b, ok := overlay[p]; ok {
 			return b, nil
 		}
@@ -71,7 +76,7 @@ func (d *Document) reparse(overlay map[string][]byte) (*Document, error) {
 			}
 		}
 		return base(p)
-	})
+	}, realpath, maxIncludeWork)
 }
 
 func verifyEdits(d *Document, edits []Edit) error {

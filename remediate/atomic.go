@@ -16,6 +16,18 @@ import (
 // (EACCES, ENOSPC) or to slow writes down; nothing above it is mocked.
 var sys fsys.FS = fsys.Local{}
 
+// UseFS makes f the file system of every transaction, lock, backup listing
+// and restore of this process (a remote target: --host), and returns the
+// function that puts the previous one back.
+func UseFS(f fsys.FS) (restore func()) {
+	prev := sys
+	sys = f
+	return func() { sys = prev }
+}
+
+// FS is the file system transactions go through.
+func FS() fsys.FS { return sys }
+
 // owner is a file's numeric owner.
 type owner struct{ uid, gid int }
 

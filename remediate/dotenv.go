@@ -2,9 +2,10 @@ package remediate
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -177,14 +178,14 @@ func dotenvConflict(key string, entries []model.DotenvEntry, got, want map[strin
 // symlink, since the write path never follows links out of the state dir.
 // onSymlink is the caller's advice (what to do instead).
 func ReadUnlinked(path, onSymlink string) ([]byte, error) {
-	fi, err := os.Lstat(path)
-	if os.IsNotExist(err) {
+	fi, err := sys.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if fi.Mode()&os.ModeSymlink != 0 {
+	if fi.IsSymlink() {
 		return nil, fmt.Errorf("%s is a symlink; %s", path, onSymlink)
 	}
 	return sys.ReadFile(path, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv})

@@ -28,7 +28,7 @@ func LearnBackups(red *model.Redactor, stateDir string) {
 				continue
 			}
 			p := filepath.Join(set.Dir, filepath.FromSlash(e.Backup))
-			if data, err := (fsys.Local{}).ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: maxLearnBackup}); err == nil {
+			if data, err := sys.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: maxLearnBackup}); err == nil {
 				red.Learn(string(data))
 			}
 		}

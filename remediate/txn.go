@@ -228,10 +228,10 @@ func (e *SymlinkError) Error() string {
 // as is; a path that is or passes through a symlink is written at its
 // resolved target only when that target is inside the (resolved) state dir.
 func (t *Txn) resolve(path string) (string, error) {
-	real, err := filepath.EvalSymlinks(path)
+	real, err := t.sys().EvalSymlinks(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			target, _ := os.Readlink(path)
+		if fi, lerr := t.sys().Lstat(path); lerr == nil && fi.IsSymlink() {
+			target, _ := t.sys().Readlink(path)
 			return "", fmt.Errorf("%s is a dangling symlink (to %s); nothing was written", path, target)
 		}
 		// a new file: resolve the nearest existing parent
@@ -252,7 +252,7 @@ func (t *Txn) resolve(path string) (string, error) {
 	if real == path {
 		return path, nil
 	}
-	stateReal, serr := filepath.EvalSymlinks(t.stateDir)
+	stateReal, serr := t.sys().EvalSymlinks(t.stateDir)
 	if serr != nil {
 		stateReal = t.stateDir
 	}

@@ -102,6 +102,21 @@ type openClawCLI struct {
 
 	mu   sync.Mutex
 	memo map[[sha256.Size]byte]*cliVerdict
+
+	// runner runs the CLI elsewhere (a remote host) instead of bin; env
+	// is then the base environment there.
+	runner func(ctx context.Context, tmp, cfg string, env []string, args ...string) ([]byte, error)
+	env    []string
+}
+
+func dirOf(p string) string { return filepath.Dir(p) }
+
+// environ is the environment the CLI's own is derived from.
+func (c *openClawCLI) environ() []string {
+	if c.runner != nil {
+		return c.env
+	}
+	return os.Environ()
 }
 
 // cliVerdict is one run's result; done is closed when it is known. Paths in
@@ -127,7 +142,7 @@ func (c *openClawCLI) validate(configPath string, files map[string][]byte) ([]st
 	if err != nil {
 		return nil, err
 	}
-	env := validateEnv(cfg)
+	env := validateEnv(c.environ(), cfg)
 	key, err := stagedKey(filepath.Join(tmp, "state"), cfg, env)
 	if err != nil {
 		return nil, err
@@ -299,7 +314,7 @@ func stageConfig(configPath string, files map[string][]byte) (tmp, root, cfg str
 
 // parseWith parses the config with the candidate bytes overlaid.
 func parseWith(configPath string, files map[string][]byte) (*model.Document, error) {
-	doc, err := model.ParseFile(configPath)
+	doc, err := model.ParseFileFS(sys, configPath)
 	if err != nil {
 		return nil, err
 	}
@@ -314,10 +329,10 @@ func parseWith(configPath string, files map[string][]byte) (*model.Document, err
 // what would point OpenClaw at the real state, plus a placeholder for each
 // ${VAR} the staged config uses that neither this shell nor the staged .env
 // sets.
-func validateEnv(cfg string) []string {
+func validateEnv(base []string, cfg string) []string {
 	env := []string{}
 	nodeOptions := ""
-	for _, kv := range os.Environ() {
+	for _, kv := range base {
 		k, v, _ := strings.Cut(kv, "=")
 		switch {
 		case k == "HOME", k == "OPENCLAW_HOME", k == "NO_COLOR", k == "FORCE_COLOR",
@@ -366,6 +381,13 @@ const experimentalWarningFlag = "--disable-warning=ExperimentalWarning"
 func (c *openClawCLI) exec(tmp, cfg string, env []string, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), ValidateTimeout)
 	defer cancel()
+	if c.runner != nil {
+		out, err := c.runner(ctx, tmp, cfg, env, args...)
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return out, fmt.Errorf("timed out after %s", ValidateTimeout)
+		}
+		return out, err
+	}
 	cmd := exec.CommandContext(ctx, c.bin, append(slices.Clip(c.args), args...)...)
 	cmd.Dir = tmp
 	cmd.WaitDelay = time.Second

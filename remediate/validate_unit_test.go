@@ -77,7 +77,7 @@ func TestLoaderVerdictCommandMatchesConfigGet(t *testing.T) {
 				cfg := filepath.Join(dir, "openclaw.json")
 				require.NoError(t, os.WriteFile(cfg, []byte(tc.config), 0o600))
 				require.NoError(t, os.WriteFile(filepath.Join(dir, "extra.json5"), []byte(`{ logging: { redactSensitive: "off" }, bogusIncluded: 1 }`), 0o600))
-				out, err := c.exec(dir, cfg, validateEnv(cfg), args...)
+				out, err := c.exec(dir, cfg, validateEnv(os.Environ(), cfg), args...)
 				msgs, ok := parseLoaderProblems(bytes.ReplaceAll(out, []byte(dir), []byte("DIR")))
 				t.Logf("openclaw %s: %v: %q", strings.Join(args, " "), err, msgs)
 				return msgs, ok

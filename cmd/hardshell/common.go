@@ -26,6 +26,9 @@ import (
 // installedValidator validates candidates with the real OpenClaw when it
 // is installed (nil when it is not on PATH).
 func installedValidator() remediate.Validator {
+	if session != nil {
+		return remoteValidator()
+	}
 	if bin := remediate.FindOpenClaw(); bin != "" {
 		return remediate.OpenClawValidator(bin)
 	}

@@ -15,9 +15,11 @@ func loadSnapshot() (*model.Snapshot, error) {
 }
 
 func loadOptions() model.LoadOptions {
-	return model.LoadOptions{Locate: model.LocateOptions{
+	o := model.LoadOptions{Locate: model.LocateOptions{
 		StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv,
 	}, Redactor: redactor()}
+	remoteLoad(&o) // --host
+	return o
 }
 
 // loadForWrite is loadSnapshot for a command that may write: it takes the

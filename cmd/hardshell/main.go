@@ -61,8 +61,9 @@ you through fixing it: a reviewed diff, a backup, an atomic write, comments kept
 func init() {
 	rootCmd.PersistentFlags().StringVar(&global.stateDir, "state-dir", "", "OpenClaw state directory (default: OPENCLAW_STATE_DIR, ~/.openclaw, legacy dirs)")
 	rootCmd.PersistentFlags().StringVar(&global.config, "config", "", "OpenClaw config file (default: OPENCLAW_CONFIG_PATH, <state>/openclaw.json)")
-	rootCmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
+	rootCmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
 		remediate.LockHolder = c.CommandPath() // named to another hardshell waiting for the lock
+		return openRemote(c)                   // --host
 	}
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return withCode(exitBadInput, err) })
 	rootCmd.AddCommand(&cobra.Command{
@@ -91,6 +92,7 @@ func run(args []string) int {
 	rootCmd.SetErr(current.errw)
 	rootCmd.SetArgs(args)
 	err := rootCmd.Execute()
+	closeRemote()
 	flush(current.out)
 	defer flush(current.errw)
 	if err == nil {

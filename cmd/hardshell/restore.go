@@ -109,7 +109,7 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 // loadTarget is the state dir named by the global flags (backups live
 // there); the config is not parsed, so a broken config can be restored.
 func loadTarget() (string, error) {
-	t, err := model.Locate(model.LocateOptions{StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv})
+	t, err := model.Locate(loadOptions().Locate)
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,142 @@
+package main
+
+// --host DEST: every command that supports it works on another machine's
+// state dir over the operator's own ssh (package remote). The session is
+// opened once before the command runs and closed after it; the model reads
+// through its SFTP file system, the transaction writes through it
+// (remediate.UseFS), and the remote's environment, home and OpenClaw CLI
+// stand in for the local ones.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remote"
+	"github.com/spf13/cobra"
+)
+
+var (
+	hostFlag string
+	// session is the open remote session of this run (nil: local).
+	session *remote.Session
+	// undoFS puts the local file system back when the session closes.
+	undoFS func()
+)
+
+// remoteCommands are the commands that work over --host. The others read
+// or write files on this machine that have no remote counterpart yet
+// (service files, transcripts for the evidence scan, agent rules), so they
+// refuse --host rather than quietly work on the wrong machine.
+var remoteCommands = map[string]bool{
+	"audit": true, "fix": true, "restore": true, "config": true, "harden": true, "baseline": true, "version": true,
+}
+
+func init() {
+	rootCmd.PersistentFlags().StringVar(&hostFlag, "host", "", "work on the gateway of another machine over ssh: [user@]host[:port] or a Host alias (HARDSHELL_SSH_COMMAND replaces `ssh`)")
+}
+
+// topCommand is the first word after "hardshell" of c's path.
+func topCommand(c *cobra.Command) string {
+	for c.HasParent() && c.Parent().HasParent() {
+		c = c.Parent()
+	}
+	return c.Name()
+}
+
+// openRemote connects to --host before the command runs and checks that
+// the remote has the state dir the command is about.
+func openRemote(c *cobra.Command) error {
+	if hostFlag == "" {
+		return nil
+	}
+	if name := topCommand(c); !remoteCommands[name] {
+		return withCode(exitBadInput, fmt.Errorf("hardshell %s does not work over --host yet; run it on the machine itself", name))
+	}
+	for _, p := range []string{global.stateDir, global.config} {
+		if p != "" && !path.IsAbs(p) && p != "~" && !strings.HasPrefix(p, "~/") {
+			return withCode(exitBadInput, fmt.Errorf("with --host, give --state-dir and --config as absolute remote paths or ~/…, not %q", p))
+		}
+	}
+	s, err := remote.Dial(context.Background(), hostFlag, remote.Options{SSHCommand: os.Getenv(remote.CommandEnv)})
+	if err != nil {
+		return withCode(exitBadInput, err)
+	}
+	session = s
+	env := make([]string, 0, len(s.Env))
+	for k, v := range s.Env {
+		env = append(env, k+"="+v)
+	}
+	redactor().AddEnviron(env)
+	undoFS = remediate.UseFS(s.FS)
+	t, err := model.Locate(loadOptions().Locate)
+	if err != nil {
+		return withCode(exitBadInput, fmt.Errorf("on %s: %w", hostFlag, err))
+	}
+	fi, err := s.FS.Stat(t.StateDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return withCode(exitBadInput, fmt.Errorf("%s has no OpenClaw state dir at %s (%s); pass --state-dir, or set OPENCLAW_STATE_DIR for ssh sessions there; nothing was written", hostFlag, t.StateDir, t.StateRule))
+	case err != nil:
+		return withCode(exitBadInput, fmt.Errorf("on %s: %w; nothing was written", hostFlag, err))
+	case !fi.IsDir():
+		return withCode(exitBadInput, fmt.Errorf("on %s: %s is not a folder; nothing was written", hostFlag, t.StateDir))
+	}
+	return nil
+}
+
+// closeRemote ends the session (after the command, whatever its outcome).
+func closeRemote() {
+	if undoFS != nil {
+		undoFS()
+		undoFS = nil
+	}
+	if session != nil {
+		_ = session.Close()
+		session = nil
+	}
+}
+
+// remoteLocate fills in what the remote session knows: its file system,
+// environment and home.
+func remoteLocate(o *model.LocateOptions) {
+	if session == nil {
+		return
+	}
+	o.FS, o.Getenv, o.HomeDir = session.FS, session.Getenv, session.Home
+}
+
+// remoteLoad is remoteLocate for a whole load: the remote's OpenClaw
+// version too.
+func remoteLoad(o *model.LoadOptions) {
+	if session == nil {
+		return
+	}
+	remoteLocate(&o.Locate)
+	o.FS = session.FS
+	v := session.OpenClawVersion
+	o.OpenClawVersion = func() string { return v }
+}
+
+// remoteValidator checks candidates with the remote's own OpenClaw CLI
+// (nil when the remote has none): the staged copy travels over the
+// session and the CLI runs there.
+func remoteValidator() remediate.Validator {
+	s := session
+	if s == nil || s.OpenClaw == "" {
+		return nil
+	}
+	env := make([]string, 0, len(s.Env))
+	for k, v := range s.Env {
+		env = append(env, k+"="+v)
+	}
+	return remediate.RunnerValidator(env, func(ctx context.Context, tmp string, env []string, args ...string) ([]byte, error) {
+		return s.RunInCopy(ctx, tmp, env, append([]string{s.OpenClaw}, args...))
+	})
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hardshell/hardshell/internal/sshtest"
+	"github.com/hardshell/hardshell/internal/testutil"
+)
+
+// runRemoteCmd runs the hardshell binary with the harness's ssh client
+// configuration (HARDSHELL_SSH_COMMAND) and no OpenClaw on the local PATH.
+func runRemoteCmd(t *testing.T, s *sshtest.Server, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(auditBinary(t), args...)
+	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin", "NO_COLOR=1", "HARDSHELL_SSH_COMMAND=" + s.SSHCommand}
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+// normalized is an audit --json report with the state dir's path replaced
+// and the timestamp dropped, for comparing a remote audit with a local one.
+func normalized(t *testing.T, out, stateDir string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(out, stateDir, "<STATE>")), &m), out)
+	delete(m, "ts")
+	return m
+}
+
+// The done-when of issue 15: an audit over --host reports on the remote
+// state dir what a local audit of the same dir reports.
+func TestRemoteAuditMatchesLocal(t *testing.T) {
+	s := sshtest.Start(t)
+	for _, name := range []string{"guide-dangerous", "loose-perms", "include-tree"} {
+		local := testutil.CopyState(t, name)
+		remoteDir := s.Home + "/.openclaw-" + name
+		s.CopyIn(t, local, remoteDir)
+
+		lout, lerr, lcode := runRemoteCmd(t, s, "audit", "--json", "--state-dir", local)
+		rout, rerr, rcode := runRemoteCmd(t, s, "audit", "--json", "--host", s.Dest, "--state-dir", remoteDir)
+		require.Equal(t, lcode, rcode, "%s: local stderr %s\nremote stderr %s", name, lerr, rerr)
+		require.Equal(t, normalized(t, lout, local), normalized(t, rout, remoteDir), name)
+		_, err := os.Stat(remoteDir)
+		require.ErrorIs(t, err, os.ErrNotExist, "the remote dir is not visible here: the remote audit cannot have read it locally")
+	}
+
+	// the default state dir is the remote user's ~/.openclaw
+	s.CopyIn(t, testutil.CopyState(t, "loose-perms"), s.Home+"/.openclaw")
+	out, stderr, _ := runRemoteCmd(t, s, "audit", "--json", "--host", s.Dest)
+	require.Contains(t, out, s.Home+"/.openclaw", stderr)
+}
+
+// Unreachable host, host key mismatch, a remote without the state dir: a
+// clear message, exit 2, nothing written.
+func TestRemoteFaultsExit2(t *testing.T) {
+	s := sshtest.Start(t)
+	before := s.Run(t, `find ~ | sort`)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"audit", "--host", s.DownDest}, "Connection refused"},
+		{[]string{"fix", "--yes", "--host", s.BadKeyDest}, "host key does not match"},
+		{[]string{"audit", "--host", s.UnknownKeyDest}, "Host key verification failed"},
+		{[]string{"fix", "--yes", "--host", s.Dest}, "has no OpenClaw state dir at " + s.Home + "/.openclaw"},
+		{[]string{"audit", "--host", s.Dest, "--state-dir", "relative/dir"}, "absolute remote paths"},
+		{[]string{"rules", "--host", s.Dest}, "does not work over --host yet"},
+	} {
+		out, stderr, code := runRemoteCmd(t, s, tc.args...)
+		require.Equal(t, 2, code, "%v: %s%s", tc.args, out, stderr)
+		require.Contains(t, stderr, tc.want, tc.args)
+	}
+	require.Equal(t, before, s.Run(t, `find ~ | sort`), "nothing was written on the remote")
+}
