@@ -399,6 +399,9 @@ type ApplyError struct {
 	RollbackErr error
 	BackupID    string
 	BackupDir   string
+	// Files says what each file of the change holds now, when putting
+	// them back failed too (a dropped connection, say).
+	Files []FileNow
 }
 
 func (e *ApplyError) Error() string {
@@ -406,8 +409,8 @@ func (e *ApplyError) Error() string {
 	if e.RolledBack {
 		return msg + "; nothing was changed, every file is as it was"
 	}
-	return fmt.Sprintf("%s; putting the other files back also failed (%v): the originals are in %s, restore them with: hardshell restore %s",
-		msg, e.RollbackErr, e.BackupDir, e.BackupID)
+	return fmt.Sprintf("%s; putting the other files back also failed (%v)%s: the originals are in %s, restore them with: hardshell restore %s",
+		msg, e.RollbackErr, holdsNow(e.Files), e.BackupDir, e.BackupID)
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }
@@ -617,6 +620,8 @@ func (t *Txn) Commit(meta BackupMeta) (*BackupSet, error) {
 			ae.RolledBack = ae.RollbackErr == nil
 			if ae.RolledBack {
 				discard()
+			} else {
+				ae.Files = filesAfterFailure(plan, i, err, ae.RollbackErr)
 			}
 			return nil, ae
 		}
@@ -755,7 +760,7 @@ func rollback(fsy fsys.FS, applied []planned) error {
 		case OpChmod:
 			if fi, err := fsy.Lstat(p.target); err == nil && modeBits(fi.Mode) != fs.FileMode(p.entry.ModeBefore) {
 				if err := chmodNoFollow(fsy, p.target, fs.FileMode(p.entry.ModeBefore)); err != nil {
-					errs = append(errs, err)
+					errs = append(errs, &rollbackError{path: p.target, err: err})
 				}
 			}
 			continue
@@ -765,7 +770,7 @@ func rollback(fsy fsys.FS, applied []planned) error {
 		if !p.before.existed {
 			if exists {
 				if err := fsy.Remove(p.target); err != nil {
-					errs = append(errs, err)
+					errs = append(errs, &rollbackError{path: p.target, err: err})
 				}
 			}
 			continue
@@ -776,7 +781,7 @@ func rollback(fsy fsys.FS, applied []planned) error {
 		}
 		own := &owner{uid: p.entry.UID, gid: p.entry.GID}
 		if err := atomicWrite(fsy, p.target, p.before.data, fs.FileMode(p.entry.ModeBefore), own); err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &rollbackError{path: p.target, err: err})
 		}
 	}
 	return errors.Join(errs...)

@@ -89,3 +89,34 @@ func TestRemoteFaultsExit2(t *testing.T) {
 	}
 	require.Equal(t, before, s.Run(t, `find ~ | sort`), "nothing was written on the remote")
 }
+
+// fix --yes --host changes the remote config with a backup under the
+// remote state dir, and restore --host puts it back byte for byte.
+func TestRemoteFixAndRestore(t *testing.T) {
+	s := sshtest.Start(t)
+	sd := s.Home + "/.openclaw"
+	s.CopyIn(t, testutil.CopyState(t, "guide-dangerous"), sd)
+	listing := func() string {
+		return s.Run(t, `cd ~/.openclaw && find . -path ./.hardshell -prune -o -print0 | sort -z | xargs -0 stat -c '%n %a %s' && sha256sum openclaw.json`)
+	}
+	before := listing()
+	origConfig := s.ReadFile(t, sd+"/openclaw.json")
+
+	out, stderr, code := runRemoteCmd(t, s, "fix", "--yes", "--host", s.Dest)
+	require.Equal(t, 0, code, "%s\n%s", out, stderr)
+	require.Contains(t, out, "backup: ")
+	id := strings.Fields(out[strings.Index(out, "backup: "):])[1]
+	require.NotEqual(t, origConfig, s.ReadFile(t, sd+"/openclaw.json"), "the remote config changed")
+	require.Equal(t, "700\n", s.Run(t, `stat -c %a ~/.openclaw/.hardshell/backups/`+id))
+	require.Contains(t, s.Run(t, `cat ~/.openclaw/.hardshell/backups/`+id+`/manifest.json`), `"committed"`)
+	require.Equal(t, "", s.Run(t, `ls ~/.openclaw/.hardshell/lock 2>/dev/null; ls -a ~/.openclaw | grep hardshell- || true`), "no lock file or temp file left")
+
+	out, stderr, code = runRemoteCmd(t, s, "restore", "--list", "--host", s.Dest)
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, id)
+
+	out, stderr, code = runRemoteCmd(t, s, "restore", id, "--yes", "--host", s.Dest)
+	require.Equal(t, 0, code, "%s\n%s", out, stderr)
+	require.Equal(t, origConfig, s.ReadFile(t, sd+"/openclaw.json"))
+	require.Equal(t, before, listing(), "every file, mode and size as before the fix")
+}
