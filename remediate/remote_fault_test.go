@@ -42,10 +42,10 @@ func (d *dropFS) Rename(oldpath, newpath string) error {
 // never a mix, and the message says which.
 func TestRemoteCommitConnectionDrops(t *testing.T) {
 	for _, tc := range []struct {
-		name             string
+		name               string
 		onCreate, onRename string
-		want             map[string]string // file -> what it holds (HoldsNew/HoldsOld/HoldsOldOrNew)
-		onDisk           map[string]string // file -> "old"/"new"
+		want               map[string]string // file -> what it holds (HoldsNew/HoldsOld/HoldsOldOrNew)
+		onDisk             map[string]string // file -> "old"/"new"
 	}{
 		{name: "while writing the second file", onCreate: "b.json",
 			want:   map[string]string{"a.json": HoldsNew, "b.json": HoldsOld, "c.json": HoldsOld},
