@@ -43,7 +43,7 @@ type Options struct {
 
 // Host is one host of the fleet.
 type Host struct {
-	Host    string        `json:"host"` // as Ansible knew it (the file's name)
+	Host    string        `json:"host"`   // as Ansible knew it (the file's name)
 	Status  string        `json:"status"` // "ok", "stale", "missing" or "unreadable"
 	Problem string        `json:"problem,omitempty"`
 	Summary audit.Summary `json:"summary"`
