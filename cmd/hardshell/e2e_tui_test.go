@@ -51,8 +51,14 @@ type ptyTerm struct {
 
 func startPTY(t *testing.T, bin string, args ...string) *ptyTerm {
 	t.Helper()
+	return startPTYEnv(t, nil, bin, args...)
+}
+
+// startPTYEnv is startPTY with extra environment variables.
+func startPTYEnv(t *testing.T, env []string, bin string, args ...string) *ptyTerm {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"TERM=xterm-256color", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+	cmd.Env = append([]string{"TERM=xterm-256color", "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}, env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	require.NoError(t, err)
 	tm := &ptyTerm{t: t, f: f, cmd: cmd, done: make(chan struct{})}

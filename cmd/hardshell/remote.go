@@ -19,6 +19,7 @@ import (
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remote"
+	"github.com/hardshell/hardshell/tui"
 	"github.com/spf13/cobra"
 )
 
@@ -36,6 +37,7 @@ var (
 // refuse --host rather than quietly work on the wrong machine.
 var remoteCommands = map[string]bool{
 	"audit": true, "fix": true, "restore": true, "config": true, "harden": true, "baseline": true, "version": true,
+	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
 }
 
 func init() {
@@ -139,4 +141,33 @@ func remoteValidator() remediate.Validator {
 	return remediate.RunnerValidator(env, func(ctx context.Context, tmp string, env []string, args ...string) ([]byte, error) {
 		return s.RunInCopy(ctx, tmp, env, append([]string{s.OpenClaw}, args...))
 	})
+}
+
+// wizardFlows are the wizard's start-menu entries: over --host, the ones
+// whose reads and writes all go through the session (not containment and
+// token rotation, which read service files, transcripts and logs of this
+// machine).
+func wizardFlows() []tui.Flow {
+	flows := tui.DefaultFlows()
+	if session == nil {
+		return flows
+	}
+	out := flows[:0]
+	for _, f := range flows {
+		switch f.(type) {
+		case tui.ContainFlow, tui.RotateFlow:
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// remoteLabel names the target in the wizard's header: "DEST:<state dir>"
+// over --host ("" = the state dir, locally).
+func remoteLabel(stateDir string) string {
+	if session == nil {
+		return ""
+	}
+	return hostFlag + ":" + stateDir
 }

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -119,4 +121,47 @@ func TestRemoteFixAndRestore(t *testing.T) {
 	require.Equal(t, 0, code, "%s\n%s", out, stderr)
 	require.Equal(t, origConfig, s.ReadFile(t, sd+"/openclaw.json"))
 	require.Equal(t, before, listing(), "every file, mode and size as before the fix")
+}
+
+// The wizard over --host: the same top-critical fix as locally, written on
+// the remote, with the backup there.
+func TestRemoteWizardFixesTopCritical(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	s := sshtest.Start(t)
+	local := demoState(t)
+	top, want := expectedFix(t, local)
+	remoteDir := s.Home + "/.openclaw"
+	s.CopyIn(t, local, remoteDir)
+
+	bin := hardshellBin(t)
+	tm := startPTYEnv(t, []string{"HARDSHELL_SSH_COMMAND=" + s.SSHCommand}, bin, "--host", s.Dest)
+	tm.waitFor("Harden this gateway")
+	require.NotContains(t, tm.text(), "Incident containment", "flows that read this machine are not offered over --host")
+	tm.send("\r")
+	tm.waitFor("score")
+	tm.send("\r") // fix the top finding
+	tm.waitFor("safe default")
+	for i := 0; i < 8 && !strings.Contains(tm.text()[tm.mark:], "y write"); i++ {
+		tm.send("\r")
+		time.Sleep(150 * time.Millisecond)
+	}
+	tm.waitFor("+++ b/")
+	tm.waitFor("y write")
+	tm.send("y")
+	tm.waitFor("Undo with")
+	tm.send("q")
+	tm.wait()
+	require.Contains(t, tm.text(), "undo: hardshell restore ")
+
+	for path, data := range want.Files {
+		rel, err := filepath.Rel(local, path)
+		require.NoError(t, err)
+		require.Equal(t, string(data), string(s.ReadFile(t, remoteDir+"/"+filepath.ToSlash(rel))), rel)
+	}
+	require.Contains(t, s.Run(t, `cat ~/.openclaw/.hardshell/backups/*/manifest.json`), `"committed"`)
+
+	out, _, _ := runRemoteCmd(t, s, "audit", "--json", "--host", s.Dest)
+	require.NotContains(t, out, `"checkId": "`+top.CheckID+`"`)
 }

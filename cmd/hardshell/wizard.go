@@ -60,6 +60,7 @@ func init() {
 // first scan and after every write.
 func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Options, error) {
 	lo := model.LocateOptions{StateDirFlag: stateDir, ConfigFlag: config, Getenv: getenv}
+	remoteLocate(&lo) // --host
 	t, err := model.Locate(lo)
 	if err != nil {
 		return tui.Options{}, err
@@ -69,8 +70,11 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 		StateDir:    t.StateDir,
 		ToolVersion: version,
 		Redactor:    red,
+		TargetLabel: remoteLabel(t.StateDir),
 		Load: func() (*model.Snapshot, error) {
-			return model.Load(model.LoadOptions{Locate: lo, Redactor: red})
+			o := model.LoadOptions{Locate: lo, Redactor: red}
+			remoteLoad(&o)
+			return model.Load(o)
 		},
 	}, nil
 }
@@ -99,7 +103,7 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 	if direct {
 		app = tui.NewHarden(o)
 	} else {
-		app = tui.NewApp(o, tui.DefaultFlows())
+		app = tui.NewApp(o, wizardFlows())
 	}
 	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithInput(inF), tea.WithOutput(outF))
 	if _, err := p.Run(); err != nil {
