@@ -29,7 +29,7 @@ func (s *Session) RunInCopy(ctx context.Context, dir string, env, argv []string)
 	}
 	var b strings.Builder
 	b.WriteString(`umask 077
-d=$(mktemp -d "${TMPDIR:-/tmp}/hardshell-validate-XXXXXX") || exit 97
+d=$(mktemp -d "${TMPDIR:-/tmp}/hardshell-remote-validate-XXXXXX") || exit 97
 trap 'rm -rf "$d"' EXIT
 printf '%s\n' "$d"
 tar -xf - -C "$d" || exit 98

@@ -165,3 +165,28 @@ func TestRemoteWizardFixesTopCritical(t *testing.T) {
 	out, _, _ := runRemoteCmd(t, s, "audit", "--json", "--host", s.Dest)
 	require.NotContains(t, out, `"checkId": "`+top.CheckID+`"`)
 }
+
+// A remote with an old OpenClaw (2026.2.1, no `config validate`): its own
+// CLI gives the version the audit weighs, and validates the fix's candidate
+// on the remote (its config loader's verdict, on a staged copy sent over the
+// same connection).
+func TestRemoteOldOpenClawValidates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real OpenClaw CLI")
+	}
+	peer := testutil.Peer(t, "2026.2.1")
+	s := sshtest.Start(t)
+	calls := s.Root + "/calls"
+	s.WriteFile(t, s.Root+"/bin/openclaw", []byte("#!/bin/sh\necho \"$*\" >> "+sshtest.Quote(calls)+"\nexec "+sshtest.Quote(peer.Node)+" "+sshtest.Quote(peer.CLI)+" \"$@\"\n"), 0o755)
+	sd := s.Home + "/.openclaw"
+	s.CopyIn(t, testutil.CopyState(t, "guide-dangerous"), sd)
+	orig := s.ReadFile(t, sd+"/openclaw.json")
+
+	out, stderr, code := runRemoteCmd(t, s, "fix", "--yes", "--host", s.Dest)
+	require.Equal(t, 0, code, "%s\n%s", out, stderr)
+	require.NotEqual(t, orig, s.ReadFile(t, sd+"/openclaw.json"))
+	log := string(s.ReadFile(t, calls))
+	require.Contains(t, log, "--version")
+	require.Contains(t, log, "sessions --json", "the 2026.2 CLI's loader validated the candidate on the remote")
+	require.Empty(t, strings.TrimSpace(s.Run(t, `ls -d "${TMPDIR:-/tmp}"/hardshell-remote-validate-* 2>/dev/null || true`)), "the staged copies are removed")
+}
