@@ -182,6 +182,13 @@ func Dial(ctx context.Context, dest string, o Options) (*Session, error) {
 	s.FS = sftpfs.New(r.c)
 	s.FS.Where = "hardshell --host " + dest
 	s.FS.LinkCount = s.linkCount
+	if host, err := os.Hostname(); err == nil {
+		s.FS.Machine = host
+		s.FS.Alive = func(pid int) bool {
+			err := syscall.Kill(pid, 0)
+			return err == nil || errors.Is(err, syscall.EPERM)
+		}
+	}
 	if err := s.probe(ctx); err != nil {
 		s.Close()
 		return nil, err

@@ -3,7 +3,10 @@ package remote_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -97,6 +100,32 @@ func TestSessionFS(t *testing.T) {
 	l, err = fsy.TryLock(sd+"/d/lock", "again")
 	require.NoError(t, err)
 	require.NoError(t, l.Unlock())
+
+	// A lock file left by a hardshell of this machine that is gone (the
+	// connection dropped before it could remove it) is taken over; one of
+	// a running process, or of another machine, is not.
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	dead := exec.Command("true")
+	require.NoError(t, dead.Run())
+	for _, tc := range []struct {
+		note string
+		free bool
+	}{
+		{fmt.Sprintf("hardshell fix, pid %d, since x from hardshell --host h on %s\n", dead.Process.Pid, host), true},
+		{fmt.Sprintf("hardshell fix, pid %d, since x from hardshell --host h on %s\n", os.Getpid(), host), false},
+		{fmt.Sprintf("hardshell fix, pid %d, since x from hardshell --host h on other-laptop\n", dead.Process.Pid), false},
+	} {
+		s.WriteFile(t, sd+"/d/lock", []byte(tc.note), 0o600)
+		l, err := fsy.TryLock(sd+"/d/lock", "hardshell restore, pid 7")
+		if tc.free {
+			require.NoError(t, err, tc.note)
+			require.Contains(t, string(s.ReadFile(t, sd+"/d/lock")), "hardshell restore, pid 7 from hardshell --host "+s.Dest+" on "+host)
+			require.NoError(t, l.Unlock())
+		} else {
+			require.ErrorAs(t, err, &le, tc.note)
+		}
+	}
 }
 
 func TestDialFaults(t *testing.T) {

@@ -19,9 +19,11 @@
 //     LinkCount hook (package remote runs `find PATH -prune -links +1` over
 //     the same connection) and refuses when it cannot tell;
 //   - SFTP has no flock: TryLock creates the lock file exclusively (O_EXCL)
-//     with the holder in it, and Unlock removes it. A lock file left by a
-//     hardshell that died stays until the operator removes it; the message
-//     says so.
+//     with the holder (pid, machine) in it, and Unlock removes it. A lock
+//     file left by a hardshell of this machine that is no longer running
+//     (the connection dropped before it could remove it) is taken over;
+//     any other stays until the operator removes it, and the message says
+//     so.
 //
 // SFTP attributes carry no inode number, so Info.Dev/Ino/Nlink are 0
 // ("unknown") here, and a file swapped between the lstat and the open of a
@@ -36,6 +38,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,8 +53,16 @@ type FS struct {
 	// LinkCount reports the number of hard links of the regular file at
 	// path (nil: unknown, and Chmod with SingleLink refuses).
 	LinkCount func(path string) (uint64, error)
-	// Where names the remote in lock holder notes ("host DEST").
+	// Where names the remote in lock holder notes ("hardshell --host
+	// DEST").
 	Where string
+	// Machine is this machine's name in lock holder notes; with Alive it
+	// lets a lock left by a hardshell of this machine that is no longer
+	// running be taken over (a lock file, unlike a flock, outlives its
+	// process: a dropped connection leaves it behind).
+	Machine string
+	// Alive reports whether a process of this machine is running.
+	Alive func(pid int) bool
 }
 
 var _ fsys.FS = (*FS)(nil)
@@ -374,6 +386,9 @@ func (f *FS) TryLock(p, holder string) (fsys.Lock, error) {
 		}
 		note, _ := f.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: 4096})
 		who := strings.TrimSpace(string(note))
+		if f.stale(who) && f.c.Remove(p) == nil {
+			return f.TryLock(p, holder)
+		}
 		if lerr == nil {
 			who += fmt.Sprintf(" (lock file since %s)", fi.ModTime.UTC().Format(time.RFC3339))
 		}
@@ -382,6 +397,9 @@ func (f *FS) TryLock(p, holder string) (fsys.Lock, error) {
 	where := ""
 	if f.Where != "" {
 		where = " from " + f.Where
+	}
+	if f.Machine != "" {
+		where += " on " + f.Machine
 	}
 	_, werr := h.Write([]byte(holder + where + "\n"))
 	if werr == nil {
@@ -395,4 +413,21 @@ func (f *FS) TryLock(p, holder string) (fsys.Lock, error) {
 		return nil, pathErr("write lock", p, werr)
 	}
 	return &lockFile{f: f, path: p}, nil
+}
+
+var holderPid = regexp.MustCompile(`\bpid ([0-9]+)\b`)
+
+// stale reports a lock note written by a hardshell of this machine whose
+// process is gone. Anything else (another machine, a note without a pid,
+// a pid that is running — even if reused) is a live lock.
+func (f *FS) stale(note string) bool {
+	if f.Machine == "" || f.Alive == nil || !strings.HasSuffix(note, " on "+f.Machine) {
+		return false
+	}
+	m := holderPid.FindStringSubmatch(note)
+	if m == nil {
+		return false
+	}
+	pid, err := strconv.Atoi(m[1])
+	return err == nil && pid > 0 && !f.Alive(pid)
 }
