@@ -61,6 +61,10 @@ func openRemote(c *cobra.Command) error {
 	if name := topCommand(c); !remoteCommands[name] {
 		return withCode(exitBadInput, fmt.Errorf("hardshell %s does not work over --host yet; run it on the machine itself", name))
 	}
+	// the probe would reach this machine's gateway, not the remote's
+	if f := c.Flags().Lookup("deep"); f != nil && f.Changed {
+		return withCode(exitBadInput, errors.New("--deep does not work over --host yet (it would probe this machine's gateway); run hardshell audit --deep on the host itself"))
+	}
 	for _, p := range []string{global.stateDir, global.config} {
 		if p != "" && !path.IsAbs(p) && p != "~" && !strings.HasPrefix(p, "~/") {
 			return withCode(exitBadInput, fmt.Errorf("with --host, give --state-dir and --config as absolute remote paths or ~/…, not %q", p))
