@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -127,7 +126,7 @@ func (m *baselineModel) planCmd() tea.Cmd {
 		if err != nil {
 			return baselinePlannedMsg{err: err}
 		}
-		if _, err := os.Lstat(s.Target.ConfigPath); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := s.Sys().Lstat(s.Target.ConfigPath); !errors.Is(err, fs.ErrNotExist) {
 			return baselinePlannedMsg{err: fmt.Errorf("%s appeared meanwhile; start again", s.Target.ConfigPath)}
 		}
 		if o.Validate != nil {

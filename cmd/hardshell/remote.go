@@ -33,10 +33,11 @@ var (
 
 // remoteCommands are the commands that work over --host. The others read
 // or write files on this machine that have no remote counterpart yet
-// (service files, transcripts for the evidence scan, agent rules), so they
+// (service files, transcripts for the evidence scan, agent rules; config
+// and baseline still check and parse paths with the local disk), so they
 // refuse --host rather than quietly work on the wrong machine.
 var remoteCommands = map[string]bool{
-	"audit": true, "fix": true, "restore": true, "config": true, "harden": true, "baseline": true, "version": true,
+	"audit": true, "fix": true, "restore": true, "harden": true, "version": true,
 	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
 }
 
@@ -107,6 +108,7 @@ func closeRemote() {
 		_ = session.Close()
 		session = nil
 	}
+	hostFlag = "" // flags keep their values between runs of one process (tests)
 }
 
 // remoteLocate fills in what the remote session knows: its file system,
