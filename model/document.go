@@ -118,10 +118,6 @@ type loader struct {
 	again bool // resolving a file a second time: values count as work
 }
 
-func parseDocument(rootPath string, read readFunc) (*Document, error) {
-	return parseDocumentLimit(rootPath, read, maxIncludeWork)
-}
-
 func parseDocumentLimit(rootPath string, read readFunc, limit int) (*Document, error) {
 	return parseDocumentWith(rootPath, read, filepath.EvalSymlinks, limit)
 }
