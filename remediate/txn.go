@@ -198,7 +198,7 @@ func (t *Txn) rel(path string) string {
 // such a file into a manual step instead.
 func InsideDir(dir, path string) bool {
 	real := func(p string) string {
-		if r, err := filepath.EvalSymlinks(p); err == nil {
+		if r, err := sys.EvalSymlinks(p); err == nil { // the target's file system (--host)
 			return r
 		}
 		return filepath.Clean(p)
