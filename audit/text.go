@@ -15,6 +15,10 @@ import (
 type TextOptions struct {
 	// Color enables lipgloss styling. Use ColorFor to decide it.
 	Color bool
+	// Command builds the hardshell commands the report suggests, so they
+	// act on the audited target when pasted (cmdline.Target.Command); nil
+	// prints them bare.
+	Command func(args ...string) string
 }
 
 // ColorFor reports whether w should get colour: a terminal, and NO_COLOR
@@ -138,13 +142,17 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		}
 	}
 	b.WriteString("\n")
+	cmd := o.Command
+	if cmd == nil {
+		cmd = func(args ...string) string { return strings.Join(append([]string{"hardshell"}, args...), " ") }
+	}
 	if fixable(r) {
-		b.WriteString("Fix safe issues: hardshell fix   ·   guided fixes: hardshell (the wizard)\n")
+		b.WriteString("Fix safe issues: " + cmd("fix") + "   ·   guided fixes: " + cmd() + " (the wizard)\n")
 	} else if len(r.Findings) > 0 {
-		b.WriteString("Walk through the findings: hardshell (the wizard)\n")
+		b.WriteString("Walk through the findings: " + cmd() + " (the wizard)\n")
 	}
 	if r.Deep == nil {
-		b.WriteString("Run deeper: hardshell audit --deep\n")
+		b.WriteString("Run deeper: " + cmd("audit", "--deep") + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -189,9 +189,9 @@ func WritePlain(out io.Writer, o Options) error {
 	if err != nil {
 		return err
 	}
-	if err := audit.WriteText(out, rep, audit.TextOptions{Color: false}); err != nil {
+	if err := audit.WriteText(out, rep, audit.TextOptions{Color: false, Command: o.command}); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintln(out, "Not a terminal, so the wizard did not start and nothing was written: run `hardshell fix --yes` to apply safe fixes.")
+	_, err = fmt.Fprintf(out, "Not a terminal, so the wizard did not start and nothing was written. To apply the safe fixes, run: %s\n", o.command("fix", "--yes"))
 	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -36,6 +37,18 @@ type Options struct {
 	// Redactor masks every view before it reaches the terminal; the
 	// snapshots Load returns add their secrets to it. nil = a new one.
 	Redactor *model.Redactor
+	// Command builds the hardshell commands the wizard prints for the
+	// operator to run, acting on this target (cmdline.Target.Command); nil
+	// = bare "hardshell ARGS".
+	Command func(args ...string) string
+}
+
+// command is a hardshell command line for the operator to run on o's target.
+func (o Options) command(args ...string) string {
+	if o.Command != nil {
+		return o.Command(args...)
+	}
+	return cmdline.Target{}.Command(args...)
 }
 
 // withRedactor gives o a redactor and makes Load feed it: every secret a

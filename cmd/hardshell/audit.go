@@ -117,7 +117,7 @@ func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report) error {
 	case f.sarif:
 		err = audit.WriteSARIF(w, rep, nil)
 	default:
-		err = audit.WriteText(w, rep, audit.TextOptions{Color: f.output == "" && audit.ColorFor(w)})
+		err = audit.WriteText(w, rep, audit.TextOptions{Color: f.output == "" && audit.ColorFor(w), Command: hsCommand})
 	}
 	if file != nil {
 		flush(w)

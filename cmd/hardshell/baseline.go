@@ -240,9 +240,10 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	fmt.Fprintf(out, "wrote %s (0600)\n", target)
 	printBaselineSummary(out, o)
 	if set != nil && hasBackup(set) {
-		fmt.Fprintf(out, "backup %s (undo: hardshell restore %s)\n", set.ID, set.ID)
+		fmt.Fprintf(out, "backup %s (undo: %s)\n", set.ID, hsCommand("restore", set.ID))
 	}
-	fmt.Fprintln(out, "next: openclaw config validate; hardshell audit; openclaw gateway restart")
+	ft := followUp()
+	fmt.Fprintf(out, "next: %s; %s; %s\n", ft.OpenClaw("config", "validate"), ft.Command("audit"), ft.OpenClaw("gateway", "restart"))
 	return nil
 }
 
@@ -310,7 +311,7 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 	fmt.Fprintf(out, "merged the baseline into %s (%d changes)\n", s.Target.ConfigPath, len(edits))
 	printBaselineSummary(out, o)
 	if set != nil {
-		fmt.Fprintf(out, "backup %s (undo: hardshell restore %s)\n", set.ID, set.ID)
+		fmt.Fprintf(out, "backup %s (undo: %s)\n", set.ID, hsCommand("restore", set.ID))
 	}
 	return nil
 }

@@ -185,6 +185,6 @@ func reaudit(ctx context.Context, did string) (*model.Snapshot, *audit.Report, e
 // undoes it (nothing when the commit changed nothing).
 func printBackup(out io.Writer, set *remediate.BackupSet) {
 	if set != nil {
-		fmt.Fprintf(out, "backup: %s   undo with: hardshell restore %s\n", set.ID, set.ID)
+		fmt.Fprintf(out, "backup: %s   undo with: %s\n", set.ID, hsCommand("restore", set.ID))
 	}
 }

@@ -378,6 +378,6 @@ func configEdit(c *cobra.Command, e model.Edit, dry bool) error {
 		}
 		files = append(files, rel)
 	}
-	fmt.Fprintf(out, "wrote %s; backup %s (undo: hardshell restore %s)\n", strings.Join(files, ", "), set.ID, set.ID)
+	fmt.Fprintf(out, "wrote %s; backup %s (undo: %s)\n", strings.Join(files, ", "), set.ID, hsCommand("restore", set.ID))
 	return nil
 }

@@ -345,6 +345,6 @@ func TestWizardPlainWithoutTTY(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	require.Contains(t, string(out), "CRITICAL")
-	require.Contains(t, string(out), "run `hardshell fix --yes` to apply safe fixes")
+	require.Contains(t, string(out), "To apply the safe fixes, run: hardshell fix --yes --state-dir "+sd)
 	require.Equal(t, before, treeHashes(t, sd))
 }

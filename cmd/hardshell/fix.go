@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/fix"
@@ -139,7 +140,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 
 	cs, ids, skipped := mergeFixes(fixes)
 	for _, sk := range skipped {
-		fmt.Fprintf(out, "note: %s is left for later: its change overlaps another fix in this run (re-run hardshell fix afterwards)\n", sk)
+		fmt.Fprintf(out, "note: %s is left for later: its change overlaps another fix in this run (re-run %s afterwards)\n", sk, hsCommand("fix"))
 	}
 	if cs.Empty() {
 		fmt.Fprintln(out, "Nothing to fix automatically.")
@@ -248,10 +249,11 @@ func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
 		if r.Questions != nil {
 			qs = r.Questions(s, fd)
 		}
-		cmd := "hardshell fix --only " + fd.CheckID
+		args := []string{"fix", "--only", fd.CheckID}
 		for _, q := range qs {
-			cmd += " --answer " + shellQuote(fd.CheckID+"."+q.ID+"="+q.Default)
+			args = append(args, "--answer", fd.CheckID+"."+q.ID+"="+q.Default)
 		}
+		cmd := hsCommand(args...)
 		lines = append(lines, fmt.Sprintf("  [%s] %s — %s\n      %s", fd.Severity, fd.CheckID, fd.Title, cmd))
 	}
 	if len(lines) > 0 {
@@ -261,19 +263,12 @@ func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
 		}
 	}
 	if len(lines) > 0 || manual > 0 {
-		fmt.Fprintf(out, "\nRun hardshell for the wizard")
+		fmt.Fprintf(out, "\nRun %s for the wizard", hsCommand())
 		if manual > 0 {
-			fmt.Fprintf(out, " (%d finding(s) need manual steps; hardshell audit explains each)", manual)
+			fmt.Fprintf(out, " (%d finding(s) need manual steps; %s explains each)", manual, hsCommand("audit"))
 		}
 		fmt.Fprintln(out, ".")
 	}
-}
-
-func shellQuote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"$`\\*?[]()&;|<>!{}~#") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // fixCommandLine is the command recorded in the backup manifest (answer
@@ -335,7 +330,7 @@ func answerError(e *fix.AnswerError) error {
 func unanswered(checkID string, missing []model.Question) string {
 	var miss []string
 	for _, q := range missing {
-		miss = append(miss, "--answer "+shellQuote(checkID+"."+q.ID+"="+q.Default))
+		miss = append(miss, cmdline.Join("--answer", checkID+"."+q.ID+"="+q.Default))
 	}
 	return strings.Join(miss, " ")
 }

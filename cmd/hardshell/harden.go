@@ -164,7 +164,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	}
 	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(fr.Audit.Summary), countLine(after.Summary))
 	printBackup(out, set)
-	fmt.Fprintln(out, "next: hardshell rules (add the guide's security rules to each agent's AGENTS.md)")
+	fmt.Fprintf(out, "next: %s (add the guide's security rules to each agent's AGENTS.md)\n", hsCommand("rules"))
 	return nil
 }
 

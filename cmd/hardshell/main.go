@@ -63,13 +63,19 @@ func init() {
 	rootCmd.PersistentFlags().StringVar(&global.config, "config", "", "OpenClaw config file (default: OPENCLAW_CONFIG_PATH, <state>/openclaw.json)")
 	rootCmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
 		remediate.LockHolder = c.CommandPath() // named to another hardshell waiting for the lock
-		return openRemote(c)                   // --host
+		if hostFlag != "" {
+			return openRemote(c) // --host: the remote session checks the remote paths
+		}
+		return checkTargetFlags(c)
 	}
+	rootCmd.Version = version
+	rootCmd.SetVersionTemplate("hardshell {{.Version}}\n")
 	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return withCode(exitBadInput, err) })
 	rootCmd.AddCommand(&cobra.Command{
-		Use:   "version",
-		Short: "Print hardshell's version",
-		Args:  cobra.NoArgs,
+		Use:         "version",
+		Short:       "Print hardshell's version",
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{annNoTarget: "yes"},
 		Run: func(c *cobra.Command, _ []string) {
 			fmt.Fprintf(c.OutOrStdout(), "hardshell %s\n", version)
 		},

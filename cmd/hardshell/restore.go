@@ -72,7 +72,12 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 				fmt.Fprintln(out, "    "+entryLine(e))
 			}
 		}
-		fmt.Fprintln(out, "\nRestore one with: hardshell restore <ID>")
+		for _, set := range sets {
+			if set.State != remediate.StateInterrupted {
+				fmt.Fprintf(out, "\nRestore the newest with: %s\n(or put another ID from the list in its place)\n", hsCommand("restore", set.ID))
+				break
+			}
+		}
 		return nil
 	}
 	id := args[0]
@@ -102,7 +107,7 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 		fmt.Fprintln(out, "Everything already matches the backup; nothing was changed.")
 		return nil
 	}
-	fmt.Fprintf(out, "Restored %s. The state before this restore is backup %s (undo with: hardshell restore %s)\n", id, safety.ID, safety.ID)
+	fmt.Fprintf(out, "Restored %s. The state before this restore is backup %s (undo with: %s)\n", id, safety.ID, hsCommand("restore", safety.ID))
 	return nil
 }
 

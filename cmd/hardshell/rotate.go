@@ -94,10 +94,10 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 			return rotateErr(err)
 		}
 		if len(info.Old) == 0 {
-			fmt.Fprintf(out, "no earlier `hardshell rotate %s` in the backups: checking only that the current %s is accepted\n", target, info.Kind)
+			fmt.Fprintf(out, "no earlier `%s` in the backups: checking only that the current %s is accepted\n", hsCommand("rotate", string(target)), info.Kind)
 		}
 		v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
-		printVerification(out, v, target, info)
+		printVerification(out, v, target, info, false)
 		if !v.OK() {
 			return withCode(exitFindings, nil)
 		}
@@ -162,9 +162,10 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 		return withCode(exitFindings, err)
 	}
 	if set != nil {
-		fmt.Fprintf(out, "\nwrote: %s\nbackup %s (undo: hardshell restore %s)\n", set.Summary(), set.ID, set.ID)
+		fmt.Fprintf(out, "\nwrote: %s\nbackup %s (undo: %s)\n", set.Summary(), set.ID, hsCommand("restore", set.ID))
 	}
 	fmt.Fprintf(out, "new %s written to %s\n", info.Kind, info.NewLocation)
+	fmt.Fprintln(out, readNewHint(info))
 	for _, sk := range p.Txn.Skipped() {
 		fmt.Fprintf(out, "  skipped: %s (%s)\n", sk.Path, sk.Reason)
 	}
@@ -196,7 +197,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 		waitReachable(ctx, info.Port, 15*time.Second)
 	}
 	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
-	printVerification(out, v, target, info)
+	printVerification(out, v, target, info, true)
 	return nil
 }
 
@@ -270,13 +271,35 @@ func waitReachable(ctx context.Context, port int, limit time.Duration) {
 	}
 }
 
-func printVerification(out io.Writer, v rotate.Verification, target rotate.Target, info rotate.Info) {
+// readNewHint says how to read the new secret in full (hardshell prints it
+// only masked).
+func readNewHint(info rotate.Info) string {
+	switch info.Form {
+	case rotate.FormLiteral, rotate.FormNew:
+		return fmt.Sprintf("read it in full with: %s", hsCommand("config", "get", info.Path, "--reveal"))
+	case rotate.FormRefFile:
+		return fmt.Sprintf("read it in full in %s (id %s)", info.File, info.RefID)
+	}
+	return fmt.Sprintf("read it in full where it was written: %s (variable %s)", info.NewLocation, info.EnvVar)
+}
+
+// printVerification prints the live probe's result. afterWrite: the probe
+// ran right after a rotation (a gateway that is not reachable needs a
+// restart); otherwise it is --verify on its own (it needs starting).
+func printVerification(out io.Writer, v rotate.Verification, target rotate.Target, info rotate.Info, afterWrite bool) {
 	if v.Skipped != "" {
 		fmt.Fprintf(out, "live check skipped: %s\n", v.Skipped)
 		return
 	}
+	again := hsCommand("rotate", string(target), "--verify")
 	if !v.Reachable() {
-		fmt.Fprintf(out, "gateway not reachable on %s; restart it and run `hardshell rotate %s --verify`\n", v.Addr, target)
+		if afterWrite {
+			fmt.Fprintf(out, "gateway not reachable on %s; restart it (see above), then run: %s\n", v.Addr, again)
+			return
+		}
+		ft := followUp()
+		fmt.Fprintf(out, "no gateway is listening on %s, so nothing could be verified. Start it first:\n  %s   (the installed service)\n  %s   (or in the foreground, in another terminal)\nthen run: %s\n",
+			v.Addr, ft.OpenClaw("gateway", "start"), ft.OpenClaw("gateway", "run"), again)
 		return
 	}
 	fmt.Fprintf(out, "Live check on %s:\n", v.Addr)
@@ -291,6 +314,6 @@ func printVerification(out io.Writer, v rotate.Verification, target rotate.Targe
 	case v.OK():
 		fmt.Fprintf(out, "verified: the old %s is refused and the new one accepted\n", info.Kind)
 	default:
-		fmt.Fprintf(out, "not verified: the gateway has not picked up the new %s yet — restart it (see above) and run `hardshell rotate %s --verify`\n", info.Kind, target)
+		fmt.Fprintf(out, "not verified: the gateway has not picked up the new %s yet — restart it (see above), then run: %s\n", info.Kind, again)
 	}
 }

@@ -284,7 +284,16 @@ func TestRotateGatewayNotRunning(t *testing.T) {
 	require.NoError(t, ln.Close())
 	out, _, code := runRotateBin(t, h, port, "", "rotate", "gateway", "--yes")
 	require.Equal(t, 0, code, out)
-	require.Contains(t, out, "gateway not reachable on 127.0.0.1:"+strconv.Itoa(port)+"; restart it and run `hardshell rotate gateway --verify`")
+	require.Contains(t, out, "gateway not reachable on 127.0.0.1:"+strconv.Itoa(port)+"; restart it (see above), then run: hardshell rotate gateway --verify")
+	require.Contains(t, out, "read it in full with: hardshell config get gateway.auth.token --reveal")
+
+	// --verify alone with no gateway says how to start one, not only to
+	// run the same command again
+	out, _, code = runRotateBin(t, h, port, "", "rotate", "gateway", "--verify")
+	require.Equal(t, 1, code, out)
+	require.Contains(t, out, "no gateway is listening on 127.0.0.1:"+strconv.Itoa(port))
+	require.Contains(t, out, "openclaw gateway start")
+	require.Contains(t, out, "openclaw gateway run")
 }
 
 func TestRotateWithoutTTYOrYesWritesNothing(t *testing.T) {

@@ -70,7 +70,7 @@ func runRules(c *cobra.Command, yes, dry bool) error {
 		case w.Err != nil:
 			fmt.Fprintf(out, "agent %s: %s: cannot check: %v\n", w.AgentID, w.Dir, w.Err)
 		case !w.Exists:
-			fmt.Fprintf(out, "agent %s: %s does not exist yet (OpenClaw creates it on first run); run hardshell rules again then\n", w.AgentID, w.Dir)
+			fmt.Fprintf(out, "agent %s: %s does not exist yet (OpenClaw creates it on first run); run %s again then\n", w.AgentID, w.Dir, hsCommand("rules"))
 		case w.Complete():
 			fmt.Fprintf(out, "agent %s: all %d rules present\n", w.AgentID, len(rules.Rules))
 		default:
@@ -100,7 +100,7 @@ func runRules(c *cobra.Command, yes, dry bool) error {
 	}
 	fmt.Fprintf(out, "added the rules to %d workspace(s)\n", len(cs.Writes))
 	if set != nil {
-		fmt.Fprintf(out, "backup %s (undo: hardshell restore %s)\n", set.ID, set.ID)
+		fmt.Fprintf(out, "backup %s (undo: %s)\n", set.ID, hsCommand("restore", set.ID))
 	}
 	return nil
 }

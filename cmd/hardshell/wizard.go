@@ -44,6 +44,13 @@ func chooseMode(stdinTTY, stdoutTTY bool, getenv func(string) string) uiMode {
 
 func isTTY(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
+// uiModeFor is the mode the wizard runs in with these streams.
+func uiModeFor(in io.Reader, out io.Writer) uiMode {
+	inF, inOK := in.(*os.File)
+	outF := terminal(out)
+	return chooseMode(inOK && isTTY(inF), outF != nil && isTTY(outF), os.Getenv)
+}
+
 func init() {
 	rootCmd.Args = cobra.NoArgs
 	rootCmd.RunE = func(c *cobra.Command, _ []string) error {
@@ -68,6 +75,7 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 	red := redactor()
 	return tui.Options{
 		StateDir:    t.StateDir,
+		Command:     hsCommand,
 		ToolVersion: version,
 		Redactor:    red,
 		TargetLabel: remoteLabel(t.StateDir),
@@ -84,10 +92,9 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 	if _, ok := os.LookupEnv("NO_COLOR"); ok {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
-	inF, inOK := in.(*os.File)
+	inF, _ := in.(*os.File)
 	outF := terminal(out) // written only by the TUI, whose every view is redacted
-	mode := chooseMode(inOK && isTTY(inF), outF != nil && isTTY(outF), os.Getenv)
-	switch mode {
+	switch uiModeFor(in, out) {
 	case modePlain:
 		if err := tui.WritePlain(out, o); err != nil {
 			return withCode(exitBadInput, err)
