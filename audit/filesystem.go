@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -50,19 +51,13 @@ func fsDetail(fi model.FileInfo) string {
 }
 
 func fsChmod(mode fs.FileMode, paths ...string) string {
-	return fmt.Sprintf("chmod %o %s", mode, strings.Join(fsQuoteAll(paths), " "))
+	return fmt.Sprintf("chmod %o %s", mode, cmdline.Join(paths...))
 }
 
-// fsQuoteAll quotes paths that a shell would split.
-func fsQuoteAll(paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		if strings.ContainsAny(p, " \t'\"$`\\*?[]()&;|<>") {
-			p = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
-		}
-		out[i] = p
-	}
-	return out
+// fsChmodGlob is chmod on the files in dir matching glob: dir quoted for
+// the shell, the glob left bare so the shell expands it.
+func fsChmodGlob(mode fs.FileMode, dir, glob string) string {
+	return fmt.Sprintf("chmod %o %s%c%s", mode, cmdline.Quote(dir), filepath.Separator, glob)
 }
 
 // fsRule is OpenClaw's first-match-wins triple for one target: writable
@@ -152,8 +147,8 @@ var fsConfigRule = fsRule{
 // skipped (fs.config.symlink covers it), as in OpenClaw's newer builds.
 func fsConfigHits(s *model.Snapshot) []Hit {
 	fi := fsState(s).Config
-	if fi.IsSymlink {
-		return nil
+	if fi.IsSymlink || fi.IsDir {
+		return nil // config.unreadable says a directory is no config
 	}
 	return fsConfigRule.judge(fi)
 }
@@ -329,7 +324,7 @@ func fsTranscriptHits(s *model.Snapshot) []Hit {
 			lines = append(lines, "  "+fsDetail(fi))
 			paths = append(paths, fi.Path)
 		}
-		rems = append(rems, fsChmod(0o600, a.SessionsDir.Path+string(filepath.Separator)+"*.jsonl*"))
+		rems = append(rems, fsChmodGlob(0o600, a.SessionsDir.Path, "*.jsonl*"))
 	}
 	if total == 0 {
 		return nil

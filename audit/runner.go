@@ -4,16 +4,35 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
+
+// unreadableFix is config.unreadable's fix when the config could not be
+// read at all (a directory, a symlink loop, no permission): the declared
+// one is about a syntax error. "" keeps the declared one.
+func unreadableFix(err error) string {
+	var nr *fsys.NotRegularError
+	switch {
+	case errors.As(err, &nr):
+		return "The config path is " + fsys.KindOf(nr.Mode) + ", not a file: put the config file there, or name the real one with --config FILE; then run the audit again"
+	case errors.Is(err, syscall.ELOOP):
+		return "The config path is a symlink loop: point the link at the real config file (ls -l shows each link's target), or name the file with --config FILE; then run the audit again"
+	case errors.Is(err, fs.ErrPermission):
+		return "Run hardshell as the user that runs the gateway (the config's owner), or give that user read access to the file; then run the audit again"
+	}
+	return ""
+}
 
 // Options tune Run. The zero value runs every registered check.
 type Options struct {
@@ -71,7 +90,7 @@ func Run(ctx context.Context, s *model.Snapshot, opts Options) (*Report, error) 
 	case s.DocErr != nil:
 		configUsable = false
 		c := decl(reg, IDConfigUnreadable)
-		meta = append(meta, toFinding(c, s, Hit{Severity: model.Critical, Detail: s.DocErr.Error() + "\nChecks that read the config were skipped; filesystem checks still ran.", Paths: []string{s.Target.ConfigPath}}))
+		meta = append(meta, toFinding(c, s, Hit{Severity: model.Critical, Detail: s.DocErr.Error() + "\nChecks that read the config were skipped; filesystem checks still ran.", Remediation: unreadableFix(s.DocErr), Paths: []string{s.Target.ConfigPath}}))
 	case s.Doc == nil:
 		if s.ConfigMissing {
 			c := decl(reg, IDConfigMissing)

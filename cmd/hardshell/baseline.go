@@ -56,8 +56,9 @@ On a terminal with no flags it asks; otherwise flags and defaults decide. -o FIL
 (refusing to overwrite without --force); --merge edits the located config, only tightening it and
 keeping its comments. The token is written to the file (or, with --token-env, to <state>/.env as
 OPENCLAW_GATEWAY_TOKEN) and is never printed in full.`,
-		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return runBaseline(c, f) },
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{annCreatesConfig: "yes"},
+		RunE:        func(c *cobra.Command, _ []string) error { return runBaseline(c, f) },
 	}
 	fl := c.Flags()
 	fl.StringSliceVar(&f.channels, "channels", nil, "channels to configure: "+strings.Join(baseline.KnownChannels, ","))

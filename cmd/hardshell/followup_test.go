@@ -30,7 +30,14 @@ func runIn(t *testing.T, dir, home string, args ...string) (string, string, int)
 func pasted(t *testing.T, home, line string, extra ...string) (string, string, int) {
 	t.Helper()
 	require.True(t, strings.HasPrefix(line, "hardshell "), "not a hardshell command: %q", line)
-	cmd := exec.Command("sh", "-c", strings.Join(append([]string{line}, extra...), " "))
+	return inShell(t, home, strings.Join(append([]string{line}, extra...), " "))
+}
+
+// inShell runs line in sh from an empty directory, with HOME at home and
+// the hardshell under test first on PATH.
+func inShell(t *testing.T, home, line string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", line)
 	cmd.Dir = t.TempDir()
 	cmd.Env = []string{"HOME=" + home, "PATH=" + filepath.Dir(auditBinary(t)) + ":/usr/bin:/bin", "NO_COLOR=1"}
 	return runCmd(t, cmd)
