@@ -72,7 +72,7 @@ OPENCLAW_GATEWAY_TOKEN) and is never printed in full.`,
 	fl.StringVarP(&f.output, "output", "o", "", "write a new config file here (default: the located config when it does not exist)")
 	fl.BoolVar(&f.merge, "merge", false, "merge into the located config instead of writing a new one")
 	fl.BoolVar(&f.force, "force", false, "with -o: replace an existing file (it is backed up)")
-	fl.BoolVar(&f.yes, "yes", false, "write without asking for confirmation")
+	fl.BoolVarP(&f.yes, "yes", "y", false, "write without asking")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show what would be written (token masked), write nothing")
 	fl.BoolVar(&f.tokenEnv, "token-env", false, "write ${OPENCLAW_GATEWAY_TOKEN} and put the token in <state>/.env")
 	fl.BoolVar(&f.noComment, "no-comments", false, "omit the explanatory comments")
@@ -231,8 +231,8 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if nixManaged() {
 		return nixRefusal("baseline")
 	}
-	if !f.yes && !confirm(c, "Write the baseline to "+target+"?") {
-		return withCode(exitFindings, errors.New("nothing written"))
+	if !confirm(c, f.yes, "Write the baseline to "+target+"?") {
+		return nil
 	}
 	set, err := t.Commit(remediate.BackupMeta{Command: "baseline", ToolVersion: version, CheckIDs: []string{baseline.CheckID}})
 	if err != nil {
@@ -302,8 +302,8 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 	if nixManaged() {
 		return nixRefusal("baseline --merge")
 	}
-	if !f.yes && !confirm(c, "Apply these changes?") {
-		return withCode(exitFindings, errors.New("nothing written"))
+	if !confirm(c, f.yes, "Apply these changes?") {
+		return nil
 	}
 	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "baseline --merge", ToolVersion: version, CheckIDs: []string{baseline.CheckID}})
 	if err != nil {

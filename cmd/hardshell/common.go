@@ -55,14 +55,13 @@ func ask(out io.Writer, in *bufio.Reader, q string) bool {
 	return false
 }
 
-// confirm asks on a terminal with the same y/N line prompt as every other
-// writing command; without a terminal the answer is no.
-func confirm(c *cobra.Command, q string) bool {
-	if !isTTY(os.Stdin) || terminal(c.OutOrStdout()) == nil {
-		fmt.Fprintln(c.ErrOrStderr(), "hardshell: not a terminal; pass --yes to write")
-		return false
-	}
-	return ask(c.OutOrStdout(), bufio.NewReader(c.InOrStdin()), redactor().String(q))
+// confirm is the gate of every writing command, one rule for all of them
+// with or without a terminal: --yes (-y) passes; on a terminal q is asked
+// [y/N]; without one nothing is asked. Not confirmed, it prints "nothing
+// written" (with "(use --yes)" when there was no terminal) and the command
+// ends with exit 0: nothing was refused or failed.
+func confirm(c *cobra.Command, yes bool, q string) bool {
+	return confirmed(c.OutOrStdout(), flushOnRead(c.InOrStdin(), c.OutOrStdout()), yes, stdinIsTTY, q, "nothing written")
 }
 
 // nixManaged is OpenClaw's marker for a config managed by Nix

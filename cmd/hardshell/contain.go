@@ -50,7 +50,7 @@ func newContainCmd() *cobra.Command {
 
 Without --yes it asks on a terminal; with no terminal and no --yes it shows the plan,
 writes nothing and exits 1. --dry-run never writes config (the report is still written).
-Exit codes: 0 contained; 1 refused, not confirmed or failed; 2 bad input.`,
+Exit codes: 0 contained or not confirmed; 1 refused or failed; 2 bad input.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runContain(c, f, c.InOrStdin(), stdinIsTTY) },
 	}
@@ -166,11 +166,11 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	case isTTY():
 		if !ask(out, bufio.NewReader(in), "\nContain now (write these changes)?") {
 			fmt.Fprintln(out, "nothing written")
-			return withCode(exitFindings, nil)
+			return nil
 		}
 	default:
 		fmt.Fprintln(out, "\nnothing written: no terminal to confirm on (use --yes)")
-		return withCode(exitFindings, nil)
+		return nil
 	}
 	if !f.dryRun {
 		set, err = p.Txn.Commit(remediate.BackupMeta{Command: "contain", CheckIDs: p.Fixed, ToolVersion: version})

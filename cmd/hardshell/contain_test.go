@@ -113,7 +113,7 @@ func TestContainNoTTYWritesNothing(t *testing.T) {
 	orig, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
 	require.NoError(t, err)
 	out, _, code := runAuditCmd(t, "contain", "--state-dir", state, "--log-dir", t.TempDir())
-	require.Equal(t, 1, code)
+	require.Equal(t, 0, code, "not confirmed is not a failure")
 	require.Contains(t, out, "nothing written")
 	require.Contains(t, out, "channels.telegram.dmPolicy")
 	got, err := os.ReadFile(filepath.Join(state, "openclaw.json"))

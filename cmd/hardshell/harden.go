@@ -48,7 +48,7 @@ hardshell fix or the wizard and listed at the end.`,
 	fl.IntVar(&maxTier, "tiers", 5, "fix tiers 1..N of the checklist (1-6)")
 	fl.BoolVarP(&yes, "yes", "y", false, "write without asking")
 	fl.BoolVar(&dry, "dry-run", false, "show the plan and diff, write nothing")
-	fl.BoolVar(&noValidate, "no-validate", false, "do not check the candidate with `openclaw config validate`")
+	fl.BoolVar(&noValidate, "no-validate", false, "do not check the candidate with \"openclaw config validate\"")
 	rootCmd.AddCommand(c)
 }
 
@@ -143,15 +143,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 		fmt.Fprintln(out, "\ndry run: nothing written")
 		return nil
 	}
-	switch {
-	case yes:
-	case stdinIsTTY():
-		if !confirm(c, "Write these changes?") {
-			fmt.Fprintln(out, "nothing written")
-			return nil
-		}
-	default:
-		fmt.Fprintln(out, "\nnothing written (use --yes)")
+	if !confirm(c, yes, "Write these changes?") {
 		return nil
 	}
 	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "harden", CheckIDs: ids, ToolVersion: version})

@@ -47,8 +47,8 @@ one accepted. --verify repeats only that probe (current secret vs. the one
 the latest rotation replaced).
 
 Secrets are never printed in full. Without a terminal, --yes is required to
-write. Exit codes: 0 written (or --verify passed); 1 nothing written, or
---verify failed; 2 bad input.`,
+write. Exit codes: 0 written, not confirmed, or --verify passed; 1 the write
+was refused or failed, or --verify failed; 2 bad input.`,
 		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: []string{"gateway", "hooks", "remote"},
 		RunE: func(c *cobra.Command, args []string) error {
@@ -63,7 +63,7 @@ write. Exit codes: 0 written (or --verify passed); 1 nothing written, or
 	fl.BoolVarP(&f.yes, "yes", "y", false, "write without asking")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "show the change and write nothing")
 	fl.BoolVar(&f.verify, "verify", false, "only probe the gateway: the current secret accepted, the replaced one refused")
-	fl.BoolVar(&f.restart, "restart", false, "with --yes: run `openclaw gateway restart` after the write (when the CLI is installed)")
+	fl.BoolVar(&f.restart, "restart", false, "with --yes: run \"openclaw gateway restart\" after the write (when the CLI is installed)")
 	fl.DurationVar(&f.timeout, "probe-timeout", audit.DefaultProbeTimeout, "time limit for each live probe")
 	c.MarkFlagsMutuallyExclusive("verify", "dry-run")
 	return c
@@ -148,14 +148,8 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	}
 	tty := stdinIsTTY()
 	in := bufio.NewReader(c.InOrStdin())
-	if !f.yes {
-		if !tty {
-			return withCode(exitFindings, errors.New("not a terminal and no --yes: nothing written (review the change above, then run again with --yes)"))
-		}
-		if !ask(out, in, "Write these changes?") {
-			fmt.Fprintln(out, "nothing written")
-			return nil
-		}
+	if !confirmed(out, in, f.yes, stdinIsTTY, "Write these changes?", "nothing written") {
+		return nil
 	}
 	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "rotate " + string(target), ToolVersion: version})
 	if err != nil {

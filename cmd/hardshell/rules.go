@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -30,7 +29,7 @@ Wording may differ: each rule is recognised by its key phrase, in English or the
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runRules(c, yes, dry) },
 	}
-	c.Flags().BoolVar(&yes, "yes", false, "write without asking for confirmation")
+	c.Flags().BoolVarP(&yes, "yes", "y", false, "write without asking")
 	c.Flags().BoolVar(&dry, "dry-run", false, "show what would be added, write nothing")
 	rootCmd.AddCommand(c)
 }
@@ -91,8 +90,8 @@ func runRules(c *cobra.Command, yes, dry bool) error {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
 	}
-	if !yes && !confirm(c, "Add the missing rules?") {
-		return withCode(exitFindings, errors.New("nothing written"))
+	if !confirm(c, yes, "Add the missing rules?") {
+		return nil
 	}
 	set, err := t.Commit(remediate.BackupMeta{Command: "rules", ToolVersion: version, CheckIDs: []string{rules.CheckID}})
 	if err != nil {

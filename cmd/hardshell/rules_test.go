@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hardshell/hardshell/internal/testutil"
 )
 
 func TestRulesCommandAddsMissingRules(t *testing.T) {
@@ -24,8 +26,9 @@ func TestRulesCommandAddsMissingRules(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(main, "AGENTS.md"))
 	require.Equal(t, "# Main\n", string(data))
 
-	_, _, code = runAuditCmd(t, "rules", "--state-dir", dir)
-	require.Equal(t, 1, code, "without a terminal and --yes nothing is written")
+	out, _, code = runAuditCmd(t, "rules", "--state-dir", dir)
+	require.Equal(t, 0, code, "not confirmed is not a failure")
+	require.Contains(t, out, "nothing written (use --yes)", "without a terminal and --yes nothing is written")
 
 	out, errOut, code = runAuditCmd(t, "rules", "--state-dir", dir, "--yes")
 	require.Equal(t, 0, code, errOut)
@@ -63,4 +66,25 @@ func TestRulesLeaveWorkspacesOutsideTheStateDir(t *testing.T) {
 	require.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
 	_, err = os.Stat(filepath.Join(main, "AGENTS.md"))
 	require.NoError(t, err)
+}
+
+// rules -y on a copy of a state dir whose config names
+// ~/.openclaw/workspace edits the copy's workspace, never the real home's.
+func TestRulesOnACopyLeavesTheRealHomeAlone(t *testing.T) {
+	home := t.TempDir()
+	realWS := filepath.Join(home, ".openclaw", "workspace")
+	require.NoError(t, os.MkdirAll(realWS, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(realWS, "AGENTS.md"), []byte("# Real\n"), 0o600))
+	realBefore := snapshotTree(t, filepath.Join(home, ".openclaw"))
+
+	copyDir := testutil.CopyStateTo(t, "guide-dangerous", filepath.Join(t.TempDir(), "copy"))
+	copyWS := filepath.Join(copyDir, "workspace")
+	require.NoError(t, os.MkdirAll(copyWS, 0o700))
+	out, errOut, code := runIn(t, copyDir, home, "rules", "-y", "--state-dir", copyDir)
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "added the rules to 1 workspace(s)")
+	require.Equal(t, realBefore, snapshotTree(t, filepath.Join(home, ".openclaw")), "the real home's workspace is untouched")
+	data, err := os.ReadFile(filepath.Join(copyWS, "AGENTS.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), "## Security rules")
 }

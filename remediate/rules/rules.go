@@ -60,34 +60,67 @@ type Workspace struct {
 func (w Workspace) Complete() bool { return len(w.Missing) == 0 }
 
 // expand resolves ~ and relative paths the way OpenClaw does (relative to
-// the home dir for ~, else to the state dir).
+// the home dir for ~, else to the state dir). A path inside the home's
+// default state dir (~/.openclaw/workspace) names a place in "this state
+// dir": when the target is another state dir (a copy, --state-dir), it is
+// rebased there, so a copy's config never leads to the real home's files.
 func expand(s *model.Snapshot, p string) string {
+	var abs string
 	switch {
 	case p == "~":
-		return s.Target.Home
+		abs = s.Target.Home
 	case strings.HasPrefix(p, "~/"):
-		return filepath.Join(s.Target.Home, p[2:])
+		abs = filepath.Join(s.Target.Home, p[2:])
 	case filepath.IsAbs(p):
-		return filepath.Clean(p)
+		abs = filepath.Clean(p)
+	default:
+		return filepath.Join(s.Target.StateDir, p)
 	}
-	return filepath.Join(s.Target.StateDir, p)
+	if s.Target.Home == "" {
+		return abs
+	}
+	home := filepath.Join(s.Target.Home, ".openclaw")
+	if rel, ok := under(home, abs); ok && filepath.Clean(s.Target.StateDir) != home {
+		return filepath.Join(s.Target.StateDir, rel)
+	}
+	return abs
 }
 
-// Workspaces lists each agent's workspace dir: its own workspace, else
-// agents.defaults.workspace for the default agent, else
-// <state>/workspace (default agent) or <state>/workspace-<id>.
+// under is path relative to dir when path is dir or below it.
+func under(dir, path string) (string, bool) {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return rel, true
+}
+
+// Workspaces lists each agent's workspace dir as OpenClaw's
+// resolveAgentWorkspaceDir does for the target state dir: the agent's own
+// workspace; for the default agent agents.defaults.workspace, else
+// OPENCLAW_WORKSPACE_DIR, else <state>/workspace; for another agent
+// agents.defaults.workspace/<id>, else <state>/workspace-<id>.
 func Workspaces(s *model.Snapshot) []Workspace {
 	var out []Workspace
 	seen := map[string]bool{}
+	defaults := s.Doc.Get("agents.defaults.workspace").Text()
 	for _, a := range s.Doc.Agents() {
 		var dir string
-		if n := a.Node.Get("workspace"); n.Text() != "" {
-			dir = expand(s, n.Text())
-		} else if d := s.Doc.Get("agents.defaults.workspace").Text(); d != "" && a.Default {
-			dir = expand(s, d)
-		} else if a.Default {
+		switch n := a.Node.Get("workspace"); {
+		case strings.TrimSpace(n.Text()) != "":
+			dir = expand(s, strings.TrimSpace(n.Text()))
+		case a.Default && strings.TrimSpace(defaults) != "":
+			dir = expand(s, strings.TrimSpace(defaults))
+		case a.Default:
 			dir = filepath.Join(s.Target.StateDir, "workspace")
-		} else {
+			if s.Env != nil {
+				if v, ok := s.Env("OPENCLAW_WORKSPACE_DIR"); ok && strings.TrimSpace(v) != "" {
+					dir = expand(s, strings.TrimSpace(v))
+				}
+			}
+		case strings.TrimSpace(defaults) != "":
+			dir = filepath.Join(expand(s, strings.TrimSpace(defaults)), a.ID)
+		default:
 			dir = filepath.Join(s.Target.StateDir, "workspace-"+a.ID)
 		}
 		if seen[dir] {

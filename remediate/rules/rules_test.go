@@ -97,3 +97,31 @@ func TestPlanCreatesAgentsMDAndRefusesSymlinks(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, cs.Writes, "a symlinked AGENTS.md is never written through")
 }
+
+// Workspaces are resolved as OpenClaw's resolveAgentWorkspaceDir does: a
+// non-default agent under agents.defaults.workspace/<id>; and a path in the
+// home's ~/.openclaw names this state dir, so a copy's config never leads
+// to the real home's workspace.
+func TestWorkspacesFollowTheTargetStateDir(t *testing.T) {
+	home := t.TempDir()
+	copyDir := filepath.Join(t.TempDir(), "copy")
+	require.NoError(t, os.Mkdir(copyDir, 0o700))
+	cfg := `{ agents: { defaults: { workspace: "~/.openclaw/workspace" }, list: [ { id: "main", default: true }, { id: "work" }, { id: "fam", workspace: "~/fam" } ] } }`
+	require.NoError(t, os.WriteFile(filepath.Join(copyDir, "openclaw.json"), []byte(cfg), 0o600))
+	s, err := model.Load(model.LoadOptions{
+		Locate:          model.LocateOptions{StateDirFlag: copyDir, Getenv: func(string) string { return "" }, HomeDir: home},
+		OpenClawVersion: func() string { return "" },
+	})
+	require.NoError(t, err)
+	ws := Workspaces(s)
+	require.Len(t, ws, 3)
+	require.Equal(t, filepath.Join(copyDir, "workspace"), ws[0].Dir, "the default workspace lives under the target state dir")
+	require.Equal(t, filepath.Join(copyDir, "workspace", "work"), ws[1].Dir, "another agent: agents.defaults.workspace/<id>")
+	require.Equal(t, filepath.Join(home, "fam"), ws[2].Dir, "a workspace outside ~/.openclaw stays where the config says")
+
+	// on the home's own state dir nothing is rebased
+	s = snapshot(t, cfg)
+	ws = Workspaces(s)
+	require.Equal(t, filepath.Join(s.Target.Home, ".openclaw", "workspace"), ws[0].Dir)
+	require.Equal(t, filepath.Join(s.Target.Home, ".openclaw", "workspace", "work"), ws[1].Dir)
+}
