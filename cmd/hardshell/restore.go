@@ -13,7 +13,7 @@ import (
 )
 
 type restoreFlags struct {
-	list, yes bool
+	list, yes, diff bool
 }
 
 func newRestoreCmd() *cobra.Command {
@@ -21,15 +21,16 @@ func newRestoreCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "restore [ID]",
 		Short: "List hardshell's backups, or put one back",
-		Long: `Without an ID (or with --list), list the backup sets hardshell wrote before
-each change, newest first: id, time, command, and what each file had changed.
+		Long: `With --list, list the backup sets hardshell wrote before each change, newest
+first: id, time, command, and what each file had changed.
 
-With an ID, show what will be put back, ask (or --yes), then restore every
-file byte for byte with its old mode. The current state is backed up first, so
-a restore can itself be undone.
+With an ID (without one: the newest set), show what will be put back, ask (or
+--yes), then restore every file byte for byte with its old mode. The current
+state is backed up first, so a restore can itself be undone. --diff shows the
+changes a restore would make to each file (secrets masked) and writes nothing.
 
-Exit codes: 0 restored, listed or not confirmed; 1 the restore was refused or
-failed (nothing changed); 2 bad input (unknown id).`,
+Exit codes: 0 restored, listed, shown or not confirmed; 1 the restore was
+refused or failed (nothing changed); 2 bad input (unknown id).`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			return runRestore(c, f, args, os.Stdin, stdinIsTTY)
@@ -37,6 +38,9 @@ failed (nothing changed); 2 bad input (unknown id).`,
 	}
 	c.Flags().BoolVar(&f.list, "list", false, "list the backup sets, newest first")
 	c.Flags().BoolVarP(&f.yes, "yes", "y", false, "restore without asking")
+	c.Flags().BoolVar(&f.diff, "diff", false, "show what the restore would change in each file (secrets masked), write nothing")
+	c.MarkFlagsMutuallyExclusive("list", "diff")
+	c.MarkFlagsMutuallyExclusive("list", "yes")
 	return c
 }
 
@@ -48,7 +52,7 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	if f.list || len(args) == 0 {
+	if f.list {
 		sets, err := remediate.ListBackups(t)
 		if err != nil {
 			return withCode(exitFindings, err)
@@ -80,7 +84,21 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 		}
 		return nil
 	}
-	id := args[0]
+	var id string
+	if len(args) == 1 {
+		id = args[0]
+	} else {
+		newest, err := newestBackup(t)
+		if err != nil {
+			return withCode(exitFindings, err)
+		}
+		if newest == nil {
+			fmt.Fprintf(out, "No hardshell backups in %s: nothing to restore.\n", remediate.BackupsDir(t))
+			return nil
+		}
+		id = newest.ID
+		fmt.Fprintf(out, "The newest backup is %s (others: %s).\n", id, hsCommand("restore", "--list"))
+	}
 	set, err := remediate.LoadBackup(t, id)
 	var ie *remediate.InterruptedError
 	if errors.As(err, &ie) {
@@ -95,6 +113,9 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	fmt.Fprintf(out, "Backup %s (%s, %s) will put back:\n", set.ID, set.CreatedAt.Local().Format("2006-01-02 15:04:05"), set.Command)
 	for _, e := range set.Entries {
 		fmt.Fprintln(out, "  "+undoLine(e))
+	}
+	if f.diff {
+		return printRestoreDiff(out, t, set)
 	}
 	if !confirmed(out, in, f.yes, isTTY, "Restore these files?", "nothing restored") {
 		return nil
