@@ -51,6 +51,7 @@ hardshell's fields; --sarif prints SARIF 2.1.0 for code-scanning tools.`,
 	fl.StringVar(&f.baseline, "baseline", "", "an earlier --json report; findings already in it do not fail the run")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE (mode 0600) instead of stdout")
 	c.MarkFlagsMutuallyExclusive("json", "sarif")
+	_ = c.RegisterFlagCompletionFunc("fail-on", completeFailOn)
 	return c
 }
 

@@ -316,6 +316,36 @@ func TestE2EQuitWritesNothing(t *testing.T) {
 	}
 }
 
+// The demo deletes its temporary copy when the wizard exits; --keep keeps
+// it and says where it is.
+func TestDemoRemovesItsCopy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := auditBinary(t)
+	for _, keep := range []bool{false, true} {
+		tmp := t.TempDir()
+		args := []string{"demo"}
+		if keep {
+			args = append(args, "--keep")
+		}
+		tm := startPTYEnv(t, []string{"TMPDIR=" + tmp}, bin, args...)
+		tm.waitFor("score")
+		tm.send("q")
+		tm.wait()
+		left, err := os.ReadDir(tmp)
+		require.NoError(t, err)
+		if keep {
+			require.Len(t, left, 1, "--keep keeps the copy")
+			require.Contains(t, tm.text(), "kept at "+filepath.Join(tmp, left[0].Name()))
+			require.NoError(t, os.RemoveAll(filepath.Join(tmp, left[0].Name())))
+		} else {
+			require.Empty(t, left, "the demo's copy is deleted on exit")
+			require.Contains(t, tm.text(), "The demo's copy was deleted")
+		}
+	}
+}
+
 func TestChooseMode(t *testing.T) {
 	env := func(kv ...string) func(string) string {
 		m := map[string]string{}

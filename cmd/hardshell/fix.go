@@ -52,6 +52,7 @@ OPENCLAW_NIX_MODE=1); 2 bad input (unparseable config, bad --only/--answer).`,
 	fl.BoolVar(&f.noValidate, "no-validate", false, "do not check the candidate with \"openclaw config validate\"")
 	fl.StringSliceVar(&f.only, "only", nil, "fix only these check ids (comma-separated; patterns like channels.<id>.dm.open allowed)")
 	fl.StringArrayVar(&f.answers, "answer", nil, "answer a guided fix's question: CHECKID.QUESTION=VALUE (repeatable)")
+	_ = c.RegisterFlagCompletionFunc("only", completeOnly)
 	return c
 }
 

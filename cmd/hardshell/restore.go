@@ -31,7 +31,8 @@ changes a restore would make to each file (secrets masked) and writes nothing.
 
 Exit codes: 0 restored, listed, shown or not confirmed; 1 the restore was
 refused or failed (nothing changed); 2 bad input (unknown id).`,
-		Args: cobra.MaximumNArgs(1),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completeBackupIDs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runRestore(c, f, args, os.Stdin, stdinIsTTY)
 		},
