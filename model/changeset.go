@@ -22,6 +22,10 @@ type Edit struct {
 	Value   any
 	CheckID string // the finding this edit remediates, if any
 	Reason  string // one line, shown in reviews
+	// DropLineComment: a // comment at the end of the replaced value's
+	// line describes the old value (a token's length, the old address);
+	// it is removed with the change. Other comments are always kept.
+	DropLineComment bool
 }
 
 // Field is one member of an ordered object value.

@@ -248,7 +248,7 @@ func (d *Document) applyOne(e Edit) (map[string][]byte, error) {
 			if sameValue(target.Interface(), want) {
 				return nil, nil
 			}
-			return d.replace(e.Path, target, e.Value)
+			return d.replace(e.Path, target, e.Value, e.DropLineComment)
 		}
 		return d.insert(e.Path, segs, nodes, e.Value)
 	case OpUnset:
@@ -293,7 +293,7 @@ func article(k Kind) string {
 }
 
 // replace swaps the bytes of an existing value.
-func (d *Document) replace(path string, target *Node, v any) (map[string][]byte, error) {
+func (d *Document) replace(path string, target *Node, v any, dropComment bool) (map[string][]byte, error) {
 	if len(target.origins) != 1 {
 		return nil, fmt.Errorf("%s is merged from %d places (%s); set its members one by one", path, len(target.origins), strings.Join(target.Defined(), ", "))
 	}
@@ -310,8 +310,46 @@ func (d *Document) replace(path string, target *Node, v any) (map[string][]byte,
 			return nil, err
 		}
 	}
+	if dropComment {
+		if from, to, ok := f.lineComment(o.cn.end); ok {
+			data := splice(f.Data, from, to, "")
+			return map[string][]byte{f.Path: splice(data, o.cn.start, o.cn.end, text)}, nil
+		}
+	}
 	end, text := f.keepCommentColumn(o.cn.start, o.cn.end, text)
 	return map[string][]byte{f.Path: splice(f.Data, o.cn.start, end, text)}, nil
+}
+
+// lineComment finds a // comment later on the line that ends at or after
+// pos (outside strings), with the blanks before it: the span [from, to)
+// to cut. A line without one gives ok false.
+func (f *File) lineComment(pos int) (from, to int, ok bool) {
+	var quote byte
+	for i := pos; i < len(f.Data); i++ {
+		c := f.Data[i]
+		switch {
+		case c == '\n' || c == '\r':
+			return 0, 0, false
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '/' && i+1 < len(f.Data) && f.Data[i+1] == '/':
+			from, to = i, i
+			for from > pos && (f.Data[from-1] == ' ' || f.Data[from-1] == '\t') {
+				from--
+			}
+			for to < len(f.Data) && f.Data[to] != '\n' && f.Data[to] != '\r' {
+				to++
+			}
+			return from, to, true
+		}
+	}
+	return 0, 0, false
 }
 
 // keepCommentColumn keeps an aligned trailing comment where it was: when

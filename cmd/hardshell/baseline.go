@@ -165,6 +165,11 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if f.era == "auto" || f.era == "" {
 		o.Era = s.Era.Era
 	}
+	// the workspaces follow the target state dir; the home's default one
+	// is written ~/.openclaw, as OpenClaw's onboarding does
+	if s.Target.Home == "" || filepath.Clean(s.Target.StateDir) != filepath.Join(s.Target.Home, ".openclaw") {
+		o.StateDir = s.Target.StateDir
+	}
 	if f.merge && len(o.Channels) == 0 && s.Doc != nil {
 		// merge tightens every channel the config already has
 		for _, sc := range s.Doc.Scopes() {
@@ -223,8 +228,13 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 			return withCode(exitFindings, fmt.Errorf("the installed OpenClaw rejects the baseline (try --era): %s", strings.Join(msgs, "; ")))
 		}
 	}
+	// the file is shown before anything is asked (the token masked)
+	shown := maskToken(string(data), o.Token)
+	fmt.Fprint(out, shown)
+	if !strings.HasSuffix(shown, "\n") {
+		fmt.Fprintln(out)
+	}
 	if f.dryRun {
-		fmt.Fprint(out, maskToken(string(data), o.Token))
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
 	}
@@ -372,7 +382,12 @@ func askBaseline(f *baselineFlags, term *os.File) error {
 		),
 		huh.NewGroup(
 			huh.NewConfirm().Title("Should the bot answer in group chats (only when mentioned)?").Value(&f.groups),
+		),
+		// asked only when groups are on: with groups off nobody mentions the bot
+		huh.NewGroup(
 			huh.NewInput().Title("Mention patterns (comma-separated)").Value(&mention),
+		).WithHideFunc(func() bool { return !f.groups }),
+		huh.NewGroup(
 			huh.NewInput().Title("Agents and access profiles (id=personal|readonly|public, comma-separated)").
 				Description("personal: full access, no sandbox · readonly: family/work, sandbox + read-only tools · public: sandbox, no filesystem/shell").
 				Value(&profiles).Validate(func(s string) error {
@@ -388,7 +403,10 @@ func askBaseline(f *baselineFlags, term *os.File) error {
 		return err
 	}
 	f.allowFrom = splitComma(allow)
-	f.mention = splitComma(mention)
+	f.mention = nil
+	if f.groups {
+		f.mention = splitComma(mention)
+	}
 	f.profiles = splitComma(profiles)
 	f.exposure = exposure
 	if f.era == "" {

@@ -118,3 +118,58 @@ func TestBaselineCommandBadInput(t *testing.T) {
 		require.NotEmpty(t, errOut)
 	}
 }
+
+// baseline shows the file before it asks; its workspaces follow the target
+// state dir; a Telegram id of any length is accepted.
+func TestBaselineShowsTheFileAndFollowsTheStateDir(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "gw")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	home := t.TempDir()
+	args := []string{"baseline", "--state-dir", state, "--channels", "telegram", "--dm", "allowlist", "--allow-from", "telegram:42"}
+	out, e, code := runIn(t, state, home, args...)
+	require.Equal(t, 0, code, e)
+	require.Contains(t, out, `dmPolicy: "allowlist"`, "the file is shown before anything is asked")
+	require.Contains(t, out, `"42"`)
+	require.Contains(t, out, "nothing written (use --yes)")
+	require.NoFileExists(t, filepath.Join(state, "openclaw.json"))
+	require.NotRegexp(t, baselineHex48, out)
+
+	out, e, code = runIn(t, state, home, append(args, "-y")...)
+	require.Equal(t, 0, code, e)
+	data, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), `"`+filepath.Join(state, "workspace")+`"`, "the workspace lives under the target state dir")
+	require.NotContains(t, string(data), "~/.openclaw")
+	require.Contains(t, out, "next: OPENCLAW_STATE_DIR="+state+" openclaw config validate; hardshell audit --state-dir "+state)
+}
+
+// --merge keeps groups already limited to an allowlist, and drops the line
+// comments that described the values it replaced, keeping every other.
+func TestBaselineMergeKeepsAllowlistedGroupsAndDropsStaleComments(t *testing.T) {
+	dir := auditState(t, `{
+  gateway: {
+    bind: "lan",                                   // 0.0.0.0:18789
+    auth: { mode: "token", token: "letmein2026" }, // easy to type on the phone (11 characters)
+    controlUi: { allowInsecureAuth: true },        // plain http from the iPad
+  },
+  channels: {
+    whatsapp: {
+      dmPolicy: "pairing",
+      groupPolicy: "allowlist", // the family group only
+      groups: { "120363000000000000@g.us": { requireMention: true } },
+    },
+  },
+}
+`)
+	out, e, code := runAuditCmd(t, "baseline", "--merge", "-y", "--state-dir", dir)
+	require.Equal(t, 0, code, e+out)
+	data, err := os.ReadFile(filepath.Join(dir, "openclaw.json"))
+	require.NoError(t, err)
+	got := string(data)
+	require.Contains(t, got, `groupPolicy: "allowlist", // the family group only`, "allowlisted groups stay on")
+	require.NotContains(t, got, "easy to type on the phone", "the old token's comment went with it")
+	require.NotContains(t, got, "0.0.0.0:18789", "the old address's comment went with it")
+	require.Contains(t, got, "// plain http from the iPad", "comments on values left alone stay")
+	require.Regexp(t, `bind: "loopback",\n`, got)
+	require.Regexp(t, `token: "[0-9a-f]{48}" },\n`, got)
+}

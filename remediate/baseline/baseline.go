@@ -110,6 +110,9 @@ type Options struct {
 	TokenEnv bool
 	// Comments writes a comment above each setting saying why.
 	Comments bool
+	// StateDir is where the agents' workspaces go (<StateDir>/workspace);
+	// "" = ~/.openclaw, the home's default state dir.
+	StateDir string
 }
 
 // TokenVar is the variable a TokenEnv baseline references.
@@ -247,6 +250,9 @@ func (o *Options) AgentIDs() []string {
 var (
 	e164Re  = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	digitRe = regexp.MustCompile(`^[0-9]{3,25}$`)
+	// telegramIDRe: Telegram user ids are positive integers of any length
+	// up to 52 bits (early accounts have short ones, e.g. 42).
+	telegramIDRe = regexp.MustCompile(`^[1-9][0-9]{0,15}$`)
 )
 
 // ValidSender checks a DM allowlist entry for a channel ("*" is refused:
@@ -265,7 +271,7 @@ func ValidSender(channel, id string) error {
 		}
 	case "telegram":
 		t := strings.TrimPrefix(strings.TrimPrefix(id, "telegram:"), "tg:")
-		if !digitRe.MatchString(t) && !strings.HasPrefix(t, "@") {
+		if !telegramIDRe.MatchString(t) && !strings.HasPrefix(t, "@") {
 			return fmt.Errorf("telegram: %q is not a numeric user id (e.g. 123456789)", id)
 		}
 	case "discord":
@@ -287,13 +293,18 @@ var (
 )
 
 // Workspace is the conventional workspace of an agent: the default agent
-// keeps ~/.openclaw/workspace, others ~/.openclaw/workspace-<id> (as the
-// onboarding wizard and the guide's examples place them).
+// keeps <state>/workspace, others <state>/workspace-<id> (as the
+// onboarding wizard and the guide's examples place them), where <state> is
+// StateDir, written ~/.openclaw when that is the home's default.
 func (o *Options) Workspace(id string) string {
-	if id == o.DefaultAgent {
-		return "~/.openclaw/workspace"
+	root := o.StateDir
+	if root == "" {
+		root = "~/.openclaw"
 	}
-	return "~/.openclaw/workspace-" + id
+	if id == o.DefaultAgent {
+		return root + "/workspace"
+	}
+	return root + "/workspace-" + id
 }
 
 // accepts reports whether the era's schema takes a key (testdata/compat

@@ -78,6 +78,12 @@ func (m *merger) edit(path string, v any, reason string) {
 	m.edits = append(m.edits, model.Edit{Op: model.OpSet, Path: path, Value: v, CheckID: CheckID, Reason: reason})
 }
 
+// replaceValue is edit for a value whose line comment describes the old
+// value (a token's length, the old address): the comment goes with it.
+func (m *merger) replaceValue(path string, v any, reason string) {
+	m.edits = append(m.edits, model.Edit{Op: model.OpSet, Path: path, Value: v, CheckID: CheckID, Reason: reason, DropLineComment: true})
+}
+
 // set raises path to want unless its current value is as strict or
 // stricter (per order) or unknown.
 func (m *merger) set(path, want string, order []string, reason string) {
@@ -98,7 +104,7 @@ func (m *merger) gateway() {
 		m.edit("gateway.mode", "local", "this machine runs the gateway")
 	}
 	if b := d.Get("gateway.bind"); b == nil || b.Text() != "loopback" {
-		m.edit("gateway.bind", "loopback", "listen on 127.0.0.1 only")
+		m.replaceValue("gateway.bind", "loopback", "listen on 127.0.0.1 only")
 		if d.Get("gateway.customBindHost") != nil {
 			m.edits = append(m.edits, model.Edit{Op: model.OpUnset, Path: "gateway.customBindHost", CheckID: CheckID, Reason: "only used by a custom bind"})
 		}
@@ -121,9 +127,9 @@ func (m *merger) gateway() {
 			// kept: the secret lives elsewhere
 		case tok == nil || len(strings.TrimSpace(tok.Text())) < 24:
 			if o.TokenEnv {
-				m.edit("gateway.auth.token", "${"+TokenVar+"}", "token read from "+TokenVar)
+				m.replaceValue("gateway.auth.token", "${"+TokenVar+"}", "token read from "+TokenVar)
 			} else {
-				m.edit("gateway.auth.token", o.Token, "new random gateway token (48 hex chars)")
+				m.replaceValue("gateway.auth.token", o.Token, "new random gateway token (48 hex chars)")
 			}
 		}
 	}
@@ -198,7 +204,10 @@ func (m *merger) channels() {
 		// set at the channel level, which also overrides a weaker
 		// channels.defaults.groupPolicy
 		gp := sc.GroupPolicy(d)
-		if r := rank(groupOrder, gp.Value); !gp.Explicit || (r >= 0 && r < rank(groupOrder, gwant)) {
+		// groups already limited to an allowlist stay as the operator set
+		// them: turning them off would silence groups the bot serves
+		keepAllowlist := !o.Groups && gp.Explicit && gp.Value == "allowlist"
+		if r := rank(groupOrder, gp.Value); !keepAllowlist && (!gp.Explicit || (r >= 0 && r < rank(groupOrder, gwant))) {
 			m.edit(base+".groupPolicy", gwant, ch+": groups "+gwant)
 		}
 		if g := d.Get(base + ".groupAllowFrom"); g.ContainsString("*") {
