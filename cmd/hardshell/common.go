@@ -116,10 +116,27 @@ func printReview(out io.Writer, p *remediate.Prepared, cs model.ChangeSet) {
 	}
 	if len(cs.After) > 0 && len(p.Files) > 0 {
 		fmt.Fprintln(out, "\nCommands to run afterwards:")
-		for _, a := range cs.After {
+		for _, a := range afterLines(cs.After) {
 			fmt.Fprintln(out, "  "+a)
 		}
 	}
+}
+
+// afterLines is the "run afterwards" list with each command once: several
+// fixes each ask for "openclaw gateway restart" (one with a # note).
+func afterLines(after []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range after {
+		cmd, _, _ := strings.Cut(a, "#")
+		key := strings.Join(strings.Fields(cmd), " ")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, a)
+	}
+	return out
 }
 
 func countLine(s audit.Summary) string {

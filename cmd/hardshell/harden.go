@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/baseline"
@@ -135,6 +138,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	if p == nil {
 		fmt.Fprintln(out, "\nNothing to change.")
 		printLeft(c, fr)
+		printCriticalsLeft(out, fr.Audit, fr, maxTier)
 		return nil
 	}
 	printReview(out, p, p.Changes)
@@ -155,6 +159,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 		return err
 	}
 	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(fr.Audit.Summary), countLine(after.Summary))
+	printCriticalsLeft(out, after, fr, maxTier)
 	printBackup(out, set)
 	fmt.Fprintf(out, "next: %s (add the guide's security rules to each agent's AGENTS.md)\n", hsCommand("rules"))
 	return nil
@@ -167,6 +172,44 @@ func printLeft(c *cobra.Command, fr *baseline.FirstRun) {
 	fmt.Fprintln(c.OutOrStdout(), "\nLeft for hardshell fix or the wizard:")
 	for _, l := range fr.Left {
 		fmt.Fprintln(c.OutOrStdout(), "  "+l)
+	}
+}
+
+// printCriticalsLeft lists each critical finding of rep with why harden
+// left it: the reason the plan gave (fr.Left), a tier beyond --tiers, or a
+// check hardshell has no automatic fix for.
+func printCriticalsLeft(out io.Writer, rep *audit.Report, fr *baseline.FirstRun, maxTier model.Tier) {
+	reasons := map[string]string{}
+	for _, l := range fr.Left {
+		if id, why, ok := strings.Cut(l, ": "); ok {
+			reasons[id] = why
+		}
+	}
+	var lines []string
+	for _, f := range rep.Findings {
+		if f.Severity != model.Critical {
+			continue
+		}
+		why, ok := reasons[f.CheckID]
+		switch {
+		case ok:
+		case f.Priority > maxTier:
+			why = fmt.Sprintf("tier %d (%s) is beyond --tiers %d", int(f.Priority), f.Priority.Name(), int(maxTier))
+		default:
+			if r, found := remediate.For(f.CheckID); !found || r.Kind == model.FixManual {
+				why = "no automatic fix: it needs a change only you can make"
+			} else {
+				why = "its fix did not clear it in this run"
+			}
+		}
+		lines = append(lines, fmt.Sprintf("  %s — %s\n      why left: %s; see %s", f.CheckID, f.Title, why, hsCommand("explain", f.CheckID)))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(out, "\nCritical findings left (%d):\n", len(lines))
+	for _, l := range lines {
+		fmt.Fprintln(out, l)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -56,4 +57,30 @@ func TestHardenCommandProfiles(t *testing.T) {
 	_, errOut, code = runAuditCmd(t, "harden", "--state-dir", dir, "--profile", "kids=root")
 	require.Equal(t, 2, code)
 	require.Contains(t, errOut, "not an access profile")
+}
+
+// harden prints one restart line, and every critical left after the run
+// with why it was left.
+func TestHardenOneRestartLineAndWhyCriticalsAreLeft(t *testing.T) {
+	full := testutil.CopyState(t, "guide-dangerous")
+	out, errOut, code := runAuditCmd(t, "harden", "--state-dir", full, "--dry-run")
+	require.Equal(t, 0, code, errOut)
+	require.Equal(t, 1, strings.Count(out, "openclaw gateway restart"), "one restart line:\n%s", out)
+
+	dir := testutil.CopyState(t, "guide-dangerous")
+	out, errOut, code = runAuditCmd(t, "harden", "--state-dir", dir, "--tiers", "1", "--yes")
+	require.Equal(t, 0, code, errOut)
+	after := auditSevere(t, dir)
+	var crit []string
+	for _, f := range after {
+		if id, ok := strings.CutPrefix(f, "critical "); ok {
+			crit = append(crit, id)
+		}
+	}
+	require.NotEmpty(t, crit, "with --tiers 1 criticals of later tiers stay")
+	require.Contains(t, out, "Critical findings left (")
+	for _, id := range crit {
+		require.Regexp(t, `(?m)^  `+regexp.QuoteMeta(id)+` — .*\n      why left: \S.*; see hardshell explain `+regexp.QuoteMeta(id), out)
+	}
+	require.Contains(t, out, "is beyond --tiers 1")
 }

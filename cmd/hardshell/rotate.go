@@ -88,6 +88,11 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt)
 	defer stop()
 
+	if target == rotate.Hooks && !hooksConfigured(s) {
+		fmt.Fprintln(out, "Webhooks are not configured here (no hooks.token, and hooks.enabled is not true): there is no hooks token to rotate, and none was added.")
+		return nil
+	}
+
 	if f.verify {
 		info, err := rotate.VerifyInfo(s, target)
 		if err != nil {
@@ -193,6 +198,15 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
 	printVerification(out, v, target, info, true)
 	return nil
+}
+
+// hooksConfigured: the config sets a hooks token or turns webhooks on (a
+// hooks token exists, or OpenClaw will want one).
+func hooksConfigured(s *model.Snapshot) bool {
+	if s.Doc == nil {
+		return false
+	}
+	return s.Doc.Get("hooks.token").IsSet() || s.Doc.Get("hooks.enabled").IsTrue()
 }
 
 // rotateErr maps a planning error to an exit code.

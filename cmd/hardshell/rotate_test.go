@@ -365,3 +365,17 @@ func TestRotateRemoteAndExecRef(t *testing.T) {
 	require.Equal(t, 2, code, out)
 	require.Contains(t, errOut, `unknown rotation target "bogus"`)
 }
+
+// rotate hooks with no webhooks configured has nothing to rotate: it says
+// so and adds no token.
+func TestRotateHooksNotConfigured(t *testing.T) {
+	cfg := "{ gateway: { auth: { token: \"" + rotOld + "\" } } }\n"
+	h := rotateHome(t, cfg)
+	out, errOut, code := runRotateBin(t, h, 1, "", "rotate", "hooks", "--yes")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "there is no hooks token to rotate, and none was added")
+	after, err := os.ReadFile(h.config)
+	require.NoError(t, err)
+	require.Equal(t, cfg, string(after))
+	require.NoDirExists(t, filepath.Join(h.state, ".hardshell", "backups"))
+}
