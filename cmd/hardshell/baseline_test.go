@@ -173,3 +173,33 @@ func TestBaselineMergeKeepsAllowlistedGroupsAndDropsStaleComments(t *testing.T) 
 	require.Regexp(t, `bind: "loopback",\n`, got)
 	require.Regexp(t, `token: "[0-9a-f]{48}" },\n`, got)
 }
+
+// The interactive baseline asks for mention patterns only when groups are
+// on, and shows the file before the last question.
+func TestBaselineFormSkipsMentionsWhenGroupsOff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary in a pty")
+	}
+	state := filepath.Join(t.TempDir(), "gw")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	tm := startPTY(t, auditBinary(t), "baseline", "--state-dir", state)
+	tm.waitFor("Which channels does the bot use?")
+	tm.send("\r") // no channel
+	tm.waitFor("Who may DM the bot?")
+	tm.send("\r") // pairing
+	tm.waitFor("Sender ids allowed without pairing")
+	tm.send("\r")
+	tm.waitFor("answer in group chats")
+	tm.send("\r") // No (the default)
+	tm.waitFor("Agents and access profiles")
+	require.NotContains(t, tm.text(), "Mention patterns", "groups are off: no mention question")
+	tm.send("\r")
+	tm.waitFor("How do clients reach the gateway?")
+	tm.send("\r")
+	tm.waitFor("elevated: {") // the file, shown before the question
+	tm.waitFor("Write the baseline to")
+	tm.send("n\r")
+	tm.waitFor("nothing written")
+	tm.wait()
+	require.NoFileExists(t, filepath.Join(state, "openclaw.json"))
+}
