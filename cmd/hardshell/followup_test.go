@@ -112,6 +112,7 @@ func TestPrintedCommandsRunAsPrinted(t *testing.T) {
 	require.Contains(t, o, "nothing restored (use --yes)")
 	o, e, code = pasted(t, home, undo, "--yes")
 	require.Equal(t, 0, code, e)
+	require.Contains(t, o, "Restored ")
 	require.Equal(t, orig, snapshotTree(t, state), "the printed undo puts the state dir back")
 
 	list, e, code := runIn(t, parent, home, "restore", "--list", "--state-dir", rel)

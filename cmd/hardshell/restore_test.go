@@ -55,6 +55,7 @@ func TestRestoreNewestAndDiff(t *testing.T) {
 
 	out, e, code = runIn(t, state, home, "restore", "--yes", first, "--state-dir", state)
 	require.Equal(t, 0, code, e)
+	require.Contains(t, out, "Restored "+first)
 	require.Equal(t, orig, snapshotTree(t, state))
 }
 
