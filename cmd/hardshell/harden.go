@@ -196,7 +196,7 @@ func printCriticalsLeft(out io.Writer, rep *audit.Report, fr *baseline.FirstRun,
 		case f.Priority > maxTier:
 			why = fmt.Sprintf("tier %d (%s) is beyond --tiers %d", int(f.Priority), f.Priority.Name(), int(maxTier))
 		default:
-			if r, found := remediate.For(f.CheckID); !found || r.Kind == model.FixManual {
+			if f.Fix == model.FixManual || f.Fix == "" {
 				why = "no automatic fix: it needs a change only you can make"
 			} else {
 				why = "its fix did not clear it in this run"
