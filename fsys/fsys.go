@@ -32,6 +32,9 @@ const (
 	MaxDotenv = 1 << 20  // <state>/.env
 	MaxUnit   = 1 << 20  // service unit files, launchd plists
 	MaxLine   = 1 << 20  // one line of a transcript or log (longer lines are skipped)
+	// MaxStateDB is OpenClaw 2026.9's state DB (state/openclaw.sqlite) and
+	// its -wal, read whole into a private snapshot (an empty one is 1.5 MB).
+	MaxStateDB = 512 << 20
 )
 
 // Info is what a stat returns. Fields a remote side cannot know are zero:

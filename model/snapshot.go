@@ -2,6 +2,7 @@ package model
 
 import (
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/hardshell/hardshell/fsys"
@@ -43,6 +44,22 @@ type Snapshot struct {
 	Redactor *Redactor
 
 	dotenv map[string]string // <state>/.env as NewEnv read it
+	memo   sync.Map          // Memo's values
+}
+
+// Memo returns the value f computes for key, computing it once per
+// snapshot: derived views that several audit areas share (e.g. the access
+// review, which reads the state DB) are built once, concurrently safe.
+func (s *Snapshot) Memo(key any, f func() any) any {
+	e, _ := s.memo.LoadOrStore(key, &memoEntry{})
+	m := e.(*memoEntry)
+	m.once.Do(func() { m.v = f() })
+	return m.v
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
 }
 
 // ReadFile reads an input of the snapshot through the safe reader (and
