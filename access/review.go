@@ -92,6 +92,9 @@ type memoKey struct{}
 // FromSnapshot is the review of a snapshot, built once per snapshot (the
 // audit areas share it).
 func FromSnapshot(s *model.Snapshot) *Review {
+	if s == nil || s.Target.StateDir == "" {
+		return &Review{Store: StoreJSON} // a hand-built snapshot: no state dir to read
+	}
 	return s.Memo(memoKey{}, func() any { return Load(s, Options{}) }).(*Review)
 }
 
@@ -195,10 +198,7 @@ func ScopeFor(s *model.Snapshot, channel, account string) *model.Scope {
 			return &c
 		}
 	}
-	if chLevel != nil && scopeAccount(*chLevel) == accountKey(account) {
-		return chLevel
-	}
-	return chLevel
+	return chLevel // accounts inherit the channel level
 }
 
 // StoreCounts reports whether the gateway reads the pairing store for a

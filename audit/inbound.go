@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hardshell/hardshell/access"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -202,7 +203,7 @@ func multiUser(s *model.Snapshot) []multiUserSignal {
 // inboundDMSenders returns the distinct approved DM senders of a scope (the
 // config allowFrom / dm.allowFrom merged with the pairing store of that
 // channel and account), whether "*" is present, and where they come from
-// (config paths and store file paths). Entries are normalised: trimmed,
+// (config paths and store file paths, or the state DB table). Entries are normalised: trimmed,
 // lower-cased, a leading "<channel>:" prefix dropped.
 func inboundDMSenders(s *model.Snapshot, sc model.Scope) (senders []string, wildcard bool, sources []string) {
 	set := map[string]bool{}
@@ -234,6 +235,12 @@ func inboundDMSenders(s *model.Snapshot, sc model.Scope) (senders []string, wild
 				sources = append(sources, ps.File.Path)
 			}
 		}
+	}
+	// 2026.9 keeps the pairing store in the state DB (read only under
+	// dmPolicy "pairing", as the gateway does).
+	if ids, where := access.FromSnapshot(s).DMStoreSenders(sc); len(ids) > 0 {
+		addAll(ids)
+		sources = append(sources, where)
 	}
 	for e := range set {
 		senders = append(senders, e)
