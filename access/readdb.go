@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/hardshell/hardshell/fsys"
+	"github.com/hardshell/hardshell/statedb"
 )
 
 // StateDB is what hardshell read from a 2026.9 state DB.
 type StateDB struct {
 	Path        string
 	Exists      bool
-	Files       []DBFile // main, -wal, -shm as found (modes for the permission check)
+	Files       []statedb.DBFile // main, -wal, -shm as found (modes for the permission check)
 	UserVersion int
 	// Err is why the DB could not be read or interpreted (*DBError); the
 	// lists below are empty then.
@@ -38,18 +39,18 @@ type StateDB struct {
 // snapshot. It never writes the state dir and never waits on the
 // gateway's locks. A missing DB is Exists=false and no error.
 func ReadStateDB(ctx context.Context, fsy fsys.FS, stateDir string, now time.Time) *StateDB {
-	path := DBPath(stateDir)
-	s := &StateDB{Path: path, Files: statDBFiles(fsy, path)}
+	path := statedb.DBPath(stateDir)
+	s := &StateDB{Path: path, Files: statedb.StatFiles(fsy, path)}
 	main := s.Files[0]
 	if !main.Exists && main.Err == nil {
 		return s
 	}
 	s.Exists = true
 	fail := func(msg string, err error) *StateDB {
-		s.Err = &DBError{Path: path, Msg: msg, Err: err}
+		s.Err = &statedb.DBError{Path: path, Msg: msg, Err: err}
 		return s
 	}
-	cp, cleanup, err := snapshotDB(fsy, path)
+	cp, cleanup, err := statedb.Snapshot(fsy, path)
 	if err != nil {
 		var nr *fsys.NotRegularError
 		var tl *fsys.TooLargeError
@@ -66,10 +67,10 @@ func ReadStateDB(ctx context.Context, fsy fsys.FS, stateDir string, now time.Tim
 		return fail("cannot be read: "+err.Error(), err)
 	}
 	defer cleanup()
-	db, v, err := openCopy(ctx, cp)
+	db, v, err := statedb.OpenCopy(ctx, cp)
 	s.UserVersion = v
 	if err != nil {
-		if errors.Is(err, ErrNewerSchema) {
+		if errors.Is(err, statedb.ErrNewerSchema) {
 			return fail(err.Error(), err)
 		}
 		return fail("is not a readable SQLite database ("+sqliteMsg(err)+")", err)
@@ -91,9 +92,9 @@ func sqliteMsg(err error) string {
 	return m
 }
 
-func (s *StateDB) readAll(ctx context.Context, db querier, now time.Time) error {
+func (s *StateDB) readAll(ctx context.Context, db statedb.Querier, now time.Time) error {
 	for _, t := range []string{"channel_pairing_requests", "channel_pairing_allow_entries", "device_pairing_pending", "device_pairing_paired", "exec_approvals_config"} {
-		ok, err := checkTable(ctx, db, t)
+		ok, err := statedb.CheckTable(ctx, db, t)
 		if err != nil {
 			return err
 		}
@@ -147,7 +148,7 @@ func strList(raw sql.NullString) []string {
 	return out
 }
 
-func readRequests(ctx context.Context, db querier, now time.Time) ([]PairingRequest, error) {
+func readRequests(ctx context.Context, db statedb.Querier, now time.Time) ([]PairingRequest, error) {
 	rows, err := db.QueryContext(ctx, `SELECT channel_key, account_id, request_id, code, created_at, last_seen_at, meta_json
 		FROM channel_pairing_requests ORDER BY channel_key, account_id, created_at, request_id`)
 	if err != nil {
@@ -189,7 +190,7 @@ func stringMap(m map[string]any) map[string]string {
 	return out
 }
 
-func readAllowEntries(ctx context.Context, db querier) ([]AllowEntry, error) {
+func readAllowEntries(ctx context.Context, db statedb.Querier) ([]AllowEntry, error) {
 	rows, err := db.QueryContext(ctx, `SELECT channel_key, account_id, entry, sort_order, updated_at
 		FROM channel_pairing_allow_entries ORDER BY channel_key, account_id, sort_order, entry`)
 	if err != nil {
@@ -209,7 +210,7 @@ func readAllowEntries(ctx context.Context, db querier) ([]AllowEntry, error) {
 	return out, rows.Err()
 }
 
-func readDevPending(ctx context.Context, db querier, now time.Time) ([]DeviceRequest, error) {
+func readDevPending(ctx context.Context, db statedb.Querier, now time.Time) ([]DeviceRequest, error) {
 	rows, err := db.QueryContext(ctx, `SELECT request_id, device_id, display_name, platform, client_id, client_mode, role, roles_json, scopes_json, remote_ip, is_repair, ts, refreshed_at_ms
 		FROM device_pairing_pending ORDER BY ts, request_id`)
 	if err != nil {
@@ -261,7 +262,7 @@ func activeRoles(raw string) (roles []string, lastUsed time.Time) {
 	return roles, lastUsed
 }
 
-func readDevPaired(ctx context.Context, db querier) ([]Device, error) {
+func readDevPaired(ctx context.Context, db statedb.Querier) ([]Device, error) {
 	rows, err := db.QueryContext(ctx, `SELECT device_id, display_name, operator_label, platform, client_id, client_mode, role, roles_json, scopes_json, remote_ip, tokens_json, approved_via, created_at_ms, approved_at_ms, last_seen_at_ms, last_seen_reason
 		FROM device_pairing_paired ORDER BY approved_at_ms, device_id`)
 	if err != nil {
@@ -286,7 +287,7 @@ func readDevPaired(ctx context.Context, db querier) ([]Device, error) {
 	return out, rows.Err()
 }
 
-func readExecRow(ctx context.Context, db querier) (*ExecApprovals, error) {
+func readExecRow(ctx context.Context, db statedb.Querier) (*ExecApprovals, error) {
 	var raw string
 	var upd sql.NullInt64
 	err := db.QueryRowContext(ctx, `SELECT raw_json, updated_at_ms FROM exec_approvals_config WHERE config_key = 'current'`).Scan(&raw, &upd)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/statedb"
 )
 
 // Sender sources.
@@ -137,7 +138,7 @@ func Load(s *model.Snapshot, o Options) *Review {
 
 // accountKey is how OpenClaw keys a store account: lower case, "default"
 // when absent.
-func accountKey(a string) string {
+func AccountKey(a string) string {
 	a = strings.ToLower(strings.TrimSpace(a))
 	if a == "" {
 		return "default"
@@ -147,7 +148,7 @@ func accountKey(a string) string {
 
 // channelKey is OpenClaw's safeChannelKey: lower case, path characters
 // and ".." replaced by "_".
-func channelKey(c string) string {
+func ChannelKey(c string) string {
 	c = strings.ToLower(strings.TrimSpace(c))
 	c = strings.NewReplacer(`\`, "_", "/", "_", ":", "_", "*", "_", "?", "_", `"`, "_", "<", "_", ">", "_", "|", "_", "..", "_").Replace(c)
 	return c
@@ -155,7 +156,7 @@ func channelKey(c string) string {
 
 // normEntry normalises a sender id for comparison: trimmed, lower case,
 // a leading "<channel>:" (and telegram's "tg:") dropped.
-func normEntry(channel, e string) string {
+func NormEntry(channel, e string) string {
 	e = strings.ToLower(strings.TrimSpace(e))
 	for _, p := range []string{strings.ToLower(channel) + ":", "tg:"} {
 		if channel == "telegram" || p != "tg:" {
@@ -169,10 +170,10 @@ func normEntry(channel, e string) string {
 // key, or for the channel level the channel's defaultAccount ?? "default".
 func scopeAccount(sc model.Scope) string {
 	if sc.Account != "" {
-		return accountKey(sc.Account)
+		return AccountKey(sc.Account)
 	}
 	if n, _ := sc.Get("defaultAccount"); n != nil && n.Text() != "" {
-		return accountKey(n.Text())
+		return AccountKey(n.Text())
 	}
 	return "default"
 }
@@ -185,7 +186,7 @@ func ScopeFor(s *model.Snapshot, channel, account string) *model.Scope {
 	}
 	var chLevel *model.Scope
 	for _, sc := range s.Doc.Scopes() {
-		if channelKey(sc.Channel) != channelKey(channel) {
+		if ChannelKey(sc.Channel) != ChannelKey(channel) {
 			continue
 		}
 		if sc.Account == "" {
@@ -193,7 +194,7 @@ func ScopeFor(s *model.Snapshot, channel, account string) *model.Scope {
 			chLevel = &c
 			continue
 		}
-		if accountKey(sc.Account) == accountKey(account) {
+		if AccountKey(sc.Account) == AccountKey(account) {
 			c := sc
 			return &c
 		}
@@ -213,7 +214,7 @@ func StoreCounts(store, dmPolicy string) bool {
 
 func (r *Review) channel(ch, acct string) *Channel {
 	for i := range r.Channels {
-		if channelKey(r.Channels[i].Channel) == channelKey(ch) && r.Channels[i].Account == accountKey(acct) {
+		if ChannelKey(r.Channels[i].Channel) == ChannelKey(ch) && r.Channels[i].Account == AccountKey(acct) {
 			return &r.Channels[i]
 		}
 	}
@@ -269,7 +270,7 @@ func (r *Review) ensureChannel(s *model.Snapshot, ch, acct string) *Channel {
 	if c := r.channel(ch, acct); c != nil {
 		return c
 	}
-	c := Channel{Channel: ch, Account: accountKey(acct), Senders: []Sender{}, Pending: []PairingRequest{}}
+	c := Channel{Channel: ch, Account: AccountKey(acct), Senders: []Sender{}, Pending: []PairingRequest{}}
 	if sc := ScopeFor(s, ch, acct); sc != nil {
 		c.DMPolicy, c.GroupPolicy = sc.DMPolicy().Value, sc.GroupPolicy(s.Doc).Value
 	}
@@ -296,7 +297,7 @@ func (r *Review) fromDB(db *StateDB) {
 	if db.Err != nil {
 		return
 	}
-	where := DBRel + " channel_pairing_allow_entries"
+	where := statedb.DBRel + " channel_pairing_allow_entries"
 	for _, e := range db.AllowEntries {
 		c := r.ensureChannelNoSnap(e.Channel, e.Account)
 		r.addStoreSender(c, e.Entry, where)
@@ -322,7 +323,7 @@ func (r *Review) ensureChannelNoSnap(ch, acct string) *Channel {
 	if c := r.channel(ch, acct); c != nil {
 		return c
 	}
-	r.Channels = append(r.Channels, Channel{Channel: ch, Account: accountKey(acct), Senders: []Sender{}, Pending: []PairingRequest{}})
+	r.Channels = append(r.Channels, Channel{Channel: ch, Account: AccountKey(acct), Senders: []Sender{}, Pending: []PairingRequest{}})
 	return &r.Channels[len(r.Channels)-1]
 }
 
@@ -368,7 +369,7 @@ func (r *Review) fromJSON(s *model.Snapshot) {
 		for _, q := range v.Requests {
 			meta := stringMap(q.Meta)
 			acct := meta["accountId"]
-			pr := PairingRequest{Channel: pp.Channel, Account: accountKey(acct), ID: q.ID, Code: q.Code, CreatedAt: isoTime(q.CreatedAt), LastSeenAt: isoTime(q.LastSeenAt), Meta: meta}
+			pr := PairingRequest{Channel: pp.Channel, Account: AccountKey(acct), ID: q.ID, Code: q.Code, CreatedAt: isoTime(q.CreatedAt), LastSeenAt: isoTime(q.LastSeenAt), Meta: meta}
 			pr.Expired = expiredDM(pr.CreatedAt, r.Now)
 			c := r.ensureChannel(s, pp.Channel, acct)
 			c.Pending = append(c.Pending, pr)
@@ -414,7 +415,7 @@ func (r *Review) readJSONMap(s *model.Snapshot, path string) map[string]jsonDevi
 	}
 	m := map[string]jsonDevice{}
 	if err := json.Unmarshal(data, &m); err != nil {
-		r.Problems = append(r.Problems, jsonErr(path, data, err))
+		r.Problems = append(r.Problems, JSONErr(path, data, err))
 		return nil
 	}
 	return m
@@ -483,19 +484,19 @@ func (r *Review) DMStoreSenders(sc model.Scope) (ids []string, where string) {
 	}
 	acct := scopeAccount(sc)
 	for _, e := range r.DB.AllowEntries {
-		if e.Channel == channelKey(sc.Channel) && e.Account == acct {
-			ids = append(ids, normEntry(sc.Channel, e.Entry))
+		if e.Channel == ChannelKey(sc.Channel) && e.Account == acct {
+			ids = append(ids, NormEntry(sc.Channel, e.Entry))
 		}
 	}
 	if len(ids) > 0 {
-		where = r.DB.Path + " (channel_pairing_allow_entries " + channelKey(sc.Channel) + "/" + acct + ")"
+		where = r.DB.Path + " (channel_pairing_allow_entries " + ChannelKey(sc.Channel) + "/" + acct + ")"
 	}
 	return ids, where
 }
 
 // jsonErr names a JSON parse error with file:line:col when the decoder
 // says where.
-func jsonErr(path string, data []byte, err error) string {
+func JSONErr(path string, data []byte, err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	off := int64(-1)

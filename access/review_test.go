@@ -16,6 +16,7 @@ import (
 	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/statedb"
 )
 
 // load reads a copied fixture as the CLI would, at the fixture's T0.
@@ -93,7 +94,7 @@ func TestReviewModernPairing(t *testing.T) {
 
 func TestReviewReadsThroughTheWAL(t *testing.T) {
 	state, now := testutil.CopyAccessState(t, "modern-pairing-wal")
-	_, err := os.Stat(access.DBPath(state) + "-wal")
+	_, err := os.Stat(statedb.DBPath(state) + "-wal")
 	require.NoError(t, err, "the fixture keeps dana's approval in -wal")
 	r := access.Load(load(t, state, now), access.Options{})
 	require.Empty(t, r.Problems)
@@ -210,13 +211,13 @@ func TestStateDBBadInput(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			state, now := testutil.CopyAccessState(t, "modern-pairing")
-			tc.mutate(t, access.DBPath(state))
+			tc.mutate(t, statedb.DBPath(state))
 			before := dirListing(t, state)
 			db := access.ReadStateDB(context.Background(), fsys.Local{}, state, now)
 			require.True(t, db.Exists)
 			require.Error(t, db.Err)
 			require.Contains(t, db.Err.Error(), tc.want)
-			require.Contains(t, db.Err.Error(), access.DBPath(state))
+			require.Contains(t, db.Err.Error(), statedb.DBPath(state))
 			require.Empty(t, db.AllowEntries)
 			require.Equal(t, before, dirListing(t, state))
 		})
@@ -225,7 +226,7 @@ func TestStateDBBadInput(t *testing.T) {
 
 func TestStateDBMissingTableIsNoRows(t *testing.T) {
 	state, now := testutil.CopyAccessState(t, "modern-pairing")
-	execOn(t, access.DBPath(state), "DROP TABLE device_pairing_pending")
+	execOn(t, statedb.DBPath(state), "DROP TABLE device_pairing_pending")
 	db := access.ReadStateDB(context.Background(), fsys.Local{}, state, now)
 	require.NoError(t, db.Err)
 	require.Equal(t, []string{"device_pairing_pending"}, db.MissingTables)
@@ -236,7 +237,7 @@ func TestStateDBMissingTableIsNoRows(t *testing.T) {
 // not block the read: hardshell reads a snapshot copy.
 func TestStateDBReadWhileLocked(t *testing.T) {
 	state, now := testutil.CopyAccessState(t, "modern-pairing")
-	conn, err := sql.Open("sqlite", "file:"+access.DBPath(state))
+	conn, err := sql.Open("sqlite", "file:"+statedb.DBPath(state))
 	require.NoError(t, err)
 	defer conn.Close()
 	conn.SetMaxOpenConns(1)

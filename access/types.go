@@ -2,6 +2,16 @@ package access
 
 import "time"
 
+// OpenClaw's expiry of pending requests (both eras).
+const (
+	// DMPendingTTL is how long a DM pairing request stays valid after its
+	// createdAt (CHANNEL_PAIRING_PENDING_TTL_MS).
+	DMPendingTTL = time.Hour
+	// DevicePendingTTL is how long a device pairing request stays valid
+	// after refreshed_at_ms ?? ts (DEVICE_PAIRING_PENDING_TTL_MS).
+	DevicePendingTTL = 5 * time.Minute
+)
+
 // PairingRequest is one pending DM pairing request (a sender who wrote to
 // the bot and got a code).
 type PairingRequest struct {

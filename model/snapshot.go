@@ -43,19 +43,32 @@ type Snapshot struct {
 	// Redact(), which also serves a Snapshot not made by Load.
 	Redactor *Redactor
 
-	dotenv map[string]string // <state>/.env as NewEnv read it
-	memo   sync.Map          // Memo's values
+	dotenv map[string]string  // <state>/.env as NewEnv read it
+	memo   map[any]*memoEntry // Memo's values
 }
 
 // Memo returns the value f computes for key, computing it once per
 // snapshot: derived views that several audit areas share (e.g. the access
-// review, which reads the state DB) are built once, concurrently safe.
+// review, which reads the state DB) are built once, concurrently safe. A
+// copy of the snapshot (a remediation's candidate) shares what was
+// memoised before the copy.
 func (s *Snapshot) Memo(key any, f func() any) any {
-	e, _ := s.memo.LoadOrStore(key, &memoEntry{})
-	m := e.(*memoEntry)
-	m.once.Do(func() { m.v = f() })
-	return m.v
+	memoMu.Lock()
+	if s.memo == nil {
+		s.memo = map[any]*memoEntry{}
+	}
+	e := s.memo[key]
+	if e == nil {
+		e = &memoEntry{}
+		s.memo[key] = e
+	}
+	memoMu.Unlock()
+	e.once.Do(func() { e.v = f() })
+	return e.v
 }
+
+// memoMu guards every snapshot's memo map (held only to find an entry).
+var memoMu sync.Mutex
 
 type memoEntry struct {
 	once sync.Once

@@ -132,6 +132,10 @@ type BackupSet struct {
 	CheckIDs    []string      `json:"checkIds"`
 	Entries     []BackupEntry `json:"entries"`
 	Skipped     []Skipped     `json:"skipped,omitempty"`
+	// DB and Rows are a change to OpenClaw's state DB (DB relative to the
+	// state dir): the exact rows changed, restored by primary key.
+	DB   string      `json:"db,omitempty"`
+	Rows []RowChange `json:"rows,omitempty"`
 	// Dir is the set's folder (not stored).
 	Dir string `json:"-"`
 }
@@ -147,6 +151,9 @@ func (b *BackupSet) Summary() string {
 		default:
 			parts = append(parts, fmt.Sprintf("%s (%s)", e.Rel, e.Op))
 		}
+	}
+	for _, r := range b.Rows {
+		parts = append(parts, b.DB+": "+r.String())
 	}
 	switch {
 	case b.State == StateInterrupted:

@@ -1,6 +1,7 @@
 package remediate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,7 +11,8 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
-// Restore puts back the files and modes recorded in backup set id. It first
+// Restore puts back the files and modes recorded in backup set id (or,
+// for a change to the state DB, the rows it recorded: restoreRows). It first
 // backs up the current state as a new set (command "restore <id>", returned
 // as safety) so a restore can itself be undone, then, in one transaction:
 // rewrites every changed file with its original bytes and mode (atomically,
@@ -34,6 +36,13 @@ func Restore(stateDir, id, toolVersion string) (safety *BackupSet, err error) {
 	set, err := LoadBackup(stateDir, id)
 	if err != nil {
 		return nil, err
+	}
+	if len(set.Rows) > 0 {
+		safety, err := restoreRows(context.Background(), stateDir, set, toolVersion)
+		if err != nil {
+			return nil, fmt.Errorf("restore %s: %w", id, err)
+		}
+		return safety, nil
 	}
 	t := NewTxn(stateDir)
 	for i := len(set.Entries) - 1; i >= 0; i-- {

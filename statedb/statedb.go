@@ -1,16 +1,16 @@
-// Package access reads everything that decides who may reach an OpenClaw
-// gateway — the config's allowFrom/groupAllowFrom per channel and account,
-// the 2026.2-era JSON stores under credentials/ and devices/, and the
-// 2026.9 state DB (<state>/state/openclaw.sqlite) — into one Review, and
-// changes the DM pairing and device stores for `hardshell access`.
+// Package statedb is hardshell's seam to OpenClaw 2026.9's state DB
+// (<state>/state/openclaw.sqlite): the schema facts it relies on, the
+// snapshot read and the write connection. Package access reads and changes
+// the access tables through it; remediate restores recorded rows through it.
 //
-// The state DB is read from a private snapshot: its main file and -wal are
-// read through the fsys seam (so a remote FS can serve them), written into a
+// The DB is read from a private snapshot: its main file and -wal are read
+// through the fsys seam (so a remote FS can serve them), written into a
 // 0700 temp dir and opened there. Opening the live file, even read-only,
 // would create -wal/-shm in the state dir, could block behind the
 // gateway's write lock, and ignoring the WAL (immutable=1) misses the
-// gateway's latest writes (see /work/notes/access-facts.md §7).
-package access
+// gateway's latest writes. Writes open the live file (local only) with a
+// busy timeout and BEGIN IMMEDIATE, as OpenClaw's own writers do.
+package statedb
 
 import (
 	"context"
@@ -41,12 +41,6 @@ const (
 	// BusyTimeout is how long a write waits for the gateway's write lock
 	// (OpenClaw's own OPENCLAW_SQLITE_BUSY_TIMEOUT_MS).
 	BusyTimeout = 5 * time.Second
-	// DMPendingTTL is how long a DM pairing request stays valid after its
-	// createdAt (CHANNEL_PAIRING_PENDING_TTL_MS).
-	DMPendingTTL = time.Hour
-	// DevicePendingTTL is how long a device pairing request stays valid
-	// after refreshed_at_ms ?? ts (DEVICE_PAIRING_PENDING_TTL_MS).
-	DevicePendingTTL = 5 * time.Minute
 )
 
 // DBRel is where the state DB lives, relative to the state dir.
@@ -80,7 +74,7 @@ type DBFile struct {
 
 // tables hardshell reads, with the columns it needs (a subset of
 // 2026.9.6's; a newer release may add columns).
-var tableColumns = map[string][]string{
+var TableColumns = map[string][]string{
 	"channel_pairing_requests":      {"channel_key", "account_id", "request_id", "code", "created_at", "last_seen_at", "meta_json"},
 	"channel_pairing_allow_entries": {"channel_key", "account_id", "entry", "sort_order", "updated_at"},
 	"device_pairing_pending":        {"request_id", "device_id", "display_name", "platform", "client_id", "client_mode", "role", "roles_json", "scopes_json", "remote_ip", "is_repair", "ts", "refreshed_at_ms"},
@@ -94,12 +88,12 @@ var tableColumns = map[string][]string{
 // checkpoint (the files changed while they were read).
 const readAttempts = 5
 
-// snapshotDB copies the DB and its -wal into a new 0700 temp dir (files
+// Snapshot copies the DB and its -wal into a new 0700 temp dir (files
 // 0600) through fsy and returns the copy's path. -shm is not copied:
 // SQLite rebuilds the WAL index from -wal when it opens the copy. The two
 // files are read between two stats of both; a change in between (a
 // checkpoint or a write) retries.
-func snapshotDB(fsy fsys.FS, path string) (copyPath string, cleanup func(), err error) {
+func Snapshot(fsy fsys.FS, path string) (copyPath string, cleanup func(), err error) {
 	wal := path + "-wal"
 	stat := func() string {
 		var b strings.Builder
@@ -151,7 +145,7 @@ func snapshotDB(fsy fsys.FS, path string) (copyPath string, cleanup func(), err 
 
 // dsn is the connection string: a busy timeout on every connection, and
 // foreign keys as OpenClaw sets them.
-func dsn(path string, readOnly bool) string {
+func DSN(path string, readOnly bool) string {
 	q := "?_pragma=busy_timeout(" + strconv.Itoa(int(BusyTimeout/time.Millisecond)) + ")&_pragma=foreign_keys(1)&_txlock=immediate"
 	if readOnly {
 		q += "&mode=ro"
@@ -159,9 +153,9 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + q
 }
 
-// openCopy opens a snapshot copy, checks its integrity and schema version.
-func openCopy(ctx context.Context, path string) (*sql.DB, int, error) {
-	db, err := sql.Open("sqlite", dsn(path, false))
+// OpenCopy opens a snapshot copy, checks its integrity and schema version.
+func OpenCopy(ctx context.Context, path string) (*sql.DB, int, error) {
+	db, err := sql.Open("sqlite", DSN(path, false))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -175,7 +169,7 @@ func openCopy(ctx context.Context, path string) (*sql.DB, int, error) {
 		db.Close()
 		return nil, 0, fmt.Errorf("integrity check failed: %s", firstLine(check))
 	}
-	v, err := schemaVersion(ctx, db)
+	v, err := CheckSchema(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, v, err
@@ -183,10 +177,10 @@ func openCopy(ctx context.Context, path string) (*sql.DB, int, error) {
 	return db, v, nil
 }
 
-// schemaVersion reads PRAGMA user_version and OpenClaw's content version
+// CheckSchema reads PRAGMA user_version and OpenClaw's content version
 // (config_machine_state 'state.schema.contentVersion', when present) and
 // refuses either above SchemaVersion.
-func schemaVersion(ctx context.Context, q querier) (int, error) {
+func CheckSchema(ctx context.Context, q Querier) (int, error) {
 	var v int
 	if err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return 0, err
@@ -194,7 +188,7 @@ func schemaVersion(ctx context.Context, q querier) (int, error) {
 	if v > SchemaVersion {
 		return v, fmt.Errorf("%w: user_version %d, hardshell knows up to %d (a newer OpenClaw wrote it; update hardshell)", ErrNewerSchema, v, SchemaVersion)
 	}
-	if ok, _ := hasTable(ctx, q, "config_machine_state"); ok {
+	if ok, _ := HasTable(ctx, q, "config_machine_state"); ok {
 		var raw string
 		err := q.QueryRowContext(ctx, "SELECT value_json FROM config_machine_state WHERE state_key = 'state.schema.contentVersion'").Scan(&raw)
 		if err == nil {
@@ -208,20 +202,20 @@ func schemaVersion(ctx context.Context, q querier) (int, error) {
 	return v, nil
 }
 
-type querier interface {
+type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func hasTable(ctx context.Context, q querier, name string) (bool, error) {
+func HasTable(ctx context.Context, q Querier, name string) (bool, error) {
 	var n int
 	err := q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name).Scan(&n)
 	return n > 0, err
 }
 
-// checkTable reports whether table exists, and an error when it lacks a
+// CheckTable reports whether table exists, and an error when it lacks a
 // column hardshell reads (a shape it does not know).
-func checkTable(ctx context.Context, q querier, table string) (bool, error) {
+func CheckTable(ctx context.Context, q Querier, table string) (bool, error) {
 	rows, err := q.QueryContext(ctx, "SELECT name FROM pragma_table_info(?)", table)
 	if err != nil {
 		return false, err
@@ -242,7 +236,7 @@ func checkTable(ctx context.Context, q querier, table string) (bool, error) {
 		return false, nil
 	}
 	var missing []string
-	for _, c := range tableColumns[table] {
+	for _, c := range TableColumns[table] {
 		if !have[c] {
 			missing = append(missing, c)
 		}
@@ -260,8 +254,8 @@ func firstLine(s string) string {
 	return s
 }
 
-// statDBFiles describes the DB, -wal and -shm.
-func statDBFiles(fsy fsys.FS, path string) []DBFile {
+// StatFiles describes the DB, -wal and -shm.
+func StatFiles(fsy fsys.FS, path string) []DBFile {
 	var out []DBFile
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		f := DBFile{Path: p}
