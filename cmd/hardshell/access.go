@@ -2,9 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/hardshell/hardshell/access"
+	"github.com/hardshell/hardshell/access/act"
+	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 	"github.com/spf13/cobra"
 )
 
@@ -61,4 +68,164 @@ func runAccessList(c *cobra.Command, f accessFlags) error {
 		return withCode(exitBadInput, fmt.Errorf("%d store(s) could not be read (listed above)", len(r.Problems)))
 	}
 	return nil
+}
+
+// accessActFlags are the flags of the access actions.
+type accessActFlags struct {
+	account string
+	yes     bool
+	dryRun  bool
+}
+
+func addActFlags(c *cobra.Command, f *accessActFlags, account bool) {
+	if account {
+		c.Flags().StringVar(&f.account, "account", "", "the channel account (default: the one the code or sender is found in)")
+	}
+	c.Flags().BoolVarP(&f.yes, "yes", "y", false, "change without asking")
+	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "show what would change, change nothing")
+}
+
+const accessActLong = `The change is made in the state dir's own store: the 2026.9 state DB in one
+SQLite transaction (busy timeout, never while the gateway holds its write
+lock), recording the exact rows in a backup set first; or the 2026.2 JSON
+stores through hardshell's transaction. It prints the backup id and the undo
+command: hardshell restore ID puts back just those rows (or files).
+
+Exit codes: 0 changed, nothing to change, or not confirmed; 1 refused or failed
+(nothing changed); 2 bad input (unknown code, sender or device; unreadable store).`
+
+func init() {
+	var f accessActFlags
+	accessCmd := rootCmd.Commands()
+	var ac *cobra.Command
+	for _, c := range accessCmd {
+		if c.Name() == "access" {
+			ac = c
+		}
+	}
+	mk := func(use, short string, nargs int, account bool, build func(args []string, f accessActFlags) access.Action) *cobra.Command {
+		c := &cobra.Command{
+			Use: use, Short: short, Long: short + ".\n\n" + accessActLong,
+			Args: cobra.ExactArgs(nargs),
+			RunE: func(c *cobra.Command, args []string) error {
+				return runAccessAct(c, f, build(args, f), os.Stdin, stdinIsTTY)
+			},
+		}
+		addActFlags(c, &f, account)
+		return c
+	}
+	ac.AddCommand(
+		mk("approve CHANNEL CODE", "Approve a pending DM pairing request: the sender becomes an approved sender", 2, true,
+			func(a []string, f accessActFlags) access.Action {
+				return access.Action{Kind: access.Approve, Channel: a[0], Code: a[1], Account: f.account}
+			}),
+		mk("reject CHANNEL CODE", "Dismiss a pending DM pairing request", 2, true,
+			func(a []string, f accessActFlags) access.Action {
+				return access.Action{Kind: access.Reject, Channel: a[0], Code: a[1], Account: f.account}
+			}),
+		mk("revoke CHANNEL SENDER", "Remove a sender approved through pairing", 2, true,
+			func(a []string, f accessActFlags) access.Action {
+				return access.Action{Kind: access.Revoke, Channel: a[0], Sender: a[1], Account: f.account}
+			}),
+	)
+	dev := &cobra.Command{Use: "device", Short: "Approve, reject or remove paired devices and nodes"}
+	dev.AddCommand(
+		mk("approve REQUEST_ID", "Approve a pending device or node pairing request (through the openclaw CLI and the running gateway)", 1, false,
+			func(a []string, _ accessActFlags) access.Action {
+				return access.Action{Kind: act.DeviceApprove, Device: a[0]}
+			}),
+		mk("reject REQUEST_ID", "Dismiss a pending device or node pairing request", 1, false,
+			func(a []string, _ accessActFlags) access.Action {
+				return access.Action{Kind: access.DeviceReject, Device: a[0]}
+			}),
+		mk("remove DEVICE_ID", "Remove a paired device or node: its tokens stop working", 1, false,
+			func(a []string, _ accessActFlags) access.Action {
+				return access.Action{Kind: access.DeviceRemove, Device: a[0]}
+			}),
+	)
+	ac.AddCommand(dev)
+}
+
+func runAccessAct(c *cobra.Command, f accessActFlags, a access.Action, in io.Reader, isTTY func() bool) error {
+	out := c.OutOrStdout()
+	s, unlock, err := loadForWrite()
+	defer unlock()
+	if err != nil {
+		return err
+	}
+	if s.DocErr != nil {
+		return withCode(exitBadInput, s.DocErr)
+	}
+	r := access.Load(s, access.Options{Context: c.Context()})
+	if r.DB != nil && r.DB.Err != nil {
+		return withCode(exitBadInput, r.DB.Err)
+	}
+	if a.Kind == act.DeviceApprove {
+		return runDeviceApprove(c, f, s.Target, a, in, isTTY)
+	}
+	p, err := r.Resolve(a)
+	var ie *access.InputError
+	if errors.As(err, &ie) {
+		return withCode(exitBadInput, err)
+	}
+	if err != nil {
+		return withCode(exitFindings, err)
+	}
+	fmt.Fprintf(out, "%s:\n", upperFirst(p.Summary))
+	for _, st := range p.Steps {
+		fmt.Fprintf(out, "  %s: %s\n", st.Store, st.What)
+	}
+	if f.dryRun {
+		fmt.Fprintln(out, "dry run: nothing was changed")
+		return nil
+	}
+	if !confirmed(out, in, f.yes, isTTY, "Make this change?", "nothing changed") {
+		return nil
+	}
+	set, err := act.Apply(c.Context(), s, r, p, act.ApplyOptions{ToolVersion: version})
+	if err != nil {
+		return refused(err)
+	}
+	if set == nil {
+		fmt.Fprintln(out, "Nothing to change.")
+		return nil
+	}
+	fmt.Fprintf(out, "Done: %s.\n", p.Summary)
+	if r.Store == access.StoreSQLite {
+		fmt.Fprintln(out, "A running gateway reads the change on its next pairing check (no restart needed).")
+	}
+	printBackup(out, set)
+	return nil
+}
+
+// runDeviceApprove approves a device request through the real CLI: a new
+// device token is minted and handed over by the gateway, which hardshell
+// does not imitate.
+func runDeviceApprove(c *cobra.Command, f accessActFlags, t model.Target, a access.Action, in io.Reader, isTTY func() bool) error {
+	out := c.OutOrStdout()
+	bin := remediate.FindOpenClaw()
+	if bin == "" {
+		return withCode(exitFindings, errors.New("approving a device mints its token through the gateway: install the openclaw CLI and, with the gateway running, run: openclaw devices approve "+a.Device))
+	}
+	fmt.Fprintf(out, "Approve device request %s with: openclaw devices approve %s\n", a.Device, a.Device)
+	if f.dryRun {
+		fmt.Fprintln(out, "dry run: nothing was changed")
+		return nil
+	}
+	if !confirmed(out, in, f.yes, isTTY, "Run it?", "nothing changed") {
+		return nil
+	}
+	res, err := act.RunCLI(c.Context(), act.CLI{Bin: bin}, t, []string{"devices", "approve", a.Device})
+	fmt.Fprint(out, res)
+	if err != nil {
+		return withCode(exitFindings, err)
+	}
+	return nil
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

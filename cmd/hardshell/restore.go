@@ -76,6 +76,9 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 			for _, e := range set.Entries {
 				fmt.Fprintln(out, "    "+entryLine(e))
 			}
+			for _, r := range set.Rows {
+				fmt.Fprintln(out, "    row    "+set.DB+": "+r.String())
+			}
 		}
 		for _, set := range sets {
 			if set.State != remediate.StateInterrupted {
@@ -114,6 +117,9 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	fmt.Fprintf(out, "Backup %s (%s, %s) will put back:\n", set.ID, set.CreatedAt.Local().Format("2006-01-02 15:04:05"), set.Command)
 	for _, e := range set.Entries {
 		fmt.Fprintln(out, "  "+undoLine(e))
+	}
+	for _, r := range set.Rows {
+		fmt.Fprintln(out, "  row    "+set.DB+": undo "+r.String()+" (by primary key; rows written since are kept)")
 	}
 	if f.diff {
 		return printRestoreDiff(out, t, set)
