@@ -284,7 +284,7 @@ func CommitRows(ctx context.Context, stateDir string, meta BackupMeta, plan RowP
 	if err != nil {
 		return nil, fmt.Errorf("cannot create a backup, so nothing was written: %w", err)
 	}
-	rel, _ := filepath.Rel(stateDir, path)
+	rel := filepath.ToSlash(statedb.DBRel)
 	set := &BackupSet{ID: id, State: StatePrepared, CreatedAt: time.Now().UTC().Truncate(time.Second), ToolVersion: meta.ToolVersion,
 		Command: meta.Command, CheckIDs: append([]string{}, meta.CheckIDs...), Entries: []BackupEntry{}, DB: rel, Rows: changes, Dir: dir}
 	if set.CheckIDs == nil {
@@ -367,4 +367,73 @@ func restoreRows(ctx context.Context, stateDir string, set *BackupSet, toolVersi
 			}
 			return out, nil
 		})
+}
+
+// ReadRows runs a query and returns every row with all its columns.
+func ReadRows(ctx context.Context, q statedb.Querier, query string, args ...any) ([]Row, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []Row
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		r := Row{}
+		for i, c := range cols {
+			if b, ok := vals[i].([]byte); ok {
+				r[c] = string(b)
+			} else {
+				r[c] = vals[i]
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RecordRows stores a backup set for rows another program (the openclaw
+// CLI) already changed, as read before and after its run, so that
+// `hardshell restore ID` can put them back by key like any row change. The
+// set is committed at once: the change is on disk.
+func RecordRows(stateDir string, meta BackupMeta, changes []RowChange) (*BackupSet, error) {
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	for _, c := range changes {
+		if err := checkIdents(c); err != nil {
+			return nil, err
+		}
+	}
+	fsy := sys
+	lock, err := lockOn(fsy, stateDir, true)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	id, dir, err := newSetDir(fsy, stateDir, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	set := &BackupSet{ID: id, State: StateCommitted, CreatedAt: time.Now().UTC().Truncate(time.Second), ToolVersion: meta.ToolVersion,
+		Command: meta.Command, CheckIDs: append([]string{}, meta.CheckIDs...), Entries: []BackupEntry{}, DB: filepath.ToSlash(statedb.DBRel), Rows: changes, Dir: dir}
+	if set.CheckIDs == nil {
+		set.CheckIDs = []string{}
+	}
+	if err := writeManifest(fsy, set); err != nil {
+		removeSet(fsy, dir)
+		return nil, err
+	}
+	return set, syncDir(fsy, filepath.Dir(dir))
 }

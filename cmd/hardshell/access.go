@@ -75,6 +75,7 @@ type accessActFlags struct {
 	account string
 	yes     bool
 	dryRun  bool
+	direct  bool
 }
 
 func addActFlags(c *cobra.Command, f *accessActFlags, account bool) {
@@ -83,9 +84,14 @@ func addActFlags(c *cobra.Command, f *accessActFlags, account bool) {
 	}
 	c.Flags().BoolVarP(&f.yes, "yes", "y", false, "change without asking")
 	c.Flags().BoolVar(&f.dryRun, "dry-run", false, "show what would change, change nothing")
+	c.Flags().BoolVar(&f.direct, "direct", false, "write the store directly even when the openclaw CLI is installed")
 }
 
-const accessActLong = `The change is made in the state dir's own store: the 2026.9 state DB in one
+const accessActLong = `When the openclaw CLI is installed and has the action (pairing approve;
+devices reject|remove, which need the running gateway), hardshell runs it, so
+a running gateway is told, and records the rows it changed as a backup set.
+Otherwise (or with --direct, or when the CLI cannot reach the gateway) the
+change is made in the state dir's own store: the 2026.9 state DB in one
 SQLite transaction (busy timeout, never while the gateway holds its write
 lock), recording the exact rows in a backup set first; or the 2026.2 JSON
 stores through hardshell's transaction. It prints the backup id and the undo
@@ -182,6 +188,30 @@ func runAccessAct(c *cobra.Command, f accessActFlags, a access.Action, in io.Rea
 	if !confirmed(out, in, f.yes, isTTY, "Make this change?", "nothing changed") {
 		return nil
 	}
+	if bin := remediate.FindOpenClaw(); bin != "" && !f.direct && r.Store == access.StoreSQLite && act.CLIArgs(p) != nil {
+		args := act.CLIArgs(p)
+		fmt.Fprintf(out, "Running: openclaw %s\n", strings.Join(args, " "))
+		res, err := act.ApplyViaCLI(c.Context(), s, p, act.CLI{Bin: bin}, act.ApplyOptions{ToolVersion: version})
+		if res != nil && res.Output != "" {
+			fmt.Fprint(out, indent(res.Output))
+		}
+		switch {
+		case err == nil:
+			if res.ConfigChanged {
+				fmt.Fprintf(out, "openclaw also rewrote %s (on a first DM approval it sets commands.ownerAllowFrom; its previous content is in openclaw.json.bak)\n", s.Target.ConfigPath)
+			}
+			if res.Set == nil {
+				fmt.Fprintln(out, "openclaw changed no rows.")
+				return nil
+			}
+			fmt.Fprintf(out, "Done: %s.\n", p.Summary)
+			printBackup(out, res.Set)
+			return nil
+		case p.Action.Kind == access.Approve:
+			return withCode(exitFindings, err)
+		}
+		fmt.Fprintf(out, "%v (is the gateway running?); writing the state DB directly instead\n", err)
+	}
 	set, err := act.Apply(c.Context(), s, r, p, act.ApplyOptions{ToolVersion: version})
 	if err != nil {
 		return refused(err)
@@ -228,4 +258,9 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return "  | " + strings.Join(lines, "\n  | ") + "\n"
 }

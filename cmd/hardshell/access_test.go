@@ -187,3 +187,44 @@ func TestAccessApproveSeenByRealOpenClaw(t *testing.T) {
 	// approval and revocation survive it
 	require.Equal(t, []string{"6102034051", "7405067084"}, storeIDs(accessList(t, state)))
 }
+
+// With the real OpenClaw 2026.9.6 on PATH, `access approve` runs
+// `openclaw pairing approve` and records the rows it changed, so
+// `restore ID` puts dana's request back and removes her approval.
+func TestAccessApproveViaRealOpenClaw(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real OpenClaw CLI (about a minute)")
+	}
+	peer := testutil.Peer(t, "2026.9.6")
+	bin, args := peer.Command()
+	dir := t.TempDir()
+	testutil.WriteFile(t, filepath.Join(dir, "openclaw"), []byte("#!/bin/sh\nexec "+bin+" "+args[0]+" \"$@\"\n"), 0o755)
+	path := []string{"PATH=" + dir + ":/usr/bin:/bin"}
+
+	state, t0 := testutil.CopyAccessState(t, "modern-pairing")
+	shiftRequestsToNow(t, state, t0)
+	var danaCode string
+	for _, p := range accessList(t, state).Channels[0].Pending {
+		if p.ID == "7405067084" {
+			danaCode = p.Code
+		}
+	}
+	out, stderr, code := runHS(t, state, path, "--state-dir", state, "access", "approve", "telegram", danaCode, "--yes")
+	require.Equal(t, 0, code, stderr+out)
+	t.Logf("hardshell access approve (via openclaw):\n%s", out)
+	require.Contains(t, out, "Running: openclaw pairing approve telegram "+danaCode)
+	m := backupRe.FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	v := accessList(t, state)
+	require.Equal(t, []string{"6102034051", "6203045062", "7405067084"}, storeIDs(v))
+
+	out, stderr, code = runHS(t, state, nil, "--state-dir", state, "restore", m[1], "--yes")
+	require.Equal(t, 0, code, stderr+out)
+	v = accessList(t, state)
+	require.Equal(t, []string{"6102034051", "6203045062"}, storeIDs(v))
+	var back bool
+	for _, p := range v.Channels[0].Pending {
+		back = back || (p.ID == "7405067084" && p.Code == danaCode)
+	}
+	require.True(t, back, "dana's request is pending again with its code")
+}
