@@ -114,6 +114,7 @@ func DefaultFlows() []Flow {
 		FirstRunFlow{},
 		ContainFlow{},
 		RotateFlow{},
+		AccessFlow{},
 		BaselineFlow{},
 		RestoreFlow{},
 	}
