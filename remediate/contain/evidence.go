@@ -1,6 +1,7 @@
 package contain
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hardshell/hardshell/access"
 	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
@@ -106,6 +108,11 @@ type Evidence struct {
 	Transcripts []string          `json:"transcripts"` // scanned
 	Notes       []string          `json:"notes,omitempty"`
 	Truncated   bool              `json:"truncated,omitempty"`
+	// StateDB is what the 2026.9 state DB holds for the window: the
+	// gateway's audit events (tool calls, messages), the inbound queue (who
+	// wrote in; text redacted) and the approvals made in it. nil in the
+	// 2026.2 era.
+	StateDB *access.Incident `json:"stateDb,omitempty"`
 }
 
 // Scan reviews the gateway log and the session transcripts of s for the
@@ -144,6 +151,7 @@ func Scan(s *model.Snapshot, since, until time.Time, o ScanOptions) Evidence {
 		sc.log(path)
 	}
 	ev.Extensions = changedExtensions(s, since, until)
+	sc.stateDB(s)
 	sort.SliceStable(ev.ToolCalls, func(i, j int) bool { return ev.ToolCalls[i].Time.Before(ev.ToolCalls[j].Time) })
 	sort.SliceStable(ev.Sends, func(i, j int) bool { return ev.Sends[i].Time.Before(ev.Sends[j].Time) })
 	sort.SliceStable(ev.Inbound, func(i, j int) bool { return ev.Inbound[i].Time.Before(ev.Inbound[j].Time) })
@@ -697,4 +705,29 @@ func changedExtensions(s *model.Snapshot, since, until time.Time) []ExtensionCha
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// stateDB reads the 2026.9 state DB's rows for the window, from a private
+// snapshot; the queued message texts pass through the redactor.
+func (sc *scanner) stateDB(s *model.Snapshot) {
+	var base fsys.FS = fsys.Local{}
+	if s.Reads != nil {
+		base = s.Reads.FS
+	}
+	inc, err := access.ReadIncident(context.Background(), base, s.Target.StateDir, sc.since, sc.until)
+	if err != nil {
+		sc.note("state DB not read: " + err.Error())
+		return
+	}
+	if len(inc.Audit)+len(inc.Ingress)+len(inc.Grants) == 0 && len(inc.Notes) == 0 {
+		return
+	}
+	for i := range inc.Ingress {
+		inc.Ingress[i].Text = sc.excerpt(inc.Ingress[i].Text)
+	}
+	for _, n := range inc.Notes {
+		sc.note(n)
+	}
+	inc.Notes = nil
+	sc.ev.StateDB = inc
 }

@@ -247,6 +247,48 @@ func (r *Report) Markdown(red *model.Redactor) string {
 		}
 		w("- %s message to %s %s%s `%s`: %s\n", ts(s.Time), orUnknown(s.Channel), m(s.To), flag, m(s.Source), quote(m(s.Text)))
 	}
+	if db := ev.StateDB; db != nil {
+		w("\n## The gateway's own records (state DB)\n\n")
+		if len(db.Grants) > 0 {
+			w("Approvals made in the window (review; take back what you did not approve):\n\n")
+			for _, g := range db.Grants {
+				w("- %s %s — undo: `%s`\n", ts(g.Time), m(g.What), g.Undo)
+			}
+			w("\n")
+		}
+		w("Inbound queue (who wrote in):\n\n")
+		if len(db.Ingress) == 0 {
+			w("Nothing in the window.\n")
+		}
+		for _, in := range db.Ingress {
+			text := ""
+			if in.Text != "" {
+				text = ": " + quote(m(in.Text))
+			}
+			failed := ""
+			if in.Failed != "" {
+				failed = " (" + in.Failed + ")"
+			}
+			w("- %s %s/%s sender %s, %s%s%s\n", ts(in.Time), in.Channel, in.Account, orUnknown(m(in.Sender)), in.Status, failed, text)
+		}
+		w("\nAudit events (tool calls, agent runs, messages; metadata only):\n\n")
+		if len(db.Audit) == 0 {
+			w("Nothing in the window.\n")
+		}
+		for _, a := range db.Audit {
+			what := a.Action
+			if a.Tool != "" {
+				what += " " + a.Tool
+			}
+			if a.Channel != "" {
+				what += " " + a.Channel
+			}
+			if a.ErrorCode != "" {
+				what += " (" + a.ErrorCode + ")"
+			}
+			w("- %s %s: %s\n", ts(a.Time), a.Status, what)
+		}
+	}
 	w("\n## Extensions changed in the window\n\n")
 	if len(ev.Extensions) == 0 {
 		w("None.\n")
