@@ -404,8 +404,13 @@ type jsonDevice struct {
 // DevicesDir is the 2026.2 device store folder.
 func DevicesDir(stateDir string) string { return filepath.Join(stateDir, "devices") }
 
+// readJSONMap reads a 2026.2 device store. It is read beside the
+// snapshot's recorder, not through it: the gateway rewrites these files on
+// every token login (lastUsedAtMs), and an unrelated fix must not be
+// refused for that drift (an access action re-reads them in its own
+// transaction).
 func (r *Review) readJSONMap(s *model.Snapshot, path string) map[string]jsonDevice {
-	data, err := s.ReadFile(path, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxStore})
+	data, err := baseFS(s).ReadFile(path, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxStore})
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}

@@ -268,3 +268,18 @@ func execOn(t *testing.T, path string, stmts ...string) {
 	_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	require.NoError(t, err)
 }
+
+func TestReviewGuideExecJSON(t *testing.T) {
+	state, now := testutil.CopyAccessState(t, "guide-exec")
+	r := access.Load(load(t, state, now), access.Options{})
+	require.Empty(t, r.Problems)
+	require.Equal(t, access.StoreJSON, r.Store)
+	var patterns []string
+	for _, e := range r.ExecApprovals {
+		require.Empty(t, e.Source, "2026.2.1 marks no source")
+		patterns = append(patterns, e.Pattern)
+	}
+	require.Contains(t, patterns, "/usr/bin/git")
+	require.Contains(t, patterns, "/usr/bin/curl")
+	require.Contains(t, r.ExecPolicies, access.ExecAgentPolicy{Agent: "ops", Security: "full", Ask: "off"})
+}
