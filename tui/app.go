@@ -102,6 +102,10 @@ type BackMsg struct{}
 // Back is the command a flow returns to go back to the menu.
 func Back() tea.Msg { return BackMsg{} }
 
+// SwitchMsg asks the App to leave the active flow for another (the
+// findings screen opens the Access review this way).
+type SwitchMsg struct{ Flow Flow }
+
 // Summarizer is implemented by flows that have something to print after
 // the program exits (the alt screen hides anything printed while it runs).
 type Summarizer interface{ Summary() string }
@@ -171,6 +175,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
+	case SwitchMsg:
+		if s, ok := a.active.(Summarizer); ok {
+			a.summary = append(a.summary, s.Summary())
+		}
+		return a, a.start(msg.Flow)
 	case BackMsg:
 		if a.noMenu || a.active == nil {
 			return a, tea.Quit
@@ -207,17 +216,22 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if len(a.flows) == 0 {
 				return a, nil
 			}
-			a.active = a.flows[a.cursor].Start(a.opts)
-			cmds := []tea.Cmd{a.active.Init()}
-			if a.w > 0 {
-				var c tea.Cmd
-				a.active, c = a.active.Update(tea.WindowSizeMsg{Width: a.w, Height: a.h})
-				cmds = append(cmds, c)
-			}
-			return a, tea.Batch(cmds...)
+			return a, a.start(a.flows[a.cursor])
 		}
 	}
 	return a, nil
+}
+
+// start makes f the active flow, sized to the window.
+func (a *App) start(f Flow) tea.Cmd {
+	a.active = f.Start(a.opts)
+	cmds := []tea.Cmd{a.active.Init()}
+	if a.w > 0 {
+		var c tea.Cmd
+		a.active, c = a.active.Update(tea.WindowSizeMsg{Width: a.w, Height: a.h})
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
 }
 
 // View is what the terminal shows: every screen of every flow, masked by

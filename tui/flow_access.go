@@ -244,3 +244,17 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// accessRelated reports a finding about who may reach the gateway — DM
+// and pairing findings of a channel, device pairings, exec "allow always",
+// the state DB — from which the findings screen opens the Access review
+// (key a).
+func accessRelated(checkID string) bool {
+	switch {
+	case strings.HasPrefix(checkID, "channels.") && (strings.Contains(checkID, ".dm.") || strings.Contains(checkID, ".pairing.")):
+		return true
+	case strings.HasPrefix(checkID, "gateway.devices."), strings.HasPrefix(checkID, "fs.state_db."), checkID == "tools.exec.allow_always_entries":
+		return true
+	}
+	return false
+}

@@ -87,3 +87,21 @@ func TestAccessFlowRevokesAndApproves(t *testing.T) {
 		require.NotEmpty(t, s.Rows)
 	}
 }
+
+// From the findings screen, a on a DM finding (here the done-when's
+// dm.scope_main_multiuser) opens the Access review.
+func TestFindingOpensAccessReview(t *testing.T) {
+	o, _ := accessOptions(t, "modern-pairing")
+	tm := teatest.NewTestModel(t, NewHarden(o), teatest.WithInitialTermSize(140, 30))
+	waitText(t, tm, "score")
+	tm.Send(press("/"))
+	tm.Type("scope_main")
+	tm.Send(press("enter"))
+	waitText(t, tm, "match")
+	tm.Send(press("a"))
+	waitText(t, tm, "sender 6203045062")
+	tm.Send(press("q"))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
+	_, ok := fm.Active().(*accessModel)
+	require.True(t, ok, "the Access review is the active flow")
+}

@@ -458,6 +458,10 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m.startSuppress(i)
+	case "a":
+		if _, f := m.current(); f != nil && accessRelated(f.CheckID) {
+			return m, func() tea.Msg { return SwitchMsg{Flow: AccessFlow{}} }
+		}
 	}
 	return m, nil
 }
@@ -467,6 +471,9 @@ func (m *Wizard) startFix(i int, now bool) (tea.Model, tea.Cmd) {
 	qs, err := fix.Questions(m.snap, f)
 	if err != nil {
 		m.status = "manual: " + oneLine(f.Remediation) + " (s suppresses it)"
+		if accessRelated(f.CheckID) {
+			m.status = "manual: " + oneLine(f.Remediation) + " (a opens the Access review · s suppresses it)"
+		}
 		return m, nil
 	}
 	if len(qs) == 0 {
