@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -103,6 +104,7 @@ func ReadIncident(ctx context.Context, fsy fsys.FS, stateDir string, since, unti
 			return nil, &statedb.DBError{Path: path, Msg: t + ": " + err.Error(), Err: err}
 		}
 	}
+	sort.SliceStable(inc.Grants, func(i, j int) bool { return inc.Grants[i].Time.Before(inc.Grants[j].Time) })
 	return inc, nil
 }
 
@@ -191,7 +193,7 @@ func (inc *Incident) readDeviceGrants(ctx context.Context, db *sql.DB, from, to 
 			return err
 		}
 		d := Device{DeviceID: id, DisplayName: name.String, Label: label.String, ClientID: client.String}
-		what := fmt.Sprintf("%s %s (%s) paired, scopes %s, approved via %s", orDash(role.String), d.Title(), ShortID(id), strings.Join(strList(scopes), ","), orDash(via.String))
+		what := fmt.Sprintf("%s %s (%s) paired, scopes %s, approved via %s", orDash(role.String), d.Title(), ShortID(id), orDash(strings.Join(strList(scopes), ",")), orDash(via.String))
 		if created < approved {
 			what += " (a re-approval; first paired " + time.UnixMilli(created).UTC().Format(time.RFC3339) + ")"
 		}

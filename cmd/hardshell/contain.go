@@ -198,6 +198,15 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 
 	fmt.Fprintf(out, "\nEvidence %s → %s: %d risky tool call(s), %d message send(s) (%d to new recipients), %d extension(s) changed, %d transcript(s) and %d log file(s) reviewed\n",
 		rep.Window[0].Format(time.RFC3339), rep.Window[1].Format(time.RFC3339), len(ev.ToolCalls), len(ev.Sends), countNew(ev.Sends), len(ev.Extensions), len(ev.Transcripts), len(ev.LogFiles))
+	if db := ev.StateDB; db != nil {
+		fmt.Fprintf(out, "state DB: %d audit event(s), %d inbound message(s) in the window\n", len(db.Audit), len(db.Ingress))
+		if len(db.Grants) > 0 {
+			fmt.Fprintln(out, "Approvals made in the window (take back what you did not approve):")
+			for _, g := range db.Grants {
+				fmt.Fprintf(out, "  %s %s\n    undo: %s\n", g.Time.Format(time.RFC3339), g.What, g.Undo)
+			}
+		}
+	}
 	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(before.Summary), countLine(after.Summary))
 	if urgent := rep.AuditAfter.Urgent; len(urgent) > 0 {
 		fmt.Fprintf(out, "still urgent (tier 1/2): %s\n", strings.Join(urgent, ", "))

@@ -328,7 +328,7 @@ func (p *planner) manualSteps() []string {
 		out = append(out, fmt.Sprintf("Rotate by hand: %s — %s — %s", c.What, c.Where, c.How))
 	}
 	out = append(out,
-		"Review the paired devices and nodes ("+filepath.Join(p.s.Target.StateDir, "devices")+") and revoke every one you do not recognise.",
+		"Review the paired devices and nodes and the approved senders (hardshell access) and revoke every one you do not recognise (hardshell access device remove ID, hardshell access revoke CHANNEL SENDER).",
 		"Review "+filepath.Join(p.s.Target.StateDir, "extensions")+" and remove every plugin you do not fully trust.",
 		"Re-run the audit with the live probe once the gateway is restarted: hardshell audit --deep (or openclaw security audit --deep).",
 	)
