@@ -37,6 +37,7 @@ var sanctionedSinks = map[string]string{
 	"remediate/contain/report.go: (*os.File).Write":    "writePrivate writes those masked bytes",
 	"fsys/local.go: os.OpenFile (write)":               "fsys.CreateExcl, the one way the transaction creates files (0600 temp files, backups, manifests, the lock): the operator's own files, changed as reviewed",
 	"remediate/validate.go: os.WriteFile":              "the candidate config for `openclaw config validate`: 0600 in a private temp dir removed after the check",
+	"statedb/statedb.go: os.WriteFile":                 "the private snapshot of the state DB and its -wal: 0600 in a 0700 temp dir, removed after the read; read by hardshell, never shown",
 	"internal/demo/fixture.go: os.WriteFile":           "hardshell demo: the built-in fake state dir",
 	"internal/demo/demo.go: os.WriteFile":              "hardshell demo: the README of the fake state dir",
 }
