@@ -49,6 +49,10 @@ type Options struct {
 	Deep bool
 	// Probe tunes the deep probe (timeout, port override, hosts).
 	Probe ProbeOptions
+	// Live is what listens on the target host (ReadLive over the target's
+	// file system); nil = not read, and gateway.listener_exposed is not
+	// judged.
+	Live *LiveState
 	// ToolVersion is reported in Report.Tool.Version.
 	ToolVersion string
 	// Now stamps the report; nil = s.Now, else time.Now.
@@ -196,6 +200,15 @@ feed:
 			findings = append(findings, toFinding(c, s, h))
 		}
 		emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
+	}
+
+	if configUsable {
+		if hits, _, _ := liveHits(view, opts.Live); len(hits) > 0 {
+			c := decl(reg, IDListenerExposed)
+			for _, h := range hits {
+				findings = append(findings, toFinding(c, view, h))
+			}
+		}
 	}
 
 	if !opts.DeclaredFixes {

@@ -75,7 +75,7 @@ func (o Options) scan(ctx context.Context, s *model.Snapshot, progress func(audi
 	if o.Scan != nil {
 		return o.Scan(ctx, s, progress)
 	}
-	return audit.Run(ctx, s, audit.Options{Progress: progress, ToolVersion: o.ToolVersion, Now: o.Now})
+	return audit.Run(ctx, s, audit.Options{Progress: progress, ToolVersion: o.ToolVersion, Now: o.Now, Live: audit.ReadLive(audit.TargetFS(s), "")})
 }
 
 func (o Options) label() string {

@@ -78,6 +78,7 @@ func runAudit(c *cobra.Command, f auditFlags) error {
 	rep, err := audit.Run(ctx, s, audit.Options{
 		Deep:        f.deep,
 		Probe:       audit.ProbeOptions{Timeout: f.deepTimeout},
+		Live:        audit.ReadLive(audit.TargetFS(s), ""),
 		ToolVersion: version,
 	})
 	if err != nil {
