@@ -33,7 +33,7 @@ func init() {
 		ID: IDListenerExposed, Title: "Gateway port listens beyond what the config says",
 		Tier: model.TierExposure, Fix: model.FixManual,
 		Severity:    "critical without gateway auth, warn with auth",
-		Trigger:     "a TCP socket in LISTEN state (from /proc/net/tcp and tcp6) on the gateway port, or owned by an OpenClaw gateway process, on a wildcard (0.0.0.0, ::) or non-loopback address while gateway.bind says loopback (or a custom/tailnet address that the listener is wider than)",
+		Trigger:     "a TCP socket in LISTEN state (from /proc/net/tcp and tcp6) on the gateway port on a wildcard (0.0.0.0, ::) or non-loopback address while gateway.bind says loopback (or a custom/tailnet address that the listener is wider than)",
 		Remediation: "Restart the gateway without a --bind/--host override (check the service unit, OPENCLAW_GATEWAY_BIND and stale processes: the listing names the process where it is visible), so it listens only where gateway.bind says.",
 		Why:         "The config is what you meant; the socket table is what a neighbour on the LAN, a Docker bridge or a VPN can actually reach. A gateway started by hand with --bind lan, an environment override in the service unit, or an old process that never restarted, exposes the control plane while every config check passes.",
 		Breaks:      "Clients that reached the gateway through the wider address (another device on the LAN) lose access until they use Tailscale Serve or an SSH tunnel.",
@@ -312,7 +312,9 @@ var (
 )
 
 // liveHits compares what listens with the configured bind: a gateway-port
-// listener (or one owned by a recognised gateway) wider than the bind allows.
+// listener wider than the bind allows. A gateway on another port is not
+// judged: one host may run several gateways (profiles, state dirs), and the
+// socket table does not say which state dir a process serves.
 // ok=false when the question could not be judged (no socket table).
 func liveHits(s *model.Snapshot, st *LiveState) (hits []Hit, ok bool, reason string) {
 	if st == nil {
@@ -329,7 +331,7 @@ func liveHits(s *model.Snapshot, st *LiveState) (hits []Hit, ok bool, reason str
 	var wide []Listener
 	seen := 0
 	for _, l := range st.Listeners {
-		if l.Port != port && !l.Gateway {
+		if l.Port != port {
 			continue
 		}
 		seen++
@@ -352,9 +354,6 @@ func liveHits(s *model.Snapshot, st *LiveState) (hits []Hit, ok bool, reason str
 			kind, all = "all interfaces", true
 		}
 		fmt.Fprintf(&b, "\n- %s listening on %s (%s)", l.HostPort(), kind, l.Owner())
-		if l.Port != port {
-			b.WriteString(": an OpenClaw gateway on another port than the config's (a stale process or a --port flag?)")
-		}
 	}
 	if all {
 		b.WriteString("\nA listener on 0.0.0.0 or :: is reachable from every network this host is on.")
