@@ -263,11 +263,15 @@ func TestSARIFSchemaAndShape(t *testing.T) {
 					Rules []struct {
 						ID              string
 						FullDescription struct{ Text string }
-						Help            struct{ Text string }
-						Properties      map[string]any
+						Help            struct{ Text, Markdown string }
+						Properties      struct {
+							SecuritySeverity string `json:"security-severity"`
+							Tags             []string
+						}
 					}
 				}
 			}
+			AutomationDetails  struct{ ID string }            `json:"automationDetails"`
 			OriginalURIBaseIDs map[string]struct{ URI string } `json:"originalUriBaseIds"`
 			Results            []struct {
 				RuleID    string
@@ -278,8 +282,10 @@ func TestSARIFSchemaAndShape(t *testing.T) {
 						Region           *struct{ StartLine int }
 					}
 				}
-				Suppressions  []map[string]any
-				BaselineState string
+				Suppressions        []map[string]any
+				BaselineState       string
+				PartialFingerprints map[string]string
+				Properties          struct{ Tags []string }
 			}
 		}
 	}
@@ -287,7 +293,8 @@ func TestSARIFSchemaAndShape(t *testing.T) {
 	require.Equal(t, "2.1.0", log.Version)
 	run := log.Runs[0]
 	require.Equal(t, "hardshell", run.Tool.Driver.Name)
-	require.Equal(t, "file:///state/", run.OriginalURIBaseIDs["STATEDIR"].URI)
+	require.Equal(t, "file:///state/", run.OriginalURIBaseIDs["%SRCROOT%"].URI)
+	require.Equal(t, "hardshell/state/", run.AutomationDetails.ID)
 	rules := map[string]int{}
 	for i, r := range run.Tool.Driver.Rules {
 		rules[r.ID] = i
@@ -295,9 +302,31 @@ func TestSARIFSchemaAndShape(t *testing.T) {
 	require.Contains(t, rules, "channels.whatsapp.dm.open", "dynamic ids get their own rule")
 	require.Contains(t, rules, "channels.telegram.dm.open")
 	r := run.Tool.Driver.Rules[rules["gateway.bind_no_auth"]]
-	require.Equal(t, "9.0", r.Properties["security-severity"])
-	require.Equal(t, "bind loopback", r.Help.Text)
-	require.Equal(t, "5.0", run.Tool.Driver.Rules[rules["gateway.trusted_proxies_missing"]].Properties["security-severity"])
+	require.Equal(t, "9.0", r.Properties.SecuritySeverity)
+	require.True(t, strings.HasPrefix(r.Help.Text, "bind loopback"), r.Help.Text)
+	require.Equal(t, "5.0", run.Tool.Driver.Rules[rules["gateway.trusted_proxies_missing"]].Properties.SecuritySeverity)
+	for _, r := range run.Tool.Driver.Rules {
+		require.NotEmpty(t, r.Help.Text, r.ID)
+		require.NotEmpty(t, r.Help.Markdown, r.ID)
+		require.Contains(t, r.Help.Markdown, "**Fix:**", r.ID)
+		require.Contains(t, r.Properties.Tags, "security", r.ID)
+		require.LessOrEqual(t, len(r.Properties.Tags), 20, r.ID)
+		require.LessOrEqual(t, len(r.FullDescription.Text), 1024, r.ID)
+		require.Regexp(t, `^\d+\.\d$`, r.Properties.SecuritySeverity, r.ID)
+	}
+	fps := map[string]string{}
+	for _, res := range run.Results {
+		require.Len(t, res.Locations, 1, "%s has a location", res.RuleID)
+		loc := res.Locations[0].PhysicalLocation
+		require.NotEmpty(t, loc.ArtifactLocation.URI, res.RuleID)
+		require.NotNil(t, loc.Region, res.RuleID)
+		require.Positive(t, loc.Region.StartLine, res.RuleID)
+		fp := res.PartialFingerprints["primaryLocationLineHash"]
+		require.Regexp(t, `^[0-9a-f]{16}:\d+$`, fp, res.RuleID)
+		require.NotContains(t, fps, fp, "%s and %s share a fingerprint", res.RuleID, fps[fp])
+		fps[fp] = res.RuleID
+		require.Equal(t, []string{"security"}, res.Properties.Tags)
+	}
 	levels := map[string]string{}
 	for _, res := range run.Results {
 		levels[res.RuleID] = res.Level
@@ -305,12 +334,12 @@ func TestSARIFSchemaAndShape(t *testing.T) {
 		case "channels.whatsapp.dm.open":
 			loc := res.Locations[0].PhysicalLocation
 			require.Equal(t, "openclaw.json", loc.ArtifactLocation.URI)
-			require.Equal(t, "STATEDIR", loc.ArtifactLocation.URIBaseID)
+			require.Equal(t, "%SRCROOT%", loc.ArtifactLocation.URIBaseID)
 			require.NotNil(t, loc.Region)
 			require.Positive(t, loc.Region.StartLine)
 			require.Equal(t, "new", res.BaselineState)
 		case "fs.log_file.loose":
-			require.Equal(t, "file:///var/log/open%20claw.log", res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+			require.Equal(t, "../var/log/open%20claw.log", res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 		case "models.small_params":
 			require.Len(t, res.Suppressions, 1)
 		case "gateway.bind_no_auth":

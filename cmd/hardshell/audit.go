@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/hardshell/hardshell/audit"
@@ -22,6 +24,8 @@ type auditFlags struct {
 	failOn      string
 	baseline    string
 	output      string
+	sarifRoot   string
+	sarifCat    string
 }
 
 func newAuditCmd() *cobra.Command {
@@ -50,6 +54,8 @@ hardshell's fields; --sarif prints SARIF 2.1.0 for code-scanning tools.`,
 	fl.StringVar(&f.failOn, "fail-on", "critical", "exit 1 when a finding is at or above this severity: critical, warn, info or none")
 	fl.StringVar(&f.baseline, "baseline", "", "an earlier --json report; findings already in it do not fail the run")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE (mode 0600) instead of stdout")
+	fl.StringVar(&f.sarifRoot, "sarif-root", "", "with --sarif: the directory artifact URIs are relative to, e.g. the repository the state dir is checked into (default: the state dir)")
+	fl.StringVar(&f.sarifCat, "sarif-category", "", "with --sarif: the run's category (runAutomationDetails.id), one per gateway when several are uploaded (default: hardshell/<host>/<state dir>)")
 	c.MarkFlagsMutuallyExclusive("json", "sarif")
 	_ = c.RegisterFlagCompletionFunc("fail-on", completeFailOn)
 	return c
@@ -89,7 +95,7 @@ func runAudit(c *cobra.Command, f auditFlags) error {
 	}
 	rep.ApplyBaseline(base)
 
-	if err := writeAuditReport(c, f, rep); err != nil {
+	if err := writeAuditReport(c, f, rep, s); err != nil {
 		return withCode(exitBadInput, err)
 	}
 	if s.DocErr != nil {
@@ -101,7 +107,7 @@ func runAudit(c *cobra.Command, f auditFlags) error {
 	return nil
 }
 
-func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report) error {
+func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report, s *model.Snapshot) error {
 	var w io.Writer = c.OutOrStdout()
 	var file *os.File
 	if f.output != "" {
@@ -117,7 +123,7 @@ func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report) error {
 	case f.json:
 		err = audit.WriteJSON(w, rep)
 	case f.sarif:
-		err = audit.WriteSARIF(w, rep, nil)
+		err = audit.WriteSARIFWith(w, rep, sarifOptions(f, s))
 	default:
 		err = audit.WriteText(w, rep, audit.TextOptions{Color: f.output == "" && audit.ColorFor(w), Command: hsCommand})
 	}
@@ -128,4 +134,33 @@ func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report) error {
 		}
 	}
 	return err
+}
+
+// sarifOptions are --sarif-root and --sarif-category, with directories told
+// apart through the target's file system.
+func sarifOptions(f auditFlags, s *model.Snapshot) audit.SARIFOptions {
+	o := audit.SARIFOptions{Category: f.sarifCat}
+	if f.sarifRoot != "" {
+		if abs, err := filepath.Abs(f.sarifRoot); err == nil {
+			o.Root = abs
+		}
+	}
+	if o.Category == "" {
+		host, _ := os.Hostname()
+		o.Category = "hardshell/" + strings.Trim(host+"/"+strings.Trim(filepath.ToSlash(s.Target.StateDir), "/"), "/")
+	}
+	fs := audit.TargetFS(s)
+	o.IsDir = func(p string) bool {
+		fi, err := fs.Stat(p)
+		return err == nil && fi.IsDir()
+	}
+	o.Real = func(p string) string {
+		if filepath.IsAbs(p) {
+			if r, err := fs.EvalSymlinks(p); err == nil {
+				return r
+			}
+		}
+		return p
+	}
+	return o
 }
