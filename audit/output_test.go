@@ -271,7 +271,7 @@ func TestSARIFSchemaAndShape(t *testing.T) {
 					}
 				}
 			}
-			AutomationDetails  struct{ ID string }            `json:"automationDetails"`
+			AutomationDetails  struct{ ID string }             `json:"automationDetails"`
 			OriginalURIBaseIDs map[string]struct{ URI string } `json:"originalUriBaseIds"`
 			Results            []struct {
 				RuleID    string
