@@ -214,6 +214,7 @@ feed:
 	if !opts.DeclaredFixes {
 		resolveFixes(s, findings)
 	}
+	markManaged(s, findings) // last: a generated file's findings are manual whatever their fix
 	for i := range findings {
 		findings[i] = red.finding(findings[i])
 	}

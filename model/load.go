@@ -29,6 +29,9 @@ type LoadOptions struct {
 	// Redactor receives the snapshot's secrets (the CLI passes the one its
 	// output goes through); nil = a new one.
 	Redactor *Redactor
+	// Managed says where /proc and the Nix store are (tests); zero = the
+	// system's.
+	Managed ManagedOptions
 }
 
 // Load gathers everything the audit reads, once and read-only: it locates
@@ -92,12 +95,47 @@ func Load(opts LoadOptions) (*Snapshot, error) {
 		version = openClawCLIVersion
 	}
 	snap.Era = DetectEra(snap.Doc, version())
+	snap.Managed, snap.ManagedOpts = detectManagedConfig(snap, opts.Managed), opts.Managed
 	snap.Redactor = opts.Redactor
 	if snap.Redactor == nil {
 		snap.Redactor = NewRedactor()
 	}
 	snap.Redactor.AddSnapshot(snap)
 	return snap, nil
+}
+
+// detectManagedConfig runs DetectManaged on the config and each include
+// (through the snapshot's base file system: the mount table is evidence,
+// not an input), and marks every file Nix-managed under OPENCLAW_NIX_MODE=1.
+func detectManagedConfig(s *Snapshot, o ManagedOptions) []Managed {
+	files := map[string][]byte{}
+	var order []string
+	if s.Doc != nil {
+		for _, f := range s.Doc.Files {
+			files[f.Path] = f.Data
+			order = append(order, f.Path)
+		}
+	} else if !s.ConfigMissing {
+		order = append(order, s.Target.ConfigPath)
+	}
+	var base fsys.FS = fsys.Local{}
+	if s.Reads != nil && s.Reads.FS != nil {
+		base = s.Reads.FS
+	}
+	nixMode := false
+	if s.Env != nil {
+		v, _ := s.Env("OPENCLAW_NIX_MODE")
+		nixMode = strings.TrimSpace(v) == "1"
+	}
+	var out []Managed
+	for _, p := range order {
+		if m := DetectManaged(base, p, files[p], o); m != nil {
+			out = append(out, *m)
+		} else if nixMode {
+			out = append(out, Managed{Kind: ManagedNix, File: p, Evidence: "OPENCLAW_NIX_MODE=1 (nix-openclaw manages the config)"})
+		}
+	}
+	return out
 }
 
 // readExecApprovals reads <state>/exec-approvals.json once, as an input of

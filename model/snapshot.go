@@ -2,6 +2,7 @@ package model
 
 import (
 	"io/fs"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -42,6 +43,11 @@ type Snapshot struct {
 	// snapshot's secrets in it (LoadOptions.Redactor, or a new one). Use
 	// Redact(), which also serves a Snapshot not made by Load.
 	Redactor *Redactor
+	// Managed lists the config files (root and includes) that are generated
+	// elsewhere (DetectManaged); hardshell never writes them.
+	Managed []Managed
+	// ManagedOpts are the places DetectManaged looked in (LoadOptions.Managed).
+	ManagedOpts ManagedOptions
 
 	dotenv map[string]string  // <state>/.env as NewEnv read it
 	memo   map[any]*memoEntry // Memo's values
@@ -167,4 +173,20 @@ type FSState struct {
 	Unreadable     []FileInfo // entries that could not be read
 	StaleTemps     []FileInfo // .<name>.hardshell-*.tmp left by an interrupted hardshell write (never read)
 	Files          int        // entries visited
+}
+
+// ManagedFor returns the managed-file record of path (as read, or its
+// resolved target), nil when the file is not managed.
+func (s *Snapshot) ManagedFor(path string) *Managed {
+	if s == nil || path == "" {
+		return nil
+	}
+	clean := filepath.Clean(path)
+	for i := range s.Managed {
+		m := &s.Managed[i]
+		if filepath.Clean(m.File) == clean || (m.Real != "" && filepath.Clean(m.Real) == clean) {
+			return m
+		}
+	}
+	return nil
 }

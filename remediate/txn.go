@@ -37,7 +37,12 @@ type Txn struct {
 	fs       fsys.FS          // nil = sys
 	inputs   []*fsys.Recorder // every file the plan was derived from
 	roots    []string         // the only folders hardshell changes anything in (the state dir, the config's folder)
+	managed  model.ManagedOptions
 }
+
+// SetManagedOptions says where /proc and the Nix store are for the
+// managed-file check every write passes (tests; zero = the system's).
+func (t *Txn) SetManagedOptions(o model.ManagedOptions) { t.managed = o }
 
 // snap is what was read from a path before the change.
 type snap struct {
@@ -453,6 +458,14 @@ func (t *Txn) prepare() ([]planned, error) {
 			target, err := t.resolve(c.path)
 			if err != nil {
 				return nil, err
+			}
+			if c.op == OpWrite && t.tracked[c.path].existed {
+				// the last word: whatever path led here (Prepare refuses
+				// first, with the change for the source), a generated file
+				// is never written
+				if m := model.DetectManaged(t.sys(), c.path, t.tracked[c.path].data, t.managed); m != nil {
+					return nil, &model.ManagedError{Managed: *m}
+				}
 			}
 			if !t.inside(target) {
 				return nil, &OutsideError{Path: target, Roots: t.roots}
