@@ -23,6 +23,8 @@ func (r *Registry) WriteDocs(w io.Writer) error {
 	b.WriteString("Ids are OpenClaw's own `checkId` wherever the concept exists in OpenClaw; `Since: hardshell` marks hardshell's own concepts. ")
 	b.WriteString("`<placeholders>` in an id stand for one or more dot-separated segments (a channel, an account, an agent). ")
 	b.WriteString("Fix kinds: **safe** (`hardshell fix` applies it without questions), **guided** (the wizard asks first), **manual** (advice only).\n")
+	b.WriteString("\nEvery run gives every check below a verdict — `pass`, `fail` (a finding at warn or above, reported or suppressed), `unknown` (could not be judged: the config could not be read, the check needs a live gateway (`--deep`) or the socket table, the check failed) or `not_applicable` (what it judges is absent: no channels, hooks off, another auth mode) — with a one-line reason: `hardshell audit --show-passed` lists them per tier with totals, and `--json` always carries them as `checks` (with per-tier totals under `verdicts`). ")
+	b.WriteString(HardeningIndexDoc + "\n")
 	checks := r.Checks()
 	fmt.Fprintf(&b, "\n%d checks.\n", len(checks))
 	for _, t := range model.Tiers {

@@ -25,6 +25,10 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	if sup == nil {
 		sup = []model.Finding{}
 	}
+	checks := r.Checks
+	if checks == nil {
+		checks = []CheckVerdict{}
+	}
 	return json.Marshal(struct {
 		Ts                 int64           `json:"ts"`
 		Summary            Summary         `json:"summary"`
@@ -33,7 +37,9 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		SuppressedFindings []model.Finding `json:"suppressedFindings"`
 		Target             TargetInfo      `json:"target"`
 		Tool               ToolInfo        `json:"tool"`
-	}{r.Ts, r.Summary, fs, r.Deep, sup, r.Target, r.Tool})
+		Verdicts           VerdictSummary  `json:"verdicts"`
+		Checks             []CheckVerdict  `json:"checks"`
+	}{r.Ts, r.Summary, fs, r.Deep, sup, r.Target, r.Tool, r.Verdicts, checks})
 }
 
 // WriteJSON writes the report as 2-space-indented JSON with a final newline.

@@ -18,6 +18,10 @@ type Report struct {
 	SuppressedFindings []model.Finding `json:"suppressedFindings"`
 	Target             TargetInfo      `json:"target"`
 	Tool               ToolInfo        `json:"tool"`
+	// Checks is a verdict for every declared check; Verdicts counts them
+	// per tier with the hardening index.
+	Checks   []CheckVerdict `json:"checks"`
+	Verdicts VerdictSummary `json:"verdicts"`
 
 	// baseline holds the keys of findings that an earlier report already
 	// had (see ApplyBaseline); they are reported but do not fail the run.

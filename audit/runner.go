@@ -256,6 +256,10 @@ feed:
 		rep.SuppressedFindings = []model.Finding{}
 	}
 	rep.Summary = Summarize(rep.Findings)
+	rep.Checks, rep.Verdicts = computeVerdicts(verdictInputs{reg: reg, s: view, configUsable: configUsable, opts: opts, findings: rep.Findings, suppressed: rep.SuppressedFindings})
+	for i := range rep.Checks {
+		rep.Checks[i].Reason = red.text(rep.Checks[i].Reason)
+	}
 	return rep, nil
 }
 
@@ -283,7 +287,7 @@ func decl(reg *Registry, id string) Check {
 func runCheck(c Check, s *model.Snapshot, reg *Registry) (out []model.Finding) {
 	failed := func(detail string) model.Finding {
 		fc := decl(reg, IDCheckFailed)
-		f := toFinding(fc, s, Hit{Severity: model.Warn, Title: "Check " + c.ID + " failed to run", Detail: detail})
+		f := toFinding(fc, s, Hit{Severity: model.Warn, Title: failedTitle(c.ID), Detail: detail})
 		f.Priority = c.Tier
 		return f
 	}

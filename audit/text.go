@@ -19,6 +19,9 @@ type TextOptions struct {
 	// act on the audited target when pasted (cmdline.Target.Command); nil
 	// prints them bare.
 	Command func(args ...string) string
+	// ShowPassed lists every check's verdict per tier with totals
+	// (`audit --show-passed`), after the findings.
+	ShowPassed bool
 }
 
 // ColorFor reports whether w should get colour: a terminal, and NO_COLOR
@@ -80,6 +83,7 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		fmt.Fprintf(&b, "%s\n", st.dim.Render("Config: "+r.Target.ConfigPath))
 	}
 	fmt.Fprintf(&b, "Summary: %d critical · %d warn · %d info\n", r.Summary.Critical, r.Summary.Warn, r.Summary.Info)
+	writeVerdictSummary(&b, r, st)
 	if len(r.Findings) == 0 {
 		b.WriteString("\nNo findings.\n")
 	}
@@ -114,6 +118,9 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		if f.Remediation != "" {
 			fmt.Fprintf(&b, "  Fix: %s\n", f.Remediation)
 		}
+	}
+	if o.ShowPassed {
+		writeVerdicts(&b, r, st)
 	}
 	if n := len(r.SuppressedFindings); n > 0 {
 		fmt.Fprintf(&b, "\n%s\n", st.dim.Render(fmt.Sprintf("Suppressed: %d finding(s) by %s (shown with --json under suppressedFindings)", n, SuppressionsPath)))
@@ -165,4 +172,55 @@ func fixable(r *Report) bool {
 		}
 	}
 	return false
+}
+
+// writeVerdictSummary is the checks line and one line per tier: passed,
+// failed, unknown (and not applicable), and the hardening index. An audit
+// that could not judge something says so here, whatever the findings.
+func writeVerdictSummary(b *strings.Builder, r *Report, st textStyles) {
+	v := r.Verdicts
+	if len(r.Checks) == 0 {
+		return
+	}
+	t := v.Totals
+	fmt.Fprintf(b, "Checks: %d passed · %d failed · %d unknown · %d not applicable — hardening index %d/100", t.Passed, t.Failed, t.Unknown, t.NotApplicable, v.HardeningIndex)
+	if !v.Complete {
+		fmt.Fprintf(b, " %s", st.warn.Render(fmt.Sprintf("(incomplete: %d check(s) could not be judged)", t.Unknown)))
+	}
+	b.WriteString("\n")
+	for _, tt := range v.Tiers {
+		fmt.Fprintf(b, "  [%d] %-32s %3d passed %3d failed %3d unknown %3d n/a\n", int(tt.Tier), tt.Name, tt.Passed, tt.Failed, tt.Unknown, tt.NotApplicable)
+	}
+}
+
+// writeVerdicts lists every check with its verdict and reason, per tier,
+// with the tier's totals (kube-bench's [PASS]/[FAIL] list).
+func writeVerdicts(b *strings.Builder, r *Report, st textStyles) {
+	fmt.Fprintf(b, "\n%s\n", st.head.Render("Every check"))
+	totals := map[model.Tier]TierTotals{}
+	for _, t := range r.Verdicts.Tiers {
+		totals[t.Tier] = t
+	}
+	tier := model.Tier(-1)
+	for _, c := range r.Checks {
+		if c.Tier != tier {
+			tier = c.Tier
+			t := totals[tier]
+			fmt.Fprintf(b, "\n%s  %s\n", st.tier.Render(fmt.Sprintf("[%d] %s", int(tier), tier.Name())),
+				st.dim.Render(fmt.Sprintf("%d passed, %d failed, %d unknown, %d not applicable", t.Passed, t.Failed, t.Unknown, t.NotApplicable)))
+		}
+		var badge string
+		switch c.Verdict {
+		case VerdictPass:
+			badge = st.info.Render("[PASS]")
+		case VerdictFail:
+			badge = st.crit.Render("[FAIL]")
+		case VerdictUnknown:
+			badge = st.warn.Render("[UNKNOWN]")
+		default:
+			badge = st.dim.Render("[N/A]")
+		}
+		fmt.Fprintf(b, "%s %s — %s\n", badge, c.CheckID, c.Reason)
+	}
+	fmt.Fprintf(b, "\n%s\n", st.dim.Render(HardeningIndexDoc))
 }

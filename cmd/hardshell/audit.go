@@ -26,6 +26,7 @@ type auditFlags struct {
 	output      string
 	sarifRoot   string
 	sarifCat    string
+	showPassed  bool
 }
 
 func newAuditCmd() *cobra.Command {
@@ -54,6 +55,7 @@ hardshell's fields; --sarif prints SARIF 2.1.0 for code-scanning tools.`,
 	fl.StringVar(&f.failOn, "fail-on", "critical", "exit 1 when a finding is at or above this severity: critical, warn, info or none")
 	fl.StringVar(&f.baseline, "baseline", "", "an earlier --json report; findings already in it do not fail the run")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to FILE (mode 0600) instead of stdout")
+	fl.BoolVar(&f.showPassed, "show-passed", false, "also list every check's verdict (pass, fail, unknown, not applicable) per tier with totals")
 	fl.StringVar(&f.sarifRoot, "sarif-root", "", "with --sarif: the directory artifact URIs are relative to, e.g. the repository the state dir is checked into (default: the state dir)")
 	fl.StringVar(&f.sarifCat, "sarif-category", "", "with --sarif: the run's category (runAutomationDetails.id), one per gateway when several are uploaded (default: hardshell/<host>/<state dir>)")
 	c.MarkFlagsMutuallyExclusive("json", "sarif")
@@ -125,7 +127,7 @@ func writeAuditReport(c *cobra.Command, f auditFlags, rep *audit.Report, s *mode
 	case f.sarif:
 		err = audit.WriteSARIFWith(w, rep, sarifOptions(f, s))
 	default:
-		err = audit.WriteText(w, rep, audit.TextOptions{Color: f.output == "" && audit.ColorFor(w), Command: hsCommand})
+		err = audit.WriteText(w, rep, audit.TextOptions{Color: f.output == "" && audit.ColorFor(w), Command: hsCommand, ShowPassed: f.showPassed})
 	}
 	if file != nil {
 		flush(w)
