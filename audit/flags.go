@@ -70,7 +70,7 @@ func init() {
 		ID: "config.insecure_or_dangerous_flags", Title: "Insecure or dangerous config flags enabled",
 		Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 		Trigger: "any of gateway.controlUi.allowInsecureAuth=true, any dangerously*=true (Control UI, browser SSRF policy, channel name matching, sandbox docker, plugin config), " +
-			"hooks.gmail/hooks.mappings[i].allowUnsafeExternalContent=true, tools.exec.applyPatch.workspaceOnly=false, security.audit.suppressions configured (2026.9 lists it as a flag; the safe fix leaves it to the operator)",
+			"hooks.gmail/hooks.mappings[i].allowUnsafeExternalContent=true, tools.exec.applyPatch.workspaceOnly=false, security.audit.suppressions configured (2026.9 lists it as a flag; the safe fix leaves it to the operator); one finding per flag on a 2026.7+-era config (as OpenClaw 2026.9 reports them), one aggregated finding on a 2026.2-era one",
 		Remediation: "Disable these flags when not actively debugging, or keep the deployment on trusted, local-only networks.",
 		Why: "These switches exist for break-glass debugging. Each one removes a safety check: allowInsecureAuth downgrades the Control UI to token-only auth, dangerouslyDisableDeviceAuth turns device identity off, " +
 			"allowUnsafeExternalContent feeds unwrapped external content (mail, webhooks) to the model, workspaceOnly=false lets apply_patch write outside the workspace, and the sandbox/SSRF dangerously* keys re-open what the sandbox and network policy block.",
@@ -92,6 +92,15 @@ func init() {
 			}
 			if len(parts) == 0 {
 				return nil
+			}
+			if s.Era.Era == model.EraModern {
+				// OpenClaw 2026.9 reports each flag on its own, so a
+				// suppression (detailIncludes) hides only the flag it names.
+				hits := make([]Hit, len(parts))
+				for i := range parts {
+					hits[i] = Hit{Severity: model.Warn, Detail: "Detected enabled flag: " + parts[i] + ".", Paths: []string{paths[i]}}
+				}
+				return hits
 			}
 			return []Hit{{Severity: model.Warn, Detail: fmt.Sprintf("Detected %d enabled flag(s): %s.", len(parts), strings.Join(parts, ", ")), Paths: paths}}
 		},

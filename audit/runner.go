@@ -202,15 +202,23 @@ feed:
 		emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
 	}
 
-	if configUsable {
+	if c, ok := reg.Lookup(IDListenerExposed); ok && c.ID == IDListenerExposed && configUsable {
 		if hits, _, _ := liveHits(view, opts.Live); len(hits) > 0 {
-			c := decl(reg, IDListenerExposed)
 			for _, h := range hits {
 				findings = append(findings, toFinding(c, view, h))
 			}
 		}
 	}
 
+	// Framework-emitted checks run only when the registry declares them
+	// (a test's own registry does not).
+	if c, ok := reg.Lookup(IDRiskChain); ok && c.ID == IDRiskChain && configUsable {
+		if hits := riskChains(view, findings); len(hits) > 0 {
+			for _, h := range hits {
+				findings = append(findings, toFinding(c, view, h))
+			}
+		}
+	}
 	if !opts.DeclaredFixes {
 		resolveFixes(s, findings)
 	}
@@ -229,6 +237,7 @@ feed:
 	}
 	Rank(kept)
 	Rank(suppressed)
+	chainsFirst(kept)
 
 	now := time.Now
 	if opts.Now != nil {

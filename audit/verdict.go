@@ -162,6 +162,11 @@ func verdictOf(c Check, in verdictInputs, n, serious, sup int, failed bool) (Ver
 			return VerdictPass, "the probe completed"
 		}
 		return VerdictPass, "every unauthenticated request was refused or not routed"
+	case IDRiskChain:
+		if !in.configUsable {
+			return VerdictUnknown, "the config could not be read (config.unreadable)"
+		}
+		return VerdictPass, "no path from untrusted inbound through host-reaching tools to a way out"
 	case IDListenerExposed:
 		if !in.configUsable {
 			return VerdictUnknown, "the config could not be read, so the configured bind is unknown"

@@ -24,6 +24,10 @@ type Options struct {
 	// Load reads the snapshot (model.Load with the CLI's locate flags). It
 	// is called for the first scan and again after every write.
 	Load func() (*model.Snapshot, error)
+	// LiveListeners makes the audit read what listens on the host
+	// (audit.ReadLive over the target's file system), as `hardshell audit`
+	// does; off in tests, whose output must not depend on the host.
+	LiveListeners bool
 	// Scan runs the audit; nil = audit.Run. progress may be nil.
 	Scan func(ctx context.Context, s *model.Snapshot, progress func(audit.Progress)) (*audit.Report, error)
 	// Validate checks a candidate before it is written (nil = none).
@@ -75,7 +79,11 @@ func (o Options) scan(ctx context.Context, s *model.Snapshot, progress func(audi
 	if o.Scan != nil {
 		return o.Scan(ctx, s, progress)
 	}
-	return audit.Run(ctx, s, audit.Options{Progress: progress, ToolVersion: o.ToolVersion, Now: o.Now, Live: audit.ReadLive(audit.TargetFS(s), "")})
+	ao := audit.Options{Progress: progress, ToolVersion: o.ToolVersion, Now: o.Now}
+	if o.LiveListeners {
+		ao.Live = audit.ReadLive(audit.TargetFS(s), "")
+	}
+	return audit.Run(ctx, s, ao)
 }
 
 func (o Options) label() string {

@@ -85,6 +85,33 @@ func counts(s audit.Summary) string {
 		stCrit.Render("CRITICAL"), s.Critical, stWarn.Render("WARN"), s.Warn, stInfo.Render("INFO"), s.Info, s.Score())
 }
 
+// verdictLine is the checks' totals and the hardening index; an audit that
+// could not judge some checks says so.
+func verdictLine(r *audit.Report) string {
+	if r == nil || len(r.Checks) == 0 {
+		return ""
+	}
+	t := r.Verdicts.Totals
+	s := fmt.Sprintf("checks: %d passed · %d failed · %d unknown · hardening index %d/100", t.Passed, t.Failed, t.Unknown, r.Verdicts.HardeningIndex)
+	if !r.Verdicts.Complete {
+		s += " " + stWarn.Render("(incomplete)")
+	}
+	return stDim.Render(s)
+}
+
+// tierVerdicts is a tier heading's totals.
+func tierVerdicts(r *audit.Report, tier model.Tier) string {
+	if r == nil {
+		return ""
+	}
+	for _, t := range r.Verdicts.Tiers {
+		if t.Tier == tier {
+			return fmt.Sprintf("  %d passed · %d failed · %d unknown", t.Passed, t.Failed, t.Unknown)
+		}
+	}
+	return ""
+}
+
 // row is one line of the findings list: a tier heading or a finding.
 type row struct {
 	tier    model.Tier
@@ -117,6 +144,9 @@ func (m *Wizard) viewFindings(w, h int) string {
 		st += stDim.Render(fmt.Sprintf(" · %d suppressed", n))
 	}
 	top.WriteString(trunc(st, w))
+	if v := verdictLine(m.rep); v != "" {
+		top.WriteString("\n" + trunc(v, w))
+	}
 	if m.filterOn || m.filter.Value() != "" {
 		top.WriteString("\n" + trunc(m.filter.View()+stDim.Render(fmt.Sprintf("  %d match", len(m.visible))), w))
 	}
@@ -181,7 +211,7 @@ func (m *Wizard) viewList(w, h int) string {
 	for r := m.offset; r < len(rows) && len(out) < h; r++ {
 		rw := rows[r]
 		if rw.heading {
-			out = append(out, trunc(stTier.Render(fmt.Sprintf("%d. %s", int(rw.tier), rw.tier.Name())), w))
+			out = append(out, trunc(stTier.Render(fmt.Sprintf("%d. %s", int(rw.tier), rw.tier.Name()))+stDim.Render(tierVerdicts(m.rep, rw.tier)), w))
 			continue
 		}
 		i := m.visible[rw.pos]

@@ -74,11 +74,12 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 	}
 	red := redactor()
 	return tui.Options{
-		StateDir:    t.StateDir,
-		Command:     hsCommand,
-		ToolVersion: version,
-		Redactor:    red,
-		TargetLabel: remoteLabel(t.StateDir),
+		StateDir:      t.StateDir,
+		Command:       hsCommand,
+		ToolVersion:   version,
+		Redactor:      red,
+		TargetLabel:   remoteLabel(t.StateDir),
+		LiveListeners: true,
 		Load: func() (*model.Snapshot, error) {
 			o := model.LoadOptions{Locate: lo, Redactor: red}
 			remoteLoad(&o)
