@@ -231,7 +231,7 @@ func fsLogHits(s *model.Snapshot) []Hit { return fsLogRule.judge(fsState(s).LogF
 // fsSyncedMarkers are the substrings OpenClaw treats as a synced folder,
 // plus "mobile documents" (iCloud Drive's on-disk name, ~/Library/Mobile
 // Documents/com~apple~CloudDocs).
-var fsSyncedMarkers = []string{"icloud", "dropbox", "google drive", "googledrive", "onedrive", "mobile documents"}
+var fsSyncedMarkers = []string{"icloud", "dropbox", "google drive", "googledrive", "onedrive", "mobile documents", "library/cloudstorage"}
 
 func fsLooksSynced(p string) bool {
 	l := strings.ToLower(p)
@@ -245,12 +245,27 @@ func fsLooksSynced(p string) bool {
 
 func fsSyncedHits(s *model.Snapshot) []Hit {
 	t := s.Target
-	if !fsLooksSynced(t.StateDir) && !fsLooksSynced(t.ConfigPath) {
+	// The resolved paths count too: a state dir that is a symlink into a
+	// synced folder (~/.openclaw -> ~/Dropbox/openclaw) syncs all the same.
+	var resolved []string
+	for _, p := range []string{t.StateDir, t.ConfigPath} {
+		if p == "" {
+			continue
+		}
+		if r, err := s.Sys().EvalSymlinks(p); err == nil && r != p && fsLooksSynced(r) {
+			resolved = append(resolved, p+" -> "+r)
+		}
+	}
+	if !fsLooksSynced(t.StateDir) && !fsLooksSynced(t.ConfigPath) && len(resolved) == 0 {
 		return nil
+	}
+	detail := fmt.Sprintf("stateDir=%s, configPath=%s.", t.StateDir, t.ConfigPath)
+	if len(resolved) > 0 {
+		detail += " Resolved through symlinks: " + strings.Join(resolved, ", ") + "."
 	}
 	return []Hit{{
 		Severity: model.Warn,
-		Detail:   fmt.Sprintf("stateDir=%s, configPath=%s. Synced folders (iCloud/Dropbox/OneDrive/Google Drive) can leak tokens and transcripts onto other devices.", t.StateDir, t.ConfigPath),
+		Detail:   detail + " Synced folders (iCloud/Dropbox/OneDrive/Google Drive) can leak tokens and transcripts onto other devices.",
 		Paths:    []string{t.StateDir},
 	}}
 }
