@@ -34,8 +34,9 @@ var toolGroups = map[string][]string{
 	"group:openclaw":   {"*"}, // every built-in tool
 }
 
-// toolProfiles are the base allow lists of tools.profile; full (or unset)
-// has none, i.e. allows everything.
+// toolProfiles are the base allow lists of tools.profile in the guide's
+// era (2026.2; profileAllow picks the 2026.9 catalogue for 2026.7+-era
+// configs); full (or unset) has none, i.e. allows everything.
 var toolProfiles = map[string][]string{
 	"minimal":   {"session_status"},
 	"coding":    {"group:fs", "group:runtime", "group:sessions", "group:memory", "image"},
@@ -126,7 +127,7 @@ func toolAllowed(s *model.Snapshot, agent model.Agent, tool string) bool {
 	}
 	// Profile, widened by alsoAllow (global and agent).
 	profile, _ := toolProfile(s, agent)
-	if base, ok := toolProfiles[profile]; ok {
+	if base, ok := profileAllow(s, profile); ok {
 		also := append(global.Get("alsoAllow").Strings(), own.Get("alsoAllow").Strings()...)
 		if !toolListMatches(base, tool) && !toolListMatches(also, tool) {
 			return false
