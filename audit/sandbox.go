@@ -68,7 +68,7 @@ func init() {
 		Check{
 			ID: "sandbox.scope_shared", Title: "Sandbox is shared across agents and sessions others can reach",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
-			Trigger:     `an agent reachable by other people (multi-user/open inbound for the default agent, or a binding routing groups/guilds to it) runs with sandbox.scope="shared"`,
+			Trigger:     `an agent reachable by other people (multi-user/open inbound for the default agent, or a binding routing groups/guilds to it) runs with sandbox.scope="shared" (info when no one else can reach it yet)`,
 			Remediation: `Set sandbox.scope to "agent" (default) or "session".`,
 			Why:         "The guide: keep agents.defaults.sandbox.scope at the default \"agent\" to stop agents reaching each other, or use \"session\" for strict per-session isolation. scope \"shared\" puts every agent and session in one container and workspace, so one person's prompt injection can read or plant files for everyone else.",
 			Breaks:      "Sessions no longer see files written by other agents' sandboxes.",
@@ -77,7 +77,7 @@ func init() {
 		Check{
 			ID: "sandbox.workspace_rw_reachable", Title: "Agent workspace is writable from a sandbox others can reach",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
-			Trigger:     `an agent reachable by other people has sandbox.workspaceAccess="rw"`,
+			Trigger:     `an agent reachable by other people has sandbox.workspaceAccess="rw" (info when no one else can reach it yet)`,
 			Remediation: `Set sandbox.workspaceAccess to "ro" or "none" (default) for agents reachable by others.`,
 			Why:         "workspaceAccess \"rw\" mounts the agent's real workspace read-write at /workspace. The guide's read-only setup uses \"ro\" (or \"none\", the default, which uses a scratch workspace under ~/.openclaw/sandboxes): with \"rw\", anyone who can message the agent can change its files, memory and instructions.",
 			Breaks:      "The agent can no longer edit its workspace from those chats.",
@@ -316,7 +316,7 @@ func sandboxReachable(s *model.Snapshot, a model.Agent, signals []multiUserSigna
 func sandboxReachableRun(which string) func(*model.Snapshot) []Hit {
 	return func(s *model.Snapshot) []Hit {
 		signals, open := multiUser(s), openInbound(s)
-		var lines, paths []string
+		var lines, paths, quiet, quietPaths []string
 		for _, a := range toolContexts(s) {
 			if sandboxMode(s, a) == "off" {
 				continue // unsandboxed exposure is security.exposure.open_groups_with_runtime_or_fs
@@ -333,17 +333,24 @@ func sandboxReachableRun(which string) func(*model.Snapshot) []Hit {
 					continue
 				}
 			}
+			key := map[string]string{"scope": "scope", "workspace": "workspaceAccess"}[which]
 			how := sandboxReachable(s, a, signals, open)
 			if how == "" {
+				// not reachable by others yet: still worth knowing (info),
+				// it becomes the warning the day a channel opens up
+				quiet = append(quiet, contextName(a)+": sandbox."+key+`="`+v+`" (`+p+"); no one else can reach this agent yet")
+				quietPaths = append(quietPaths, p)
 				continue
 			}
-			key := map[string]string{"scope": "scope", "workspace": "workspaceAccess"}[which]
 			lines = append(lines, contextName(a)+": sandbox."+key+`="`+v+`" (`+p+"); "+how)
 			paths = append(paths, p)
 		}
 		if len(lines) == 0 {
-			return nil
+			if len(quiet) == 0 {
+				return nil
+			}
+			return []Hit{{Severity: model.Info, Detail: "- " + strings.Join(quiet, "\n- "), Paths: quietPaths}}
 		}
-		return []Hit{{Severity: model.Warn, Detail: "- " + strings.Join(lines, "\n- "), Paths: paths}}
+		return []Hit{{Severity: model.Warn, Detail: "- " + strings.Join(append(lines, quiet...), "\n- "), Paths: append(paths, quietPaths...)}}
 	}
 }

@@ -72,10 +72,12 @@ func TestSandboxReachableScopeAndWorkspace(t *testing.T) {
 	requireHit(t, r, "sandbox.scope_shared", model.Warn)
 	requireHit(t, r, "sandbox.workspace_rw_reachable", model.Warn)
 
-	// Only the owner can reach it: quiet.
+	// Only the owner can reach it: surfaced as info (issue 14), so the
+	// shared/rw default is known before a channel opens up.
 	r = checkRun(t, `{ channels: { telegram: { botToken: "123:abc", allowFrom: ["111111"] } }, `+shared+` }`, auditkit.Options{})
-	requireNoHit(t, r, "sandbox.scope_shared")
-	requireNoHit(t, r, "sandbox.workspace_rw_reachable")
+	f := requireHit(t, r, "sandbox.scope_shared", model.Info)
+	require.Contains(t, f.Detail, "no one else can reach this agent yet")
+	requireHit(t, r, "sandbox.workspace_rw_reachable", model.Info)
 
 	// A binding routes a Discord guild to a non-default agent with rw access.
 	r = checkRun(t, `{
@@ -83,7 +85,7 @@ func TestSandboxReachableScopeAndWorkspace(t *testing.T) {
   agents: { list: [ { id: "main", default: true }, { id: "community", sandbox: { mode: "all", workspaceAccess: "rw" } } ] },
   bindings: [ { agentId: "community", match: { channel: "discord", guildId: "1234567890" } } ],
 }`, auditkit.Options{})
-	f := requireHit(t, r, "sandbox.workspace_rw_reachable", model.Warn)
+	f = requireHit(t, r, "sandbox.workspace_rw_reachable", model.Warn)
 	require.Contains(t, f.Detail, "bindings[0]")
 	requireNoHit(t, r, "sandbox.scope_shared")
 
