@@ -15,7 +15,7 @@ import (
 func init() {
 	Register(Remediation{
 		CheckIDs: []string{audit.IDRiskChain},
-		Kind:     model.FixGuided, Title: "Break the risk chain at its first link (lock inbound down)",
+		Title:    "Break the risk chain at its first link (lock inbound down)",
 		Questions: func(s *model.Snapshot, _ model.Finding) []model.Question {
 			r, f, err := chainLink(s)
 			if err != nil || r.Questions == nil {
