@@ -37,7 +37,7 @@ func init() {
 // markManaged says on every finding located in a managed file that the file
 // is generated elsewhere, and makes its fix manual (a write would be
 // refused, and lost at the next rebuild anyway).
-func markManaged(s *model.Snapshot, fs []model.Finding) {
+func markManaged(s *model.Snapshot, fs []model.Finding, manual bool) {
 	if len(s.Managed) == 0 {
 		return
 	}
@@ -50,6 +50,8 @@ func markManaged(s *model.Snapshot, fs []model.Finding) {
 			continue
 		}
 		fs[i].Detail = strings.TrimRight(fs[i].Detail, "\n") + "\n" + m.Note()
-		fs[i].Fix = model.FixManual
+		if manual {
+			fs[i].Fix = model.FixManual
+		}
 	}
 }

@@ -61,6 +61,11 @@ type Options struct {
 	// SetFixResolver): Fix stays as declared and FixTitle empty. For audits
 	// that only compare check ids, such as Prepare's re-audit.
 	DeclaredFixes bool
+	// PlanManaged keeps the fix kind of findings in a generated config
+	// (default: manual). `fix` sets it so that it plans them and Prepare
+	// refuses with the change for the file's source, instead of reporting
+	// "nothing to fix".
+	PlanManaged bool
 }
 
 // Progress is one scan progress event.
@@ -222,7 +227,7 @@ feed:
 	if !opts.DeclaredFixes {
 		resolveFixes(s, findings)
 	}
-	markManaged(s, findings) // last: a generated file's findings are manual whatever their fix
+	markManaged(s, findings, !opts.PlanManaged) // last: a generated file's findings are manual whatever their fix
 	for i := range findings {
 		findings[i] = red.finding(findings[i])
 	}

@@ -91,7 +91,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	}
 	ctx, stop := signal.NotifyContext(parent, os.Interrupt)
 	defer stop()
-	before, err := audit.Run(ctx, s, audit.Options{ToolVersion: version})
+	before, err := audit.Run(ctx, s, audit.Options{ToolVersion: version, PlanManaged: true})
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
