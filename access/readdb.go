@@ -33,6 +33,9 @@ type StateDB struct {
 	DevPending   []DeviceRequest
 	DevPaired    []Device
 	Exec         *ExecApprovals
+	// HookInstalls is config_machine_state 'hooks.internal.installs' as
+	// stored (JSON), where 2026.9 records hook-pack installs; "" when absent.
+	HookInstalls string
 }
 
 // ReadStateDB reads the state DB of stateDir through fsy from a private
@@ -119,8 +122,27 @@ func (s *StateDB) readAll(ctx context.Context, db statedb.Querier, now time.Time
 			return fmt.Errorf("%s: %w", t, rerr)
 		}
 	}
+	// config_machine_state holds more than hardshell reads: only the hook
+	// install records are taken, and a DB without the table has none.
+	if ok, err := statedb.CheckTable(ctx, db, "config_machine_state"); err != nil {
+		return err
+	} else if ok {
+		var raw string
+		err := db.QueryRowContext(ctx, "SELECT value_json FROM config_machine_state WHERE state_key = ?", MachineStateHookInstalls).Scan(&raw)
+		switch {
+		case err == nil:
+			s.HookInstalls = raw
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("config_machine_state: %w", err)
+		}
+	}
 	return nil
 }
+
+// MachineStateHookInstalls is the config_machine_state key under which
+// OpenClaw 2026.9 keeps hook-pack install records (readHookInstalls); 2026.2
+// kept them in the config at the same path.
+const MachineStateHookInstalls = "hooks.internal.installs"
 
 func ms(v sql.NullInt64) time.Time {
 	if !v.Valid || v.Int64 == 0 {

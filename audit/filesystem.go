@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 )
@@ -19,9 +21,11 @@ import (
 // config cannot be parsed. Paths in findings are the absolute paths of the
 // survey; remediation is the chmod OpenClaw's own --fix applies.
 //
+// The skills.workspace.* checks are the exception: they need the config
+// (to resolve the agent workspaces, usually outside the state dir) and walk
+// each workspace's skills/ themselves (skillsScanOf).
+//
 // Not implemented here, on purpose:
-//   - skills.workspace.symlink_escape needs a walk of each agent workspace
-//     (usually outside the state dir), which the survey does not do.
 //   - OPENCLAW_OAUTH_DIR: the survey records <state>/credentials only.
 //   - sandboxes/**: the survey has no slot for it.
 
@@ -655,4 +659,281 @@ func init() {
 			Why: "hardshell writes each file to a temp file and renames it into place; killed in between, the temp file stays, holding a full copy of the new config or .env, secrets included.",
 			Run: fsStaleTempHits}),
 	)
+}
+
+// Workspace skills (skills.workspace.*): OpenClaw loads each agent
+// workspace's skills/**/SKILL.md, and 2026.9's audit
+// (collectWorkspaceSkillSymlinkEscapeFindings) flags a skill file whose
+// realpath lies outside its workspace. hardshell judges every symlink under
+// skills/ (file or dir, and skills/ itself), not only SKILL.md: a link out
+// of the workspace lets the agent read, and write through, a file it was
+// never given. The walk goes through the snapshot's file system (so --host
+// works), never follows a link out of the workspace, follows links that stay
+// inside it (once per real dir), does not descend into node_modules or dot
+// dirs (OpenClaw loads no skill from them) and is bounded.
+
+// Bounds of the walk per workspace: directories visited and entries listed
+// (variables so a test can reach them with a small tree).
+var (
+	skillsMaxDirs    = 4000
+	skillsMaxEntries = 50000
+)
+
+const (
+	skillsMaxHops = 40 // symlink hops resolved by hand for a dangling chain
+	skillsMaxRows = 12 // escapes listed in a finding (OpenClaw's MAX_WORKSPACE_SKILL_ESCAPE_DETAIL_ROWS)
+)
+
+// skillsEscape is one symlink under a workspace's skills/ that resolves
+// outside the workspace.
+type skillsEscape struct {
+	Workspace string // the workspace dir as resolved from the config
+	Link      string // the link, under the workspace as configured
+	Target    string // where it resolves (the final path, existing or not)
+	Dangling  bool   // the final target does not exist
+	Skill     bool   // the link is a SKILL.md or leads to a dir holding one
+}
+
+// skillsWorkspace is one agent workspace as the walk found it.
+type skillsWorkspace struct {
+	AgentID   string
+	Dir       string
+	HasSkills bool  // <workspace>/skills exists (a dir or a link)
+	Truncated bool  // the walk stopped at a bound
+	Err       error // listing failed somewhere (first error)
+}
+
+func init() {
+	const whySkills = "OpenClaw loads every skill under each agent workspace's skills/ into the agent's prompt and tool set, and the agent can read and write its workspace. A symlink there that resolves outside the workspace hands the agent a file or tree it was never given: instructions it will follow, or a place outside the workspace it can rewrite through the link (a dangling link is created on the first write). OpenClaw's own audit (2026.9) flags skill files whose realpath escapes the workspace root."
+	Register("filesystem",
+		Check{ID: "skills.workspace.symlink_escape", Title: "Workspace skill files resolve outside the workspace root",
+			Tier: model.TierPermissions, Fix: model.FixManual, Severity: "warn",
+			Trigger:     "a symlink under an agent workspace's skills/ (at any depth, or skills/ itself) whose realpath lies outside that workspace (OpenClaw 2026.9 checks skills/**/SKILL.md)",
+			Remediation: "Keep workspace skills inside the workspace root (replace symlinked escapes with real in-workspace files), or move trusted shared skills to managed/bundled skill locations.",
+			Why:         whySkills,
+			Breaks:      "a skill shared between workspaces through the link is no longer updated in place",
+			Since:       "OpenClaw 2026.9",
+			Run:         skillsEscapeHits},
+		Check{ID: "skills.workspace.scan_truncated", Title: "Workspace skill scan reached the directory visit limit",
+			Tier: model.TierPermissions, Fix: model.FixManual, Severity: "warn",
+			Trigger:     fmt.Sprintf("the walk of a workspace's skills/ stopped at its bound (%d directories or %d entries)", skillsMaxDirs, skillsMaxEntries),
+			Remediation: "Flatten or simplify the skills/ directory hierarchy to stay within the scan budget, or move deeply-nested skill collections to a managed skill location.",
+			Why:         whySkills + " Links in the part of the tree that was not walked were not checked.",
+			Breaks:      "nothing",
+			Since:       "OpenClaw 2026.9",
+			Run:         skillsTruncatedHits},
+	)
+}
+
+type skillsScan struct {
+	Workspaces []skillsWorkspace
+	Escapes    []skillsEscape
+}
+
+type skillsMemo struct{}
+
+// skillsScanOf walks every agent workspace's skills/ once per snapshot.
+func skillsScanOf(s *model.Snapshot) *skillsScan {
+	if s == nil || s.Target.StateDir == "" {
+		return &skillsScan{}
+	}
+	return s.Memo(skillsMemo{}, func() any {
+		sc := &skillsScan{}
+		fsy := TargetFS(s)
+		for _, w := range s.AgentWorkspaces() {
+			ws, esc := skillsWalk(fsy, w)
+			sc.Workspaces = append(sc.Workspaces, ws)
+			sc.Escapes = append(sc.Escapes, esc...)
+		}
+		return sc
+	}).(*skillsScan)
+}
+
+// skillsResolve is where the link at p finally leads: the realpath when the
+// chain resolves, else the chain followed by hand up to a missing final
+// component (parents resolved), so a dangling link out is still seen.
+func skillsResolve(fsy fsys.FS, p string) (final string, exists bool, err error) {
+	if r, err := fsy.EvalSymlinks(p); err == nil {
+		return r, true, nil
+	}
+	cur := p
+	for range skillsMaxHops {
+		fi, err := fsy.Lstat(cur)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return cur, false, nil
+			}
+			return "", false, err
+		}
+		if fi.Mode&fs.ModeSymlink == 0 {
+			return cur, true, nil
+		}
+		t, err := fsy.Readlink(cur)
+		if err != nil {
+			return "", false, err
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(cur), t)
+		}
+		if d, err := fsy.EvalSymlinks(filepath.Dir(t)); err == nil {
+			t = filepath.Join(d, filepath.Base(t))
+		}
+		cur = filepath.Clean(t)
+	}
+	return "", false, fmt.Errorf("%s: too many levels of symbolic links", p)
+}
+
+// skillsWalk walks one workspace's skills/ breadth first.
+func skillsWalk(fsy fsys.FS, w model.AgentWorkspace) (skillsWorkspace, []skillsEscape) {
+	out := skillsWorkspace{AgentID: w.AgentID, Dir: w.Dir}
+	real, err := fsy.EvalSymlinks(w.Dir)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			out.Err = err
+		}
+		return out, nil
+	}
+	var escapes []skillsEscape
+	fail := func(err error) {
+		if out.Err == nil {
+			out.Err = err
+		}
+	}
+	// judge decides about the link at shown (listed as realPath): an escape,
+	// or the real dir to walk when it stays inside and is a dir.
+	judge := func(shown, realPath string) (walk string) {
+		final, exists, err := skillsResolve(fsy, realPath)
+		if err != nil {
+			fail(err)
+			return ""
+		}
+		if _, inside := model.PathUnder(real, final); inside {
+			if fi, err := fsy.Stat(final); err == nil && fi.IsDir() {
+				return final
+			}
+			return ""
+		}
+		e := skillsEscape{Workspace: w.Dir, Link: shown, Target: final, Dangling: !exists, Skill: filepath.Base(shown) == "SKILL.md"}
+		if exists && !e.Skill {
+			if fi, err := fsy.Stat(final); err == nil && fi.IsDir() {
+				_, err := fsy.Stat(filepath.Join(final, "SKILL.md"))
+				e.Skill = err == nil
+			}
+		}
+		escapes = append(escapes, e)
+		return ""
+	}
+	type dir struct{ shown, real string }
+	root := dir{filepath.Join(w.Dir, "skills"), filepath.Join(real, "skills")}
+	fi, err := fsy.Lstat(root.real)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return out, nil
+	case err != nil:
+		out.HasSkills = true
+		fail(err)
+		return out, nil
+	}
+	out.HasSkills = true
+	switch {
+	case fi.Mode&fs.ModeSymlink != 0:
+		if root.real = judge(root.shown, root.real); root.real == "" {
+			return out, escapes
+		}
+	case !fi.IsDir():
+		return out, nil
+	}
+	queue := []dir{root}
+	visited := map[string]bool{}
+	dirs, entries := 0, 0
+	for len(queue) > 0 {
+		d := queue[0]
+		queue = queue[1:]
+		if visited[d.real] {
+			continue
+		}
+		if dirs >= skillsMaxDirs || entries >= skillsMaxEntries {
+			out.Truncated = true
+			break
+		}
+		visited[d.real] = true
+		dirs++
+		list, err := fsy.ReadDir(d.real, false)
+		if err != nil {
+			fail(err)
+			continue
+		}
+		for _, e := range list {
+			entries++
+			shown, rp := filepath.Join(d.shown, e.Name), filepath.Join(d.real, e.Name)
+			switch {
+			case e.Type&fs.ModeSymlink != 0:
+				if next := judge(shown, rp); next != "" && !skillsSkipDir(e.Name) {
+					queue = append(queue, dir{shown, next})
+				}
+			case e.Type.IsDir() && !skillsSkipDir(e.Name):
+				queue = append(queue, dir{shown, rp})
+			}
+		}
+	}
+	return out, escapes
+}
+
+// skillsSkipDir: directories OpenClaw's skill scan never enters.
+func skillsSkipDir(name string) bool { return strings.HasPrefix(name, ".") || name == "node_modules" }
+
+func skillsEscapeHits(s *model.Snapshot) []Hit {
+	sc := skillsScanOf(s)
+	if len(sc.Escapes) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	var paths, steps []string
+	b.WriteString("Symlinks under workspace skills/ resolve outside their workspace root:")
+	for i, e := range sc.Escapes {
+		if i < skillsMaxRows {
+			what := ""
+			switch {
+			case e.Dangling:
+				what = " (dangling: a write through it creates the target)"
+			case e.Skill:
+				what = " (a skill: its SKILL.md is loaded from there)"
+			}
+			fmt.Fprintf(&b, "\n- workspace=%s\n  link=%s\n  realpath=%s%s", e.Workspace, e.Link, e.Target, what)
+		}
+		paths = append(paths, e.Link)
+		if e.Dangling {
+			steps = append(steps, "rm -- "+cmdline.Quote(e.Link))
+		} else {
+			steps = append(steps, "rm -- "+cmdline.Quote(e.Link)+" && cp -R -- "+cmdline.Quote(e.Target)+" "+cmdline.Quote(e.Link))
+		}
+	}
+	if n := len(sc.Escapes) - skillsMaxRows; n > 0 {
+		fmt.Fprintf(&b, "\n- +%d more", n)
+	}
+	rem := "Replace each link with a real copy inside the workspace (review it first), or move trusted shared skills to the managed skills dir (<state>/skills): " + strings.Join(steps, "; ")
+	return []Hit{{Severity: model.Warn, Detail: b.String(), Remediation: rem, Paths: paths}}
+}
+
+func skillsTruncatedHits(s *model.Snapshot) []Hit {
+	var hits []Hit
+	for _, w := range skillsScanOf(s).Workspaces {
+		if w.Truncated {
+			hits = append(hits, Hit{Severity: model.Warn,
+				Detail: fmt.Sprintf("The skills/ directory scan in %s stopped early after %d directories or %d entries. Links in the unscanned portion of the tree were not checked for escapes.", w.Dir, skillsMaxDirs, skillsMaxEntries),
+				Paths:  []string{filepath.Join(w.Dir, "skills")}})
+		}
+	}
+	return hits
+}
+
+// skillsPresent is the subject of the skills.workspace checks: some agent
+// workspace has a skills/ dir.
+func skillsPresent(s *model.Snapshot) bool {
+	for _, w := range skillsScanOf(s).Workspaces {
+		if w.HasSkills {
+			return true
+		}
+	}
+	return false
 }

@@ -1,11 +1,16 @@
 package audit
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/hardshell/hardshell/access"
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -16,11 +21,13 @@ import (
 // whether npm installs are pinned and match what is on disk.
 //
 // Installed extensions come from the survey (s.FS.Extensions: the
-// directories under <state>/extensions and their package.json version).
-// Not implemented: hooks.installs_version_drift needs <state>/hooks/<id>
-// package.json versions, which the survey does not record, and a
+// directories under <state>/extensions and their package.json version); a
 // plugins.installs installPath outside the state dir cannot be compared
-// either (both are skipped rather than guessed).
+// (skipped rather than guessed). Hook-pack install records are read where
+// each era keeps them (hooksInstallRecords) and their installed versions
+// from <installPath or state/hooks/<id>>/package.json through the
+// snapshot's file system (hooksInstalledVersion), as OpenClaw 2026.9's
+// analyzeNpmInstalls does.
 
 // pluginsInstalled lists the installed plugin ids (real directories under
 // extensions/, as OpenClaw's readdir isDirectory()).
@@ -318,23 +325,145 @@ func pluginsPinned(spec string) bool {
 	return pluginsPinnedRe.MatchString(strings.TrimSpace(v[at+1:]))
 }
 
-// pluginsInstallRecord is one npm install record.
+// pluginsInstallRecord is one npm install record. Path is its config path,
+// or the state DB's file for a record kept there.
 type pluginsInstallRecord struct {
 	ID, Path string
 	Node     *model.Node
+	InDB     bool
 }
 
+// pluginsNpmInstalls lists the npm install records under base:
+// plugins.installs in the config, or the hook-pack records
+// (hooksInstallRecords).
 func pluginsNpmInstalls(s *model.Snapshot, base string) []pluginsInstallRecord {
-	n := Config(s).Lookup(base)
-	var out []pluginsInstallRecord
-	for _, id := range model.SortedKeys(n) {
-		rec := n.Get(id)
-		if rec.Get("source").Text() != "npm" {
-			continue
+	var all []pluginsInstallRecord
+	if base == hooksInstallsKey {
+		all = hooksInstallRecords(s)
+	} else {
+		n := Config(s).Lookup(base)
+		for _, id := range model.SortedKeys(n) {
+			all = append(all, pluginsInstallRecord{ID: id, Path: model.Child(base, id), Node: n.Get(id)})
 		}
-		out = append(out, pluginsInstallRecord{ID: id, Path: model.Child(base, id), Node: rec})
+	}
+	var out []pluginsInstallRecord
+	for _, r := range all {
+		if r.Node.Get("source").Text() == "npm" {
+			out = append(out, r)
+		}
 	}
 	return out
+}
+
+// hooksInstallsKey is where hook-pack install records live: the config
+// path in 2026.2 (recordHookInstall) and the config_machine_state key in
+// 2026.9 (readHookInstalls).
+const hooksInstallsKey = access.MachineStateHookInstalls
+
+// hooksInstallRecords are the hook-pack install records of both eras: the
+// config's hooks.internal.installs (2026.2, or a 2026.9 config not yet
+// migrated by doctor) and the state DB's (2026.9). A record in both is the
+// DB's, as 2026.9's migration merges them ({...config, ...db}).
+func hooksInstallRecords(s *model.Snapshot) []pluginsInstallRecord {
+	return s.Memo(hooksInstallsMemo{}, func() any {
+		byID := map[string]pluginsInstallRecord{}
+		n := Config(s).Lookup(hooksInstallsKey)
+		for _, id := range model.SortedKeys(n) {
+			byID[id] = pluginsInstallRecord{ID: id, Path: model.Child(hooksInstallsKey, id), Node: n.Get(id)}
+		}
+		if s.Target.StateDir != "" {
+			if db := access.FromSnapshot(s).DB; db != nil && db.Err == nil && db.HookInstalls != "" {
+				if v, err := model.ParseValue(db.Path+" ("+hooksInstallsKey+")", []byte(db.HookInstalls)); err == nil {
+					for _, id := range model.SortedKeys(v) {
+						byID[id] = pluginsInstallRecord{ID: id, Path: db.Path, Node: v.Get(id), InDB: true}
+					}
+				}
+			}
+		}
+		out := make([]pluginsInstallRecord, 0, len(byID))
+		for _, id := range slices.Sorted(maps.Keys(byID)) {
+			out = append(out, byID[id])
+		}
+		return out
+	}).([]pluginsInstallRecord)
+}
+
+type hooksInstallsMemo struct{}
+
+// fieldPath locates a field of the record: its config path, or the state
+// DB's file for a record kept there.
+func (r pluginsInstallRecord) fieldPath(field string) string {
+	if r.InDB {
+		return r.Path
+	}
+	return r.Path + "." + field
+}
+
+// hooksInstalledVersion is the version in <dir>/package.json, as
+// readInstalledPackageVersion reads it ("" when absent or unreadable).
+// The file is evidence, not an input a commit re-checks: it is read
+// through the snapshot's file system without its recorder.
+func hooksInstalledVersion(s *model.Snapshot, dir string) string {
+	data, err := TargetFS(s).ReadFile(filepath.Join(dir, "package.json"), fsys.ReadOptions{MaxSize: fsys.MaxStore})
+	if err != nil {
+		return ""
+	}
+	var pkg struct {
+		Version any `json:"version"`
+	}
+	if json.Unmarshal(data, &pkg) != nil {
+		return ""
+	}
+	v, _ := pkg.Version.(string)
+	return v
+}
+
+// hooksInstallDir is where a hook pack was installed: the record's
+// installPath (~ expanded), else <state>/hooks/<id> (2026.9's
+// analyzeNpmInstalls and 2026.2's resolveHookInstallDir).
+func hooksInstallDir(s *model.Snapshot, r pluginsInstallRecord) string {
+	if p := strings.TrimSpace(r.Node.Get("installPath").Text()); p != "" {
+		if strings.HasPrefix(p, "~") || filepath.IsAbs(p) {
+			return s.ExpandUserPath(p)
+		}
+		return ""
+	}
+	return filepath.Join(s.Target.StateDir, "hooks", r.ID)
+}
+
+// hooksVersionDrift is hooks.installs_version_drift: an npm hook install
+// whose recorded version (resolvedVersion, else version) differs from the
+// installed package.json version. A record without a version, or a pack
+// whose package.json is absent or has no version, is not judged (as
+// OpenClaw does).
+func hooksVersionDrift(s *model.Snapshot) []Hit {
+	var lines, paths []string
+	for _, r := range pluginsNpmInstalls(s, hooksInstallsKey) {
+		recorded := r.Node.Get("resolvedVersion").Text()
+		if recorded == "" {
+			recorded = r.Node.Get("version").Text()
+		}
+		if recorded == "" {
+			continue
+		}
+		dir := hooksInstallDir(s, r)
+		if dir == "" {
+			continue
+		}
+		installed := hooksInstalledVersion(s, dir)
+		if installed == "" || installed == recorded {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("- %s (recorded %s, installed %s)", r.ID, recorded, installed))
+		if !slices.Contains(paths, r.Path) {
+			paths = append(paths, r.Path)
+		}
+		paths = append(paths, filepath.Join(dir, "package.json"))
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return []Hit{{Severity: model.Warn, Detail: "Detected hook install metadata drift:\n" + strings.Join(lines, "\n"), Paths: paths}}
 }
 
 // pluginsUnpinned and pluginsMissingIntegrity build the install-record
@@ -348,7 +477,7 @@ func pluginsUnpinned(base, noun string) func(*model.Snapshot) []Hit {
 				continue
 			}
 			lines = append(lines, fmt.Sprintf("- %s (%s)", r.ID, spec))
-			paths = append(paths, r.Path+".spec")
+			paths = append(paths, r.fieldPath("spec"))
 		}
 		if len(lines) == 0 {
 			return nil
@@ -477,7 +606,7 @@ func init() {
 			Trigger:     `a hooks.internal.installs.<id> record with source "npm" whose spec is not name@x.y.z`,
 			Remediation: "Pin hook install specs to exact versions (for example, `@scope/pkg@1.2.3`) for higher supply-chain stability.",
 			Why:         whyNpm, Breaks: "updates need an explicit version bump", Since: "OpenClaw 2026.3",
-			Run: pluginsUnpinned("hooks.internal.installs", "hook"),
+			Run: pluginsUnpinned(hooksInstallsKey, "hook"),
 		},
 		Check{
 			ID: "hooks.installs_missing_integrity", Title: "Hook installs are missing integrity metadata",
@@ -485,7 +614,15 @@ func init() {
 			Trigger:     `a hooks.internal.installs.<id> npm record without an integrity hash (2026.7+ configs)`,
 			Remediation: "Reinstall or update hooks to refresh install metadata with resolved integrity hashes.",
 			Why:         whyNpm + " Without the integrity hash a changed tarball cannot be detected.", Breaks: "nothing", Since: "OpenClaw 2026.3",
-			Run: pluginsMissingIntegrity("hooks.internal.installs", "Hook"),
+			Run: pluginsMissingIntegrity(hooksInstallsKey, "Hook"),
+		},
+		Check{
+			ID: "hooks.installs_version_drift", Title: "Hook install records drift from installed package versions",
+			Tier: tier, Fix: model.FixManual, Severity: "warn",
+			Trigger:     "an npm hook-pack install record (config hooks.internal.installs, or the 2026.9 state DB's) whose recorded version (resolvedVersion, else version) differs from the version in <installPath, else <state>/hooks/<id>>/package.json",
+			Remediation: "Run `openclaw hooks update --all` (or reinstall affected hooks) to refresh install metadata.",
+			Why:         whyNpm + " Hook packs run inside the gateway on its events; code on disk that differs from the recorded install was changed outside the installer.", Breaks: "nothing", Since: "OpenClaw 2026.3",
+			Run: hooksVersionDrift,
 		},
 	)
 }

@@ -81,6 +81,7 @@ var TableColumns = map[string][]string{
 	"device_pairing_paired":         {"device_id", "display_name", "operator_label", "platform", "client_id", "client_mode", "role", "roles_json", "scopes_json", "remote_ip", "tokens_json", "approved_via", "created_at_ms", "approved_at_ms", "last_seen_at_ms", "last_seen_reason"},
 	"exec_approvals_config":         {"config_key", "raw_json", "updated_at_ms"},
 	"audit_events":                  {"sequence", "occurred_at", "kind", "action", "status", "actor_type", "agent_id", "tool_name", "direction", "channel", "error_code"},
+	"config_machine_state":          {"state_key", "value_json"},
 	"channel_ingress_events":        {"channel_id", "account_id", "event_id", "status", "lane_key", "payload_json", "received_at", "failed_reason", "last_error"},
 }
 

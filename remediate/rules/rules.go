@@ -59,75 +59,13 @@ type Workspace struct {
 // Complete reports that every rule is present.
 func (w Workspace) Complete() bool { return len(w.Missing) == 0 }
 
-// expand resolves ~ and relative paths the way OpenClaw does (relative to
-// the home dir for ~, else to the state dir). A path inside the home's
-// default state dir (~/.openclaw/workspace) names a place in "this state
-// dir": when the target is another state dir (a copy, --state-dir), it is
-// rebased there, so a copy's config never leads to the real home's files.
-func expand(s *model.Snapshot, p string) string {
-	var abs string
-	switch {
-	case p == "~":
-		abs = s.Target.Home
-	case strings.HasPrefix(p, "~/"):
-		abs = filepath.Join(s.Target.Home, p[2:])
-	case filepath.IsAbs(p):
-		abs = filepath.Clean(p)
-	default:
-		return filepath.Join(s.Target.StateDir, p)
-	}
-	if s.Target.Home == "" {
-		return abs
-	}
-	home := filepath.Join(s.Target.Home, ".openclaw")
-	if rel, ok := under(home, abs); ok && filepath.Clean(s.Target.StateDir) != home {
-		return filepath.Join(s.Target.StateDir, rel)
-	}
-	return abs
-}
-
-// under is path relative to dir when path is dir or below it.
-func under(dir, path string) (string, bool) {
-	rel, err := filepath.Rel(dir, path)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", false
-	}
-	return rel, true
-}
-
-// Workspaces lists each agent's workspace dir as OpenClaw's
-// resolveAgentWorkspaceDir does for the target state dir: the agent's own
-// workspace; for the default agent agents.defaults.workspace, else
-// OPENCLAW_WORKSPACE_DIR, else <state>/workspace; for another agent
-// agents.defaults.workspace/<id>, else <state>/workspace-<id>.
+// Workspaces lists each agent's workspace dir (model's AgentWorkspaces:
+// OpenClaw's resolveAgentWorkspaceDir for the target state dir) with what
+// its AGENTS.md and SOUL.md say.
 func Workspaces(s *model.Snapshot) []Workspace {
 	var out []Workspace
-	seen := map[string]bool{}
-	defaults := s.Doc.Get("agents.defaults.workspace").Text()
-	for _, a := range s.Doc.Agents() {
-		var dir string
-		switch n := a.Node.Get("workspace"); {
-		case strings.TrimSpace(n.Text()) != "":
-			dir = expand(s, strings.TrimSpace(n.Text()))
-		case a.Default && strings.TrimSpace(defaults) != "":
-			dir = expand(s, strings.TrimSpace(defaults))
-		case a.Default:
-			dir = filepath.Join(s.Target.StateDir, "workspace")
-			if s.Env != nil {
-				if v, ok := s.Env("OPENCLAW_WORKSPACE_DIR"); ok && strings.TrimSpace(v) != "" {
-					dir = expand(s, strings.TrimSpace(v))
-				}
-			}
-		case strings.TrimSpace(defaults) != "":
-			dir = filepath.Join(expand(s, strings.TrimSpace(defaults)), a.ID)
-		default:
-			dir = filepath.Join(s.Target.StateDir, "workspace-"+a.ID)
-		}
-		if seen[dir] {
-			continue
-		}
-		seen[dir] = true
-		out = append(out, Check(a.ID, dir))
+	for _, w := range s.AgentWorkspaces() {
+		out = append(out, Check(w.AgentID, w.Dir))
 	}
 	return out
 }
