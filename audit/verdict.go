@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -186,8 +187,8 @@ func verdictOf(c Check, in verdictInputs, n, serious, sup int, failed bool) (Ver
 	if !in.configUsable && !c.FSOnly {
 		return VerdictUnknown, "the config could not be read (config.unreadable)"
 	}
-	if ok, why := applies(c, s); !ok {
-		return VerdictNotApplicable, why
+	if v, why := applies(c, s); v != "" {
+		return v, why
 	}
 	if c.Trigger != "" {
 		return VerdictPass, "not found: " + firstClause(c.Trigger)
@@ -211,32 +212,195 @@ func firstClause(s string) string {
 	return s
 }
 
-// applies says whether what a check judges is present at all.
-func applies(c Check, s *model.Snapshot) (bool, string) {
-	root := Config(s)
-	switch {
-	case c.Area == "channels" && strings.HasPrefix(c.ID, "channels."):
-		if ch := root.Get("channels"); ch == nil || ch.Kind != model.KindObject || len(ch.Members) == 0 {
-			return false, "no channel is configured"
+// subjectRule gives the checks it matches a verdict of their own when what
+// they judge is absent (not_applicable) or could not be looked at
+// (unknown). verdictOf consults the rules, first match wins, only for a
+// check that ran and found nothing.
+type subjectRule struct {
+	match func(c Check) bool
+	// judge returns "" when the subject is there (the check's pass
+	// stands), else the verdict and its one-line reason. It must not read
+	// the config for an FSOnly check (the config may be unreadable).
+	judge func(c Check, s *model.Snapshot) (Verdict, string)
+}
+
+func idPrefix(p ...string) func(Check) bool {
+	return func(c Check) bool {
+		for _, x := range p {
+			if strings.HasPrefix(c.ID, x) {
+				return true
+			}
 		}
-	case c.Area == "hooks" && strings.HasPrefix(c.ID, "hooks."):
-		if !hooksEnabled(s) && root.Get("hooks") == nil {
-			return false, "hooks are not configured"
-		}
-	case c.Area == "browser" && strings.HasPrefix(c.ID, "browser."):
-		if !browserEnabled(s) {
-			return false, "browser.enabled is false"
-		}
-	case strings.HasPrefix(c.ID, "gateway.trusted_proxy_"):
-		if strings.TrimSpace(configString(s, "gateway.auth.mode")) != "trusted-proxy" {
-			return false, `gateway.auth.mode is not "trusted-proxy"`
-		}
-	case strings.HasPrefix(c.ID, "gateway.tailscale_"):
-		if tailscaleMode(s) == "off" {
-			return false, "gateway.tailscale.mode is off"
+		return false
+	}
+}
+
+func idIs(ids ...string) func(Check) bool {
+	return func(c Check) bool { return slices.Contains(ids, c.ID) }
+}
+
+func naUnless(present bool, reason string) (Verdict, string) {
+	if present {
+		return "", ""
+	}
+	return VerdictNotApplicable, reason
+}
+
+// channelsConfigured reports whether channels has at least one channel.
+func channelsConfigured(s *model.Snapshot) bool {
+	ch := Config(s).Get("channels")
+	if ch == nil || ch.Kind != model.KindObject {
+		return false
+	}
+	for _, k := range ch.Keys() {
+		if k != "defaults" {
+			return true
 		}
 	}
-	return true, ""
+	return false
+}
+
+// channelKindOf is the channel a channel-specific check id names
+// ("channels.discord.…" → "discord"), "" for checks of every channel.
+func channelKindOf(id string) string {
+	parts := strings.SplitN(id, ".", 3)
+	if len(parts) < 3 || parts[0] != "channels" || isPlaceholder(parts[1]) || parts[1] == "dm" {
+		return ""
+	}
+	return parts[1]
+}
+
+func noChannels(Check, *model.Snapshot) (Verdict, string) {
+	return VerdictNotApplicable, "no channel is configured"
+}
+
+// installsSubject: the install-record checks judge npm install records.
+func installsSubject(c Check, s *model.Snapshot) (Verdict, string) {
+	if strings.HasPrefix(c.ID, "hooks.") {
+		return naUnless(len(pluginsNpmInstalls(s, hooksInstallsKey)) > 0, "no npm hook-pack install is recorded (config hooks.internal.installs or the state DB)")
+	}
+	return naUnless(len(pluginsNpmInstalls(s, "plugins.installs")) > 0, "no npm plugin install is recorded in plugins.installs")
+}
+
+// subjectRules is the table of subjects. A check not matched here passes
+// when it finds nothing.
+var subjectRules = []subjectRule{
+	{idPrefix("channels."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		if !channelsConfigured(s) {
+			return noChannels(c, s)
+		}
+		if k := channelKindOf(c.ID); k != "" {
+			return naUnless(Config(s).Get("channels").Get(k) != nil, "no "+k+" channel is configured")
+		}
+		return "", ""
+	}},
+	{idPrefix("security.exposure.", "session.dm_scope."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(channelsConfigured(s), "no channel is configured, so no one else can send the agent anything")
+	}},
+	{idIs("hooks.installs_missing_integrity", "plugins.installs_missing_integrity"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		if s.Era.Era == model.EraGuide {
+			return VerdictNotApplicable, "2026.2-era install records have no integrity field"
+		}
+		return installsSubject(c, s)
+	}},
+	{idPrefix("hooks.installs_", "plugins.installs_"), installsSubject},
+	{idPrefix("hooks."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		if Config(s).Get("hooks") == nil {
+			return VerdictNotApplicable, "hooks are not configured"
+		}
+		return naUnless(hooksEnabled(s), "hooks.enabled is not true: webhook ingress is off")
+	}},
+	{idIs("plugins.extensions_no_allowlist", "plugins.allow_phantom_entries", "plugins.tools_reachable_permissive_policy"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(len(pluginsInstalled(s)) > 0, "no plugin is installed under <state>/extensions")
+	}},
+	{idPrefix("skills.workspace."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		sc := skillsScanOf(s)
+		for _, w := range sc.Workspaces {
+			if w.Err != nil {
+				return VerdictUnknown, "the skills/ of " + w.Dir + " could not be walked: " + w.Err.Error()
+			}
+			if w.Truncated && c.ID == "skills.workspace.symlink_escape" {
+				return VerdictUnknown, "the walk of " + w.Dir + "/skills stopped at its bound (see skills.workspace.scan_truncated)"
+			}
+		}
+		return naUnless(skillsPresent(s), "no agent workspace has a skills/ dir")
+	}},
+	{idPrefix("browser."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(browserEnabled(s), "browser.enabled is false")
+	}},
+	{idPrefix("gateway.trusted_proxy_"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(strings.TrimSpace(configString(s, "gateway.auth.mode")) == "trusted-proxy", `gateway.auth.mode is not "trusted-proxy"`)
+	}},
+	{idPrefix("gateway.tailscale_"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(tailscaleMode(s) != "off", "gateway.tailscale.mode is off")
+	}},
+	{idPrefix("tools.elevated.allowFrom."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(Config(s).Lookup("tools.elevated.allowFrom").Len() > 0, "tools.elevated.allowFrom is not set")
+	}},
+	{idIs("security.trust_model.cross_agent_session_access_default"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(len(s.Doc.Agents()) >= 2, "only one agent is configured")
+	}},
+	{idIs("sandbox.bind_mount_non_absolute", "sandbox.dangerous_bind_mount", "sandbox.dangerous_network_mode", "sandbox.dangerous_seccomp_profile", "sandbox.dangerous_apparmor_profile", "sandbox.docker_config_mode_off"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		for _, d := range sandboxDockerScopes(s) {
+			if d.node.Len() > 0 {
+				return "", ""
+			}
+		}
+		return VerdictNotApplicable, "no sandbox.docker settings are configured (defaults or any agent)"
+	}},
+	// The filesystem checks are FSOnly: these read only the survey.
+	{idPrefix("fs.config_include."), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(len(fsState(s).Includes) > 0, "the config has no $include")
+	}},
+	{idIs("fs.config.perms_writable", "fs.config.perms_world_readable", "fs.config.perms_group_readable", "fs.config.symlink"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(fsState(s).Config.Exists, "the config does not exist")
+	}},
+	{idIs("fs.log_file.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(fsState(s).LogFile.Exists, "logging.file is not set or does not exist")
+	}},
+	{idIs("fs.env_file.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(fsState(s).EnvFile.Exists, "<state>/.env does not exist")
+	}},
+	{idIs("fs.credentials_dir.perms_readable", "fs.credentials_dir.perms_writable", "fs.credentials.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(fsState(s).CredentialsDir.Exists, "<state>/credentials does not exist")
+	}},
+	{idIs("fs.config_backup.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		return naUnless(len(fsState(s).ConfigBackups) > 0, "there is no config backup beside the config")
+	}},
+	{idIs("fs.auth_profiles.perms_readable", "fs.auth_profiles.perms_writable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		for _, a := range fsState(s).Agents {
+			if a.AuthProfiles.Exists {
+				return "", ""
+			}
+		}
+		return VerdictNotApplicable, "no agent has an auth-profiles.json"
+	}},
+	{idIs("fs.sessions_store.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		for _, a := range fsState(s).Agents {
+			if a.SessionsStore.Exists {
+				return "", ""
+			}
+		}
+		return VerdictNotApplicable, "no agent has a sessions.json"
+	}},
+	{idIs("fs.transcripts.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+		for _, a := range fsState(s).Agents {
+			if a.Transcripts > 0 {
+				return "", ""
+			}
+		}
+		return VerdictNotApplicable, "no agent has a transcript"
+	}},
+}
+
+// applies finds the subject rule of c: "" when what c judges is present.
+func applies(c Check, s *model.Snapshot) (Verdict, string) {
+	for _, r := range subjectRules {
+		if r.match(c) {
+			return r.judge(c, s)
+		}
+	}
+	return "", ""
 }
 
 func summarizeVerdicts(vs []CheckVerdict, critical bool) VerdictSummary {

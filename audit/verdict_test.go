@@ -145,3 +145,71 @@ func mustJSON(t *testing.T, r *Report) string {
 	require.NoError(t, WriteJSON(&b, r))
 	return b.String()
 }
+
+// A check whose subject is absent says not_applicable with a reason instead
+// of passing; once the subject is there, the same check passes (or fails).
+func TestNotApplicableWhenTheSubjectIsAbsent(t *testing.T) {
+	const token = `gateway: { mode: "local", bind: "loopback", auth: { mode: "token", token: "0c8bq4bx1h7z2v9sdl2v1mhn4wq7y8icAbCdEf" } }`
+	cases := []struct {
+		name   string
+		config string
+		files  []auditkit.File
+		want   map[string]Verdict
+		reason map[string]string // a substring of the reason
+	}{
+		{name: "nothing configured", config: `{` + token + `}`,
+			want: map[string]Verdict{
+				"hooks.token_missing": VerdictNotApplicable, "hooks.installs_version_drift": VerdictNotApplicable,
+				"channels.discord.commands.native.unrestricted": VerdictNotApplicable, "channels.<id>.dm.open": VerdictNotApplicable,
+				"security.exposure.open_groups_with_elevated": VerdictNotApplicable, "session.dm_scope.per_channel_peer_multi_account": VerdictNotApplicable,
+				"skills.workspace.symlink_escape": VerdictNotApplicable, "plugins.installs_version_drift": VerdictNotApplicable,
+				"plugins.extensions_no_allowlist": VerdictNotApplicable, "sandbox.dangerous_network_mode": VerdictNotApplicable,
+				"fs.config_include.perms_writable": VerdictNotApplicable, "fs.env_file.perms_readable": VerdictNotApplicable,
+				"fs.credentials_dir.perms_readable": VerdictNotApplicable, "tools.elevated.allowFrom.<provider>.wildcard": VerdictNotApplicable,
+				"security.trust_model.cross_agent_session_access_default": VerdictNotApplicable,
+				// judged on any config
+				"gateway.bind_no_auth": VerdictPass, "logging.redact_off": VerdictPass, "fs.config.perms_writable": VerdictPass,
+			},
+			reason: map[string]string{"hooks.token_missing": "hooks are not configured", "skills.workspace.symlink_escape": "no agent workspace has a skills/ dir",
+				"channels.discord.commands.native.unrestricted": "no channel is configured", "fs.config_include.perms_writable": "no $include"}},
+		{name: "hooks present but off, a telegram channel only",
+			config: `{` + token + `, hooks: { enabled: false, token: "a-long-hooks-token-0123456789abcdef" },
+  channels: { telegram: { botToken: "${TELEGRAM_BOT_TOKEN}", dmPolicy: "pairing" } } }`,
+			want: map[string]Verdict{
+				"hooks.token_too_short": VerdictNotApplicable, "channels.discord.commands.native.unrestricted": VerdictNotApplicable,
+				"channels.telegram.groups.allowFrom.wildcard": VerdictPass, "channels.<id>.dm.open": VerdictPass,
+				"security.exposure.open_groups_with_elevated": VerdictPass,
+			},
+			reason: map[string]string{"hooks.token_too_short": "hooks.enabled is not true", "channels.discord.commands.native.unrestricted": "no discord channel is configured"}},
+		{name: "the subjects present",
+			config: `{` + token + `, hooks: { enabled: true, token: "a-long-hooks-token-0123456789abcdef", defaultSessionKey: "hook:ingress", allowedAgentIds: ["main"],
+    internal: { installs: { mailer: { source: "npm", spec: "hook-mailer@1.0.0", integrity: "sha512-x", version: "1.0.0" } } } },
+  agents: { list: [{ id: "main", default: true }, { id: "work" }], defaults: { sandbox: { docker: { network: "none" } } } },
+  tools: { elevated: { allowFrom: { telegram: ["123"] } }, sessions: { visibility: "tree" } },
+  plugins: { allow: ["voice"], installs: { voice: { source: "npm", spec: "voice@2.0.0", integrity: "sha512-y", version: "2.0.0" } } },
+  "$include": "./extra.json5" }`,
+			files: []auditkit.File{{Path: "extra.json5", Data: `{ logging: { redactSensitive: "tools" } }`}, {Path: ".env", Data: "A=b\n"},
+				{Path: "hooks/mailer/package.json", Data: `{"version":"1.0.0"}`}, {Path: "extensions/voice/package.json", Data: `{"name":"voice","version":"2.0.0"}`},
+				{Path: "workspace/skills/notes/SKILL.md", Data: "---\nname: notes\n---\n"}, {Path: "credentials/oauth.json", Data: "{}"}},
+			want: map[string]Verdict{
+				"hooks.token_too_short": VerdictPass, "hooks.installs_version_drift": VerdictPass, "hooks.installs_unpinned_npm_specs": VerdictPass,
+				"skills.workspace.symlink_escape": VerdictPass, "plugins.installs_version_drift": VerdictPass, "plugins.extensions_no_allowlist": VerdictPass,
+				"sandbox.dangerous_network_mode": VerdictPass, "fs.config_include.perms_writable": VerdictPass, "fs.env_file.perms_readable": VerdictPass,
+				"fs.credentials_dir.perms_readable": VerdictPass, "tools.elevated.allowFrom.<provider>.wildcard": VerdictPass,
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := checkRun(t, tc.config, auditkit.Options{Files: tc.files, Env: map[string]string{"TELEGRAM_BOT_TOKEN": "123456:AAH-fake-telegram-token-abcdefghijkl"}})
+			v := verdictsByID(r)
+			require.Len(t, r.Checks, len(Checks()), "--json checks stay complete")
+			for id, want := range tc.want {
+				require.Contains(t, v, id)
+				require.Equal(t, want, v[id].Verdict, "%s: %s", id, v[id].Reason)
+			}
+			for id, sub := range tc.reason {
+				require.Contains(t, v[id].Reason, sub, id)
+			}
+		})
+	}
+}
