@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
@@ -27,7 +28,14 @@ import (
 // (nothing is restored), since putting the original back would lose that
 // other change. A set without a manifest never changed anything
 // (*InterruptedError).
-func Restore(stateDir, id, toolVersion string) (safety *BackupSet, err error) {
+//
+// The caller names where the restore may write (roots: the state dir the
+// set lives in and the config's own folder), never the manifest: every path
+// the manifest names must lie inside those roots, and every copy inside the
+// set's folder (CheckManifest), else the restore refuses with a
+// *ManifestError before it writes anything, a safety backup included.
+func Restore(roots RestoreRoots, id, toolVersion string) (safety *BackupSet, err error) {
+	stateDir := roots.StateDir
 	lock, err := LockIfPresent(stateDir)
 	if err != nil {
 		return nil, err
@@ -35,6 +43,9 @@ func Restore(stateDir, id, toolVersion string) (safety *BackupSet, err error) {
 	defer lock.Unlock()
 	set, err := LoadBackup(stateDir, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := CheckManifest(roots, set); err != nil {
 		return nil, err
 	}
 	if len(set.Rows) > 0 {
@@ -45,11 +56,9 @@ func Restore(stateDir, id, toolVersion string) (safety *BackupSet, err error) {
 		return safety, nil
 	}
 	t := NewTxn(stateDir)
+	t.AllowIn(roots.ConfigDir) // the config's folder may be outside the state dir
 	for i := len(set.Entries) - 1; i >= 0; i-- {
 		e := set.Entries[i]
-		// a set records only what a transaction changed, inside its roots
-		// (the config's folder may be outside the state dir)
-		t.AllowIn(filepath.Dir(e.Path))
 		mode := fs.FileMode(e.ModeBefore)
 		if set.Interrupted() {
 			applied, err := reachedDisk(t.sys(), e)
@@ -132,3 +141,123 @@ func short(h string) string {
 	}
 	return h
 }
+
+// RestoreRoots are the folders a restore may write in: the state dir (where
+// the backup sets live) and the config's own folder, which may lie outside
+// it. ConfigDir may be "" (or the state dir itself).
+type RestoreRoots struct {
+	StateDir  string
+	ConfigDir string
+}
+
+// RestoreRootsFor are the roots of a target: its state dir and the folder of
+// its config path.
+func RestoreRootsFor(t model.Target) RestoreRoots {
+	r := RestoreRoots{StateDir: t.StateDir}
+	if t.ConfigPath != "" {
+		r.ConfigDir = filepath.Dir(absClean(t.ConfigPath))
+	}
+	return r
+}
+
+func (r RestoreRoots) list() []string {
+	out := []string{absClean(r.StateDir)}
+	if r.ConfigDir != "" && absClean(r.ConfigDir) != out[0] {
+		out = append(out, absClean(r.ConfigDir))
+	}
+	return out
+}
+
+// ManifestError is a backup manifest that names a file outside the
+// restore's roots, or a copy outside its own folder: not one hardshell
+// wrote for this target (edited, or copied from elsewhere). Nothing is
+// restored.
+type ManifestError struct {
+	ID, Manifest string
+	Path         string // the path as the manifest names it
+	Why          string
+	Roots        []string
+}
+
+func (e *ManifestError) Error() string {
+	return fmt.Sprintf("backup %s: its manifest %s names %s, which %s (restore writes only inside %s); the manifest was changed or is not from this target, so nothing was restored",
+		e.ID, e.Manifest, e.Path, e.Why, strings.Join(e.Roots, " and "))
+}
+
+// CheckManifest holds every path of set to the roots: a file path must be
+// absolute and clean, lie inside a root as written, and still lie inside
+// one with its parent folders' symlinks resolved (the file itself is never
+// followed: a restore replaces it); a copy must be a plain relative path
+// inside the set's folder. It reads the target's file system.
+func CheckManifest(roots RestoreRoots, set *BackupSet) error {
+	fsy := sys
+	rs := roots.list()
+	real := make([]string, len(rs))
+	for i, r := range rs {
+		real[i] = r
+		if p, err := fsy.EvalSymlinks(r); err == nil {
+			real[i] = p
+		}
+	}
+	manifest := filepath.Join(set.Dir, manifestName)
+	bad := func(p, why string) error {
+		return &ManifestError{ID: set.ID, Manifest: manifest, Path: p, Why: why, Roots: rs}
+	}
+	inAny := func(dirs []string, p string) bool {
+		for _, d := range dirs {
+			if within(d, p) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range set.Entries {
+		p := e.Path
+		switch {
+		case p == "" || !filepath.IsAbs(p):
+			return bad(strconvQuote(p), "is not an absolute path")
+		case filepath.Clean(p) != p:
+			return bad(p, "is not a clean path (it has .. or repeated separators)")
+		case !inAny(rs, p):
+			return bad(p, "lies outside them")
+		}
+		parent, err := resolveExisting(fsy, filepath.Dir(p))
+		if err != nil {
+			return bad(p, "has a parent folder that cannot be resolved ("+err.Error()+")")
+		}
+		if !inAny(real, filepath.Join(parent, filepath.Base(p))) {
+			return bad(p, "lies outside them once its folders' symlinks are resolved (to "+filepath.Join(parent, filepath.Base(p))+")")
+		}
+		if e.Backup != "" && !filepath.IsLocal(filepath.FromSlash(e.Backup)) {
+			return bad(e.Backup, "is a copy outside the backup's own folder")
+		}
+	}
+	return nil
+}
+
+// resolveExisting resolves the symlinks of dir, or of its nearest existing
+// ancestor with the rest joined on (a folder the set created may be gone).
+func resolveExisting(fsy fsys.FS, dir string) (string, error) {
+	rest := ""
+	for {
+		r, err := fsy.EvalSymlinks(dir)
+		if err == nil {
+			return filepath.Join(r, rest), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		if fi, lerr := fsy.Lstat(dir); lerr == nil && fi.IsSymlink() {
+			target, _ := fsy.Readlink(dir)
+			return "", fmt.Errorf("%s is a dangling symlink (to %s)", dir, target)
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", err
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+		dir = up
+	}
+}
+
+func strconvQuote(s string) string { return fmt.Sprintf("%q", s) }

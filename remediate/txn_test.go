@@ -647,7 +647,7 @@ func TestSIGKILLLeavesOldOrNew(t *testing.T) {
 			// the next commit removes the temp files; an interrupted set
 			// restores to the old versions where the change reached
 			if len(sets) > 0 && sets[0].State == StatePrepared {
-				_, err := Restore(dir, sets[0].ID, "test")
+				_, err := Restore(RestoreRoots{StateDir: dir}, sets[0].ID, "test")
 				require.NoError(t, err, "iteration %d", it)
 				for _, f := range killFiles(dir) {
 					oldV, newV := killVersions(f)

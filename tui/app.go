@@ -21,6 +21,9 @@ type Options struct {
 	// StateDir is the OpenClaw state dir (for the restore screen and for
 	// showing paths relative to it).
 	StateDir string
+	// ConfigPath is the config the target names: a restore may write in its
+	// folder (remediate.RestoreRootsFor), which may lie outside StateDir.
+	ConfigPath string
 	// Load reads the snapshot (model.Load with the CLI's locate flags). It
 	// is called for the first scan and again after every write.
 	Load func() (*model.Snapshot, error)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
 
@@ -81,9 +82,10 @@ func (m *restoreModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case "y":
 				m.working = true
 				id := m.sets[m.cursor].ID
-				dir, ver := m.opts.StateDir, m.opts.ToolVersion
+				roots := remediate.RestoreRootsFor(model.Target{StateDir: m.opts.StateDir, ConfigPath: m.opts.ConfigPath})
+				ver := m.opts.ToolVersion
 				return m, func() tea.Msg {
-					safety, err := remediate.Restore(dir, id, ver)
+					safety, err := remediate.Restore(roots, id, ver)
 					return restoredMsg{id: id, safety: safety, err: err}
 				}
 			case "n", "esc", "q":

@@ -49,10 +49,11 @@ func init() { rootCmd.AddCommand(newRestoreCmd()) }
 
 func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, isTTY func() bool) error {
 	out := c.OutOrStdout()
-	t, err := loadTarget()
+	tgt, err := locateTarget()
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
+	t, roots := tgt.StateDir, remediate.RestoreRootsFor(tgt)
 	if f.list {
 		sets, err := remediate.ListBackups(t)
 		if err != nil {
@@ -111,6 +112,11 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
+	// a manifest naming files outside this target is refused before it is
+	// even listed or diffed
+	if err := remediate.CheckManifest(roots, set); err != nil {
+		return withCode(exitBadInput, err)
+	}
 	if set.Interrupted() {
 		fmt.Fprintf(out, "Backup %s was interrupted (hardshell stopped during the change): only the files the change reached are put back.\n", set.ID)
 	}
@@ -127,7 +133,11 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 	if !confirmed(out, in, f.yes, isTTY, "Restore these files?", "nothing restored") {
 		return nil
 	}
-	safety, err := remediate.Restore(t, id, version)
+	safety, err := remediate.Restore(roots, id, version)
+	var me *remediate.ManifestError
+	if errors.As(err, &me) {
+		return withCode(exitBadInput, err)
+	}
 	if err != nil {
 		return refused(err)
 	}
@@ -142,14 +152,20 @@ func runRestore(c *cobra.Command, f restoreFlags, args []string, in io.Reader, i
 // loadTarget is the state dir named by the global flags (backups live
 // there); the config is not parsed, so a broken config can be restored.
 func loadTarget() (string, error) {
+	t, err := locateTarget()
+	return t.StateDir, err
+}
+
+// locateTarget is the state dir and config named by the global flags.
+func locateTarget() (model.Target, error) {
 	t, err := model.Locate(loadOptions().Locate)
 	if err != nil {
-		return "", err
+		return model.Target{}, err
 	}
 	if t.StateDir == "" {
-		return "", errors.New("no OpenClaw state dir found (use --state-dir)")
+		return model.Target{}, errors.New("no OpenClaw state dir found (use --state-dir)")
 	}
-	return t.StateDir, nil
+	return t, nil
 }
 
 func entryLine(e remediate.BackupEntry) string {

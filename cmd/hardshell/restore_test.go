@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -71,4 +73,41 @@ func TestRestoreDiffShowsModes(t *testing.T) {
 	require.Regexp(t, `(?m)^mode agents/main/sessions/\S+\.jsonl: 0600 → 0644$`, diff)
 	require.Contains(t, diff, "Restore it with: hardshell restore "+id+" --state-dir "+state)
 	require.FileExists(t, filepath.Join(state, "openclaw.json"))
+}
+
+// A manifest rewritten to name a file outside the state dir (and the
+// config's folder) is refused with exit 2 by restore and restore --diff;
+// the file outside and the state dir stay as they are.
+func TestRestoreRefusesATamperedManifestExit2(t *testing.T) {
+	state := testutil.CopyState(t, "loose-perms")
+	home := t.TempDir()
+	out, e, code := runIn(t, state, home, "fix", "-y", "--state-dir", state)
+	require.Equal(t, 0, code, e)
+	id := regexp.MustCompile(`undo with: hardshell restore (\S+)`).FindStringSubmatch(out)[1]
+
+	outside := filepath.Join(t.TempDir(), "authorized_keys")
+	require.NoError(t, os.WriteFile(outside, []byte("ssh-ed25519 AAAA operator\n"), 0o600))
+	manifest := filepath.Join(state, ".hardshell", "backups", id, "manifest.json")
+	data, err := os.ReadFile(manifest)
+	require.NoError(t, err)
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(data, &m))
+	entries := m["entries"].([]any)
+	require.NotEmpty(t, entries)
+	entries[len(entries)-1].(map[string]any)["path"] = outside
+	data, err = json.Marshal(m)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(manifest, data, 0o600))
+	before := snapshotTree(t, state)
+
+	for _, args := range [][]string{{"restore", "--yes", id}, {"restore", "--diff", id}, {"restore", "--yes"}} {
+		out, e, code = runIn(t, state, home, append(args, "--state-dir", state)...)
+		require.Equal(t, 2, code, "%v: %s%s", args, out, e)
+		require.Contains(t, e, "names "+outside)
+		require.Contains(t, e, "nothing was restored")
+	}
+	got, err := os.ReadFile(outside)
+	require.NoError(t, err)
+	require.Equal(t, "ssh-ed25519 AAAA operator\n", string(got))
+	require.Equal(t, before, snapshotTree(t, state), "nothing in the state dir changed either")
 }

@@ -75,6 +75,7 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 	red := redactor()
 	return tui.Options{
 		StateDir:      t.StateDir,
+		ConfigPath:    t.ConfigPath,
 		Command:       hsCommand,
 		ToolVersion:   version,
 		Redactor:      red,

@@ -131,7 +131,7 @@ func TestPlanGuideEraOpenDMElevated(t *testing.T) {
 	// restore undoes it byte for byte
 	orig, err := os.ReadFile(filepath.Join(testutil.Testdata("states", "open-dm-elevated"), "openclaw.json"))
 	require.NoError(t, err)
-	_, err = remediate.Restore(state, set.ID, "test")
+	_, err = remediate.Restore(remediate.RestoreRoots{StateDir: state}, set.ID, "test")
 	require.NoError(t, err)
 	got, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
 	require.NoError(t, err)
@@ -161,7 +161,7 @@ func TestPlanCreatesEnvAndRestoreRemovesIt(t *testing.T) {
 
 	set := prepareAndCommit(t, s, cs)
 	require.Equal(t, os.FileMode(0o600), testutil.Mode(t, filepath.Join(state, ".env")))
-	_, err = remediate.Restore(state, set.ID, "test")
+	_, err = remediate.Restore(remediate.RestoreRoots{StateDir: state}, set.ID, "test")
 	require.NoError(t, err)
 	_, err = os.Stat(filepath.Join(state, ".env"))
 	require.True(t, os.IsNotExist(err), "the created .env is removed by restore")

@@ -164,7 +164,7 @@ func TestSafeFixEveryState(t *testing.T) {
 			}
 
 			// restore is byte- and mode-identical
-			safety, err := remediate.Restore(state, set.ID, "test")
+			safety, err := remediate.Restore(remediate.RestoreRoots{StateDir: state}, set.ID, "test")
 			require.NoError(t, err)
 			require.NotNil(t, safety)
 			require.Equal(t, orig, tree(t, state))
