@@ -726,7 +726,7 @@ func init() {
 }
 
 type skillsScan struct {
-	Workspaces []skillsWorkspace
+	Workspaces []skillsWorkspace // the workspaces that exist
 	Escapes    []skillsEscape
 }
 
@@ -740,7 +740,31 @@ func skillsScanOf(s *model.Snapshot) *skillsScan {
 	return s.Memo(skillsMemo{}, func() any {
 		sc := &skillsScan{}
 		fsy := TargetFS(s)
+		// Most agents have no workspace on disk yet (OpenClaw seeds it on
+		// first run), and a state dir can list tens of thousands: each
+		// parent folder is listed once (one round trip over --host)
+		// instead of resolving every workspace path.
+		listed := map[string]map[string]bool{}
+		exists := func(dir string) bool {
+			parent := filepath.Dir(dir)
+			names, ok := listed[parent]
+			if !ok {
+				if es, err := fsy.ReadDir(parent, false); err == nil {
+					names = make(map[string]bool, len(es))
+					for _, e := range es {
+						names[e.Name] = true
+					}
+				} else if errors.Is(err, fs.ErrNotExist) {
+					names = map[string]bool{}
+				} // else nil: unknown, let the walk find out
+				listed[parent] = names
+			}
+			return names == nil || names[filepath.Base(dir)]
+		}
 		for _, w := range s.AgentWorkspaces() {
+			if !exists(w.Dir) {
+				continue // nothing on disk to walk
+			}
 			ws, esc := skillsWalk(fsy, w)
 			sc.Workspaces = append(sc.Workspaces, ws)
 			sc.Escapes = append(sc.Escapes, esc...)
