@@ -159,7 +159,7 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			continue
 		}
 		if set != nil {
-			fmt.Fprintf(out, "Written. Backup %s; undo with: hardshell restore %s\n", set.ID, set.ID)
+			fmt.Fprintf(out, "Written. Backup %s; undo with: %s\n", set.ID, o.command("restore", set.ID))
 		}
 		before := rep.Summary
 		if snap, err = o.Load(); err != nil {

@@ -68,7 +68,7 @@ func (m *accessModel) Summary() string {
 	if m.set == nil {
 		return ""
 	}
-	return fmt.Sprintf("Access: %s; backup %s (undo: hardshell restore %s).", m.did, m.set.ID, m.set.ID)
+	return fmt.Sprintf("Access: %s; backup %s.", m.did, m.opts.undoText(m.set.ID))
 }
 
 func (m *accessModel) load() tea.Cmd {
@@ -206,7 +206,7 @@ func (m *accessModel) View() string {
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render("Done: "+m.did+".") + "\n")
-		b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n")
+		b.WriteString(wrap("Backup "+m.opts.undoText(m.set.ID), w) + "\n")
 		b.WriteString(helpLine("enter back to the list · q quit"))
 	case m.plan != nil:
 		b.WriteString(wrap(m.plan.Summary+":", w) + "\n\n")

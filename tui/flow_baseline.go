@@ -76,7 +76,7 @@ func (m *baselineModel) Summary() string {
 	if m.set == nil {
 		return ""
 	}
-	return "Secure baseline written to " + m.target + "; backup " + undoText(m.set.ID) + ". Next: openclaw config validate; openclaw gateway restart."
+	return "Secure baseline written to " + m.target + "; backup " + m.opts.undoText(m.set.ID) + ". Next: openclaw config validate; openclaw gateway restart."
 }
 
 func (m *baselineModel) options() baseline.Options {

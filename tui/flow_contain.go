@@ -54,6 +54,7 @@ type containModel struct {
 	cs     model.ChangeSet
 	prep   *remediate.Prepared
 	diff   string
+	pane   diffPane // the review diff, scrolled
 
 	set      *remediate.BackupSet
 	rep      *contain.Report
@@ -106,7 +107,7 @@ func (m *containModel) Summary() string {
 	}
 	s := "Contained " + m.rep.StateDir
 	if m.set != nil {
-		s += fmt.Sprintf("; backup %s (undo: hardshell restore %s)", m.set.ID, m.set.ID)
+		s += "; backup " + m.opts.undoText(m.set.ID)
 	}
 	return s + ". Incident report: " + m.md + " and " + m.json + ". Restart the gateway: openclaw gateway restart"
 }
@@ -188,6 +189,9 @@ func (m *containModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.rep != nil: // done
 			return m, doneKey(k)
 		case m.prep != nil: // review
+			if m.pane.key(k) {
+				return m, nil
+			}
 			return m, reviewKey(k, &m.working, m.commit, func() { m.prep, m.diff = nil, "" })
 		default: // settings
 			if cmd, ok := listKey(k, &m.cursor, len(m.choices)); ok {
@@ -219,7 +223,7 @@ func (m *containModel) View() string {
 	case m.rep != nil:
 		b.WriteString(stOK.Render("Contained.") + "\n")
 		if m.set != nil {
-			b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n")
+			b.WriteString(wrap("Backup "+m.opts.undoText(m.set.ID), w) + "\n")
 		}
 		ev := m.rep.Evidence
 		b.WriteString(wrap(fmt.Sprintf("Evidence since %s: %d risky tool call(s), %d message send(s), %d extension(s) changed, %d transcript(s) reviewed.",
@@ -241,7 +245,7 @@ func (m *containModel) View() string {
 		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
 		b.WriteString(wrap(fmt.Sprintf("%d change(s); %d finding(s) verified fixed by the candidate audit.", len(contain.ChangesOf(m.cs)), len(m.prep.Fixed)), w) + "\n\n")
-		b.WriteString(reviewDiff(m.diff, m.h, 10) + "\n")
+		b.WriteString(m.pane.view(m.diff, w, m.h, 10) + "\n")
 		b.WriteString("\n" + keyHints("y", "contain now", "n/esc", "back") + "\n")
 	default:
 		b.WriteString(wrap("Lock the gateway down, rotate its secrets, review the evidence and write an incident report.", w) + "\n\n")

@@ -44,6 +44,7 @@ type firstRunModel struct {
 	working bool
 	plan    *baseline.FirstRun
 	prep    *remediate.Prepared
+	pane    diffPane // the review diff, scrolled
 	ids     []string
 	planned bool
 
@@ -85,7 +86,7 @@ func (m *firstRunModel) Summary() string {
 	if m.set == nil {
 		return ""
 	}
-	return "First-run hardening written; backup " + undoText(m.set.ID) + ". Next: hardshell rules."
+	return "First-run hardening written; backup " + m.opts.undoText(m.set.ID) + ". Next: " + m.opts.command("rules") + "."
 }
 
 func (m *firstRunModel) planCmd() tea.Cmd {
@@ -153,6 +154,9 @@ func (m *firstRunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.prep == nil {
 				commit = nil // nothing to write
 			}
+			if m.pane.key(k) {
+				return m, nil
+			}
 			return m, reviewKey(k, &m.working, commit, func() { m.planned, m.plan, m.prep = false, nil, nil })
 		case m.loaded: // profiles
 			if cmd, ok := listKey(k, &m.cursor, len(m.agents)); ok {
@@ -190,7 +194,7 @@ func (m *firstRunModel) View() string {
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render("Written in one change.") + "\n")
-		b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n")
+		b.WriteString(wrap("Backup "+m.opts.undoText(m.set.ID), w) + "\n")
 		if m.after != nil {
 			b.WriteString(fmt.Sprintf("before: %d critical · %d warn → after: %d critical · %d warn\n",
 				m.plan.Audit.Summary.Critical, m.plan.Audit.Summary.Warn, m.after.Summary.Critical, m.after.Summary.Warn))
@@ -227,7 +231,7 @@ func (m *firstRunModel) viewReview(b *strings.Builder, w int) {
 	if m.prep == nil {
 		b.WriteString("\nNothing to change.\n")
 	} else {
-		b.WriteString("\n" + reviewDiff(m.prep.Diff(), m.h, 14+len(m.ids)) + "\n")
+		b.WriteString("\n" + m.pane.view(m.prep.Diff(), w, m.h, 14+len(m.ids)) + "\n")
 	}
 	for _, l := range m.plan.Left {
 		b.WriteString(trunc(stDim.Render("left: "+l), w) + "\n")

@@ -43,6 +43,7 @@ type rotateModel struct {
 	info rotate.Info
 	prep *remediate.Prepared
 	diff string
+	pane diffPane // the review diff, scrolled
 
 	working bool
 	set     *remediate.BackupSet
@@ -69,10 +70,10 @@ func (m *rotateModel) Summary() string {
 	if m.set == nil {
 		return ""
 	}
-	s := fmt.Sprintf("Rotated the %s %s: new value in %s; backup %s (undo: hardshell restore %s).",
-		m.info.Target, m.info.Kind, m.info.NewLocation, m.set.ID, m.set.ID)
+	s := fmt.Sprintf("Rotated the %s %s: new value in %s; backup %s.",
+		m.info.Target, m.info.Kind, m.info.NewLocation, m.opts.undoText(m.set.ID))
 	if m.verify != nil && !m.verify.OK() {
-		s += fmt.Sprintf(" Restart the gateway, then run: hardshell rotate %s --verify", m.info.Target)
+		s += " Restart the gateway, then run: " + m.opts.command("rotate", string(m.info.Target), "--verify")
 	}
 	return s
 }
@@ -132,6 +133,9 @@ func (m *rotateModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.set != nil: // done screen
 			return m, doneKey(k)
 		case m.prep != nil: // review
+			if m.pane.key(k) {
+				return m, nil
+			}
 			return m, reviewKey(k, &m.working, m.commit, func() { m.prep, m.diff = nil, "" })
 		default: // choose
 			if cmd, ok := listKey(k, &m.cursor, len(rotateTargets)); ok {
@@ -155,7 +159,7 @@ func (m *rotateModel) View() string {
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render(fmt.Sprintf("New %s %s written to %s.", m.info.Target, m.info.Kind, relText(m.opts.StateDir, m.info.NewLocation))) + "\n")
-		b.WriteString(wrap("Backup "+undoText(m.set.ID), w) + "\n\n")
+		b.WriteString(wrap("Backup "+m.opts.undoText(m.set.ID), w) + "\n\n")
 		b.WriteString(manualText(m.info.Manual, w))
 		if m.info.Target != rotate.Remote {
 			b.WriteString(stLabel.Render("Restart the gateway") + "\n")
@@ -167,12 +171,12 @@ func (m *rotateModel) View() string {
 		for _, r := range m.info.Remote {
 			b.WriteString(wrap("  - "+r, w) + "\n")
 		}
-		b.WriteString("\n" + verificationText(m.verify, m.info, w))
+		b.WriteString("\n" + verificationText(m.opts, m.verify, m.info, w))
 		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
 		b.WriteString(wrap(fmt.Sprintf("The %s %s (%s, kept as %s). New value (%s) goes to %s.",
 			m.info.Target, m.info.Kind, m.info.Path, m.info.Form, model.Mask(m.info.New), relText(m.opts.StateDir, m.info.NewLocation)), w) + "\n\n")
-		b.WriteString(reviewDiff(m.diff, m.h, 12) + "\n")
+		b.WriteString(m.pane.view(m.diff, w, m.h, 12) + "\n")
 		for _, c := range m.info.Chmodded {
 			b.WriteString(wrap("chmod "+relText(m.opts.StateDir, c.Path)+": "+c.Why, w) + "\n")
 		}
@@ -211,14 +215,15 @@ func manualText(steps []rotate.Manual, w int) string {
 	return b.String()
 }
 
-func verificationText(v *rotate.Verification, info rotate.Info, w int) string {
+func verificationText(o Options, v *rotate.Verification, info rotate.Info, w int) string {
+	verify := o.command("rotate", string(info.Target), "--verify")
 	switch {
 	case v == nil:
 		return ""
 	case v.Skipped != "":
 		return wrap("Live check skipped: "+v.Skipped, w)
 	case !v.Reachable():
-		return wrap(fmt.Sprintf("Gateway not reachable on %s; restart it and run `hardshell rotate %s --verify`.", v.Addr, info.Target), w)
+		return wrap(fmt.Sprintf("Gateway not reachable on %s; restart it and run: %s", v.Addr, verify), w)
 	}
 	var b strings.Builder
 	b.WriteString(stLabel.Render("Live check on "+v.Addr) + "\n")
@@ -232,7 +237,7 @@ func verificationText(v *rotate.Verification, info rotate.Info, w int) string {
 	if v.OK() {
 		b.WriteString(stOK.Render("Verified: the old " + info.Kind + " is refused and the new one accepted."))
 	} else {
-		b.WriteString(wrap(fmt.Sprintf("Not verified yet: restart the gateway, then run `hardshell rotate %s --verify`.", info.Target), w))
+		b.WriteString(wrap("Not verified yet: restart the gateway, then run: "+verify, w))
 	}
 	return b.String()
 }

@@ -68,8 +68,9 @@ func keyHints(pairs ...string) string {
 	return strings.Join(parts, " · ")
 }
 
-// undoText names a backup set and the command that puts it back.
-func undoText(id string) string { return id + " (undo: hardshell restore " + id + ")" }
+// undoText names a backup set and the command that puts it back, acting on
+// o's target so it runs as printed.
+func (o Options) undoText(id string) string { return id + " (undo: " + o.command("restore", id) + ")" }
 
 // reviewDiff colours a diff for a review screen and, when the window height
 // h is known, clips it to the lines the rest of the screen (reserve) leaves,

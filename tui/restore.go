@@ -51,7 +51,7 @@ func (m *restoreModel) Summary() string {
 	}
 	s := "Restored backup " + m.restored + "."
 	if m.done != nil {
-		s += " The state before the restore is backup " + undoText(m.done.ID) + "."
+		s += " The state before the restore is backup " + m.opts.undoText(m.done.ID) + "."
 	}
 	return s
 }
@@ -117,7 +117,7 @@ func (m *restoreModel) View() string {
 	if m.restored != "" {
 		b.WriteString(stOK.Render("Restored "+m.restored+".") + "\n")
 		if m.done != nil {
-			b.WriteString(wrap("The state before the restore was saved as backup "+m.done.ID+"; undo with: hardshell restore "+m.done.ID, w) + "\n")
+			b.WriteString(wrap("The state before the restore was saved as backup "+m.done.ID+"; undo with: "+m.opts.command("restore", m.done.ID), w) + "\n")
 		}
 		b.WriteString("\n")
 	}

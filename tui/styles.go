@@ -46,18 +46,25 @@ func badge(s model.Severity) string {
 func colorDiff(d string) string {
 	lines := strings.Split(strings.TrimRight(d, "\n"), "\n")
 	for i, l := range lines {
-		switch {
-		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
-			lines[i] = stLabel.Render(l)
-		case strings.HasPrefix(l, "+"):
-			lines[i] = stAdd.Render(l)
-		case strings.HasPrefix(l, "-"):
-			lines[i] = stDel.Render(l)
-		case strings.HasPrefix(l, "@@"):
-			lines[i] = stHunk.Render(l)
-		}
+		lines[i] = diffStyle(l)(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// diffStyle is how a diff line is drawn: the file headers bold, + green,
+// - red, @@ cyan, anything else as it is.
+func diffStyle(l string) func(...string) string {
+	switch {
+	case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+		return stLabel.Render
+	case strings.HasPrefix(l, "+"):
+		return stAdd.Render
+	case strings.HasPrefix(l, "-"):
+		return stDel.Render
+	case strings.HasPrefix(l, "@@"):
+		return stHunk.Render
+	}
+	return func(s ...string) string { return strings.Join(s, "") }
 }
 
 // relPath shows p relative to the state dir when it is inside it, so views

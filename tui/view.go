@@ -22,7 +22,7 @@ func (m *Wizard) View() string {
 		s = m.viewScan(w)
 	case ScreenFindings:
 		if m.help {
-			s = m.viewHelp(w)
+			s = m.viewHelp(w, h)
 		} else {
 			s = m.viewFindings(w, h)
 		}
@@ -31,7 +31,7 @@ func (m *Wizard) View() string {
 	case ScreenReview:
 		s = m.viewReview(w)
 	case ScreenDone:
-		s = m.viewDone(w)
+		s = m.viewDone(w, h)
 	}
 	return padLines(s, h)
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/textinput"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/hardshell/hardshell/audit"
@@ -96,8 +95,9 @@ func NewWizard(o Options) *Wizard {
 	ti.Width = 40
 	return &Wizard{opts: o, stage: map[int]*staged{},
 		scanScreen:     scanScreen{spin: sp},
-		findingsScreen: findingsScreen{filter: ti},
-		reviewScreen:   reviewScreen{vp: viewport.New(80, 10)},
+		findingsScreen: findingsScreen{filter: ti, helpPane: newPager(), detail: newPager()},
+		reviewScreen:   reviewScreen{vp: newPager()},
+		doneScreen:     doneScreen{donePane: newPager()},
 	}
 }
 
@@ -114,7 +114,7 @@ func (m *Wizard) Summary() string {
 	}
 	var b strings.Builder
 	for _, id := range m.backups {
-		fmt.Fprintf(&b, "Wrote changes; backup %s (undo: hardshell restore %s)\n", id, id)
+		fmt.Fprintf(&b, "Wrote changes; backup %s\n", m.opts.undoText(id))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -142,9 +142,9 @@ func (m *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.w, m.h = msg.Width, msg.Height
 		m.layoutViewport()
 		if m.screen == ScreenReview && !m.preparing && (m.prepared != nil || m.prepErr != nil) {
-			off := m.vp.YOffset
+			off := m.vp.vp.YOffset
 			m.setReviewContent()
-			m.vp.SetYOffset(off)
+			m.vp.vp.SetYOffset(off)
 		}
 		var cmd tea.Cmd
 		if m.form != nil {
@@ -171,7 +171,7 @@ func (m *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.snap, m.rep = msg.snap, msg.rep
 		m.screen = ScreenFindings
-		m.applyFilter()
+		m.applyFilter(-1)
 		return m, nil
 	case preparedMsg:
 		m.preparing = false

@@ -22,9 +22,18 @@ type findingsScreen struct {
 	filter   textinput.Model
 	filterOn bool
 	help     bool
+
+	helpPane    pager  // the key help, scrolled when the window is short
+	helpText    string // what helpPane holds
+	detail      pager  // the selected finding's detail pane
+	detailText  string // what detail holds, so it is reset only when it changes
+	focusDetail bool   // tab: the scroll keys move the detail pane, not the list
 }
 
-func (m *Wizard) applyFilter() {
+// applyFilter lists the findings the filter matches and keeps the cursor
+// on finding keep (an index into rep.Findings) while it is listed; -1 or
+// a finding filtered out leaves the cursor where it is, within the list.
+func (m *Wizard) applyFilter(keep int) {
 	m.visible = m.visible[:0]
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 	for i, f := range m.rep.Findings {
@@ -36,9 +45,22 @@ func (m *Wizard) applyFilter() {
 	sort.SliceStable(m.visible, func(a, b int) bool {
 		return m.rep.Findings[m.visible[a]].Priority < m.rep.Findings[m.visible[b]].Priority
 	})
+	for p, i := range m.visible {
+		if i == keep && keep >= 0 {
+			m.cursor = p
+			return
+		}
+	}
 	if m.cursor >= len(m.visible) {
 		m.cursor = max(0, len(m.visible)-1)
 	}
+}
+
+// clearFilter shows every finding again, the selected one still selected.
+func (m *Wizard) clearFilter() {
+	keep, _ := m.current()
+	m.filter.SetValue("")
+	m.applyFilter(keep)
 }
 
 func (m *Wizard) current() (int, *model.Finding) {
@@ -67,13 +89,13 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case "esc":
 			m.filterOn = false
 			m.filter.Blur()
-			m.filter.SetValue("")
-			m.applyFilter()
+			m.clearFilter()
 		default:
+			keep, _ := m.current()
 			var cmd tea.Cmd
 			m.filter, cmd = m.filter.Update(msg)
 			m.cursor, m.offset = 0, 0
-			m.applyFilter()
+			m.applyFilter(keep)
 			return m, cmd
 		}
 		return m, nil
@@ -83,23 +105,36 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case "q":
 			return m.quit()
 		default:
-			m.help = false
+			if !m.helpPane.key(k.String()) {
+				m.help = false
+			}
 		}
 		return m, nil
 	}
 	m.status = ""
+	if m.focusDetail {
+		switch k.String() {
+		case "tab", "esc":
+			m.focusDetail = false
+			return m, nil
+		}
+		if m.detail.key(k.String()) {
+			return m, nil
+		}
+	}
 	switch k.String() {
 	case "q":
 		return m.quit()
 	case "esc":
 		if m.filter.Value() != "" {
-			m.filter.SetValue("")
-			m.applyFilter()
+			m.clearFilter()
 			return m, nil
 		}
 		return m.back()
+	case "tab":
+		m.focusDetail = m.detailText != "" && m.detail.scrolls()
 	case "?":
-		m.help = true
+		m.help, m.helpText = true, ""
 	case "/":
 		m.filterOn = true
 		return m, m.filter.Focus()
@@ -320,7 +355,22 @@ func (m *Wizard) viewDetail(w, h int) string {
 	if f.Why != "" {
 		b.WriteString(stLabel.Render("Why it matters: ") + f.Why + "\n")
 	}
-	return clipLines(wrap(strings.TrimRight(b.String(), "\n"), w), h)
+	text := wrap(strings.TrimRight(b.String(), "\n"), w)
+	if strings.Count(text, "\n") < h {
+		m.focusDetail, m.detailText = false, ""
+		return text
+	}
+	// too long: a pager, its last row saying how to read the rest
+	m.detail.setSize(w, max(1, h-1))
+	if text != m.detailText {
+		m.detailText = text
+		m.detail.setContent(text)
+	}
+	hint := "tab reads the rest of this pane"
+	if m.focusDetail {
+		hint = m.detail.hint() + " · tab/esc back to the list"
+	}
+	return m.detail.view() + "\n" + trunc(stDim.Render(hint), w)
 }
 
 func (m *Wizard) footer(w int) string {
@@ -334,7 +384,7 @@ func (m *Wizard) footer(w int) string {
 	return trunc(stDim.Render(keys), w)
 }
 
-func (m *Wizard) viewHelp(w int) string {
+func (m *Wizard) viewHelp(w, h int) string {
 	lines := []string{
 		m.header(w), "",
 		stTitle.Render("Keys"), "",
@@ -345,19 +395,27 @@ func (m *Wizard) viewHelp(w int) string {
 		"  s             suppress the finding with a reason (security.audit.suppressions)",
 		"  w             review and write everything staged",
 		"  /             filter by check id or title (esc clears)",
+		"  tab           read the rest of a long detail pane (↑↓ pgup/pgdn home/end; tab back)",
 		"  ?             this help",
 		"  esc           go back (clears the filter first)",
 		"  q             quit — quitting never writes",
 		"", stTitle.Render("In a form"), "",
 		"  enter next/submit · tab/shift+tab move · esc back · ctrl+c quit",
 		"", stTitle.Render("In the review"), "",
-		"  y write (a backup is made first) · n/esc back · ↑/↓ pgup/pgdown scroll",
+		"  y write (a backup is made first) · n/esc back · ↑↓ pgup/pgdn home/end scroll",
 		"", stDim.Render("Score: 100 − 10 per critical − 3 per warn − 1 per info, floor 0, at most 59 while a"),
 		stDim.Render("critical is open. A high score does not mean the gateway is secure (docs/score.md)."),
-		"", stDim.Render("Press any key to close this help."),
 	}
-	for i := range lines {
-		lines[i] = trunc(lines[i], w)
+	text := wrap(strings.Join(lines[1:], "\n"), w)
+	if text != m.helpText {
+		m.helpText = text
+		m.helpPane.setSize(w, max(1, h-2))
+		m.helpPane.setContent(text)
 	}
-	return strings.Join(lines, "\n")
+	m.helpPane.setSize(w, max(1, h-2))
+	foot := "Press any other key to close this help."
+	if hn := m.helpPane.hint(); hn != "" {
+		foot = hn + " · any other key closes this help"
+	}
+	return lines[0] + "\n" + m.helpPane.view() + "\n" + trunc(stDim.Render(foot), w)
 }

@@ -2,11 +2,9 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
@@ -17,7 +15,7 @@ import (
 
 // reviewScreen is the review screen's state.
 type reviewScreen struct {
-	vp        viewport.Model
+	vp        pager // the diff and what the write does
 	preparing bool
 	prepared  *remediate.Prepared
 	prepErr   error
@@ -42,7 +40,7 @@ func (m *Wizard) startReview() (tea.Model, tea.Cmd) {
 	m.preparing = true
 	m.prepared, m.prepErr = nil, nil
 	m.layoutViewport()
-	m.vp.SetContent("")
+	m.vp.setContent("")
 	snap, validate := m.snap, m.opts.Validate
 	return m, tea.Batch(m.spin.Tick, func() tea.Msg {
 		p, err := remediate.Prepare(context.Background(), snap, cs, validate)
@@ -55,24 +53,22 @@ func (m *Wizard) layoutViewport() {
 	if w <= 0 {
 		w, h = 80, 24
 	}
-	m.vp.Width = w
-	m.vp.Height = max(3, h-4)
+	m.vp.setSize(w, max(3, h-4))
 }
 
 func (m *Wizard) setReviewContent() {
 	var b strings.Builder
 	if m.prepErr != nil {
 		b.WriteString(stErr.Render("Nothing was written.") + "\n")
-		b.WriteString(wrap(m.prepErr.Error(), max(20, m.vp.Width-2)) + "\n\n")
+		b.WriteString(wrap(m.prepErr.Error(), max(20, m.vp.vp.Width-2)) + "\n\n")
 		b.WriteString("Press esc to go back and change the staged fixes.\n")
-		m.vp.SetContent(b.String())
-		m.vp.GotoTop()
+		m.vp.setContent(b.String())
 		return
 	}
 	p := m.prepared
 	diff := ""
 	if d := p.Diff(); d != "" {
-		diff = colorDiff(d) + "\n"
+		diff = colorDiffWrapped(d, m.vp.vp.Width) + "\n"
 	}
 	plan := p.Txn.Plan()
 	var chmods, files []string
@@ -107,16 +103,13 @@ func (m *Wizard) setReviewContent() {
 	if len(p.Fixed) > 0 {
 		b.WriteString("\n" + stOK.Render("Fixes (verified by re-auditing the candidate): "+strings.Join(p.Fixed, ", ")) + "\n")
 	}
-	m.vp.SetContent(diff + wrap(strings.TrimRight(b.String(), "\n"), m.vp.Width))
-	m.vp.GotoTop()
+	m.vp.setContent(diff + wrap(strings.TrimRight(b.String(), "\n"), m.vp.vp.Width))
 }
 
 func (m *Wizard) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
-		var cmd tea.Cmd
-		m.vp, cmd = m.vp.Update(msg)
-		return m, cmd
+		return m, nil
 	}
 	if m.writing {
 		return m, nil
@@ -145,7 +138,7 @@ func (m *Wizard) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p := m.prepared
 		ids := m.stagedIDs()
 		o := m.opts
-		m.before = m.rep.Summary
+		m.before, m.beforeRep = m.rep.Summary, m.rep
 		return m, tea.Batch(m.spin.Tick, func() tea.Msg {
 			set, err := p.Txn.Commit(remediate.BackupMeta{Command: "wizard", CheckIDs: ids, ToolVersion: o.ToolVersion})
 			if err != nil && set == nil {
@@ -166,9 +159,8 @@ func (m *Wizard) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return res
 		})
 	}
-	var cmd tea.Cmd
-	m.vp, cmd = m.vp.Update(msg)
-	return m, cmd
+	m.vp.key(k.String())
+	return m, nil
 }
 
 func (m *Wizard) stagedIDs() []string {
@@ -194,18 +186,18 @@ func (m *Wizard) viewReview(w int) string {
 		b.WriteString(m.spin.View() + " Rendering the change and re-auditing the candidate…\n")
 		return b.String()
 	case m.writing:
-		b.WriteString(padLines(m.vp.View(), m.vp.Height) + "\n")
+		b.WriteString(m.vp.view() + "\n")
 		b.WriteString(m.spin.View() + " Writing (backup first)…")
 		return b.String()
 	}
-	b.WriteString(padLines(m.vp.View(), m.vp.Height) + "\n")
+	b.WriteString(m.vp.view() + "\n")
 	var keys string
 	if m.prepErr != nil {
 		keys = "esc back"
 	} else {
-		keys = stKey.Render("y") + " write · " + stKey.Render("n/esc") + " back · ↑↓ scroll"
-		if m.vp.TotalLineCount() > m.vp.Height {
-			keys += fmt.Sprintf(" · %d%%", int(m.vp.ScrollPercent()*100))
+		keys = stKey.Render("y") + " write · " + stKey.Render("n/esc") + " back"
+		if h := m.vp.hint(); h != "" {
+			keys += " · " + h
 		}
 	}
 	b.WriteString(trunc(keys, w))
