@@ -144,6 +144,8 @@ type App struct {
 	noMenu  bool
 	w, h    int
 	summary []string
+	// interrupted: the run ended with ctrl+c (the CLI exits 130).
+	interrupted bool
 }
 
 // NewApp starts on the menu of flows.
@@ -157,6 +159,10 @@ func NewHarden(o Options) *App {
 	a.active = HardenFlow{}.Start(o)
 	return a
 }
+
+// Interrupted reports whether the operator left with ctrl+c; the CLI
+// exits with status 130 then, as a shell does for an interrupted command.
+func (a *App) Interrupted() bool { return a.interrupted }
 
 // Active is the running flow's model (nil on the menu).
 func (a *App) Active() tea.Model { return a.active }
@@ -201,20 +207,28 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.active = nil
 		return a, nil
 	}
-	if a.active != nil {
-		if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" {
-			if _, isWizard := a.active.(*Wizard); !isWizard {
-				return a, tea.Quit
-			}
+	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" {
+		w, isWizard := a.active.(*Wizard)
+		if !isWizard || !w.writing { // a write in progress finishes first
+			a.interrupted = true
 		}
+		if !isWizard {
+			return a, tea.Quit
+		}
+	}
+	if a.active != nil {
 		var cmd tea.Cmd
 		a.active, cmd = a.active.Update(msg)
 		return a, cmd
 	}
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch k.String() {
-		case "ctrl+c", "q", "esc":
+		case "q", "esc":
 			return a, tea.Quit
+		case "home", "g":
+			a.cursor = 0
+		case "end", "G":
+			a.cursor = max(0, len(a.flows)-1)
 		case "up", "k":
 			if a.cursor > 0 {
 				a.cursor--
@@ -267,7 +281,7 @@ func (a *App) view() string {
 	if a.cursor < len(a.flows) {
 		b = append(b, "", wrap(stDim.Render(a.flows[a.cursor].Description()), w-2))
 	}
-	b = append(b, "", stDim.Render("↑/↓ j/k move · enter start · q quit"))
+	b = append(b, "", stDim.Render("↑/↓ j/k move · g/G first/last · enter start · q quit"))
 	out := ""
 	for i, l := range b {
 		if i > 0 {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
@@ -33,7 +34,11 @@ func (m *Wizard) View() string {
 	case ScreenDone:
 		s = m.viewDone(w, h)
 	}
-	return padLines(s, h)
+	s = padLines(s, h)
+	if m.asking {
+		s = s[:strings.LastIndexByte(s, '\n')+1] + trunc(m.question(), w)
+	}
+	return s
 }
 
 func (m *Wizard) header(w int) string {

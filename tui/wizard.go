@@ -77,6 +77,8 @@ type Wizard struct {
 	stage   map[int]*staged
 	status  string
 	backups []string
+	asking  bool // q or esc with changes staged: "discard them?" waits for y
+	askQuit bool // what y then does: quit (true) or go back to the menu
 
 	scanScreen
 	findingsScreen
@@ -107,16 +109,58 @@ func (m *Wizard) Screen() Screen { return m.screen }
 // Report is the latest audit report (nil while scanning).
 func (m *Wizard) Report() *audit.Report { return m.rep }
 
-// Summary lists the backups written, for printing after exit.
+// Summary lists the backups written, and the staged changes left
+// unwritten, for printing after exit.
 func (m *Wizard) Summary() string {
-	if len(m.backups) == 0 {
-		return "Nothing was written."
-	}
 	var b strings.Builder
+	if len(m.backups) == 0 {
+		b.WriteString("Nothing was written.\n")
+	}
 	for _, id := range m.backups {
 		fmt.Fprintf(&b, "Wrote changes; backup %s\n", m.opts.undoText(id))
 	}
+	if n := len(m.stage); n > 0 && m.screen != ScreenDone {
+		fmt.Fprintf(&b, "%s not written: %s\n", plural(n, "staged change"), strings.Join(m.stagedIDs(), ", "))
+	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// leave quits (or goes back to the menu) at once when nothing is staged;
+// with changes staged it asks first, so they are never lost silently.
+func (m *Wizard) leave(quit bool) (tea.Model, tea.Cmd) {
+	if len(m.stage) == 0 {
+		if quit {
+			return m.quit()
+		}
+		return m.back()
+	}
+	m.asking, m.askQuit = true, quit
+	return m, nil
+}
+
+// question is the line that replaces the foot of the screen while leave
+// waits for an answer.
+func (m *Wizard) question() string {
+	verb := "Go back"
+	if m.askQuit {
+		verb = "Quit"
+	}
+	return stErr.Render(verb+" and discard "+plural(len(m.stage), "staged change")+"?") + " " +
+		keyHints("y", strings.ToLower(verb), "n/esc", "keep them")
+}
+
+// answer takes the key pressed while leave asks: y leaves, any other key
+// stays with the staged changes kept.
+func (m *Wizard) answer(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.asking = false
+	if k.String() == "y" {
+		if m.askQuit {
+			return m.quit()
+		}
+		return m.back()
+	}
+	m.status = "kept " + plural(len(m.stage), "staged change") + " (w reviews and writes them)"
+	return m, nil
 }
 
 func (m *Wizard) quit() (tea.Model, tea.Cmd) {
@@ -200,6 +244,9 @@ func (m *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, nil
 			}
 			return m.quit()
+		}
+		if m.asking {
+			return m.answer(msg)
 		}
 	}
 

@@ -103,7 +103,7 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.help {
 		switch k.String() {
 		case "q":
-			return m.quit()
+			return m.leave(true)
 		default:
 			if !m.helpPane.key(k.String()) {
 				m.help = false
@@ -124,13 +124,13 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch k.String() {
 	case "q":
-		return m.quit()
+		return m.leave(true)
 	case "esc":
 		if m.filter.Value() != "" {
 			m.clearFilter()
 			return m, nil
 		}
-		return m.back()
+		return m.leave(false)
 	case "tab":
 		m.focusDetail = m.detailText != "" && m.detail.scrolls()
 	case "?":

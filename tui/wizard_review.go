@@ -116,11 +116,7 @@ func (m *Wizard) updateReview(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch k.String() {
 	case "q":
-		if m.preparing {
-			return m.quit()
-		}
-		m.screen = ScreenFindings
-		return m, nil
+		return m.leave(true)
 	case "n", "esc":
 		m.screen = ScreenFindings
 		m.status = "not written; staged changes kept"

@@ -15,11 +15,13 @@ import (
 var version = "0.1.0-dev"
 
 // Exit codes (DESIGN.md): 0 ok, 1 findings at or above --fail-on (or a
-// refused/failed write), 2 bad input or usage.
+// refused/failed write), 2 bad input or usage, 130 the wizard left with
+// ctrl+c (128 + SIGINT, as a shell reports an interrupted command).
 const (
-	exitOK       = 0
-	exitFindings = 1
-	exitBadInput = 2
+	exitOK          = 0
+	exitFindings    = 1
+	exitBadInput    = 2
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code through cobra.

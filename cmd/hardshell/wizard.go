@@ -122,5 +122,8 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 	if s := app.Summary(); s != "" {
 		fmt.Fprint(out, s)
 	}
+	if app.Interrupted() {
+		return withCode(exitInterrupted, nil) // ctrl+c, as a shell reports it
+	}
 	return nil
 }
