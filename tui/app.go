@@ -146,6 +146,39 @@ type App struct {
 	summary []string
 	// interrupted: the run ended with ctrl+c (the CLI exits 130).
 	interrupted bool
+
+	// the audit the menu runs on launch and after each flow
+	audit    *menuAuditMsg // the last one finished
+	auditing bool
+	auditGen int
+}
+
+// menuAuditMsg is the start menu's background audit, done.
+type menuAuditMsg struct {
+	gen  int
+	snap *model.Snapshot
+	rep  *audit.Report
+	err  error
+}
+
+// startAudit audits the target in the background, so the menu shows how
+// bad it is as soon as that is known and the harden flow opens on the
+// findings. A newer audit (after a flow wrote something) wins.
+func (a *App) startAudit() tea.Cmd {
+	if a.opts.Load == nil {
+		return nil
+	}
+	a.auditGen++
+	a.auditing = true
+	gen, o := a.auditGen, a.opts
+	return func() tea.Msg {
+		snap, err := o.Load()
+		if err != nil {
+			return menuAuditMsg{gen: gen, err: err}
+		}
+		rep, err := o.scan(context.Background(), snap, nil)
+		return menuAuditMsg{gen: gen, snap: snap, rep: rep, err: err}
+	}
 }
 
 // NewApp starts on the menu of flows.
@@ -185,13 +218,25 @@ func (a *App) Init() tea.Cmd {
 	if a.active != nil {
 		return a.active.Init()
 	}
-	return nil
+	return a.startAudit()
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = msg.Width, msg.Height
+	case menuAuditMsg:
+		if msg.gen != a.auditGen {
+			return a, nil
+		}
+		a.auditing = false
+		a.audit = &msg
+		if w, ok := a.active.(*Wizard); ok && w.given && w.rep == nil && w.err == nil {
+			var cmd tea.Cmd
+			a.active, cmd = w.Update(scanDoneMsg{snap: msg.snap, rep: msg.rep, err: msg.err})
+			return a, cmd
+		}
+		return a, nil
 	case SwitchMsg:
 		if s, ok := a.active.(Summarizer); ok {
 			a.summary = append(a.summary, s.Summary())
@@ -205,7 +250,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.summary = append(a.summary, s.Summary())
 		}
 		a.active = nil
-		return a, nil
+		return a, a.startAudit() // the flow may have written: audit again
 	}
 	if k, ok := msg.(tea.KeyMsg); ok && k.String() == "ctrl+c" {
 		w, isWizard := a.active.(*Wizard)
@@ -247,9 +292,18 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, nil
 }
 
-// start makes f the active flow, sized to the window.
+// start makes f the active flow, sized to the window. The harden flow
+// takes over the menu's audit rather than running its own.
 func (a *App) start(f Flow) tea.Cmd {
-	a.active = f.Start(a.opts)
+	_, harden := f.(HardenFlow)
+	switch {
+	case harden && a.auditing:
+		a.active = newWizardFromMenu(a.opts, nil, nil)
+	case harden && a.audit != nil && a.audit.err == nil:
+		a.active = newWizardFromMenu(a.opts, a.audit.snap, a.audit.rep)
+	default:
+		a.active = f.Start(a.opts)
+	}
 	cmds := []tea.Cmd{a.active.Init()}
 	if a.w > 0 {
 		var c tea.Cmd
@@ -270,7 +324,7 @@ func (a *App) view() string {
 	w := screenWidth(a.w)
 	var b []string
 	b = append(b, stTitle.Render("hardshell")+stDim.Render(" — "+trunc(a.opts.label(), max(10, w-14))))
-	b = append(b, "", "What do you want to do?", "")
+	b = append(b, a.auditLine(w), "What do you want to do?", "")
 	for i, f := range a.flows {
 		line := "  " + f.Name()
 		if i == a.cursor {
@@ -293,6 +347,24 @@ func (a *App) view() string {
 		out = padLines(out, a.h)
 	}
 	return out
+}
+
+// auditLine is the menu's second line: the counts and score of the
+// launch audit, or that it is running or failed.
+func (a *App) auditLine(w int) string {
+	switch {
+	case a.audit != nil && a.audit.err == nil:
+		s := counts(a.audit.rep.Summary)
+		if a.auditing {
+			s += stDim.Render(" (auditing again…)")
+		}
+		return trunc(s, w) + "\n"
+	case a.auditing:
+		return stDim.Render("auditing…") + "\n"
+	case a.audit != nil:
+		return wrap(stErr.Render("The audit failed: ")+a.audit.err.Error(), w) + "\n"
+	}
+	return ""
 }
 
 // HardenFlow is the default flow: scan, findings, fix, review, write.

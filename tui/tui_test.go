@@ -122,11 +122,13 @@ func TestGoldenMenu(t *testing.T) {
 		t.Run(sz.name, func(t *testing.T) {
 			o := demoOptions(t)
 			tm := teatest.NewTestModel(t, NewApp(o, DefaultFlows()), teatest.WithInitialTermSize(sz.w, sz.h))
-			waitText(t, tm, "Harden this gateway")
+			waitText(t, tm, "score") // the launch audit's counts
 			tm.Send(press("down"))
 			waitText(t, tm, "First-run hardening")
 			tm.Send(press("q"))
-			golden(t, finalView(t, tm))
+			v := finalView(t, tm)
+			require.Contains(t, v, "CRITICAL 17 · WARN 18 · INFO 4 · score 0/100")
+			golden(t, v)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/model"
 )
 
 // The scan screen: the audit runs in the background and reports each area
@@ -28,9 +29,31 @@ type scanScreen struct {
 	done   int
 	cancel context.CancelFunc
 	err    error
+	given  bool // the start menu audits and hands the result over
+}
+
+// newWizardFromMenu is the harden flow started from the start menu, which
+// audits on launch: with its report (rep != nil) the findings show at once;
+// while it is still auditing the wizard waits for the menu to hand the
+// result over (a scanDoneMsg) instead of auditing a second time.
+func newWizardFromMenu(o Options, snap *model.Snapshot, rep *audit.Report) *Wizard {
+	m := NewWizard(o)
+	m.given = true
+	if rep != nil {
+		m.snap, m.rep = snap, rep
+		m.screen = ScreenFindings
+		m.applyFilter(-1)
+	}
+	return m
 }
 
 func (m *Wizard) Init() tea.Cmd {
+	if m.given {
+		if m.rep != nil {
+			return nil
+		}
+		return m.spin.Tick
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	ch := make(scanChan, 256)

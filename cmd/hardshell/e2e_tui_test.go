@@ -307,7 +307,9 @@ func TestE2EQuitWritesNothing(t *testing.T) {
 			tm.send("\r") // enter in the review never writes
 			tm.send("n")  // back to the findings
 			tm.waitFor("score")
-			tm.send("q")
+			tm.send("q") // the change is still staged: q asks first
+			tm.waitFor("Quit and discard 1 staged change?")
+			tm.send("y")
 		}},
 	}
 	for _, c := range cases {
