@@ -50,6 +50,7 @@ func (m *Wizard) startFix(i int, now bool) (tea.Model, tea.Cmd) {
 
 // initForm starts a fresh form and gives it the space under the header.
 func (m *Wizard) initForm() tea.Cmd {
+	m.form = m.form.WithTheme(formTheme())
 	cmd := m.form.Init()
 	fm, c2 := m.form.Update(m.formSize())
 	m.form = fm.(*huh.Form)
@@ -155,4 +156,19 @@ func (m *Wizard) viewForm(w int) string {
 	}
 	b.WriteString(stDim.Render(trunc("esc back (nothing staged) · ctrl+c quit", w)))
 	return b.String()
+}
+
+// focusMark marks the focused Yes/No button in a form, so the focus shows
+// without colour (NO_COLOR drops the button's background).
+const focusMark = "▸"
+
+// formTheme is huh's default theme with the focused button marked by a
+// character as well as by colour; the other button gets the same width.
+func formTheme() *huh.Theme {
+	t := huh.ThemeCharm()
+	for _, st := range []*huh.FieldStyles{&t.Focused, &t.Blurred} {
+		st.FocusedButton = st.FocusedButton.Transform(func(s string) string { return focusMark + " " + s })
+		st.BlurredButton = st.BlurredButton.Transform(func(s string) string { return "  " + s })
+	}
+	return t
 }
