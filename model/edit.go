@@ -22,25 +22,35 @@ import (
 // Setting a value to what it already is changes nothing; the result is then
 // an empty map.
 func (d *Document) Apply(edits []Edit) (map[string][]byte, error) {
+	out, _, err := d.ApplyByFile(edits)
+	return out, err
+}
+
+// ApplyByFile is Apply that also says which edits (indices into edits)
+// changed each file, so a review can give a file the reasons of its own
+// edits only.
+func (d *Document) ApplyByFile(edits []Edit) (map[string][]byte, map[string][]int, error) {
 	overlay := map[string][]byte{}
+	by := map[string][]int{}
 	cur := d
-	for _, e := range edits {
+	for i, e := range edits {
 		changes, err := cur.applyOne(e)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(changes) == 0 {
 			continue
 		}
 		for p, b := range changes {
 			overlay[p] = b
+			by[p] = append(by[p], i)
 		}
 		if cur, err = d.reparse(overlay); err != nil {
-			return nil, fmt.Errorf("edit %s would leave the config unreadable: %w", e.Path, err)
+			return nil, nil, fmt.Errorf("edit %s would leave the config unreadable: %w", e.Path, err)
 		}
 	}
 	if err := verifyEdits(cur, edits); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := map[string][]byte{}
 	for _, f := range d.Files {
@@ -48,7 +58,12 @@ func (d *Document) Apply(edits []Edit) (map[string][]byte, error) {
 			out[f.Path] = b
 		}
 	}
-	return out, nil
+	for p := range by {
+		if _, ok := out[p]; !ok {
+			delete(by, p)
+		}
+	}
+	return out, by, nil
 }
 
 // WithFiles re-parses the document with some files replaced by candidate

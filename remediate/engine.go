@@ -46,15 +46,17 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 		return nil, fmt.Errorf("the config could not be read, so it cannot be edited: %v", s.DocErr)
 	}
 	p := &Prepared{Snapshot: s, Changes: cs, Files: map[string][]byte{}}
+	var editsOf map[string][]int // the edits that change each file
 	cand := *s
 	if err := refuseManaged(s, cs, nil); err != nil {
 		return nil, err
 	}
 	if len(cs.Edits) > 0 {
-		files, err := s.Doc.Apply(cs.Edits)
+		files, by, err := s.Doc.ApplyByFile(cs.Edits)
 		if err != nil {
 			return nil, err
 		}
+		editsOf = by
 		if err := refuseManaged(s, cs, files); err != nil {
 			return nil, err
 		}
@@ -126,7 +128,7 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 	}
 	sort.Strings(paths)
 	for _, path := range paths {
-		t.Write(path, p.Files[path], 0o600, reasonFor(cs, path))
+		t.Write(path, p.Files[path], 0o600, reasonFor(cs, editsOf[path]))
 	}
 	t.Apply(cs)
 	p.Txn = t
@@ -156,11 +158,13 @@ func claimedIDs(cs model.ChangeSet) []string {
 	return out
 }
 
-func reasonFor(cs model.ChangeSet, _ string) string {
+// reasonFor is a file's line in the review: the reasons of the edits that
+// change it (idx, into cs.Edits), never another file's.
+func reasonFor(cs model.ChangeSet, idx []int) string {
 	var rs []string
-	for _, e := range cs.Edits {
-		if e.Reason != "" {
-			rs = append(rs, e.Reason)
+	for _, i := range idx {
+		if r := cs.Edits[i].Reason; r != "" {
+			rs = append(rs, r)
 		}
 	}
 	if len(rs) > 3 {
