@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -113,4 +115,24 @@ func TestClearFilterKeepsSelection(t *testing.T) {
 		require.Equal(t, "discovery.mdns_full_mode", f.CheckID)
 		require.Greater(t, w.cursor, 0)
 	}
+}
+
+// A suppression the review would refuse is refused when asked for: with a
+// config that could not be read, s says so at once and opens no form.
+func TestSuppressRefusedWhenConfigUnreadable(t *testing.T) {
+	o := demoOptions(t)
+	cfg := filepath.Join(o.StateDir, "openclaw.json")
+	require.NoError(t, os.WriteFile(cfg, []byte("{ gateway: { bind: \"lan\" "), 0o600)) // cut short: a syntax error
+	before := snapshotTree(t, o.StateDir)
+	tm := teatest.NewTestModel(t, NewHarden(o), teatest.WithInitialTermSize(200, 50))
+	waitText(t, tm, "score")
+	tm.Send(press("G")) // the top finding says the config is unreadable, and is never suppressed
+	tm.Send(press("s"))
+	waitText(t, tm, "cannot suppress")
+	tm.Send(press("ctrl+c"))
+	w := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App).Active().(*Wizard)
+	require.Equal(t, ScreenFindings, w.Screen(), "no reason form for a suppression that cannot be written")
+	require.Contains(t, w.status, "could not be read")
+	require.Empty(t, w.stage)
+	require.Equal(t, before, snapshotTree(t, o.StateDir))
 }

@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"context"
+
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
+	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/fix"
 )
 
@@ -63,7 +66,11 @@ func (m *Wizard) formSize() tea.WindowSizeMsg {
 }
 
 func (m *Wizard) startSuppress(i int) (tea.Model, tea.Cmd) {
-	if _, err := audit.SuppressEdit(m.snap, m.rep.Findings[i], m.rep.Findings, ""); err != nil {
+	e, err := audit.SuppressEdit(m.snap, m.rep.Findings[i], m.rep.Findings, "")
+	if err == nil {
+		err = m.writable(e)
+	}
+	if err != nil {
 		m.status = "cannot suppress: " + err.Error()
 		return m, nil
 	}
@@ -100,9 +107,22 @@ func (m *Wizard) stageFix(i int, a model.Answers) bool {
 	return true
 }
 
+// writable refuses a suppression the review would refuse (a config that
+// could not be read, a managed config, an edit that does not apply) when it
+// is asked for, not after the operator has staged it and gone to review.
+// It renders the edit as the review does; no audit runs, as a suppression
+// claims no fix.
+func (m *Wizard) writable(e model.Edit) error {
+	_, err := remediate.Prepare(context.Background(), m.snap, model.ChangeSet{Edits: []model.Edit{e}}, nil)
+	return err
+}
+
 func (m *Wizard) stageSuppression(i int, reason string) {
 	f := m.rep.Findings[i]
 	e, err := audit.SuppressEdit(m.snap, f, m.rep.Findings, reason)
+	if err == nil {
+		err = m.writable(e)
+	}
 	if err != nil {
 		m.status = "cannot suppress: " + err.Error()
 		return
