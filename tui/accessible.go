@@ -59,36 +59,17 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 		return err
 	}
 	sd := snap.Target.StateDir
+	listed := false // the whole list is read out once; after a write, only what changed
 	for {
-		fmt.Fprintf(out, "hardshell — %s\n", o.label())
-		fmt.Fprintf(out, "%d critical, %d warn, %d info. Score %d/100 (a high score does not mean secure).\n\n",
-			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, rep.Summary.Score())
 		var opts []huh.Option[int]
-		tier := model.Tier(-1)
 		for i, f := range rep.Findings {
-			if f.Priority != tier {
-				tier = f.Priority
-				fmt.Fprintf(out, "%d. %s\n", int(tier), tier.Name())
-			}
-			how := string(f.Fix)
 			if f.Fix != model.FixManual {
 				opts = append(opts, huh.NewOption(fmt.Sprintf("%s %s: %s", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title), i))
 			}
-			loc := ""
-			if f.File != "" {
-				loc = " (" + relPath(sd, f.File)
-				if f.Line > 0 {
-					loc += fmt.Sprintf(":%d", f.Line)
-				}
-				loc += ")"
-			}
-			fmt.Fprintf(out, "  %s %s: %s [%s]%s\n", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title, how, loc)
-			if how == "manual" && f.Remediation != "" {
-				fmt.Fprintf(out, "    manual: %s\n", oneLine(f.Remediation))
-			}
 		}
-		if len(rep.Findings) == 0 {
-			fmt.Fprintln(out, "No findings.")
+		if !listed {
+			listed = true
+			listFindings(out, o, rep, sd)
 		}
 		if len(opts) == 0 {
 			fmt.Fprintln(out, "\nNothing here can be fixed by hardshell; follow the manual steps above. Nothing was written.")
@@ -161,17 +142,62 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 		if set != nil {
 			fmt.Fprintf(out, "Written. Backup %s; undo with: %s\n", set.ID, o.command("restore", set.ID))
 		}
-		before := rep.Summary
+		prev := rep
 		if snap, err = o.Load(); err != nil {
 			return err
 		}
 		if rep, err = o.scan(context.Background(), snap, nil); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "Before: %d critical, %d warn, %d info (score %d). After: %d critical, %d warn, %d info (score %d).\n\n",
-			before.Critical, before.Warn, before.Info, before.Score(),
-			rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, rep.Summary.Score())
+		writeChanged(out, prev, rep)
 	}
+}
+
+// listFindings reads out the report: the counts, then each tier with its
+// findings. Tiers are named "Tier N:", not numbered "N.", so they never
+// read like the numbered choices of the prompt that follows.
+func listFindings(out io.Writer, o Options, rep *audit.Report, sd string) {
+	fmt.Fprintf(out, "hardshell — %s\n", o.label())
+	fmt.Fprintf(out, "%d critical, %d warn, %d info. Score %d/100 (a high score does not mean secure).\n\n",
+		rep.Summary.Critical, rep.Summary.Warn, rep.Summary.Info, rep.Summary.Score())
+	tier := model.Tier(-1)
+	for _, f := range rep.Findings {
+		if f.Priority != tier {
+			tier = f.Priority
+			fmt.Fprintf(out, "Tier %d: %s\n", int(tier), tier.Name())
+		}
+		how := string(f.Fix)
+		loc := ""
+		if f.File != "" {
+			loc = " (" + relPath(sd, f.File)
+			if f.Line > 0 {
+				loc += fmt.Sprintf(":%d", f.Line)
+			}
+			loc += ")"
+		}
+		fmt.Fprintf(out, "  %s %s: %s [%s]%s\n", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title, how, loc)
+		if how == "manual" && f.Remediation != "" {
+			fmt.Fprintf(out, "    manual: %s\n", oneLine(f.Remediation))
+		}
+	}
+	if len(rep.Findings) == 0 {
+		fmt.Fprintln(out, "No findings.")
+	}
+}
+
+// writeChanged says what a write changed: the counts before and after, the
+// findings that went away and any that appeared.
+func writeChanged(out io.Writer, before, after *audit.Report) {
+	b, a := before.Summary, after.Summary
+	fmt.Fprintf(out, "Before: %d critical, %d warn, %d info (score %d). After: %d critical, %d warn, %d info (score %d).\n",
+		b.Critical, b.Warn, b.Info, b.Score(), a.Critical, a.Warn, a.Info, a.Score())
+	for _, f := range goneFindings(before, after) {
+		fmt.Fprintf(out, "  gone: %s %s: %s\n", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title)
+	}
+	for _, f := range goneFindings(after, before) {
+		fmt.Fprintf(out, "  new:  %s %s: %s\n", strings.ToUpper(f.Severity.String()), f.CheckID, f.Title)
+	}
+	fmt.Fprintln(out)
 }
 
 func accessibleForm(r io.Reader, out io.Writer, f huh.Field) error {

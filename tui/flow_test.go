@@ -114,7 +114,7 @@ func TestAccessibleFixesTopFinding(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, RunAccessible(in, &out, o))
 	text := out.String()
-	require.Contains(t, text, "1. Open inbound with tools")
+	require.Contains(t, text, "Tier 1: Open inbound with tools")
 	require.Contains(t, text, "+++ b/channels.json5")
 	require.Contains(t, text, "Written. Backup ")
 	require.NotContains(t, text, "7012345678:AA", "a bot token unmasked")

@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +137,25 @@ func TestSuppressRefusedWhenConfigUnreadable(t *testing.T) {
 	require.Contains(t, w.status, "could not be read")
 	require.Empty(t, w.stage)
 	require.Equal(t, before, snapshotTree(t, o.StateDir))
+}
+
+// Accessible mode names tiers "Tier N:" (the prompt's choices are the only
+// "N." lines) and, after a write, says what changed instead of reading the
+// whole list out again.
+func TestAccessibleSaysWhatChanged(t *testing.T) {
+	o := demoOptions(t)
+	var out bytes.Buffer
+	require.NoError(t, RunAccessible(strings.NewReader("2\n\n0\n\ny\n1\n"), &out, o))
+	text := out.String()
+	require.Equal(t, 1, strings.Count(text, "Tier 1: Open inbound with tools"), "the list is read out once")
+	tierLine := regexp.MustCompile(`(?m)^Tier \d+: (.+)$`)
+	tiers := tierLine.FindAllStringSubmatch(text, -1)
+	require.Greater(t, len(tiers), 1)
+	for _, m := range tiers {
+		require.NotRegexp(t, `(?m)^\s*\d+\. `+regexp.QuoteMeta(m[1])+`$`, text, "tier %q numbered like a choice", m[1])
+	}
+	after := text[strings.Index(text, "Written. Backup"):]
+	require.Contains(t, after, "Before: 17 critical")
+	require.Contains(t, after, "  gone: CRITICAL channels.telegram.dm.open: Telegram DMs are open to anyone")
+	require.NotContains(t, after, "Tier 1:", "after the write only the changes are read out")
 }
