@@ -130,24 +130,23 @@ func All() []Remediation {
 	return append([]Remediation(nil), reg...)
 }
 
-// Defaults fills unanswered questions with their safe defaults.
+// Defaults fills unanswered questions with their safe defaults. Only the
+// questions that apply (model.Applicable) are answered: an answer to a
+// question whose condition does not hold is dropped, not defaulted, so a
+// plan never sees the allowlist's senders under policy pairing.
 func Defaults(qs []model.Question, a model.Answers) model.Answers {
-	out := model.Answers{}
-	for _, q := range qs {
-		out[q.ID] = q.Default
-	}
-	for k, v := range a {
-		out[k] = v
-	}
+	out, _ := model.Applicable(qs, a)
 	return out
 }
 
 // ValidateAnswers checks answers against their questions: options exist,
-// text validators pass.
+// text validators pass. Questions that do not apply to the answers (with
+// defaults for the unanswered) are not checked.
 func ValidateAnswers(qs []model.Question, a model.Answers) error {
+	applies, _ := model.Applicable(qs, a)
 	for _, q := range qs {
 		v, ok := a[q.ID]
-		if !ok {
+		if _, on := applies[q.ID]; !ok || !on {
 			continue
 		}
 		switch q.Kind {

@@ -405,7 +405,7 @@ func TestExtraInvalidAnswersRejected(t *testing.T) {
 		{config: `{ models: { providers: { ollama: { baseUrl: "http://nas.local:11434", models: [] } } } }`,
 			id: "logging.redact_patterns_missing", answers: model.Answers{"patterns": "nas(local"}},
 		{config: `{ channels: { slack: { slashCommand: { enabled: true } } } }`,
-			id: "channels.slack.commands.slash.no_allowlists", answers: model.Answers{"owners": "*"}},
+			id: "channels.slack.commands.slash.no_allowlists", answers: model.Answers{"how": "owner", "owners": "*"}},
 		{config: `{ channels: { slack: { slashCommand: { enabled: true } } } }`,
 			id: "channels.slack.commands.slash.no_allowlists", answers: model.Answers{"how": "owner"}, inPlan: true, msg: "at least one user id"},
 		{config: `{ agents: { entries: { main: {} } }, hooks: { enabled: true, token: "${OPENCLAW_HOOKS_TOKEN}" } }`, opts: auditkit.Options{CLIVersion: modern, Env: hooksEnv},

@@ -267,7 +267,8 @@ func slashOwnerQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 			Breaks:  "Slash commands stop working on " + ch + " (off), or only the listed owners can run them.",
 		},
 		{
-			ID: "owners", Kind: model.MultiSelect, Title: "Your " + ch + " user ids (used with owner)",
+			ID: "owners", Kind: model.MultiSelect, Title: "Your " + ch + " user ids (the owners who may run slash commands)",
+			When:    &model.When{ID: "how", Values: []string{"owner"}},
 			Default: "", Validate: validSlashOwner(ch),
 			Breaks: "Only these users can run slash commands and DM the bot without pairing.",
 		},
@@ -404,12 +405,14 @@ func dmQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 		},
 		{
 			ID: "senders", Kind: model.MultiSelect, Title: "Senders to keep on the allowlist",
-			Help:    "Used with allowlist. Seeded from allowFrom and the approved pairing store; you can add ids.",
+			Help:    "Seeded from allowFrom and the approved pairing store; you can add ids.",
+			When:    &model.When{ID: "policy", Values: []string{"allowlist"}},
 			Options: optionsOf(senders), Default: strings.Join(senders, ","), Validate: senderValidate,
 			Breaks: "Senders not kept must be re-added to reach the bot.",
 		},
 		{
 			ID: "confirm_open", Kind: model.Confirm, Title: "Really let anyone DM the bot (with its tools)?",
+			When:    &model.When{ID: "policy", Values: []string{"open"}},
 			Default: "no", Breaks: "Anyone who finds the bot can try to drive its tools.",
 		},
 	}

@@ -225,8 +225,9 @@ func TestInvalidAnswersRejected(t *testing.T) {
 	r, _ := fix.For(f.CheckID)
 	qs := r.Questions(s, f)
 	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"policy": "everyone"}))
-	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"senders": "*"}))
-	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"confirm_open": "maybe"}))
+	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"policy": "allowlist", "senders": "*"}))
+	require.NoError(t, fix.ValidateAnswers(qs, model.Answers{"policy": "pairing", "senders": "*"}), "senders do not apply to pairing")
+	require.Error(t, fix.ValidateAnswers(qs, model.Answers{"policy": "open", "confirm_open": "maybe"}))
 	// allowlist with nobody, and open without the confirmation, are refused by Plan.
 	_, err := r.Plan(s, f, fix.Defaults(qs, model.Answers{"policy": "allowlist", "senders": ""}))
 	require.ErrorContains(t, err, "at least one sender")

@@ -227,6 +227,7 @@ func elevatedQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 		}
 		qs = append(qs, model.Question{
 			ID: "senders", Kind: model.MultiSelect, Title: "Who may use elevated exec on " + prov + "?",
+			When:    &model.When{ID: "mode", Values: []string{"narrow"}},
 			Options: optionsOf(known), Default: strings.Join(def, ","), Validate: senderValidate,
 			Breaks: "Senders not kept lose elevated exec.",
 		})

@@ -3,6 +3,7 @@ package fix
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -16,8 +17,8 @@ const (
 	// answers to questions this fix does not ask are ignored (the wizard,
 	// accessible mode, harden and the first run).
 	WithDefaults Mode = iota
-	// Explicit: every question must be answered and every answer must
-	// name a question (`hardshell fix --answer`).
+	// Explicit: every question that applies must be answered and every
+	// answer must name a question (`hardshell fix --answer`).
 	Explicit
 )
 
@@ -31,7 +32,7 @@ type AnswerError struct {
 	CheckID   string
 	Questions []model.Question // every question the fix asks
 	Unknown   []string         // answer ids no question has (Explicit)
-	Missing   []model.Question // questions left unanswered (Explicit)
+	Missing   []model.Question // applicable questions left unanswered (Explicit)
 	Invalid   error            // an answer its question rejects
 }
 
@@ -51,14 +52,20 @@ func (e *AnswerError) Error() string {
 }
 
 // Planned is one finding's fix as planned: the questions it asked, the
-// answers the plan used (defaults filled in) and the change set, which may
-// be empty when there is nothing to write on this config.
+// answers the plan used (defaults filled in, only the questions that
+// apply) and the change set, which may be empty when there is nothing to
+// write on this config.
 type Planned struct {
 	Finding   model.Finding
 	Fix       Remediation
 	Questions []model.Question
 	Answers   model.Answers
 	Changes   model.ChangeSet
+	// Ignored are the questions answered although their condition (When)
+	// does not hold for the other answers: their answers were not used.
+	// Front ends say so (`fix --answer …senders=… ignored: asked only
+	// when policy is "allowlist"`).
+	Ignored []model.Question
 }
 
 // Questions are the questions the fix for f asks on s; ErrManual when the
@@ -77,13 +84,20 @@ func questionsOf(s *model.Snapshot, f model.Finding) (Remediation, []model.Quest
 	if r.Questions != nil {
 		qs = r.Questions(s, f)
 	}
+	if err := model.CheckWhen(qs); err != nil {
+		return Remediation{}, nil, fmt.Errorf("the fix for %s declares a bad question: %w", f.CheckID, err)
+	}
 	return r, qs, nil
 }
 
 // Plan is the one planning sequence every front end uses: the finding's
-// fix, its questions, the given answers (Explicit: all and only the asked
-// ones; WithDefaults: the asked ones, defaults for the rest), validation of
-// the answers the plan will use, and the plan itself.
+// fix, its questions, the given answers, the questions that apply to them
+// (model.Applicable: a question whose condition does not hold is neither
+// asked, defaulted nor validated, and an answer to it is ignored and
+// listed in Planned.Ignored), validation of the answers the plan will use,
+// and the plan itself. Explicit: every applicable question answered and
+// every answer naming a question; WithDefaults: defaults for the rest and
+// answers to questions the fix does not ask dropped.
 func Plan(s *model.Snapshot, f model.Finding, given model.Answers, mode Mode) (Planned, error) {
 	r, qs, err := questionsOf(s, f)
 	if err != nil {
@@ -93,15 +107,22 @@ func Plan(s *model.Snapshot, f model.Finding, given model.Answers, mode Mode) (P
 	for _, q := range qs {
 		asked[q.ID] = true
 	}
-	if mode == Explicit {
-		ae := &AnswerError{CheckID: f.CheckID, Questions: qs}
-		for id := range given {
-			if !asked[id] {
-				ae.Unknown = append(ae.Unknown, id)
-			}
+	mine := model.Answers{}
+	var unknown []string
+	for id, v := range given {
+		if asked[id] {
+			mine[id] = v
+		} else {
+			unknown = append(unknown, id)
 		}
+	}
+	ans, ignored := model.Applicable(qs, mine)
+	if mode == Explicit {
+		ae := &AnswerError{CheckID: f.CheckID, Questions: qs, Unknown: unknown}
+		sort.Strings(ae.Unknown)
 		for _, q := range qs {
-			if _, ok := given[q.ID]; !ok {
+			_, applies := ans[q.ID]
+			if _, ok := mine[q.ID]; applies && !ok {
 				ae.Missing = append(ae.Missing, q)
 			}
 		}
@@ -109,13 +130,6 @@ func Plan(s *model.Snapshot, f model.Finding, given model.Answers, mode Mode) (P
 			return Planned{}, ae
 		}
 	}
-	mine := model.Answers{}
-	for id, v := range given {
-		if asked[id] {
-			mine[id] = v
-		}
-	}
-	ans := Defaults(qs, mine)
 	if err := ValidateAnswers(qs, ans); err != nil {
 		return Planned{}, &AnswerError{CheckID: f.CheckID, Questions: qs, Invalid: err}
 	}
@@ -123,5 +137,5 @@ func Plan(s *model.Snapshot, f model.Finding, given model.Answers, mode Mode) (P
 	if err != nil {
 		return Planned{}, err
 	}
-	return Planned{Finding: f, Fix: r, Questions: qs, Answers: ans, Changes: cs}, nil
+	return Planned{Finding: f, Fix: r, Questions: qs, Answers: ans, Changes: cs, Ignored: ignored}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/auditkit"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate/fix"
@@ -68,4 +69,80 @@ func TestPlanSequence(t *testing.T) {
 	ex, err := fix.Plan(s, *guided, model.Answers{sel.ID: sel.Default}, fix.Explicit)
 	require.NoError(t, err)
 	require.Equal(t, pl.Answers, ex.Answers)
+}
+
+// A question applies only when its declared condition holds: the DM fix
+// asks for allowlist senders only with policy allowlist and for the open
+// confirmation only with policy open. Plan neither requires, defaults nor
+// validates the others, and reports answers given to them as ignored.
+func TestPlanAsksOnlyWhatApplies(t *testing.T) {
+	s := auditkit.Snapshot(t, `{ channels: { telegram: { dmPolicy: "open", allowFrom: ["*", "42"] } } }`, auditkit.Options{})
+	f := finding(t, s, "channels.telegram.dm.open")
+
+	pl, err := fix.Plan(s, f, model.Answers{"policy": "pairing"}, fix.Explicit)
+	require.NoError(t, err, "pairing needs no senders and no open confirmation")
+	require.Equal(t, model.Answers{"policy": "pairing"}, pl.Answers)
+	require.Empty(t, pl.Ignored)
+	require.False(t, pl.Changes.Empty())
+
+	pl, err = fix.Plan(s, f, model.Answers{"policy": "pairing", "senders": "*", "confirm_open": "no"}, fix.Explicit)
+	require.NoError(t, err, `an answer to a question that does not apply is ignored, even an invalid one ("*")`)
+	require.Equal(t, model.Answers{"policy": "pairing"}, pl.Answers)
+	var ignored []string
+	for _, q := range pl.Ignored {
+		ignored = append(ignored, q.ID)
+	}
+	require.Equal(t, []string{"senders", "confirm_open"}, ignored)
+
+	var ae *fix.AnswerError
+	_, err = fix.Plan(s, f, model.Answers{"policy": "allowlist"}, fix.Explicit)
+	require.True(t, errors.As(err, &ae), "%v", err)
+	require.Len(t, ae.Missing, 1)
+	require.Equal(t, "senders", ae.Missing[0].ID, "allowlist asks for its senders")
+
+	_, err = fix.Plan(s, f, model.Answers{"policy": "allowlist", "senders": "*"}, fix.Explicit)
+	require.True(t, errors.As(err, &ae), "%v", err)
+	require.ErrorContains(t, ae.Invalid, "senders", "an applicable answer is validated")
+
+	pl, err = fix.Plan(s, f, model.Answers{"policy": "allowlist", "senders": "42"}, fix.Explicit)
+	require.NoError(t, err)
+	require.Equal(t, model.Answers{"policy": "allowlist", "senders": "42"}, pl.Answers)
+
+	_, err = fix.Plan(s, f, model.Answers{"policy": "open"}, fix.Explicit)
+	require.True(t, errors.As(err, &ae), "%v", err)
+	require.Equal(t, "confirm_open", ae.Missing[0].ID)
+
+	// WithDefaults (wizard, harden): the inapplicable defaults are not
+	// filled in either, so the plan sees only what applies.
+	pl, err = fix.Plan(s, f, nil, fix.WithDefaults)
+	require.NoError(t, err)
+	require.Equal(t, model.Answers{"policy": "pairing"}, pl.Answers)
+	pl, err = fix.Plan(s, f, model.Answers{"policy": "allowlist"}, fix.WithDefaults)
+	require.NoError(t, err)
+	require.Equal(t, model.Answers{"policy": "allowlist", "senders": "42"}, pl.Answers, "the seeded senders are the default")
+}
+
+// Every question's condition, on every finding of every testdata state,
+// names an earlier question and a value it can have.
+func TestQuestionConditionsDeclared(t *testing.T) {
+	conditional := 0
+	for _, name := range stateNames(t) {
+		s := loadState(t, testutil.CopyState(t, name))
+		rep, err := audit.Run(context.Background(), s, audit.Options{})
+		require.NoError(t, err)
+		for _, f := range rep.Findings {
+			r, ok := fix.For(f.CheckID)
+			if !ok || r.Questions == nil {
+				continue
+			}
+			qs := r.Questions(s, f)
+			require.NoError(t, model.CheckWhen(qs), "%s in %s", f.CheckID, name)
+			for _, q := range qs {
+				if q.When != nil {
+					conditional++
+				}
+			}
+		}
+	}
+	require.NotZero(t, conditional, "the states exercise at least one conditional question")
 }
