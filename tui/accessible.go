@@ -93,9 +93,19 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 		var ans model.Answers
 		if len(qs) > 0 {
 			vals := newFormVals(qs)
-			form := buildForm(qs, vals, 80).WithAccessible(true).WithInput(r).WithOutput(out)
-			if err := form.Run(); err != nil {
-				return err
+			// one question at a time: huh's accessible mode would also ask
+			// the questions a form hides, so those that do not apply to
+			// the answers so far are skipped here
+			for _, q := range qs {
+				if r.eof {
+					break
+				}
+				if !vals.applies(q.ID) {
+					continue
+				}
+				if err := accessibleForm(r, out, questionField(q, vals)); err != nil {
+					return err
+				}
 			}
 			if r.eof {
 				fmt.Fprintln(out, "Input ended; nothing was written.")

@@ -108,9 +108,10 @@ func TestAccessibleFixesTopFinding(t *testing.T) {
 	cfg := filepath.Join(o.StateDir, "channels.json5")
 	before, err := os.ReadFile(cfg)
 	require.NoError(t, err)
-	// pick the first fixable finding (option 2; 1 is quit), take every
-	// default (empty line; 0 ends a multi-select), confirm the write, quit.
-	in := strings.NewReader("2\n\n0\n\ny\n1\n")
+	// pick the first fixable finding (option 2; 1 is quit), take the
+	// default DM policy (empty line: pairing, which asks nothing more),
+	// confirm the write, quit.
+	in := strings.NewReader("2\n\ny\n1\n")
 	var out bytes.Buffer
 	require.NoError(t, RunAccessible(in, &out, o))
 	text := out.String()

@@ -41,8 +41,22 @@ func newSuppressVals() *formVals {
 	return &formVals{str: map[string]*string{"reason": &s}}
 }
 
-// answers reads the bound values as remediation answers.
+// answers reads the bound values of the questions that apply to them
+// (model.Applicable): a hidden question's value is not an answer.
 func (v *formVals) answers() model.Answers {
+	a, _ := model.Applicable(v.qs, v.raw())
+	return a
+}
+
+// applies reports whether question id applies to the values bound so far.
+func (v *formVals) applies(id string) bool {
+	a, _ := model.Applicable(v.qs, v.raw())
+	_, ok := a[id]
+	return ok
+}
+
+// raw reads every bound value as an answer, applicable or not.
+func (v *formVals) raw() model.Answers {
 	a := model.Answers{}
 	for _, q := range v.qs {
 		switch q.Kind {
@@ -81,65 +95,76 @@ func describe(q model.Question) string {
 }
 
 // buildForm renders a remediation's questions as one huh form, a field per
-// question, the safe default preselected. Forms are built fresh for every
-// use: a completed huh form is inert.
+// question, the safe default preselected. A question with a condition
+// (model.When) is hidden while the answers above it make it irrelevant.
+// Forms are built fresh for every use: a completed huh form is inert.
 func buildForm(qs []model.Question, v *formVals, width int) *huh.Form {
-	var fields []huh.Field
+	groups := make([]*huh.Group, 0, len(qs))
 	for _, q := range qs {
-		switch q.Kind {
-		case model.Select:
-			opts := make([]huh.Option[string], 0, len(q.Options))
-			for _, o := range q.Options {
-				label := o.Label
-				if label == "" {
-					label = o.Value
-				}
-				if o.Value == q.Default {
-					label += " (safe default)"
-				}
-				opts = append(opts, huh.NewOption(label, o.Value).Selected(o.Value == q.Default))
-			}
-			fields = append(fields, huh.NewSelect[string]().Key(q.ID).Title(q.Title).
-				Description(describe(q)).Options(opts...).Value(v.str[q.ID]))
-		case model.MultiSelect:
-			def := map[string]bool{}
-			for _, d := range *v.multi[q.ID] {
-				def[d] = true
-			}
-			opts := make([]huh.Option[string], 0, len(q.Options))
-			for _, o := range q.Options {
-				label := o.Label
-				if label == "" {
-					label = o.Value
-				}
-				opts = append(opts, huh.NewOption(label, o.Value).Selected(def[o.Value]))
-			}
-			ms := huh.NewMultiSelect[string]().Key(q.ID).Title(q.Title).
-				Description(describe(q)).Options(opts...).Value(v.multi[q.ID])
-			if q.Validate != nil {
-				val := q.Validate
-				ms = ms.Validate(func(xs []string) error {
-					for _, x := range xs {
-						if err := val(x); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-			}
-			fields = append(fields, ms)
-		case model.Confirm:
-			fields = append(fields, huh.NewConfirm().Key(q.ID).Title(q.Title).
-				Description(describe(q)).Affirmative("Yes").Negative("No").Value(v.yes[q.ID]))
-		default:
-			in := huh.NewInput().Key(q.ID).Title(q.Title).Description(describe(q)).Value(v.str[q.ID])
-			if q.Validate != nil {
-				in = in.Validate(q.Validate)
-			}
-			fields = append(fields, in)
+		g := huh.NewGroup(questionField(q, v))
+		if q.When != nil {
+			id := q.ID
+			g = g.WithHideFunc(func() bool { return !v.applies(id) })
 		}
+		groups = append(groups, g)
 	}
-	return newForm(width, fields...)
+	return formOf(width, groups...)
+}
+
+// questionField is the huh field of one question, bound to v.
+func questionField(q model.Question, v *formVals) huh.Field {
+	switch q.Kind {
+	case model.Select:
+		opts := make([]huh.Option[string], 0, len(q.Options))
+		for _, o := range q.Options {
+			label := o.Label
+			if label == "" {
+				label = o.Value
+			}
+			if o.Value == q.Default {
+				label += " (safe default)"
+			}
+			opts = append(opts, huh.NewOption(label, o.Value).Selected(o.Value == q.Default))
+		}
+		return huh.NewSelect[string]().Key(q.ID).Title(q.Title).
+			Description(describe(q)).Options(opts...).Value(v.str[q.ID])
+	case model.MultiSelect:
+		def := map[string]bool{}
+		for _, d := range *v.multi[q.ID] {
+			def[d] = true
+		}
+		opts := make([]huh.Option[string], 0, len(q.Options))
+		for _, o := range q.Options {
+			label := o.Label
+			if label == "" {
+				label = o.Value
+			}
+			opts = append(opts, huh.NewOption(label, o.Value).Selected(def[o.Value]))
+		}
+		ms := huh.NewMultiSelect[string]().Key(q.ID).Title(q.Title).
+			Description(describe(q)).Options(opts...).Value(v.multi[q.ID])
+		if q.Validate != nil {
+			val := q.Validate
+			ms = ms.Validate(func(xs []string) error {
+				for _, x := range xs {
+					if err := val(x); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		return ms
+	case model.Confirm:
+		return huh.NewConfirm().Key(q.ID).Title(q.Title).
+			Description(describe(q)).Affirmative("Yes").Negative("No").Value(v.yes[q.ID])
+	default:
+		in := huh.NewInput().Key(q.ID).Title(q.Title).Description(describe(q)).Value(v.str[q.ID])
+		if q.Validate != nil {
+			in = in.Validate(q.Validate)
+		}
+		return in
+	}
 }
 
 func buildSuppressForm(v *formVals, width int) *huh.Form {
@@ -164,6 +189,11 @@ func newForm(width int, fields ...huh.Field) *huh.Form {
 	for _, f := range fields {
 		groups = append(groups, huh.NewGroup(f))
 	}
+	return formOf(width, groups...)
+}
+
+// formOf is the form of the groups with the wizard's keys, help and width.
+func formOf(width int, groups ...*huh.Group) *huh.Form {
 	return huh.NewForm(groups...).
 		WithKeyMap(keyMap()).
 		WithShowHelp(true).
