@@ -34,6 +34,10 @@ func newFixCmd() *cobra.Command {
 		Short: "Apply the safe fixes (and guided ones you answered) after showing the diff",
 		Long: `Audit, then fix every finding that has a safe remediation (no question, cannot
 lock you out), plus guided ones whose every question is answered with --answer.
+Some questions apply only after an earlier answer (the DM fix asks for
+allowlist senders only with policy=allowlist, and for confirm_open only with
+policy=open): leave those out; an answer given to one anyway is ignored, with
+a note saying so.
 Shows the masked diff of each config file and the mode changes, asks before
 writing (or --yes), backs every file up first, writes atomically with comments
 kept, and re-audits.
@@ -123,6 +127,9 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 		case err != nil:
 			notes = append(notes, fmt.Sprintf("%s: cannot plan a fix: %v", fd.CheckID, err))
 			continue
+		}
+		for _, q := range pl.Ignored {
+			notes = append(notes, ignoredAnswer(fd.CheckID, q, pl.Answers))
 		}
 		if pl.Changes.Empty() {
 			continue
@@ -251,8 +258,11 @@ func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
 			qs = r.Questions(s, fd)
 		}
 		args := []string{"fix", "--only", fd.CheckID}
+		defaults, _ := model.Applicable(qs, nil) // only what the defaults make relevant
 		for _, q := range qs {
-			args = append(args, "--answer", fd.CheckID+"."+q.ID+"="+q.Default)
+			if v, ok := defaults[q.ID]; ok {
+				args = append(args, "--answer", fd.CheckID+"."+q.ID+"="+v)
+			}
 		}
 		cmd := hsCommand(args...)
 		lines = append(lines, fmt.Sprintf("  [%s] %s — %s\n      %s", fd.Severity, fd.CheckID, fd.Title, cmd))
@@ -316,14 +326,31 @@ func answerError(e *fix.AnswerError) error {
 	case len(e.Unknown) > 0:
 		var names []string
 		for _, q := range e.Questions {
-			names = append(names, q.ID)
+			if q.When != nil {
+				names = append(names, q.ID+" (when "+q.When.String()+")")
+			} else {
+				names = append(names, q.ID)
+			}
 		}
 		id := slices.Min(e.Unknown)
 		return fmt.Errorf("--answer %s.%s: the fix for %s has no question %q (questions: %s)", e.CheckID, id, e.CheckID, id, strings.Join(names, ", "))
+	case len(e.Missing) > 0 && e.Missing[0].When != nil && len(e.Missing) == 1:
+		q := e.Missing[0]
+		return fmt.Errorf("the fix for %s asks %s when %s; add %s", e.CheckID, q.ID, q.When, unanswered(e.CheckID, e.Missing))
 	case len(e.Missing) > 0:
 		return fmt.Errorf("the fix for %s needs every question answered; add %s", e.CheckID, unanswered(e.CheckID, e.Missing))
 	}
 	return fmt.Errorf("--answer %s.%v", e.CheckID, e.Invalid)
+}
+
+// ignoredAnswer is the note for an --answer to a question that does not
+// apply to the other answers (fix.Planned.Ignored): it was not used.
+func ignoredAnswer(checkID string, q model.Question, used model.Answers) string {
+	why := "asked only when " + q.When.String()
+	if v, ok := used[q.When.ID]; ok {
+		why += fmt.Sprintf(", and %s is %q", q.When.ID, v)
+	}
+	return fmt.Sprintf("--answer %s.%s ignored: %s", checkID, q.ID, why)
 }
 
 // unanswered lists the --answer flags (with the safe defaults) still

@@ -398,3 +398,55 @@ func TestNixManagedContainAndBaselineWriteNothing(t *testing.T) {
 		})
 	}
 }
+
+// --answer gives only the questions that apply (issue 12): the printed
+// command for the DM fix carries the policy alone, runs as printed, and an
+// answer to a question that does not apply is ignored with a note; one that
+// applies and is missing is named with its condition.
+func TestFixAnswersOnlyWhatApplies(t *testing.T) {
+	const id = "channels.telegram.dm.open"
+	state := testutil.CopyState(t, "open-dm-elevated")
+	out, errOut, code := runHS(t, state, nil, "fix", "--state-dir", state, "--yes")
+	require.Equal(t, 0, code, errOut)
+	m := regexp.MustCompile(`hardshell fix --only ` + regexp.QuoteMeta(id) + `((?: --answer \S+)+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	require.Equal(t, " --answer "+id+".policy=pairing", m[1], "pairing asks nothing more")
+	elevated := regexp.MustCompile(`hardshell fix --only tools\.elevated\.allowFrom\.telegram\.wildcard((?: --answer \S+)+)`).FindStringSubmatch(out)
+	require.NotNil(t, elevated, out)
+	require.NotContains(t, elevated[1], ".senders=", "mode disable asks for no senders")
+
+	args := append([]string{"fix", "--state-dir", state, "--yes", "--only", id}, strings.Fields(m[1])...)
+	out, errOut, code = runHS(t, state, nil, args...)
+	require.Equal(t, 0, code, "the printed command runs as printed: %s%s", out, errOut)
+	cfg, err := os.ReadFile(filepath.Join(state, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(cfg), `dmPolicy: "pairing"`)
+
+	// the old hint's confirm_open=no with pairing: ignored, said so, applied
+	state = testutil.CopyState(t, "open-dm-elevated")
+	out, errOut, code = runHS(t, state, nil, "fix", "--state-dir", state, "--yes", "--only", id,
+		"--answer", id+".policy=pairing", "--answer", id+".confirm_open=no", "--answer", id+".senders=*")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `note: --answer `+id+`.confirm_open ignored: asked only when policy is "open", and policy is "pairing"`)
+	require.Contains(t, out, `note: --answer `+id+`.senders ignored: asked only when policy is "allowlist", and policy is "pairing"`)
+	cfg, err = os.ReadFile(filepath.Join(state, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(cfg), `dmPolicy: "pairing"`)
+
+	// allowlist asks for its senders: missing is exit 2 with the condition and the flag to add
+	state = testutil.CopyState(t, "open-dm-elevated")
+	orig := snapshotTree(t, state)
+	_, errOut, code = runHS(t, state, nil, "fix", "--state-dir", state, "--yes", "--only", id, "--answer", id+".policy=allowlist")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, `asks senders when policy is "allowlist"; add --answer `+id+`.senders=`)
+	require.Equal(t, orig, snapshotTree(t, state), "nothing written")
+
+	out, errOut, code = runHS(t, state, nil, "fix", "--state-dir", state, "--yes", "--only", id,
+		"--answer", id+".policy=allowlist", "--answer", id+".senders=42")
+	require.Equal(t, 0, code, errOut)
+	require.NotContains(t, out, "ignored")
+	cfg, err = os.ReadFile(filepath.Join(state, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(cfg), `dmPolicy: "allowlist"`)
+	require.Contains(t, string(cfg), `allowFrom: ["42"]`)
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
@@ -96,6 +97,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
+	printIgnoredAnswers(out, fr, answers)
 	var validate remediate.Validator
 	if !noValidate {
 		validate = installedValidator()
@@ -163,6 +165,25 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	printBackup(out, set)
 	fmt.Fprintf(out, "next: %s (add the guide's security rules to each agent's AGENTS.md)\n", hsCommand("rules"))
 	return nil
+}
+
+// printIgnoredAnswers notes the --answer flags the plan did not use: for a
+// check with no finding in the chosen tiers, or for a question that does
+// not apply to the other answers (the same rule as fix).
+func printIgnoredAnswers(out io.Writer, fr *baseline.FirstRun, answers map[string]model.Answers) {
+	var notes []string
+	for id := range answers {
+		if !fr.Planned[id] {
+			notes = append(notes, fmt.Sprintf("--answer %s.…: no finding %s with a fix in the chosen tiers (ignored)", id, id))
+		}
+	}
+	for _, ig := range fr.Ignored {
+		notes = append(notes, ignoredAnswer(ig.CheckID, ig.Question, ig.Answers))
+	}
+	sort.Strings(notes)
+	for _, n := range notes {
+		fmt.Fprintln(out, "note:", n)
+	}
 }
 
 func printLeft(c *cobra.Command, fr *baseline.FirstRun) {

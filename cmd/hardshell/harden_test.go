@@ -84,3 +84,28 @@ func TestHardenOneRestartLineAndWhyCriticalsAreLeft(t *testing.T) {
 	}
 	require.Contains(t, out, "is beyond --tiers 1")
 }
+
+// harden's --answer follows the same applicability rules as fix: the DM
+// fix with policy allowlist uses the senders given, an answer to a question
+// that does not apply is ignored with a note, and an answer for a check
+// with no finding is noted too.
+func TestHardenAnswersFollowApplicability(t *testing.T) {
+	const id = "channels.telegram.dm.open"
+	dir := testutil.CopyState(t, "open-dm-elevated")
+	out, errOut, code := runAuditCmd(t, "harden", "--state-dir", dir, "--dry-run",
+		"--answer", id+".policy=pairing", "--answer", id+".confirm_open=no",
+		"--answer", "gateway.bind_no_auth.bind=loopback")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, `note: --answer `+id+`.confirm_open ignored: asked only when policy is "open", and policy is "pairing"`)
+	require.Contains(t, out, "note: --answer gateway.bind_no_auth.…: no finding gateway.bind_no_auth with a fix in the chosen tiers (ignored)")
+	require.Contains(t, out, `+      dmPolicy: "pairing",`)
+
+	out, errOut, code = runAuditCmd(t, "harden", "--state-dir", dir, "--yes",
+		"--answer", id+".policy=allowlist", "--answer", id+".senders=42")
+	require.Equal(t, 0, code, errOut)
+	require.NotContains(t, out, "ignored")
+	data, err := os.ReadFile(filepath.Join(dir, "openclaw.json"))
+	require.NoError(t, err)
+	require.Contains(t, string(data), `dmPolicy: "allowlist"`)
+	require.Contains(t, string(data), `allowFrom: ["42"]`)
+}

@@ -38,6 +38,20 @@ type FirstRun struct {
 	// its finding (with why).
 	Left  []string
 	Audit *audit.Report
+	// Ignored are the given answers (PlanFirstRun's answers) that were not
+	// used: their question's condition does not hold for the other answers
+	// (fix.Planned.Ignored), in the audit's order.
+	Ignored []IgnoredAnswer
+	// Planned are the check ids PlanFirstRun planned a fix for (given
+	// answers for any other check were not used).
+	Planned map[string]bool
+}
+
+// IgnoredAnswer is a given answer to a question that does not apply.
+type IgnoredAnswer struct {
+	CheckID  string
+	Question model.Question
+	Answers  model.Answers // the answers the plan used
 }
 
 // ProfileAnswers maps the profile choice onto the guided access-profile
@@ -109,7 +123,7 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 	if err != nil {
 		return nil, err
 	}
-	fr := &FirstRun{Audit: rep}
+	fr := &FirstRun{Audit: rep, Planned: map[string]bool{}}
 	if fr.Profiles, err = ProfileEdits(s.Doc, profiles); err != nil {
 		return nil, err
 	}
@@ -128,13 +142,26 @@ func PlanFirstRun(ctx context.Context, s *model.Snapshot, profiles map[string]Pr
 		for k, v := range pa {
 			given[k] = v
 		}
+		if link := fix.Link(s, f).CheckID; link != f.CheckID {
+			// the risk chain's fix is its link's: the link's answers are its
+			// answers too, or the chain's defaults would overrule them
+			for k, v := range answers[link] {
+				given[k] = v
+			}
+		}
 		for k, v := range answers[f.CheckID] {
 			given[k] = v
 		}
 		pl, err := fix.Plan(s, f, given, fix.WithDefaults)
+		fr.Planned[f.CheckID] = true
 		if err != nil {
 			fr.Left = append(fr.Left, f.CheckID+": "+err.Error())
 			continue
+		}
+		for _, q := range pl.Ignored {
+			if _, mine := answers[f.CheckID][q.ID]; mine {
+				fr.Ignored = append(fr.Ignored, IgnoredAnswer{CheckID: f.CheckID, Question: q, Answers: pl.Answers})
+			}
 		}
 		if pl.Changes.Empty() {
 			continue

@@ -39,6 +39,20 @@ func init() {
 	})
 }
 
+// Link is the finding whose fix the fix for f applies: for the risk chain
+// its first link (the chain's fix is that link's fix), else f itself. A
+// caller that takes answers per check id (harden) answers the chain with
+// the answers given for its link, so both plan the same change.
+func Link(s *model.Snapshot, f model.Finding) model.Finding {
+	if f.CheckID != audit.IDRiskChain {
+		return f
+	}
+	if _, lf, err := chainLink(s); err == nil {
+		return lf
+	}
+	return f
+}
+
 // chainLink is the first untrusted-inbound finding of the chain (in ranked
 // order) that has a remediation of its own.
 func chainLink(s *model.Snapshot) (Remediation, model.Finding, error) {
