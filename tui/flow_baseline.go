@@ -3,9 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io/fs"
-	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -20,8 +17,9 @@ import (
 // existing one to the baseline (only tightening, comments kept) — and
 // write it once with a backup. The token is shown masked only. Agent
 // profiles and allowlist ids are asked by `hardshell baseline` and the
-// first-run flow; here the safe defaults apply (the default agent
-// personal, every other configured agent read-only).
+// first-run flow; here the questions' defaults apply (the default agent
+// personal, every other configured agent read-only), and the preparation
+// is the CLI's (baseline.Prepare), so the same answers write the same files.
 type BaselineFlow struct{}
 
 func (BaselineFlow) Name() string { return "Generate a secure baseline" }
@@ -79,67 +77,42 @@ func (m *baselineModel) Summary() string {
 	return "Secure baseline written to " + m.target + "; backup " + m.opts.undoText(m.set.ID) + ". Next: openclaw config validate; openclaw gateway restart."
 }
 
-func (m *baselineModel) options() baseline.Options {
-	o := baseline.Options{DM: map[string]baseline.DMPolicy{}, Groups: m.groups, Exposure: m.exposure, Comments: true}
+// answers are the toggles as answers to baseline.Questions (the mention
+// patterns, profiles and allowed senders take their defaults).
+func (m *baselineModel) answers() model.Answers {
+	var chs []string
 	for _, ch := range baseline.KnownChannels {
 		if m.channels[ch] {
-			o.Channels = append(o.Channels, ch)
-			o.DM[ch] = baseline.DMPolicy{Policy: m.dm}
+			chs = append(chs, ch)
 		}
 	}
+	a := model.Answers{baseline.QChannels: strings.Join(chs, ","), baseline.QDM: m.dm, baseline.QGroups: "no", baseline.QExposure: "loopback"}
 	if m.groups {
-		o.MentionPatterns = []string{"@openclaw"}
+		a[baseline.QGroups] = "yes"
 	}
-	return o
+	if m.exposure == baseline.TailnetServe {
+		a[baseline.QExposure] = "tailnet"
+	}
+	return a
 }
 
+// planCmd prepares the baseline as `hardshell baseline` does (the same
+// baseline.Prepare): merged into the config when there is one, else a new
+// commented config.
 func (m *baselineModel) planCmd() tea.Cmd {
-	bo, o := m.options(), m.opts
+	ans, o := m.answers(), m.opts
 	return func() tea.Msg {
 		s, err := o.Load()
 		if err != nil {
 			return baselinePlannedMsg{err: err}
 		}
-		bo.Era = s.Era.Era
-		if s.Doc != nil {
-			bo.Profiles = baseline.AgentProfiles(s.Doc)
-		}
-		if err := bo.Normalize(); err != nil {
-			return baselinePlannedMsg{err: err}
-		}
-		if s.DocErr != nil {
-			return baselinePlannedMsg{err: s.DocErr}
-		}
-		ctx := context.Background()
-		if s.Doc != nil {
-			edits, err := baseline.Merge(s.Doc, bo)
-			if err != nil {
-				return baselinePlannedMsg{err: err}
-			}
-			if len(edits) == 0 {
-				return baselinePlannedMsg{merge: true, target: s.Target.ConfigPath, token: bo.Token}
-			}
-			p, err := remediate.Prepare(ctx, s, model.ChangeSet{Edits: edits}, o.Validate)
-			return baselinePlannedMsg{prep: p, merge: true, token: bo.Token, target: s.Target.ConfigPath, err: err}
-		}
-		data, err := baseline.Render(bo)
+		pl, err := baseline.Prepare(context.Background(), s, baseline.Request{
+			Answers: ans, Comments: true, Merge: !s.ConfigMissing, Validate: o.Validate,
+		})
 		if err != nil {
 			return baselinePlannedMsg{err: err}
 		}
-		if _, err := s.Sys().Lstat(s.Target.ConfigPath); !errors.Is(err, fs.ErrNotExist) {
-			return baselinePlannedMsg{err: fmt.Errorf("%s appeared meanwhile; start again", s.Target.ConfigPath)}
-		}
-		if o.Validate != nil {
-			msgs, err := o.Validate(s.Target.ConfigPath, map[string][]byte{s.Target.ConfigPath: data})
-			if err == nil && len(msgs) > 0 {
-				return baselinePlannedMsg{err: errors.New("the installed OpenClaw rejects the baseline: " + strings.Join(msgs, "; "))}
-			}
-		}
-		p := &remediate.Prepared{Snapshot: s, Files: map[string][]byte{s.Target.ConfigPath: data}, Txn: remediate.NewTxn(s.Target.StateDir)}
-		p.Txn.AllowIn(filepath.Dir(s.Target.ConfigPath)) // the config may live outside the state dir
-		p.Txn.TrackMissing(s.Target.ConfigPath)
-		p.Txn.Write(s.Target.ConfigPath, data, 0o600, "secure baseline")
-		return baselinePlannedMsg{prep: p, token: bo.Token, target: s.Target.ConfigPath}
+		return baselinePlannedMsg{prep: pl.Prepared, merge: pl.Merge, token: pl.Options.Token, target: pl.Target}
 	}
 }
 

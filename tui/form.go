@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -198,4 +199,18 @@ func formOf(width int, groups ...*huh.Group) *huh.Form {
 		WithKeyMap(keyMap()).
 		WithShowHelp(true).
 		WithWidth(width)
+}
+
+// AskQuestions asks qs on a terminal (in, out) as one form, a page per
+// question, hiding those the answers so far make irrelevant, and returns
+// the answers that apply (the commands' own questions, e.g. `hardshell
+// baseline`). Esc or ctrl+c aborts.
+func AskQuestions(qs []model.Question, in io.Reader, out io.Writer) (model.Answers, error) {
+	v := newFormVals(qs)
+	km := keyMap()
+	km.Quit = key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "quit"))
+	if err := buildForm(qs, v, 80).WithKeyMap(km).WithInput(in).WithOutput(out).Run(); err != nil {
+		return nil, err
+	}
+	return v.answers(), nil
 }

@@ -6,15 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 
-	"github.com/charmbracelet/huh"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/baseline"
+	"github.com/hardshell/hardshell/tui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -79,66 +76,29 @@ OPENCLAW_GATEWAY_TOKEN) and is never printed in full.`,
 	rootCmd.AddCommand(c)
 }
 
-// baselineOptions turns flags into options.
-func baselineOptions(f baselineFlags) (baseline.Options, error) {
-	o := baseline.Options{Channels: f.channels, Groups: f.groups, MentionPatterns: f.mention,
-		TokenEnv: f.tokenEnv, Comments: !f.noComment, DM: map[string]baseline.DMPolicy{}}
-	if f.dm != "pairing" && f.dm != "allowlist" {
-		return o, fmt.Errorf("--dm %q: use pairing or allowlist", f.dm)
+// baselineFlagOf names the flag that answers each baseline question.
+var baselineFlagOf = map[string]string{
+	baseline.QChannels: "channels", baseline.QDM: "dm", baseline.QAllowFrom: "allow-from", baseline.QGroups: "groups",
+	baseline.QMention: "mention", baseline.QProfiles: "profile", baseline.QExposure: "exposure",
+}
+
+// baselineAnswers are the answers the flags given on the command line
+// give; unanswered questions take their defaults in baseline.Prepare.
+func baselineAnswers(c *cobra.Command, f baselineFlags) model.Answers {
+	vals := map[string]string{
+		"channels": strings.Join(f.channels, ","), "dm": f.dm, "allow-from": strings.Join(f.allowFrom, ","),
+		"groups": "no", "mention": strings.Join(f.mention, ","), "profile": strings.Join(f.profiles, ","), "exposure": f.exposure,
 	}
-	for _, ch := range o.Channels {
-		o.DM[strings.ToLower(strings.TrimSpace(ch))] = baseline.DMPolicy{Policy: f.dm}
+	if f.groups {
+		vals["groups"] = "yes"
 	}
-	for _, e := range f.allowFrom {
-		ch, id, ok := strings.Cut(e, ":")
-		ch = strings.ToLower(strings.TrimSpace(ch))
-		if !ok || strings.TrimSpace(id) == "" {
-			return o, fmt.Errorf("--allow-from %q: write channel:id, e.g. telegram:123456789", e)
-		}
-		d, known := o.DM[ch]
-		if !known {
-			return o, fmt.Errorf("--allow-from %q: %s is not in --channels", e, ch)
-		}
-		d.AllowFrom = append(d.AllowFrom, id)
-		o.DM[ch] = d
-	}
-	if len(f.profiles) > 0 {
-		o.Profiles = map[string]baseline.Profile{}
-		for _, e := range f.profiles {
-			id, p, ok := strings.Cut(e, "=")
-			if !ok {
-				return o, fmt.Errorf("--profile %q: write agent=profile, e.g. main=personal", e)
-			}
-			prof, err := baseline.ParseProfile(p)
-			if err != nil {
-				return o, fmt.Errorf("--profile %q: %v", e, err)
-			}
-			o.Profiles[strings.TrimSpace(id)] = prof
-		}
-		if _, ok := o.Profiles["main"]; !ok {
-			ids := make([]string, 0, len(o.Profiles))
-			for id := range o.Profiles {
-				ids = append(ids, id)
-			}
-			sort.Strings(ids)
-			o.DefaultAgent = ids[0]
+	a := model.Answers{}
+	for q, flag := range baselineFlagOf {
+		if c.Flags().Changed(flag) {
+			a[q] = vals[flag]
 		}
 	}
-	exp, err := baseline.ParseExposure(f.exposure)
-	if err != nil {
-		return o, err
-	}
-	o.Exposure = exp
-	switch f.era {
-	case "auto", "":
-	case "2026.2", "guide", "list":
-		o.Era = model.EraGuide
-	case "2026.9", "2026.7", "modern", "entries":
-		o.Era = model.EraModern
-	default:
-		return o, fmt.Errorf("--era %q: use auto, 2026.2 or 2026.9", f.era)
-	}
-	return o, nil
+	return a
 }
 
 func runBaseline(c *cobra.Command, f baselineFlags) error {
@@ -146,90 +106,47 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if f.merge && f.output != "" {
 		return withCode(exitBadInput, errors.New("use either -o FILE or --merge"))
 	}
+	era, err := baseline.ParseEra(f.era)
+	if err != nil {
+		return withCode(exitBadInput, fmt.Errorf("--%v", err))
+	}
+	answers := baselineAnswers(c, f)
 	term := terminal(c.OutOrStdout())
-	interactive := noneChanged(c) && isTTY(os.Stdin) && term != nil && isTTY(term)
-	if interactive {
-		if err := askBaseline(&f, term); err != nil {
+	if noneChanged(c) && isTTY(os.Stdin) && term != nil && isTTY(term) {
+		if answers, err = tui.AskQuestions(baseline.Questions(), os.Stdin, term); err != nil {
 			return withCode(exitBadInput, err)
 		}
-	}
-	o, err := baselineOptions(f)
-	if err != nil {
-		return withCode(exitBadInput, err)
 	}
 	s, unlock, err := loadForWrite()
 	defer unlock()
 	if err != nil {
 		return err
 	}
-	if f.era == "auto" || f.era == "" {
-		o.Era = s.Era.Era
+	pl, err := baseline.Prepare(context.Background(), s, baseline.Request{
+		Answers: answers, Era: era, TokenEnv: f.tokenEnv, Comments: !f.noComment,
+		Merge: f.merge, Output: f.output, Force: f.force, Validate: installedValidator(),
+	})
+	var ex *baseline.ExistsError
+	var in *baseline.InputError
+	switch {
+	case errors.As(err, &ex):
+		return withCode(exitBadInput, fmt.Errorf("%s exists; use --merge to bring it to the baseline, or --force to replace it (it is backed up)", ex.Path))
+	case errors.As(err, &in):
+		return withCode(exitBadInput, in.Err)
+	case err != nil:
+		return withCode(exitFindings, err)
 	}
-	// the workspaces follow the target state dir; the home's default one
-	// is written ~/.openclaw, as OpenClaw's onboarding does
-	if s.Target.Home == "" || filepath.Clean(s.Target.StateDir) != filepath.Join(s.Target.Home, ".openclaw") {
-		o.StateDir = s.Target.StateDir
+	for _, q := range pl.Ignored {
+		fmt.Fprintf(out, "note: --%s ignored: asked only when %s\n", baselineFlagOf[q.ID], q.When)
 	}
-	if f.merge && len(o.Channels) == 0 && s.Doc != nil {
-		// merge tightens every channel the config already has
-		for _, sc := range s.Doc.Scopes() {
-			if sc.Account == "" && slices.Contains(baseline.KnownChannels, sc.Channel) {
-				o.Channels = append(o.Channels, sc.Channel)
-				o.DM[sc.Channel] = baseline.DMPolicy{Policy: f.dm}
-			}
-		}
+	for _, w := range pl.Warnings {
+		fmt.Fprintln(c.ErrOrStderr(), "hardshell:", w)
 	}
-	if err := o.Normalize(); err != nil {
-		return withCode(exitBadInput, err)
-	}
-	if f.merge {
-		return mergeBaseline(c, s, o, f)
-	}
-
-	target := f.output
-	if target == "" {
-		target = s.Target.ConfigPath
-	}
-	target, err = filepath.Abs(target)
-	if err != nil {
-		return withCode(exitBadInput, err)
-	}
-	if _, err := os.Lstat(target); err == nil && !f.force {
-		return withCode(exitBadInput, fmt.Errorf("%s exists; use --merge to bring it to the baseline, or --force to replace it (it is backed up)", target))
-	}
-	data, err := baseline.Render(o)
-	if err != nil {
-		return withCode(exitBadInput, err)
-	}
-	stateDir := filepath.Dir(target)
-	if f.output == "" {
-		stateDir = s.Target.StateDir
-	}
-	t := remediate.NewTxn(stateDir)
-	t.AllowIn(filepath.Dir(target)) // the config's own folder
-	t.Write(target, data, 0o600, "secure baseline")
-	if o.TokenEnv {
-		envPath := filepath.Join(stateDir, ".env")
-		old, err := remediate.ReadUnlinked(envPath, "hardshell does not write through it")
-		if err != nil {
-			return withCode(exitBadInput, err)
-		}
-		env, err := remediate.UpsertDotenv(old, baseline.TokenVar, o.Token)
-		if err != nil {
-			return withCode(exitBadInput, fmt.Errorf("%s: %w", envPath, err))
-		}
-		t.Write(envPath, env, 0o600, "gateway token for ${"+baseline.TokenVar+"}")
-	}
-	if v := installedValidator(); v != nil {
-		msgs, err := v(target, map[string][]byte{target: data})
-		if err != nil {
-			fmt.Fprintf(c.ErrOrStderr(), "hardshell: could not run openclaw config validate: %v\n", err)
-		} else if len(msgs) > 0 {
-			return withCode(exitFindings, fmt.Errorf("the installed OpenClaw rejects the baseline (try --era): %s", strings.Join(msgs, "; ")))
-		}
+	if pl.Merge {
+		return commitBaselineMerge(c, s, pl, f)
 	}
 	// the file is shown before anything is asked (the token masked)
-	shown := maskToken(string(data), o.Token)
+	shown := maskToken(string(pl.Data), pl.Options.Token)
 	fmt.Fprint(out, shown)
 	if !strings.HasSuffix(shown, "\n") {
 		fmt.Fprintln(out)
@@ -241,15 +158,15 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if nixManaged() {
 		return nixRefusal("baseline")
 	}
-	if !confirm(c, f.yes, "Write the baseline to "+target+"?") {
+	if !confirm(c, f.yes, "Write the baseline to "+pl.Target+"?") {
 		return nil
 	}
-	set, err := t.Commit(remediate.BackupMeta{Command: "baseline", ToolVersion: version, CheckIDs: []string{baseline.CheckID}})
+	set, err := pl.Prepared.Txn.Commit(remediate.BackupMeta{Command: "baseline", ToolVersion: version, CheckIDs: []string{baseline.CheckID}})
 	if err != nil {
 		return withCode(exitFindings, err)
 	}
-	fmt.Fprintf(out, "wrote %s (0600)\n", target)
-	printBaselineSummary(out, o)
+	fmt.Fprintf(out, "wrote %s (0600)\n", pl.Target)
+	printBaselineSummary(out, pl.Options)
 	if set != nil && hasBackup(set) {
 		fmt.Fprintf(out, "backup %s (undo: %s)\n", set.ID, hsCommand("restore", set.ID))
 	}
@@ -267,42 +184,12 @@ func hasBackup(set *remediate.BackupSet) bool {
 	return false
 }
 
-func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f baselineFlags) error {
+func commitBaselineMerge(c *cobra.Command, s *model.Snapshot, pl *baseline.Plan, f baselineFlags) error {
 	out := c.OutOrStdout()
-	if s.ConfigMissing {
-		return withCode(exitBadInput, fmt.Errorf("no config at %s to merge into; run hardshell baseline without --merge to write one", s.Target.ConfigPath))
-	}
-	if s.DocErr != nil {
-		return withCode(exitBadInput, s.DocErr)
-	}
-	edits, err := baseline.Merge(s.Doc, o)
-	if err != nil {
-		return withCode(exitBadInput, err)
-	}
-	cs := model.ChangeSet{Edits: edits}
-	if o.TokenEnv {
-		for _, e := range edits {
-			if e.Path == "gateway.auth.token" {
-				envPath := filepath.Join(s.Target.StateDir, ".env")
-				old, err := remediate.ReadUnlinked(envPath, "hardshell does not write through it")
-				if err != nil {
-					return withCode(exitBadInput, err)
-				}
-				env, err := remediate.UpsertDotenv(old, baseline.TokenVar, o.Token)
-				if err != nil {
-					return withCode(exitBadInput, fmt.Errorf("%s: %w", envPath, err))
-				}
-				cs.Writes = append(cs.Writes, model.FileWrite{Path: envPath, Data: env, Mode: 0o600, Reason: "gateway token"})
-			}
-		}
-	}
-	if cs.Empty() {
+	p := pl.Prepared
+	if p == nil {
 		fmt.Fprintln(out, "the config already meets the baseline; nothing to change")
 		return nil
-	}
-	p, err := remediate.Prepare(context.Background(), s, cs, installedValidator())
-	if err != nil {
-		return withCode(exitFindings, err)
 	}
 	fmt.Fprint(out, p.Diff())
 	if f.dryRun {
@@ -319,8 +206,8 @@ func mergeBaseline(c *cobra.Command, s *model.Snapshot, o baseline.Options, f ba
 	if err != nil {
 		return withCode(exitFindings, err)
 	}
-	fmt.Fprintf(out, "merged the baseline into %s (%d changes)\n", s.Target.ConfigPath, len(edits))
-	printBaselineSummary(out, o)
+	fmt.Fprintf(out, "merged the baseline into %s (%d changes)\n", s.Target.ConfigPath, len(p.Changes.Edits))
+	printBaselineSummary(out, pl.Options)
 	if set != nil {
 		fmt.Fprintf(out, "backup %s (undo: %s)\n", set.ID, hsCommand("restore", set.ID))
 	}
@@ -359,68 +246,4 @@ func maskToken(s, token string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, token, model.Mask(token))
-}
-
-// askBaseline fills the flags from huh forms on term (a terminal and no
-// flags; the prompts are fixed text).
-func askBaseline(f *baselineFlags, term *os.File) error {
-	var opts []huh.Option[string]
-	for _, ch := range baseline.KnownChannels {
-		opts = append(opts, huh.NewOption(ch, ch))
-	}
-	profiles := "main=personal"
-	mention := "@openclaw"
-	allow := ""
-	exposure := "loopback"
-	form := huh.NewForm(
-		huh.NewGroup(
-			huh.NewMultiSelect[string]().Title("Which channels does the bot use?").Options(opts...).Value(&f.channels),
-			huh.NewSelect[string]().Title("Who may DM the bot?").Options(
-				huh.NewOption("Pairing: unknown senders get a code you approve", "pairing"),
-				huh.NewOption("Allowlist: only the sender ids you list", "allowlist")).Value(&f.dm),
-			huh.NewInput().Title("Sender ids allowed without pairing (channel:id, comma-separated; may be empty)").Value(&allow),
-		),
-		huh.NewGroup(
-			huh.NewConfirm().Title("Should the bot answer in group chats (only when mentioned)?").Value(&f.groups),
-		),
-		// asked only when groups are on: with groups off nobody mentions the bot
-		huh.NewGroup(
-			huh.NewInput().Title("Mention patterns (comma-separated)").Value(&mention),
-		).WithHideFunc(func() bool { return !f.groups }),
-		huh.NewGroup(
-			huh.NewInput().Title("Agents and access profiles (id=personal|readonly|public, comma-separated)").
-				Description("personal: full access, no sandbox · readonly: family/work, sandbox + read-only tools · public: sandbox, no filesystem/shell").
-				Value(&profiles).Validate(func(s string) error {
-				_, err := baselineOptions(baselineFlags{dm: "pairing", exposure: "loopback", era: "auto", profiles: splitComma(s)})
-				return err
-			}),
-			huh.NewSelect[string]().Title("How do clients reach the gateway?").Options(
-				huh.NewOption("This machine only (loopback)", "loopback"),
-				huh.NewOption("My tailnet, through Tailscale Serve (gateway stays on loopback)", "tailnet")).Value(&exposure),
-		),
-	)
-	if err := form.WithOutput(term).Run(); err != nil {
-		return err
-	}
-	f.allowFrom = splitComma(allow)
-	f.mention = nil
-	if f.groups {
-		f.mention = splitComma(mention)
-	}
-	f.profiles = splitComma(profiles)
-	f.exposure = exposure
-	if f.era == "" {
-		f.era = "auto"
-	}
-	return nil
-}
-
-func splitComma(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
