@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,7 +13,7 @@ import (
 )
 
 // BaselineFlow is `hardshell baseline` in the wizard (issue 7, part 4):
-// toggle channels, DM policy, groups and exposure, then review — a new
+// toggle channels, DM policy, groups, exposure and where the token goes, then review — a new
 // commented openclaw.json when there is none, or the edits that bring the
 // existing one to the baseline (only tightening, comments kept) — and
 // write it once with a backup. The token is shown masked only. Agent
@@ -42,6 +43,7 @@ type baselineModel struct {
 	dm       string
 	groups   bool
 	exposure baseline.Exposure
+	tokenEnv bool // the token in <state>/.env, the config referencing it
 
 	working bool
 	token   string
@@ -64,8 +66,8 @@ type baselineDoneMsg struct {
 	err error
 }
 
-// rows: channels…, then dm, groups, exposure.
-func (m *baselineModel) rows() int { return len(baseline.KnownChannels) + 3 }
+// rows: channels…, then dm, groups, exposure, token.
+func (m *baselineModel) rows() int { return len(baseline.KnownChannels) + 4 }
 
 func (m *baselineModel) Init() tea.Cmd { return nil }
 
@@ -100,14 +102,14 @@ func (m *baselineModel) answers() model.Answers {
 // baseline.Prepare): merged into the config when there is one, else a new
 // commented config.
 func (m *baselineModel) planCmd() tea.Cmd {
-	ans, o := m.answers(), m.opts
+	ans, o, tokenEnv := m.answers(), m.opts, m.tokenEnv
 	return func() tea.Msg {
 		s, err := o.Load()
 		if err != nil {
 			return baselinePlannedMsg{err: err}
 		}
 		pl, err := baseline.Prepare(context.Background(), s, baseline.Request{
-			Answers: ans, Comments: true, Merge: !s.ConfigMissing, Validate: o.Validate,
+			Answers: ans, Comments: true, TokenEnv: tokenEnv, Merge: !s.ConfigMissing, Validate: o.Validate,
 		})
 		if err != nil {
 			return baselinePlannedMsg{err: err}
@@ -187,6 +189,8 @@ func (m *baselineModel) toggle() {
 		}
 	case m.cursor == n+1:
 		m.groups = !m.groups
+	case m.cursor == n+3:
+		m.tokenEnv = !m.tokenEnv
 	default:
 		if m.exposure == baseline.Loopback {
 			m.exposure = baseline.TailnetServe
@@ -205,7 +209,11 @@ func (m *baselineModel) View() string {
 		b.WriteString("Working…\n")
 	case m.set != nil:
 		b.WriteString(stOK.Render("Baseline written to "+relText(m.opts.StateDir, m.target)+" (0600).") + "\n")
-		b.WriteString(wrap("Gateway token "+model.Mask(m.token)+" (read it with `openclaw config get gateway.auth.token`). Backup "+m.set.ID+".", w) + "\n")
+		where := "read it with `openclaw config get gateway.auth.token`"
+		if m.tokenEnv {
+			where = "it is in " + relText(m.opts.StateDir, filepath.Join(m.opts.StateDir, ".env")) + " as " + baseline.TokenVar
+		}
+		b.WriteString(wrap("Gateway token "+model.Mask(m.token)+" ("+where+"). Backup "+m.set.ID+".", w) + "\n")
 		b.WriteString(wrap("Next: openclaw config validate · openclaw gateway restart · hardshell rules", w) + "\n")
 		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
@@ -243,6 +251,11 @@ func (m *baselineModel) View() string {
 				line = "groups: off"
 				if m.groups {
 					line = "groups: on, only when mentioned (@openclaw)"
+				}
+			case i == n+3:
+				line = "token: in openclaw.json"
+				if m.tokenEnv {
+					line = "token: in <state>/.env as " + baseline.TokenVar + " (the config references it)"
 				}
 			default:
 				line = "exposure: loopback only"

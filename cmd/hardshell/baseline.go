@@ -137,7 +137,11 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 		return withCode(exitFindings, err)
 	}
 	for _, q := range pl.Ignored {
-		fmt.Fprintf(out, "note: --%s ignored: asked only when %s\n", baselineFlagOf[q.ID], q.When)
+		when := fmt.Sprintf("when --%s is %s", baselineFlagOf[q.When.ID], strings.Join(q.When.Values, " or "))
+		if q.When.ID == baseline.QGroups {
+			when = "with --groups"
+		}
+		fmt.Fprintf(out, "note: --%s ignored: it applies only %s\n", baselineFlagOf[q.ID], when)
 	}
 	for _, w := range pl.Warnings {
 		fmt.Fprintln(c.ErrOrStderr(), "hardshell:", w)

@@ -203,3 +203,14 @@ func TestBaselineFormSkipsMentionsWhenGroupsOff(t *testing.T) {
 	tm.wait()
 	require.NoFileExists(t, filepath.Join(state, "openclaw.json"))
 }
+
+// --mention with groups off is noted as ignored (the question applies only
+// with --groups), and the file has no mention patterns.
+func TestBaselineMentionIgnoredWithoutGroups(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "gw")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	out, e, code := runIn(t, state, t.TempDir(), "baseline", "--state-dir", state, "--channels", "whatsapp", "--mention", "@bot", "--dry-run")
+	require.Equal(t, 0, code, e)
+	require.Contains(t, out, `note: --mention ignored: it applies only with --groups`)
+	require.NotContains(t, out, "mentionPatterns")
+}

@@ -211,3 +211,27 @@ func TestNormalizeRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// The mention patterns apply only with groups on: defaulted to @openclaw
+// then, dropped (and reported) otherwise.
+func TestOptionsFromAsksMentionOnlyWithGroups(t *testing.T) {
+	o, ignored, err := OptionsFrom(model.Answers{QChannels: "whatsapp", QGroups: "yes"})
+	require.NoError(t, err)
+	require.Equal(t, []string{DefaultMention}, o.MentionPatterns)
+	require.Empty(t, ignored)
+
+	o, ignored, err = OptionsFrom(model.Answers{QChannels: "whatsapp", QMention: "@bot"})
+	require.NoError(t, err)
+	require.Empty(t, o.MentionPatterns)
+	require.Len(t, ignored, 1)
+	require.Equal(t, QMention, ignored[0].ID)
+
+	o, _, err = OptionsFrom(model.Answers{QChannels: "telegram", QAllowFrom: "telegram:42", QProfiles: "kids=public,work=readonly"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"42"}, o.DM["telegram"].AllowFrom)
+	require.Equal(t, "kids", o.DefaultAgent, "without main, the first agent in sorted order")
+	_, _, err = OptionsFrom(model.Answers{QChannels: "telegram", QAllowFrom: "slack:U1"})
+	require.ErrorContains(t, err, "not one of the channels")
+	_, _, err = OptionsFrom(model.Answers{QDM: "open"})
+	require.ErrorContains(t, err, "pairing or allowlist")
+}
