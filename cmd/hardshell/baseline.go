@@ -62,7 +62,7 @@ OPENCLAW_GATEWAY_TOKEN) and is never printed in full.`,
 	fl.StringVar(&f.dm, "dm", "pairing", "who may DM the bot: pairing or allowlist")
 	fl.StringSliceVar(&f.allowFrom, "allow-from", nil, "sender ids allowed without pairing, as channel:id (e.g. telegram:123456789,whatsapp:+15555550123)")
 	fl.BoolVar(&f.groups, "groups", false, "answer in groups, only when mentioned (default: groups off)")
-	fl.StringSliceVar(&f.mention, "mention", nil, "group mention patterns (e.g. @openclaw)")
+	fl.StringSliceVar(&f.mention, "mention", nil, "group mention patterns, with --groups (default @openclaw)")
 	fl.StringSliceVar(&f.profiles, "profile", nil, "agent access profiles as id=personal|readonly|public (default main=personal)")
 	fl.StringVar(&f.exposure, "exposure", "loopback", "loopback, or tailnet (loopback + Tailscale Serve)")
 	fl.StringVar(&f.era, "era", "auto", "config shape: auto, 2026.2 (agents.list) or 2026.9 (agents.entries)")
