@@ -334,7 +334,7 @@ func answerError(e *fix.AnswerError) error {
 		}
 		id := slices.Min(e.Unknown)
 		return fmt.Errorf("--answer %s.%s: the fix for %s has no question %q (questions: %s)", e.CheckID, id, e.CheckID, id, strings.Join(names, ", "))
-	case len(e.Missing) > 0 && e.Missing[0].When != nil && len(e.Missing) == 1:
+	case len(e.Missing) == 1 && e.Missing[0].When != nil:
 		q := e.Missing[0]
 		return fmt.Errorf("the fix for %s asks %s when %s; add %s", e.CheckID, q.ID, q.When, unanswered(e.CheckID, e.Missing))
 	case len(e.Missing) > 0:
