@@ -47,7 +47,7 @@ func TestUndoLinesNameTheTarget(t *testing.T) {
 	t.Run("accessible", func(t *testing.T) {
 		o, tg := targetOptions(t)
 		var out bytes.Buffer
-		require.NoError(t, RunAccessible(strings.NewReader("2\n\n0\n\ny\n1\n"), &out, o))
+		require.NoError(t, RunAccessible(strings.NewReader("2\n\ny\n1\n"), &out, o))
 		sets, err := remediate.ListBackups(o.StateDir)
 		require.NoError(t, err)
 		require.Len(t, sets, 1)

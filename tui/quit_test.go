@@ -145,7 +145,7 @@ func TestSuppressRefusedWhenConfigUnreadable(t *testing.T) {
 func TestAccessibleSaysWhatChanged(t *testing.T) {
 	o := demoOptions(t)
 	var out bytes.Buffer
-	require.NoError(t, RunAccessible(strings.NewReader("2\n\n0\n\ny\n1\n"), &out, o))
+	require.NoError(t, RunAccessible(strings.NewReader("2\n\ny\n1\n"), &out, o))
 	text := out.String()
 	require.Equal(t, 1, strings.Count(text, "Tier 1: Open inbound with tools"), "the list is read out once")
 	tierLine := regexp.MustCompile(`(?m)^Tier \d+: (.+)$`)
