@@ -51,6 +51,7 @@ type baselineModel struct {
 	merge   bool
 	set     *remediate.BackupSet
 	target  string
+	pane    diffPane // the review, scrolled
 }
 
 type baselinePlannedMsg struct {
@@ -158,6 +159,9 @@ func (m *baselineModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.set != nil:
 			return m, doneKey(k)
 		case m.prep != nil:
+			if m.pane.key(k) {
+				return m, nil
+			}
 			return m, reviewKey(k, &m.working, m.commitCmd, func() { m.prep = nil })
 		default:
 			if cmd, ok := listKey(k, &m.cursor, m.rows()); ok {
@@ -214,7 +218,7 @@ func (m *baselineModel) View() string {
 			where = "it is in " + relText(m.opts.StateDir, filepath.Join(m.opts.StateDir, ".env")) + " as " + baseline.TokenVar
 		}
 		b.WriteString(wrap("Gateway token "+model.Mask(m.token)+" ("+where+"). Backup "+m.set.ID+".", w) + "\n")
-		b.WriteString(wrap("Next: openclaw config validate · openclaw gateway restart · hardshell rules", w) + "\n")
+		b.WriteString(wrap("Next: openclaw config validate · openclaw gateway restart · "+m.opts.command("rules"), w) + "\n")
 		b.WriteString(helpLine(doneHelp))
 	case m.prep != nil:
 		what := "A new config (the token is masked below):"
@@ -232,7 +236,7 @@ func (m *baselineModel) View() string {
 		if !m.merge {
 			text = prefixLines(text, "+ ")
 		}
-		b.WriteString(reviewDiff(text, m.h, 8) + "\n\n" + keyHints("y", "write", "n/esc", "back") + "\n")
+		b.WriteString(m.pane.view(text, w, m.h, 8) + "\n\n" + keyHints("y", "write", "n/esc", "back") + "\n")
 	default:
 		n := len(baseline.KnownChannels)
 		for i := 0; i < m.rows(); i++ {

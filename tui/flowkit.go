@@ -72,17 +72,6 @@ func keyHints(pairs ...string) string {
 // o's target so it runs as printed.
 func (o Options) undoText(id string) string { return id + " (undo: " + o.command("restore", id) + ")" }
 
-// reviewDiff colours a diff for a review screen and, when the window height
-// h is known, clips it to the lines the rest of the screen (reserve) leaves,
-// never fewer than 5.
-func reviewDiff(diff string, h, reserve int) string {
-	out := colorDiff(diff)
-	if h > 0 {
-		out = clipLines(out, max(h-reserve, 5))
-	}
-	return out
-}
-
 // busyOrQuit answers the keys every flow screen takes before its own: none
 // while the flow is working, and q quits. It reports whether it answered.
 func busyOrQuit(working bool, k string) (tea.Cmd, bool) {

@@ -92,7 +92,7 @@ func markWrap(s string, w int) []string {
 	return out
 }
 
-// colorDiffWrapped is colorDiff for a pane w cells wide: a long diff line
+// colorDiffWrapped colours a diff (diffStyle) for a pane w cells wide: a long diff line
 // continues on the next rows behind the continuation mark, coloured like
 // its first row, instead of being cut.
 func colorDiffWrapped(d string, w int) string {

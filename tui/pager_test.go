@@ -168,3 +168,29 @@ func TestDetailAndHelpScroll(t *testing.T) {
 	w.Update(press("x"))
 	require.NotContains(t, w.View(), "any other key closes this help")
 }
+
+// The baseline's review (a whole new config at 80×24) scrolls like the
+// other flows' reviews: its last line can be brought on screen before y
+// writes it.
+func TestBaselineReviewScrollsToTheEnd(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	m := BaselineFlow{}.Start(flowOpts(state))
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = drive(t, m, "enter")
+	b := m.(*baselineModel)
+	require.NotNil(t, b.prep, "the review is shown")
+	cfg := strings.Split(strings.TrimRight(string(b.prep.Files[b.target]), "\n"), "\n")
+	require.Greater(t, len(cfg), 24, "the new config is longer than the window")
+	last := strings.TrimSpace(cfg[len(cfg)-1])
+	v := m.View()
+	require.Len(t, strings.Split(v, "\n"), 24)
+	require.Contains(t, v, "pgup/pgdn home/end scroll")
+	m.Update(press("end"))
+	v = m.View()
+	require.Len(t, strings.Split(v, "\n"), 24)
+	require.Contains(t, v, "+ "+last, "End shows the config's last line")
+	require.Contains(t, v, "y write")
+	_, err := os.Stat(filepath.Join(state, "openclaw.json"))
+	require.True(t, os.IsNotExist(err), "scrolling writes nothing")
+}

@@ -42,15 +42,6 @@ func badge(s model.Severity) string {
 	}
 }
 
-// colorDiff colours a unified diff line by line: + green, - red, @@ cyan.
-func colorDiff(d string) string {
-	lines := strings.Split(strings.TrimRight(d, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = diffStyle(l)(l)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // diffStyle is how a diff line is drawn: the file headers bold, + green,
 // - red, @@ cyan, anything else as it is.
 func diffStyle(l string) func(...string) string {
@@ -103,19 +94,6 @@ func wrap(s string, w int) string {
 		return s
 	}
 	return ansi.Wrap(s, w, " ")
-}
-
-// clipLines keeps at most n lines of s.
-func clipLines(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	ls := strings.Split(s, "\n")
-	if len(ls) > n {
-		ls = ls[:n]
-		ls[n-1] = stDim.Render("…")
-	}
-	return strings.Join(ls, "\n")
 }
 
 // padLines makes s exactly n lines (clipping or adding blank lines).
