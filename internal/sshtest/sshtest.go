@@ -81,6 +81,9 @@ type Server struct {
 	KeyFile        string // the client's private key
 	KnownHostsFile string // pins the host key under the alias Dest
 
+	// OwnNetwork: the remote has its own network namespace (WithOwnNetwork).
+	OwnNetwork bool
+
 	Root  string // the remote file tree: exists only inside the server's namespace
 	Home  string // the remote user's $HOME and SFTP start directory (Root/home)
 	Store string // host-side directory that holds Root's files (inspection only)
@@ -99,13 +102,24 @@ type Server struct {
 type Option func(*config)
 
 type config struct {
-	env [][2]string
+	env    [][2]string
+	ownNet bool
 }
 
 // WithEnv sets an environment variable in every remote session (sshd's
 // SetEnv). HOME and PATH are set by the harness; WithEnv overrides them.
 func WithEnv(name, value string) Option {
 	return func(c *config) { c.env = append(c.env, [2]string{name, value}) }
+}
+
+// WithOwnNetwork gives the remote its own network namespace (unshare -n,
+// only a loopback interface): a socket the test opens on the host is not in
+// the remote's /proc/net/tcp, and the remote's 127.0.0.1:PORT is not the
+// host's. The client reaches sshd with a ProxyCommand that runs
+// `sshd -i` inside the remote's namespaces (nsenter), one per connection;
+// everything else (Dest, Kill, Run) is unchanged.
+func WithOwnNetwork() Option {
+	return func(c *config) { c.ownNet = true }
 }
 
 var (
@@ -212,7 +226,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 		s.Port = freePort(t)
 		writeFile(t, sshdConfig, s.sshdConfig(hostKey, authorized, cfg.env))
 		writeFile(t, s.ConfigFile, s.sshConfig(badKnownHosts, emptyKnownHosts, downPort))
-		err := s.launch(sshdConfig)
+		err := s.launch(sshdConfig, cfg.ownNet)
+		if err == nil && cfg.ownNet {
+			err = s.proxyThroughNamespace(sshdConfig, badKnownHosts, emptyKnownHosts, downPort)
+		}
 		if err == nil {
 			break
 		}
@@ -268,10 +285,19 @@ func (s *Server) sshdConfig(hostKey, authorized string, env [][2]string) string 
 }
 
 func (s *Server) sshConfig(badKnownHosts, emptyKnownHosts string, downPort int) string {
+	return s.sshConfigProxy(badKnownHosts, emptyKnownHosts, downPort, "")
+}
+
+// sshConfigProxy is sshConfig with proxy as the ProxyCommand of every alias
+// but the down one ("" = none).
+func (s *Server) sshConfigProxy(badKnownHosts, emptyKnownHosts string, downPort int, proxy string) string {
 	var b strings.Builder
 	host := func(name string, port int, knownHosts string) {
 		fmt.Fprintf(&b, "Host %s\n", name)
 		fmt.Fprintf(&b, "  HostName %s\n  Port %d\n  User %s\n", s.Host, port, s.User)
+		if proxy != "" && name != downAlias {
+			fmt.Fprintf(&b, "  ProxyCommand %s\n", proxy)
+		}
 		fmt.Fprintf(&b, "  IdentityFile %s\n  IdentitiesOnly yes\n  IdentityAgent none\n", s.KeyFile)
 		fmt.Fprintf(&b, "  HostKeyAlias %s\n  UserKnownHostsFile %s\n  GlobalKnownHostsFile /dev/null\n", alias, knownHosts)
 		b.WriteString("  StrictHostKeyChecking yes\n  UpdateHostKeys no\n  BatchMode yes\n  ConnectTimeout 10\n  LogLevel ERROR\n\n")
@@ -285,24 +311,46 @@ func (s *Server) sshConfig(badKnownHosts, emptyKnownHosts string, downPort int) 
 
 var errPortTaken = errors.New("port taken")
 
+// proxyThroughNamespace rewrites the client config so that each connection
+// runs `sshd -i` inside the remote's mount, network and pid namespaces:
+// the remote's own loopback is not reachable from the host.
+func (s *Server) proxyThroughNamespace(sshdConfig, badKnownHosts, emptyKnownHosts string, downPort int) error {
+	if s.initPid <= 0 {
+		s.Kill()
+		return errors.New("WithOwnNetwork: cannot find the namespace's first process")
+	}
+	if _, err := exec.LookPath("nsenter"); err != nil {
+		s.Kill()
+		return fmt.Errorf("WithOwnNetwork needs nsenter: %w", err)
+	}
+	s.OwnNetwork = true
+	proxy := fmt.Sprintf("nsenter --target %d --mount --net --pid -- %s -i -f %s -E %s", s.initPid, SSHD, sshdConfig, s.LogFile)
+	return os.WriteFile(s.ConfigFile, []byte(s.sshConfigProxy(badKnownHosts, emptyKnownHosts, downPort, proxy)), 0o600)
+}
+
 // launch starts sshd in a new mount and pid namespace and waits until it
 // listens. Inside the namespace: a private /run holds sshd's privilege
 // separation directory (the host's /run is not touched), a tmpfs over
 // dir/ns hides whatever the host has there, and Store is bound at Root.
-func (s *Server) launch(sshdConfig string) error {
+func (s *Server) launch(sshdConfig string, ownNet bool) error {
 	_ = os.Remove(s.LogFile)
 	ns := filepath.Join(s.dir, "ns")
-	script := strings.Join([]string{
-		"set -e",
+	lines := []string{"set -e"}
+	args := []string{"-m", "-p"}
+	if ownNet {
+		lines = append(lines, "ip link set lo up")
+		args = append(args, "-n")
+	}
+	script := strings.Join(append(lines,
 		"mount -t tmpfs -o mode=0755 tmpfs /run",
 		"mkdir -m 0755 /run/sshd",
-		"mount -t tmpfs -o mode=0755 tmpfs " + ns,
-		"mkdir " + s.Root,
-		"mount --bind " + s.Store + " " + s.Root,
-		"exec " + SSHD + " -D -f " + sshdConfig + " -E " + s.LogFile,
-	}, "\n")
+		"mount -t tmpfs -o mode=0755 tmpfs "+ns,
+		"mkdir "+s.Root,
+		"mount --bind "+s.Store+" "+s.Root,
+		"exec "+SSHD+" -D -f "+sshdConfig+" -E "+s.LogFile,
+	), "\n")
 	var stderr bytes.Buffer
-	cmd := exec.Command("unshare", "-m", "-p", "--fork", "--kill-child", "--mount-proc", "sh", "-c", script)
+	cmd := exec.Command("unshare", append(args, "--fork", "--kill-child", "--mount-proc", "sh", "-c", script)...)
 	cmd.Stderr = &stderr
 	// If the test binary dies, unshare dies, and --kill-child takes the
 	// namespace with it: no sshd outlives its test.
@@ -474,4 +522,32 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// ListenHTTP starts a real HTTP server (Python's http.server, serving an
+// empty folder) on the remote at addr:port and returns once the remote's
+// socket table shows it listening; it runs until Kill. With WithOwnNetwork
+// it is reachable only from inside the remote (through ssh). The test is
+// skipped when the remote has no python3.
+func (s *Server) ListenHTTP(t testing.TB, addr string, port int) {
+	t.Helper()
+	if strings.TrimSpace(s.Run(t, `command -v python3 || true`)) == "" {
+		t.Skip("sshtest: the remote has no python3 for a listener")
+	}
+	dir := fmt.Sprintf("%s/http-%d", s.Root, port)
+	s.Run(t, fmt.Sprintf("mkdir -p %s && cd %s && { nohup python3 -m http.server --bind %s %d >/dev/null 2>&1 </dev/null & }", Quote(dir), Quote(dir), Quote(addr), port))
+	want := fmt.Sprintf(":%04X ", port)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, line := range strings.Split(s.Run(t, `cat /proc/net/tcp /proc/net/tcp6 2>/dev/null`), "\n") {
+			f := strings.Fields(line)
+			if len(f) > 3 && strings.HasSuffix(f[1]+" ", want) && f[3] == "0A" {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sshtest: the remote listener on %s:%d did not start", addr, port)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -3,8 +3,10 @@ package sshtest_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -241,4 +243,29 @@ func TestSFTPSetstatFollowsSymlinks(t *testing.T) {
 	_, err := c.OpenFile(s.Home+"/link", os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	require.Error(t, err)
 	require.Equal(t, "x", string(s.ReadFile(t, s.Home+"/target")))
+}
+
+// WithOwnNetwork: the remote's loopback and socket table are its own; a
+// listener of the host is invisible there and the remote's is reachable
+// only through ssh.
+func TestOwnNetwork(t *testing.T) {
+	s := sshtest.Start(t, sshtest.WithOwnNetwork())
+	require.True(t, s.OwnNetwork)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	hex := fmt.Sprintf(":%04X ", port)
+	require.NotContains(t, s.Run(t, `cat /proc/net/tcp`), hex, "the host's listener is not in the remote's table")
+
+	s.ListenHTTP(t, "127.0.0.1", port) // the same port number, on the remote's own loopback
+	require.Contains(t, s.Run(t, `cat /proc/net/tcp`), hex)
+	c := s.Command("-W", fmt.Sprintf("127.0.0.1:%d", port))
+	c.Stdin = strings.NewReader("GET / HTTP/1.0\r\n\r\n")
+	out, err := c.Output()
+	require.NoError(t, err)
+	require.Contains(t, string(out), "SimpleHTTP", "the remote's own server answered through ssh")
+
+	s.Kill()
+	require.Error(t, s.Command("true").Run(), "Kill drops the remote")
 }
