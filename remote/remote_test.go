@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -143,4 +147,45 @@ func TestDialFaults(t *testing.T) {
 	}
 	_, err := dial(t, s, "-oProxyCommand=x")
 	require.ErrorContains(t, err, "not an SSH destination")
+}
+
+// DialContext reaches the remote's own loopback through the session (its
+// ControlMaster): the same port number on this machine, served by another
+// server, is never what answers; a closed remote port is ECONNREFUSED.
+func TestDialContextReachesRemoteLoopback(t *testing.T) {
+	s := sshtest.Start(t, sshtest.WithOwnNetwork())
+	local, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer local.Close()
+	port := local.Addr().(*net.TCPAddr).Port
+	go func() {
+		for {
+			c, err := local.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = c.Write([]byte("HTTP/1.0 418 local\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	s.ListenHTTP(t, "127.0.0.1", port)
+
+	r, err := dial(t, s, s.Dest)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	client := &http.Client{Transport: &http.Transport{DialContext: r.DialContext, DisableKeepAlives: true}}
+	for i := 0; i < 3; i++ { // each request its own forward over the one connection
+		resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, "the remote's server answered, not this machine's")
+		require.Contains(t, resp.Header.Get("Server"), "SimpleHTTP")
+	}
+
+	_, err = r.DialContext(ctx, "tcp", "127.0.0.1:1")
+	require.ErrorIs(t, err, syscall.ECONNREFUSED)
+	require.Contains(t, err.Error(), "127.0.0.1:1 on "+s.Dest)
+	_, err = r.DialContext(ctx, "udp", "127.0.0.1:53")
+	require.Error(t, err)
 }
