@@ -61,9 +61,35 @@ func init() {
 type ProbeOptions struct {
 	Timeout time.Duration // whole probe; 0 = DefaultProbeTimeout; minimum 250 ms
 	Port    int           // 0 = OPENCLAW_GATEWAY_PORT, gateway.port, 18789
-	// Hosts overrides the host list (tests). Default: 127.0.0.1 plus the
-	// configured bind address when it belongs to this host.
+	// Hosts overrides the host list (tests, and a remote target: its
+	// loopback). Default: 127.0.0.1 plus the configured bind address when
+	// it belongs to this host.
 	Hosts []string
+	// Dial opens the probe's connections (nil: a net.Dialer on this host).
+	// A remote target's is its ssh session's stdio forward, so the probe
+	// reaches the remote's own loopback port.
+	Dial DialFunc
+}
+
+// DialFunc opens a TCP connection to addr (host:port).
+type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// dialer is dial, or a net.Dialer's when nil.
+func dialer(dial DialFunc) DialFunc {
+	if dial != nil {
+		return dial
+	}
+	var d net.Dialer
+	return d.DialContext
+}
+
+// probeClient is the probe's HTTP client: no proxy, no redirects, no
+// kept-alive connections, connections opened by dial.
+func probeClient(dial DialFunc) *http.Client {
+	return &http.Client{
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     &http.Transport{Proxy: nil, DisableKeepAlives: true, DialContext: dialer(dial)},
+	}
 }
 
 // DeepResult is the report's "deep" object (OpenClaw's shape plus
@@ -210,7 +236,7 @@ func ProbeWith(ctx context.Context, s *model.Snapshot, o ProbeOptions) DeepResul
 		if dl, ok := ctx.Deadline(); ok {
 			hctx, hcancel = context.WithDeadline(ctx, time.Now().Add(time.Until(dl)/time.Duration(len(hosts)-hi)))
 		}
-		eps, wsClose, err := probeHost(hctx, host, port)
+		eps, wsClose, err := probeHost(hctx, host, port, o.Dial)
 		hcancel()
 		g.Endpoints = append(g.Endpoints, eps...)
 		if hi == 0 {
@@ -230,10 +256,9 @@ func ProbeWith(ctx context.Context, s *model.Snapshot, o ProbeOptions) DeepResul
 
 // probeHost returns the endpoint records for one host, the WS close frame,
 // and an error when the probe of that host could not complete.
-func probeHost(ctx context.Context, host string, port int) ([]Endpoint, *CloseInfo, error) {
+func probeHost(ctx context.Context, host string, port int, dial DialFunc) ([]Endpoint, *CloseInfo, error) {
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	conn, err := dialer(dial)(ctx, "tcp", addr)
 	if err != nil {
 		ep := Endpoint{Kind: "tcp", URL: "tcp://" + addr, Error: err.Error()}
 		var why string
@@ -248,10 +273,7 @@ func probeHost(ctx context.Context, host string, port int) ([]Endpoint, *CloseIn
 	conn.Close()
 	eps := []Endpoint{{Kind: "tcp", URL: "tcp://" + addr, Note: "port open"}}
 
-	client := &http.Client{
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport:     &http.Transport{Proxy: nil, DisableKeepAlives: true},
-	}
+	client := probeClient(dial)
 	base := "http://" + addr
 	for _, r := range []struct{ method, path string }{
 		{http.MethodGet, "/"},

@@ -33,6 +33,9 @@ type AuthProbeOptions struct {
 	// password) or "hooks" (the hooks token, checked on HooksPath).
 	Kind      string
 	HooksPath string // "" = /hooks
+	// Dial opens the connections (nil: this host; a remote target's ssh
+	// session otherwise, see ProbeOptions.Dial).
+	Dial DialFunc
 }
 
 // AuthProbeResult is the verdict plus the per-request record. It never
@@ -63,8 +66,7 @@ func ProbeAuth(ctx context.Context, secret string, o AuthProbeOptions) AuthProbe
 	defer cancel()
 	addr := net.JoinHostPort(host, strconv.Itoa(o.Port))
 
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	conn, err := dialer(o.Dial)(ctx, "tcp", addr)
 	if err != nil {
 		why := "could not connect to " + addr + ": " + err.Error()
 		if errors.Is(err, syscall.ECONNREFUSED) {
@@ -75,10 +77,7 @@ func ProbeAuth(ctx context.Context, secret string, o AuthProbeOptions) AuthProbe
 	}
 	conn.Close()
 
-	client := &http.Client{
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Transport:     &http.Transport{Proxy: nil, DisableKeepAlives: true},
-	}
+	client := probeClient(o.Dial)
 	path := "/tools/invoke"
 	if o.Kind == "hooks" {
 		hp := strings.TrimRight(o.HooksPath, "/")

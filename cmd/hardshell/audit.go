@@ -50,7 +50,7 @@ hardshell's fields; --sarif prints SARIF 2.1.0 for code-scanning tools.`,
 	fl := c.Flags()
 	fl.BoolVar(&f.json, "json", false, "print the report as JSON (OpenClaw's shape first)")
 	fl.BoolVar(&f.sarif, "sarif", false, "print the report as SARIF 2.1.0")
-	fl.BoolVar(&f.deep, "deep", false, "also probe the running gateway on this host without credentials")
+	fl.BoolVar(&f.deep, "deep", false, "also probe the running gateway without credentials (with --host: the remote's, through the ssh connection)")
 	fl.DurationVar(&f.deepTimeout, "deep-timeout", audit.DefaultProbeTimeout, "time limit for the --deep probe")
 	fl.StringVar(&f.failOn, "fail-on", "critical", "exit 1 when a finding is at or above this severity: critical, warn, info or none")
 	fl.StringVar(&f.baseline, "baseline", "", "an earlier --json report; findings already in it do not fail the run")
@@ -85,7 +85,7 @@ func runAudit(c *cobra.Command, f auditFlags) error {
 	defer stop()
 	rep, err := audit.Run(ctx, s, audit.Options{
 		Deep:        f.deep,
-		Probe:       audit.ProbeOptions{Timeout: f.deepTimeout},
+		Probe:       remoteProbe(audit.ProbeOptions{Timeout: f.deepTimeout}),
 		Live:        audit.ReadLive(audit.TargetFS(s), ""),
 		ToolVersion: version,
 	})

@@ -16,6 +16,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remote"
@@ -61,10 +62,6 @@ func openRemote(c *cobra.Command) error {
 	}
 	if name := topCommand(c); !remoteCommands[name] {
 		return withCode(exitBadInput, fmt.Errorf("hardshell %s does not work over --host yet; run it on the machine itself", name))
-	}
-	// the probe would reach this machine's gateway, not the remote's
-	if f := c.Flags().Lookup("deep"); f != nil && f.Changed {
-		return withCode(exitBadInput, errors.New("--deep does not work over --host yet (it would probe this machine's gateway); run hardshell audit --deep on the host itself"))
 	}
 	for _, p := range []string{global.stateDir, global.config} {
 		if p != "" && !path.IsAbs(p) && p != "~" && !strings.HasPrefix(p, "~/") {
@@ -130,6 +127,17 @@ func remoteLoad(o *model.LoadOptions) {
 	o.FS = session.FS
 	v := session.OpenClawVersion
 	o.OpenClawVersion = func() string { return v }
+}
+
+// remoteProbe points the --deep probe (and rotate --verify) at the remote:
+// its own loopback, reached through the session's stdio forward, never a
+// port of this machine.
+func remoteProbe(o audit.ProbeOptions) audit.ProbeOptions {
+	if session != nil {
+		o.Dial = session.DialContext
+		o.Hosts = []string{"127.0.0.1"}
+	}
+	return o
 }
 
 // remoteValidator checks candidates with the remote's own OpenClaw CLI
