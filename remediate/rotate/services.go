@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
@@ -31,8 +30,8 @@ const maxScan = 16 << 20
 
 // realPath resolves the folders above path (not path itself), so the
 // transaction writes a regular file at a path without symlinks in it.
-func realPath(path string) string {
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+func realPath(r fsys.FS, path string) string {
+	if dir, err := r.EvalSymlinks(filepath.Dir(path)); err == nil {
 		return filepath.Join(dir, filepath.Base(path))
 	}
 	return path
@@ -65,9 +64,8 @@ func regularFile(r fsys.FS, path string) (data []byte, ok bool, why string) {
 func (p *planner) scanServices() []serviceFile {
 	var out []serviceFile
 	names := p.info.EnvNames
-	add := func(glob, kind string) {
-		paths, _ := filepath.Glob(glob)
-		sort.Strings(paths)
+	add := func(dir, pattern, kind string) {
+		paths := globDir(p.s.Sys(), dir, pattern)
 		for _, path := range paths {
 			data, ok, why := regularFile(p.s.Sys(), path)
 			if !ok {
@@ -76,7 +74,7 @@ func (p *planner) scanServices() []serviceFile {
 				}
 				continue
 			}
-			sf := serviceFile{path: realPath(path), kind: kind, name: filepath.Base(path)}
+			sf := serviceFile{path: realPath(p.s.Sys(), path), kind: kind, name: filepath.Base(path)}
 			p.info.Originals[sf.path] = data
 			p.s.Redact().Learn(string(data)) // the environment it gives any service
 			if kind == "systemd" {
@@ -85,7 +83,7 @@ func (p *planner) scanServices() []serviceFile {
 					if ed, ok, why := regularFile(p.s.Sys(), ef); ok {
 						p.s.Redact().Learn(string(ed))
 						if vals := dotenvValues(ed, names); len(vals) > 0 {
-							efp := realPath(ef)
+							efp := realPath(p.s.Sys(), ef)
 							p.info.Originals[efp] = ed
 							out = append(out, serviceFile{path: efp, kind: "envfile", name: ef, values: vals})
 						}
@@ -105,8 +103,8 @@ func (p *planner) scanServices() []serviceFile {
 		}
 	}
 	if p.home != "" {
-		add(filepath.Join(p.home, ".config", "systemd", "user", "*.service"), "systemd")
-		add(filepath.Join(p.home, "Library", "LaunchAgents", "*.plist"), "launchd")
+		add(filepath.Join(p.home, ".config", "systemd", "user"), "*.service", "systemd")
+		add(filepath.Join(p.home, "Library", "LaunchAgents"), "*.plist", "launchd")
 	}
 	return out
 }
@@ -497,11 +495,18 @@ func (p *planner) sweepStateDir() error {
 		p.flush()
 		return nil
 	}
+	// the scrub reads every file of the state dir: through the safe reader,
+	// but not recorded as inputs (the files it rewrites are pinned one by
+	// one in Originals)
+	var raw fsys.FS = fsys.Local{}
+	if p.s.Reads != nil {
+		raw = p.s.Reads.FS
+	}
 	cfg := map[string]bool{}
 	if p.s.Doc != nil {
 		for _, f := range p.s.Doc.Files {
 			cfg[f.Path] = true
-			cfg[realPath(f.Path)] = true
+			cfg[realPath(raw, f.Path)] = true
 		}
 	}
 	known := map[string]bool{}
@@ -510,14 +515,7 @@ func (p *planner) sweepStateDir() error {
 			known[b.Path] = true
 		}
 	}
-	// the scrub reads every file of the state dir: through the safe reader,
-	// but not recorded as inputs (the files it rewrites are pinned one by
-	// one in Originals)
-	var raw fsys.FS = fsys.Local{}
-	if p.s.Reads != nil {
-		raw = p.s.Reads.FS
-	}
-	err := filepath.WalkDir(state, func(path string, d fs.DirEntry, err error) error {
+	err := walkDir(raw, state, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable entries are the audit's business
 		}
@@ -528,7 +526,7 @@ func (p *planner) sweepStateDir() error {
 			}
 			return nil
 		}
-		if cfg[path] || cfg[realPath(path)] {
+		if cfg[path] || cfg[realPath(raw, path)] {
 			return nil
 		}
 		data, ok, why := regularFile(raw, path)
@@ -538,7 +536,7 @@ func (p *planner) sweepStateDir() error {
 			}
 			return nil
 		}
-		rp := realPath(path)
+		rp := realPath(raw, path)
 		if cur, ok := p.files[rp]; ok {
 			data = cur
 		}

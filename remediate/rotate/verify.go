@@ -71,6 +71,9 @@ func (v Verification) OK() bool {
 type VerifyOptions struct {
 	Host    string // "" = 127.0.0.1
 	Timeout time.Duration
+	// Dial opens the probe's connections (nil: this host; over --host the
+	// ssh session's forward to the remote's loopback).
+	Dial audit.DialFunc
 }
 
 // Verify presents the new secret and each old one to the gateway on
@@ -94,7 +97,7 @@ func Verify(ctx context.Context, info Info, o VerifyOptions) Verification {
 	if info.Target == Hooks {
 		kind = "hooks"
 	}
-	po := audit.AuthProbeOptions{Host: host, Port: info.Port, Timeout: o.Timeout, Kind: kind, HooksPath: info.HooksPath}
+	po := audit.AuthProbeOptions{Host: host, Port: info.Port, Timeout: o.Timeout, Kind: kind, HooksPath: info.HooksPath, Dial: o.Dial}
 	what := string(info.Target) + " " + info.Kind
 	nv := Check{Label: "new " + what, Want: audit.AuthAccepted, Result: audit.ProbeAuth(ctx, info.New, po)}
 	v.Checks = append(v.Checks, nv)
@@ -130,7 +133,7 @@ func VerifyInfo(s *model.Snapshot, target Target) (Info, error) {
 	cfg := map[string]bool{}
 	if s.Doc != nil {
 		for _, f := range s.Doc.Files {
-			cfg[f.Path], cfg[realPath(f.Path)] = true, true
+			cfg[f.Path], cfg[realPath(s.Sys(), f.Path)] = true, true
 		}
 	}
 	for _, set := range sets {
