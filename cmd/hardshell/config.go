@@ -77,19 +77,20 @@ backed up under <state>/.hardshell/backups, the write is atomic.`,
 
 // loadConfigDoc locates and parses the config.
 func loadConfigDoc() (model.Target, *model.Document, error) {
-	t, err := model.Locate(model.LocateOptions{StateDirFlag: global.stateDir, ConfigFlag: global.config, Getenv: os.Getenv})
+	t, err := model.Locate(loadOptions().Locate) // --host: the remote's
 	if err != nil {
 		return t, nil, withCode(exitBadInput, err)
 	}
-	if _, err := os.Lstat(t.ConfigPath); errors.Is(err, os.ErrNotExist) {
+	tfs := remediate.FS()
+	if _, err := tfs.Lstat(t.ConfigPath); errors.Is(err, os.ErrNotExist) {
 		return t, nil, withCode(exitBadInput, fmt.Errorf("no config at %s (%s)", t.ConfigPath, t.ConfigRule))
 	}
-	d, err := model.ParseFile(t.ConfigPath)
+	d, err := model.ParseFileFS(tfs, t.ConfigPath)
 	if err != nil {
 		return t, nil, withCode(exitBadInput, err)
 	}
 	// register the config's secrets (and what its ${VAR}s resolve to)
-	env := model.NewEnv(nil, t.StateDir, d)
+	env, _ := model.NewEnvFS(targetLookupEnv(), tfs, t.StateDir, d)
 	redactor().AddDocument(d, func(name string) {
 		if v, ok := env(name); ok {
 			redactor().Add(v)
@@ -363,7 +364,7 @@ func configEdit(c *cobra.Command, e model.Edit, dry bool) error {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
 	}
-	if os.Getenv("OPENCLAW_NIX_MODE") == "1" {
+	if nixManaged() {
 		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: the config is managed externally; nothing written"))
 	}
 	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "config " + strings.Join(c.Flags().Args(), " "), ToolVersion: version})

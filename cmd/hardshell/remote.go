@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"strings"
 
@@ -39,6 +40,7 @@ var (
 // refuse --host rather than quietly work on the wrong machine.
 var remoteCommands = map[string]bool{
 	"audit": true, "fix": true, "restore": true, "harden": true, "version": true,
+	"rotate": true, "config": true,
 	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
 }
 
@@ -108,6 +110,23 @@ func closeRemote() {
 	hostFlag = "" // flags keep their values between runs of one process (tests)
 }
 
+// targetGetenv reads the environment of the target: the remote's over
+// --host (what OpenClaw there sees), this process's otherwise.
+func targetGetenv(k string) string {
+	if session != nil {
+		return session.Getenv(k)
+	}
+	return os.Getenv(k)
+}
+
+// targetLookupEnv is targetGetenv as a lookup (nil: this process's).
+func targetLookupEnv() func(string) (string, bool) {
+	if s := session; s != nil {
+		return func(k string) (string, bool) { v, ok := s.Env[k]; return v, ok }
+	}
+	return nil
+}
+
 // remoteLocate fills in what the remote session knows: its file system,
 // environment and home.
 func remoteLocate(o *model.LocateOptions) {
@@ -127,6 +146,58 @@ func remoteLoad(o *model.LoadOptions) {
 	o.FS = session.FS
 	v := session.OpenClawVersion
 	o.OpenClawVersion = func() string { return v }
+}
+
+// targetHome is the home folder of the target's user: the remote's over
+// --host ("" locally: the callee uses os.UserHomeDir).
+func targetHome() string {
+	if session != nil {
+		return session.Home
+	}
+	home, _ := os.UserHomeDir()
+	return home
+}
+
+// targetWhere names where printed commands are to be run.
+func targetWhere() string {
+	if session != nil {
+		return "on " + hostFlag
+	}
+	return "here"
+}
+
+// targetDial is the dialer of live probes: the session's forward to the
+// remote's loopback over --host, nil (a local dial) otherwise.
+func targetDial() audit.DialFunc {
+	if session != nil {
+		return session.DialContext
+	}
+	return nil
+}
+
+// targetOpenClaw is the target's OpenClaw CLI ("" when it has none).
+func targetOpenClaw() string {
+	if session != nil {
+		return session.OpenClaw
+	}
+	bin, err := exec.LookPath("openclaw")
+	if err != nil {
+		return ""
+	}
+	return bin
+}
+
+// targetRun runs the target's program bin with args and returns its
+// combined output: over --host on the remote, through the same connection.
+func targetRun(ctx context.Context, bin string, args ...string) ([]byte, error) {
+	if session != nil {
+		words := []string{remote.Quote(bin)}
+		for _, a := range args {
+			words = append(words, remote.Quote(a))
+		}
+		return session.Run(ctx, strings.Join(words, " ")+" 2>&1 </dev/null", nil)
+	}
+	return exec.CommandContext(ctx, bin, args...).CombinedOutput()
 }
 
 // remoteProbe points the --deep probe (and rotate --verify) at the remote:

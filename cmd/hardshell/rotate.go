@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -101,7 +100,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 		if len(info.Old) == 0 {
 			fmt.Fprintf(out, "no earlier `%s` in the backups: checking only that the current %s is accepted\n", hsCommand("rotate", string(target)), info.Kind)
 		}
-		v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
+		v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout, Dial: targetDial()})
 		printVerification(out, v, target, info, false)
 		if !v.OK() {
 			return withCode(exitFindings, nil)
@@ -109,8 +108,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 		return nil
 	}
 
-	home, _ := os.UserHomeDir()
-	cs, info, err := rotate.Plan(s, target, rotate.Options{Home: home})
+	cs, info, err := rotate.Plan(s, target, rotate.Options{Home: targetHome(), Getenv: targetLookupEnv()})
 	if err != nil {
 		return rotateErr(err)
 	}
@@ -148,7 +146,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
 	}
-	if os.Getenv("OPENCLAW_NIX_MODE") == "1" {
+	if nixManaged() {
 		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: the config is managed externally; nothing written"))
 	}
 	tty := stdinIsTTY()
@@ -171,11 +169,11 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 
 	restarted := false
 	if target != rotate.Remote {
-		fmt.Fprintln(out, "\nRestart the gateway so it reads the new secret (what applies here):")
+		fmt.Fprintf(out, "\nRestart the gateway so it reads the new secret (what applies %s):\n", targetWhere())
 		for _, r := range info.Restart {
 			fmt.Fprintln(out, "  "+r)
 		}
-		if bin, err := exec.LookPath("openclaw"); err == nil {
+		if bin := targetOpenClaw(); bin != "" {
 			switch {
 			case f.restart && f.yes:
 				restarted = runGatewayRestart(ctx, out, bin)
@@ -195,7 +193,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	if restarted {
 		waitReachable(ctx, info.Port, 15*time.Second)
 	}
-	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout})
+	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout, Dial: targetDial()})
 	printVerification(out, v, target, info, true)
 	return nil
 }
@@ -252,8 +250,7 @@ func printManual(out io.Writer, steps []rotate.Manual) {
 func runGatewayRestart(ctx context.Context, out io.Writer, bin string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "gateway", "restart")
-	b, err := cmd.CombinedOutput()
+	b, err := targetRun(ctx, bin, "gateway", "restart")
 	fmt.Fprint(out, model.MaskText(string(b)))
 	if err != nil {
 		fmt.Fprintf(out, "`openclaw gateway restart` failed: %v\n", err)
@@ -266,8 +263,16 @@ func runGatewayRestart(ctx context.Context, out io.Writer, bin string) bool {
 // waitReachable waits for the gateway to listen again after a restart.
 func waitReachable(ctx context.Context, port int, limit time.Duration) {
 	deadline := time.Now().Add(limit)
+	dial := targetDial()
+	if dial == nil {
+		var d net.Dialer
+		dial = d.DialContext
+	}
 	for time.Now().Before(deadline) {
-		if c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second); err == nil {
+		dctx, cancel := context.WithTimeout(ctx, time.Second)
+		c, err := dial(dctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		cancel()
+		if err == nil {
 			c.Close()
 			return
 		}

@@ -76,6 +76,9 @@ func readsTarget(c *cobra.Command) bool {
 // command locates the target as this run did).
 func followUp() cmdline.Target {
 	var ft cmdline.Target
+	if session != nil {
+		ft.Host = hostFlag // a follow-up acts on the same remote
+	}
 	if global.stateDir == "" && global.config == "" {
 		return ft
 	}

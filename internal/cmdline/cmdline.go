@@ -13,6 +13,7 @@ import "strings"
 type Target struct {
 	StateDir string // absolute, or ""
 	Config   string // absolute, or ""
+	Host     string // --host DEST, or "" (a target on this machine)
 }
 
 // Command is "hardshell ARGS" followed by the target's --state-dir and
@@ -24,6 +25,9 @@ func (t Target) Command(args ...string) string {
 	}
 	if t.Config != "" {
 		words = append(words, "--config", t.Config)
+	}
+	if t.Host != "" {
+		words = append(words, "--host", t.Host)
 	}
 	return Join(words...)
 }
