@@ -65,8 +65,9 @@ func confirm(c *cobra.Command, yes bool, q string) bool {
 }
 
 // nixManaged is OpenClaw's marker for a config managed by Nix
-// (OPENCLAW_NIX_MODE=1): no writing command changes it.
-func nixManaged() bool { return os.Getenv("OPENCLAW_NIX_MODE") == "1" }
+// (OPENCLAW_NIX_MODE=1) in the target's environment (over --host the
+// remote's, not this machine's): no writing command changes it.
+func nixManaged() bool { return targetGetenv("OPENCLAW_NIX_MODE") == "1" }
 
 // nixRefusal is the error of a writing command on a Nix-managed config.
 func nixRefusal(command string) error {

@@ -76,7 +76,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	nix := os.Getenv("OPENCLAW_NIX_MODE") == "1"
+	nix := nixManaged()
 	if nix && !f.dryRun {
 		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: this OpenClaw config is managed externally (Nix), so hardshell writes nothing; change it in your Nix configuration (see the changes with hardshell fix --dry-run)"))
 	}

@@ -65,7 +65,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	if os.Getenv("OPENCLAW_NIX_MODE") == "1" && !dry {
+	if nixManaged() && !dry {
 		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: this OpenClaw config is managed externally (Nix), so hardshell writes nothing"))
 	}
 	s, unlock, err := loadForWrite()
