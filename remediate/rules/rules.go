@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -54,6 +53,9 @@ type Workspace struct {
 	Present map[string]string
 	Missing []Rule
 	Err     error // reading failed (not "does not exist")
+	// r is the file system it was read through (the target's: over
+	// --host the remote's); Plan reads AGENTS.md through it again.
+	r fsys.FS
 }
 
 // Complete reports that every rule is present.
@@ -63,17 +65,26 @@ func (w Workspace) Complete() bool { return len(w.Missing) == 0 }
 // OpenClaw's resolveAgentWorkspaceDir for the target state dir) with what
 // its AGENTS.md and SOUL.md say.
 func Workspaces(s *model.Snapshot) []Workspace {
+	// the target's file system (remote over --host), read afresh: the
+	// snapshot's recorder keeps what it read first
+	var r fsys.FS = fsys.Local{}
+	if s.Reads != nil && s.Reads.FS != nil {
+		r = s.Reads.FS
+	}
 	var out []Workspace
 	for _, w := range s.AgentWorkspaces() {
-		out = append(out, Check(w.AgentID, w.Dir))
+		out = append(out, CheckFS(r, w.AgentID, w.Dir))
 	}
 	return out
 }
 
 // Check reads a workspace's AGENTS.md and SOUL.md for the rules.
-func Check(agentID, dir string) Workspace {
-	w := Workspace{AgentID: agentID, Dir: dir, Present: map[string]string{}}
-	fi, err := os.Stat(dir)
+func Check(agentID, dir string) Workspace { return CheckFS(fsys.Local{}, agentID, dir) }
+
+// CheckFS is Check reading through r (the target's file system).
+func CheckFS(r fsys.FS, agentID, dir string) Workspace {
+	w := Workspace{AgentID: agentID, Dir: dir, Present: map[string]string{}, r: r}
+	fi, err := r.Stat(dir)
 	if err != nil || !fi.IsDir() {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			w.Err = err
@@ -83,7 +94,7 @@ func Check(agentID, dir string) Workspace {
 	}
 	w.Exists = true
 	for _, name := range Files {
-		data, err := readRegular(filepath.Join(dir, name))
+		data, err := readRegular(r, filepath.Join(dir, name))
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) && w.Err == nil {
 				w.Err = err
@@ -116,8 +127,11 @@ const maxFile = 1 << 20
 
 // readRegular reads a regular file, refusing symlinks (a workspace is
 // writable by the agent) and oversized files.
-func readRegular(p string) ([]byte, error) {
-	return fsys.Local{}.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: maxFile})
+func readRegular(r fsys.FS, p string) ([]byte, error) {
+	if r == nil {
+		r = fsys.Local{}
+	}
+	return r.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: maxFile})
 }
 
 // Section is the text appended for the missing rules, with nl line endings.
@@ -145,7 +159,7 @@ func Plan(ws []Workspace) (model.ChangeSet, error) {
 			continue
 		}
 		p := filepath.Join(w.Dir, "AGENTS.md")
-		old, err := readRegular(p)
+		old, err := readRegular(w.r, p)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return cs, err
 		}
