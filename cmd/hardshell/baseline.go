@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -121,6 +122,10 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	defer unlock()
 	if err != nil {
 		return err
+	}
+	if session != nil && f.output != "" && !filepath.IsAbs(f.output) {
+		// a relative -o would name a path on this machine
+		return withCode(exitBadInput, fmt.Errorf("with --host, give -o as an absolute remote path, not %q", f.output))
 	}
 	pl, err := baseline.Prepare(context.Background(), s, baseline.Request{
 		Answers: answers, Era: era, TokenEnv: f.tokenEnv, Comments: !f.noComment,

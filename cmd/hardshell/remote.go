@@ -33,15 +33,24 @@ var (
 	undoFS func()
 )
 
-// remoteCommands are the commands that work over --host. The others read
-// or write files on this machine that have no remote counterpart yet
-// (service files, transcripts for the evidence scan, agent rules; config
-// and baseline still check and parse paths with the local disk), so they
-// refuse --host rather than quietly work on the wrong machine.
+// remoteCommands are the commands that work over --host. The others refuse
+// it (remoteRefusals says why and what to run instead) rather than quietly
+// work on the wrong machine.
 var remoteCommands = map[string]bool{
 	"audit": true, "fix": true, "restore": true, "harden": true, "version": true,
-	"rotate": true, "config": true,
+	"rotate": true, "config": true, "rules": true, "baseline": true,
 	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
+}
+
+// remoteRefusals explain the commands that do not work over --host.
+var remoteRefusals = map[string]string{
+	// containment reads this machine's process table, its state database
+	// snapshot, service files and logs for the evidence, and writes an
+	// incident report here: every one of those must come from the host
+	"contain": "it collects evidence (processes, the state database, logs) that must be read on the gateway's machine itself; run it there: ssh -t %s hardshell contain",
+	// the access review snapshots the SQLite state DB with the local
+	// SQLite library, and its actions run the gateway's own CLI
+	"access": "it reads the state database with SQLite on this machine and acts through the gateway's own CLI; run it there: ssh -t %s hardshell access",
 }
 
 func init() {
@@ -63,7 +72,10 @@ func openRemote(c *cobra.Command) error {
 		return nil
 	}
 	if name := topCommand(c); !remoteCommands[name] {
-		return withCode(exitBadInput, fmt.Errorf("hardshell %s does not work over --host yet; run it on the machine itself", name))
+		if why, ok := remoteRefusals[name]; ok {
+			return withCode(exitBadInput, fmt.Errorf("hardshell %s does not work over --host: "+why+"; nothing was read or written", name, remote.Quote(hostFlag)))
+		}
+		return withCode(exitBadInput, fmt.Errorf("hardshell %s does not work over --host; run it on the machine itself; nothing was read or written", name))
 	}
 	for _, p := range []string{global.stateDir, global.config} {
 		if p != "" && !path.IsAbs(p) && p != "~" && !strings.HasPrefix(p, "~/") {

@@ -123,3 +123,39 @@ func TestRemoteNixMode(t *testing.T) {
 	require.Equal(t, cfg, string(s.ReadFile(t, sd+"/openclaw.json")))
 	require.Equal(t, before, s.Run(t, `find ~ | sort`), "nothing was written on the remote")
 }
+
+// rules and baseline over --host write the remote's files through the
+// remote transaction; a relative -o is refused (it would name a local
+// path); contain refuses with what to run instead.
+func TestRemoteRulesAndBaseline(t *testing.T) {
+	s := sshtest.Start(t)
+	sd := s.Home + "/.openclaw"
+	s.WriteFile(t, sd+"/openclaw.json", []byte(`{gateway: {mode: "local", bind: "loopback"}}`), 0o600)
+	s.Run(t, `chmod 700 ~/.openclaw`)
+	s.WriteFile(t, sd+"/workspace/AGENTS.md", []byte("Use absolute file paths in tool calls.\n"), 0o644)
+
+	out, stderr, code := runRemoteCmd(t, s, "rules", "--yes", "--host", s.Dest)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	agents := string(s.ReadFile(t, sd+"/workspace/AGENTS.md"))
+	require.True(t, strings.HasPrefix(agents, "Use absolute file paths in tool calls.\n\n## Security rules\n"), agents)
+	require.Equal(t, "644\n", s.Run(t, `stat -c %a ~/.openclaw/workspace/AGENTS.md`), "mode kept")
+	out, _, code = runRemoteCmd(t, s, "rules", "--host", s.Dest)
+	require.Equal(t, 0, code)
+	require.Regexp(t, `agent main: all [0-9]+ rules present`, out, "the remote workspace is read again: complete now")
+
+	_, stderr, code = runRemoteCmd(t, s, "baseline", "--yes", "-o", "relative.json", "--host", s.Dest)
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "absolute remote path")
+
+	before := string(s.ReadFile(t, sd+"/openclaw.json"))
+	out, stderr, code = runRemoteCmd(t, s, "baseline", "--yes", "--host", s.Dest)
+	require.Equal(t, 2, code, "an existing config is not replaced without --force/--merge:\n%s\n%s", out, stderr)
+	require.Contains(t, stderr, sd+"/openclaw.json exists")
+	out, stderr, code = runRemoteCmd(t, s, "baseline", "--yes", "--force", "--host", s.Dest)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	after := string(s.ReadFile(t, sd+"/openclaw.json"))
+	require.NotEqual(t, before, after)
+	require.Equal(t, "600\n", s.Run(t, `stat -c %a ~/.openclaw/openclaw.json`))
+	require.Contains(t, out, "--host "+s.Dest, "the undo command acts on the same remote")
+	require.Contains(t, s.Run(t, `find ~/.openclaw/.hardshell/backups -path '*/files/*' -type f -exec cat {} +`), before, "the replaced config is in the remote backup set")
+}
