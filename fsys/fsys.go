@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"time"
 )
 
@@ -94,6 +95,21 @@ type ChmodOptions struct {
 	// (ErrHardLinked): changing it would change the mode of every other
 	// name of the same inode, wherever it is.
 	SingleLink bool
+}
+
+// Identity is implemented by a file system that acts as a user other than
+// this process's (the remote login over SFTP): EUID is that user's id.
+type Identity interface {
+	EUID() int
+}
+
+// EUID is the user id the file system's writes are made as: its own
+// Identity, or this process's effective uid.
+func EUID(f FS) int {
+	if i, ok := f.(Identity); ok {
+		return i.EUID()
+	}
+	return os.Geteuid()
 }
 
 // File is a file being written: the temp file of an atomic write or a new

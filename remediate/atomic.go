@@ -90,9 +90,9 @@ func stageWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own *
 	if err = f.Sync(); err != nil {
 		return nil, &fs.PathError{Op: "fsync", Path: tmp, Err: unwrapPath(err)}
 	}
-	if own != nil && os.Geteuid() == 0 {
-		if err = f.Chown(own.uid, own.gid); err != nil {
-			return nil, &fs.PathError{Op: "chown", Path: tmp, Err: unwrapPath(err)}
+	if own != nil {
+		if err = keepOwner(fsy, f, target, own); err != nil {
+			return nil, err
 		}
 	}
 	// the final mode last (chown clears setuid/setgid; the mode given to
@@ -103,6 +103,29 @@ func stageWrite(fsy fsys.FS, target string, data []byte, mode fs.FileMode, own *
 		}
 	}
 	return st, nil
+}
+
+// keepOwner gives the temp file of target the owner own, as the user the
+// file system writes as (over --host the remote login, not this process):
+// root chowns; the file's own user keeps its group (a chown to itself, a
+// no-op when the group is already the temp file's); anyone else cannot
+// give the file its owner, and the write is refused rather than change
+// the owner silently.
+func keepOwner(fsy fsys.FS, f fsys.File, target string, own *owner) error {
+	euid := fsys.EUID(fsy)
+	switch {
+	case euid == 0:
+		if err := f.Chown(own.uid, own.gid); err != nil {
+			return &fs.PathError{Op: "chown", Path: target, Err: unwrapPath(err)}
+		}
+	case own.uid != euid:
+		return &fs.PathError{Op: "keep owner", Path: target, Err: fmt.Errorf("it belongs to uid %d, and uid %d (who writes it) cannot give the new file that owner; run as uid %d or root", own.uid, euid, own.uid)}
+	default:
+		if err := f.Chown(own.uid, own.gid); err != nil {
+			return &fs.PathError{Op: "keep owner", Path: target, Err: fmt.Errorf("cannot keep its group %d (%v); run as root or a member of that group", own.gid, unwrapPath(err))}
+		}
+	}
+	return nil
 }
 
 // abort removes the temp file; target is untouched.

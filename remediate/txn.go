@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -700,7 +699,7 @@ func removeSet(fsy fsys.FS, dir string) {
 // plan writes to: they were left by a hardshell killed mid-write.
 func removeStaleTemps(fsy fsys.FS, plan []planned) {
 	seen := map[string]bool{}
-	uid := os.Geteuid()
+	uid := fsys.EUID(fsy) // the remote login's over --host
 	for _, p := range plan {
 		if p.op == OpChmod {
 			continue

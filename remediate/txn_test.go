@@ -693,3 +693,52 @@ func TestDiffLabelsForFilesOutsideTheStateDir(t *testing.T) {
 	require.Contains(t, d, "+++ b/home/u/.config/systemd/user/openclaw-gateway.service")
 	require.Contains(t, UnifiedDiff("openclaw.json", []byte("a\n"), []byte("b\n")), "--- a/openclaw.json")
 }
+
+// asUser is the local disk as seen by a login of another uid (as a remote
+// login over SFTP is): fsys.EUID reports uid, so the transaction decides
+// about owners for that user, not for this (root) process.
+type asUser struct {
+	fsys.Local
+	uid int
+}
+
+func (a asUser) EUID() int { return a.uid }
+
+// The owner is kept for the user the file system writes as: a file of
+// another user is refused (nothing written) rather than silently given the
+// writer's uid; the file's own user keeps owner and group.
+func TestKeepsOwnerAsTheFileSystemsUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give the test files other owners")
+	}
+	state := t.TempDir()
+	cfg := filepath.Join(state, "openclaw.json")
+	writeFile(t, cfg, oldConfig, 0o640)
+	require.NoError(t, os.Chown(cfg, 4321, 4322))
+
+	defer UseFS(asUser{uid: 1000})()
+	tx := NewTxn(state)
+	tx.Write(cfg, []byte(newConfig), 0o600, "")
+	_, err := tx.Commit(BackupMeta{})
+	require.ErrorContains(t, err, "belongs to uid 4321, and uid 1000 (who writes it) cannot give the new file that owner")
+	require.Equal(t, oldConfig, readFile(t, cfg), "nothing written")
+	fi, err := fsys.Local{}.Stat(cfg)
+	require.NoError(t, err)
+	require.Equal(t, 4321, fi.UID)
+	ents, err := os.ReadDir(state)
+	require.NoError(t, err)
+	for _, e := range ents {
+		require.False(t, fsys.IsTempName(e.Name()), "no temp file left: %s", e.Name())
+	}
+
+	defer UseFS(asUser{uid: 4321})()
+	tx = NewTxn(state)
+	tx.Write(cfg, []byte(newConfig), 0o600, "")
+	_, err = tx.Commit(BackupMeta{})
+	require.NoError(t, err)
+	require.Equal(t, newConfig, readFile(t, cfg))
+	fi, err = fsys.Local{}.Stat(cfg)
+	require.NoError(t, err)
+	require.Equal(t, []int{4321, 4322}, []int{fi.UID, fi.GID}, "the file's own user keeps owner and group")
+	require.Equal(t, fs.FileMode(0o640), fi.Mode.Perm())
+}

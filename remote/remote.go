@@ -48,6 +48,9 @@ type Session struct {
 	Env map[string]string
 	// Home is the remote user's home ($HOME, else the SFTP start folder).
 	Home string
+	// UID is the remote login's user id: who owns what hardshell creates
+	// there, and whether it may chown (root).
+	UID int
 	// OpenClaw is the remote `openclaw` found on PATH ("" when absent) and
 	// OpenClawVersion the first line of its --version.
 	OpenClaw        string
@@ -270,9 +273,11 @@ func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + 
 
 // probeScript prints the remote environment (each variable as
 // "<byte length> NAME=VALUE\n", so values may hold newlines), a marker,
-// and the `openclaw` on PATH with the first line of its --version.
+// the login's user id, and the `openclaw` on PATH with the first line of
+// its --version.
 const probeScript = `LC_ALL=C awk 'BEGIN{for(k in ENVIRON){e=k "=" ENVIRON[k]; printf "%d %s\n", length(e), e}}'
 echo '--hardshell--'
+id -u
 if oc=$(command -v openclaw 2>/dev/null); then
   printf '%s\n' "$oc"
   "$oc" --version </dev/null 2>/dev/null | sed -n '/[^[:space:]]/{p;q;}'
@@ -291,6 +296,17 @@ func (s *Session) probe(ctx context.Context) error {
 	}
 	s.Env = env
 	sc := bufio.NewScanner(bytes.NewReader(rest))
+	uid := -1
+	if sc.Scan() {
+		if n, err := strconv.Atoi(strings.TrimSpace(sc.Text())); err == nil && n >= 0 {
+			uid = n
+		}
+	}
+	if uid < 0 {
+		return fmt.Errorf("on %s: cannot tell the remote user's id (id -u)", s.Dest)
+	}
+	s.UID = uid
+	s.FS.UID = uid
 	if sc.Scan() {
 		s.OpenClaw = strings.TrimSpace(sc.Text())
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -36,6 +38,8 @@ func TestSessionFS(t *testing.T) {
 	require.Equal(t, s.Home, r.Home)
 	require.Equal(t, "/elsewhere/state", r.Getenv("OPENCLAW_STATE_DIR"))
 	require.Empty(t, r.OpenClaw, "no CLI on the remote PATH")
+	require.Equal(t, strings.TrimSpace(s.Run(t, "id -u")), strconv.Itoa(r.UID), "the remote login's uid, from its own id -u")
+	require.Equal(t, r.UID, fsys.EUID(r.FS), "the FS writes as the remote login")
 
 	sd := s.Home + "/.openclaw"
 	s.WriteFile(t, sd+"/openclaw.json", []byte(`{a: 1}`), 0o644)

@@ -63,7 +63,13 @@ type FS struct {
 	Machine string
 	// Alive reports whether a process of this machine is running.
 	Alive func(pid int) bool
+	// UID is the remote login's user id (`id -u` there): the owner of
+	// what it creates, and who may chown.
+	UID int
 }
+
+// EUID implements fsys.Identity: writes are made as the remote login.
+func (f *FS) EUID() int { return f.UID }
 
 var _ fsys.FS = (*FS)(nil)
 
