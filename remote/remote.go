@@ -185,6 +185,8 @@ func Dial(ctx context.Context, dest string, o Options) (*Session, error) {
 	s.FS = sftpfs.New(r.c)
 	s.FS.Where = "hardshell --host " + dest
 	s.FS.LinkCount = s.linkCount
+	s.FS.Flock = s.flock
+	s.FS.Dest = dest
 	if host, err := os.Hostname(); err == nil {
 		s.FS.Machine = host
 		s.FS.Alive = func(pid int) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -97,21 +98,60 @@ func TestSessionFS(t *testing.T) {
 	require.ErrorIs(t, fsy.Mkdir(sd+"/d", 0o700), fs.ErrExist)
 	require.Equal(t, "700\n", s.Run(t, `stat -c %a ~/.openclaw/d`))
 
-	// the lock is a file created exclusively
-	l, err := fsy.TryLock(sd+"/d/lock", "hardshell fix, pid 1")
+	// The lock is the remote's own flock(2) on the lock file, held by a
+	// process there over the session: exclusive, naming its holder.
+	lockPath := sd + "/d/lock"
+	l, err := fsy.TryLock(lockPath, "hardshell fix, pid 1")
 	require.NoError(t, err)
-	_, err = fsy.TryLock(sd+"/d/lock", "hardshell fix, pid 2")
+	_, err = fsy.TryLock(lockPath, "hardshell fix, pid 2")
 	var le *fsys.LockedError
 	require.ErrorAs(t, err, &le)
 	require.Contains(t, le.Holder, "hardshell fix, pid 1 from hardshell --host "+s.Dest)
 	require.NoError(t, l.Unlock())
-	l, err = fsy.TryLock(sd+"/d/lock", "again")
+	require.Equal(t, "", string(s.ReadFile(t, lockPath)), "the holder note goes with the lock, as a local hardshell's does")
+	l, err = fsy.TryLock(lockPath, "again")
 	require.NoError(t, err)
 	require.NoError(t, l.Unlock())
 
-	// A lock file left by a hardshell of this machine that is gone (the
-	// connection dropped before it could remove it) is taken over; one of
-	// a running process, or of another machine, is not.
+	// A hardshell run on the remote itself (flock on the same file) and
+	// one over --host exclude each other.
+	holder := s.Command(fmt.Sprintf("exec 9<>%s && flock -n 9 && printf 'hardshell fix, pid 42, since x\n' >&9 && echo held && exec cat >/dev/null", sshtest.Quote(lockPath)))
+	out, err := holder.StdoutPipe()
+	require.NoError(t, err)
+	hin, err := holder.StdinPipe() // held open: the remote cat, and its flock, stay
+	require.NoError(t, err)
+	defer hin.Close()
+	require.NoError(t, holder.Start())
+	buf := make([]byte, 5)
+	_, err = io.ReadFull(out, buf)
+	require.NoError(t, err)
+	_, err = fsy.TryLock(lockPath, "hardshell restore, pid 7")
+	require.ErrorAs(t, err, &le, "a live lock is never stolen")
+	require.Contains(t, le.Holder, "hardshell fix, pid 42")
+	require.NoError(t, holder.Process.Kill()) // its machine crashed
+	_ = holder.Wait()
+	// sshd ended the session, the kernel released the flock with its
+	// process: the note it left is no lock (nothing stale to clear by hand).
+	require.Eventually(t, func() bool {
+		l, err := fsy.TryLock(lockPath, "hardshell restore, pid 7")
+		if err == nil {
+			_ = l.Unlock()
+		}
+		return err == nil
+	}, 10*time.Second, 100*time.Millisecond)
+
+	// Without flock(1) on the remote (macOS) the lock is a file created
+	// exclusively. A lock file left by a hardshell of this machine that
+	// is gone (the connection dropped before it could remove it) is taken
+	// over; one of a running process, or of another machine, is not, and
+	// the message says how to clear it.
+	r.FS.Flock = nil
+	require.NoError(t, fsy.Remove(lockPath))
+	l, err = fsy.TryLock(lockPath, "hardshell fix, pid 1")
+	require.NoError(t, err)
+	_, err = fsy.TryLock(lockPath, "hardshell fix, pid 2")
+	require.ErrorAs(t, err, &le)
+	require.NoError(t, l.Unlock())
 	host, err := os.Hostname()
 	require.NoError(t, err)
 	dead := exec.Command("true")
@@ -123,15 +163,18 @@ func TestSessionFS(t *testing.T) {
 		{fmt.Sprintf("hardshell fix, pid %d, since x from hardshell --host h on %s\n", dead.Process.Pid, host), true},
 		{fmt.Sprintf("hardshell fix, pid %d, since x from hardshell --host h on %s\n", os.Getpid(), host), false},
 		{fmt.Sprintf("hardshell fix, pid %d, since x from hardshell --host h on other-laptop\n", dead.Process.Pid), false},
+		{"", false},
 	} {
-		s.WriteFile(t, sd+"/d/lock", []byte(tc.note), 0o600)
-		l, err := fsy.TryLock(sd+"/d/lock", "hardshell restore, pid 7")
+		s.WriteFile(t, lockPath, []byte(tc.note), 0o600)
+		l, err := fsy.TryLock(lockPath, "hardshell restore, pid 7")
 		if tc.free {
 			require.NoError(t, err, tc.note)
-			require.Contains(t, string(s.ReadFile(t, sd+"/d/lock")), "hardshell restore, pid 7 from hardshell --host "+s.Dest+" on "+host)
+			require.Contains(t, string(s.ReadFile(t, lockPath)), "hardshell restore, pid 7 from hardshell --host "+s.Dest+" on "+host)
 			require.NoError(t, l.Unlock())
 		} else {
 			require.ErrorAs(t, err, &le, tc.note)
+			require.Contains(t, le.Holder, "if that hardshell is no longer running, clear it with: ssh '"+s.Dest+"' rm -- '"+lockPath+"'")
+			require.Contains(t, le.Holder, "(lock file since ")
 		}
 	}
 }

@@ -113,7 +113,8 @@ func TestRemoteFixAndRestore(t *testing.T) {
 	require.NotEqual(t, origConfig, s.ReadFile(t, sd+"/openclaw.json"), "the remote config changed")
 	require.Equal(t, "700\n", s.Run(t, `stat -c %a ~/.openclaw/.hardshell/backups/`+id))
 	require.Contains(t, s.Run(t, `cat ~/.openclaw/.hardshell/backups/`+id+`/manifest.json`), `"committed"`)
-	require.Equal(t, "", s.Run(t, `ls ~/.openclaw/.hardshell/lock 2>/dev/null; ls -a ~/.openclaw | grep hardshell- || true`), "no lock file or temp file left")
+	require.Equal(t, "", s.Run(t, `cat ~/.openclaw/.hardshell/lock 2>/dev/null; ls -a ~/.openclaw | grep hardshell- || true`), "the lock is released (its note gone, as a local hardshell leaves it) and no temp file left")
+	require.Equal(t, "", s.Run(t, `flock -n ~/.openclaw/.hardshell/lock true && ps -eo args | grep -F 'flock -n 9' | grep -v grep || true`), "no process holds the remote flock any more")
 
 	out, stderr, code = runRemoteCmd(t, s, "restore", "--list", "--host", s.Dest)
 	require.Equal(t, 0, code, stderr)

@@ -70,7 +70,7 @@ func TestRemoteRotate(t *testing.T) {
 	require.NotContains(t, string(s.ReadFile(t, transcript)), old, "the remote's transcript was swept")
 	require.Equal(t, "600\n600\n600\n", s.Run(t, `stat -c %a `+sshtest.Quote(sd+"/openclaw.json")+` `+sshtest.Quote(transcript)+` `+sshtest.Quote(sd+"/.env")))
 	require.Contains(t, s.Run(t, `cat ~/.openclaw/.hardshell/backups/*/manifest.json`), `"committed"`)
-	require.Equal(t, "", s.Run(t, `ls ~/.openclaw/.hardshell/lock 2>/dev/null || true`), "the lock is released")
+	require.Equal(t, "", s.Run(t, `cat ~/.openclaw/.hardshell/lock && flock -n ~/.openclaw/.hardshell/lock true`), "the lock is released")
 
 	id := strings.Fields(out[strings.Index(out, "backup ")+len("backup "):])[0]
 	require.Contains(t, out, "undo: hardshell restore "+id+" --host "+s.Dest, "follow-up commands act on the same remote")

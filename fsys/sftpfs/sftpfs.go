@@ -18,12 +18,14 @@
 //   - SFTP has no link count: a ChmodOptions.SingleLink check asks the
 //     LinkCount hook (package remote runs `find PATH -prune -links +1` over
 //     the same connection) and refuses when it cannot tell;
-//   - SFTP has no flock: TryLock creates the lock file exclusively (O_EXCL)
-//     with the holder (pid, machine) in it, and Unlock removes it. A lock
-//     file left by a hardshell of this machine that is no longer running
-//     (the connection dropped before it could remove it) is taken over;
-//     any other stays until the operator removes it, and the message says
-//     so.
+//   - SFTP has no flock: TryLock asks the Flock hook (package remote holds
+//     flock(1) on the lock file in a shell on the remote, over the same
+//     connection: the lock a hardshell run there takes, released when the
+//     connection drops). Without flock(1) there it creates the lock file
+//     exclusively (O_EXCL) with the holder (pid, machine, time) in it, and
+//     Unlock removes it. A lock file left by a hardshell of this machine
+//     that is no longer running is taken over; any other stays until the
+//     operator removes it, and the message gives the command.
 //
 // SFTP attributes carry no inode number, so Info.Dev/Ino/Nlink are 0
 // ("unknown") here, and a file swapped between the lstat and the open of a
@@ -63,6 +65,16 @@ type FS struct {
 	Machine string
 	// Alive reports whether a process of this machine is running.
 	Alive func(pid int) bool
+	// Flock takes flock(2) on the remote lock file, held by a process on
+	// the remote for as long as the lock is (package remote runs flock(1)
+	// over the same connection): the lock a hardshell run on that machine
+	// takes, released by the kernel when the connection drops. nil, or
+	// ErrNoFlock from it (no flock(1) there), falls back to a lock file
+	// created exclusively.
+	Flock func(path, holder string) (fsys.Lock, error)
+	// Dest is the ssh destination, for the command that clears a stale
+	// lock file.
+	Dest string
 	// UID is the remote login's user id (`id -u` there): the owner of
 	// what it creates, and who may chown.
 	UID int
@@ -375,12 +387,47 @@ type lockFile struct {
 
 func (l *lockFile) Unlock() error { return l.f.Remove(l.path) }
 
-// staleNote is appended to a remote lock's holder: nothing releases a lock
-// file of a hardshell that died.
-const staleNote = "; a remote lock is a file: if that hardshell is no longer running, remove it"
+// ErrNoFlock is Flock's answer when the remote has no flock(1).
+var ErrNoFlock = errors.New("no flock(1) on the remote")
 
-// TryLock implements fsys.FS with a lock file created exclusively.
+// staleNote is appended to the holder of a lock file: nothing releases a
+// lock file of a hardshell that died, and only the operator can tell that
+// a hardshell on another machine is gone.
+func (f *FS) staleNote(p string) string {
+	clear := "remove " + p
+	if f.Dest != "" {
+		clear = "clear it with: ssh " + quote(f.Dest) + " rm -- " + quote(p)
+	}
+	return "; a lock file outlives a hardshell that crashed or lost its connection: if that hardshell is no longer running, " + clear
+}
+
+// quote quotes s for a POSIX shell.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// TryLock implements fsys.FS: the remote's own flock when Flock can take
+// it, else a lock file created exclusively.
 func (f *FS) TryLock(p, holder string) (fsys.Lock, error) {
+	note := holder
+	if f.Where != "" {
+		note += " from " + f.Where
+	}
+	if f.Machine != "" {
+		note += " on " + f.Machine
+	}
+	if f.Flock != nil {
+		l, err := f.Flock(p, note)
+		if !errors.Is(err, ErrNoFlock) {
+			return l, err
+		}
+	}
+	return f.tryLockFile(p, note)
+}
+
+// tryLockFile takes the lock as a file created exclusively (O_EXCL) with
+// note in it. A file left by a hardshell of this machine whose process is
+// gone is taken over; any other is reported with its holder, its age and
+// the command that clears it.
+func (f *FS) tryLockFile(p, note string) (fsys.Lock, error) {
 	h, err := f.CreateExcl(p)
 	if err != nil {
 		if !errors.Is(err, fs.ErrExist) {
@@ -390,24 +437,20 @@ func (f *FS) TryLock(p, holder string) (fsys.Lock, error) {
 		if lerr == nil && !fi.IsRegular() {
 			return nil, &fsys.NotRegularError{Path: p, Mode: fi.Mode}
 		}
-		note, _ := f.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: 4096})
-		who := strings.TrimSpace(string(note))
+		held, _ := f.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: 4096})
+		who := strings.TrimSpace(string(held))
 		if f.stale(who) && f.c.Remove(p) == nil {
-			return f.TryLock(p, holder)
+			return f.tryLockFile(p, note)
+		}
+		if who == "" {
+			who = "an empty lock file (a hardshell run on that machine itself leaves one when it ends)"
 		}
 		if lerr == nil {
 			who += fmt.Sprintf(" (lock file since %s)", fi.ModTime.UTC().Format(time.RFC3339))
 		}
-		return nil, &fsys.LockedError{Path: p, Holder: who + staleNote}
+		return nil, &fsys.LockedError{Path: p, Holder: who + f.staleNote(p)}
 	}
-	where := ""
-	if f.Where != "" {
-		where = " from " + f.Where
-	}
-	if f.Machine != "" {
-		where += " on " + f.Machine
-	}
-	_, werr := h.Write([]byte(holder + where + "\n"))
+	_, werr := h.Write([]byte(note + "\n"))
 	if werr == nil {
 		werr = h.Sync()
 	}
