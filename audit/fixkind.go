@@ -6,10 +6,12 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
-// FixResolver says how a finding is fixed on s: its kind as it applies to
-// this config and the title of the fix offered ("" = none). The catalog of
-// fixes (remediate/fix) registers the one resolver; audit cannot import it.
-type FixResolver func(s *model.Snapshot, f model.Finding) (model.FixKind, string)
+// FixResolver returns, for one audit of s, what says how each finding is
+// fixed on s: its kind as it applies to this config and the title of the
+// fix offered ("" = none). The returned function may remember plans across
+// the findings of that one run. The catalog of fixes (remediate/fix)
+// registers the one resolver; audit cannot import it.
+type FixResolver func(s *model.Snapshot) func(f model.Finding) (model.FixKind, string)
 
 var (
 	fixResolverMu sync.RWMutex
@@ -38,16 +40,17 @@ func resolveFixes(s *model.Snapshot, fs []model.Finding) {
 	if r == nil {
 		return
 	}
+	resolve := r(s)
 	for i := range fs {
-		fs[i].Fix, fs[i].FixTitle = resolveOne(r, s, fs[i])
+		fs[i].Fix, fs[i].FixTitle = resolveOne(resolve, fs[i])
 	}
 }
 
-func resolveOne(r FixResolver, s *model.Snapshot, f model.Finding) (kind model.FixKind, title string) {
+func resolveOne(resolve func(model.Finding) (model.FixKind, string), f model.Finding) (kind model.FixKind, title string) {
 	defer func() {
 		if recover() != nil {
 			kind, title = model.FixManual, ""
 		}
 	}()
-	return r(s, f)
+	return resolve(f)
 }

@@ -43,6 +43,13 @@ type Remediation struct {
 	// Plan is pure: it reads s and returns what to change. Unanswered
 	// questions take their defaults (see Defaults).
 	Plan func(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error)
+	// PerCheck says Questions and Plan read only the snapshot and the
+	// finding's CheckID (a permission family tightens every loose entry
+	// whichever one was reported), so one plan answers for all the
+	// findings of a check: Resolver plans it once per check and run
+	// instead of once per finding (50,000 agents give thousands of
+	// findings, each plan walking every surveyed file).
+	PerCheck bool
 }
 
 var (

@@ -31,6 +31,7 @@ func init() {
 				}
 				return model.ChangeSet{Chmods: permChmods(s.FS, f.CheckID, pf.targets(s.FS))}, nil
 			},
+			PerCheck: true,
 		})
 	}
 }
