@@ -185,7 +185,7 @@ func credentialSubdirs(st *model.FSState) []model.FileInfo {
 // target as a regular entry), and only where group/world bits are set or a
 // mode is unknown (a derived folder).
 func permChmods(st *model.FSState, checkID string, list []model.FileInfo) []model.Chmod {
-	regular := surveyedRegular(st)
+	var regular map[string]model.FileInfo // indexed at the first link: most lists have none
 	var out []model.Chmod
 	seen := map[string]bool{}
 	add := func(fi model.FileInfo) {
@@ -208,6 +208,9 @@ func permChmods(st *model.FSState, checkID string, list []model.FileInfo) []mode
 	}
 	for _, fi := range list {
 		if fi.IsSymlink {
+			if regular == nil {
+				regular = surveyedRegular(st)
+			}
 			if t, ok := regular[linkTarget(fi)]; ok {
 				add(t)
 			}
