@@ -95,6 +95,17 @@ func IsSecretKey(key string) bool {
 	if len(key) > maxKeyLen {
 		return false
 	}
+	if lowerWord(key) {
+		// one lower-case word ("id", "workspace", "token"): what keyWords
+		// would give, without building it (every key of the config is asked,
+		// 100,000 of them on a config listing 50,000 agents)
+		return secretWords(key, "")
+	}
+	return secretKeyWords(key)
+}
+
+// secretKeyWords is IsSecretKey on the words of any key.
+func secretKeyWords(key string) bool {
 	words := keyWords(key)
 	// a trailing index does not change what a name holds: API_KEYS_0,
 	// TOKEN_2, apiKey2
@@ -105,11 +116,26 @@ func IsSecretKey(key string) bool {
 		return false
 	}
 	words[len(words)-1] = strings.TrimRight(words[len(words)-1], "0123456789")
-	last := words[len(words)-1]
 	prev := ""
 	if len(words) >= 2 {
 		prev = words[len(words)-2]
 	}
+	return secretWords(words[len(words)-1], prev)
+}
+
+// lowerWord reports a non-empty key of ASCII lower-case letters only.
+func lowerWord(key string) bool {
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return key != ""
+}
+
+// secretWords is IsSecretKey's rule on a key's last word and the word
+// before it ("" when none).
+func secretWords(last, prev string) bool {
 	if secretLastWords[last] {
 		return true
 	}

@@ -169,3 +169,26 @@ func FuzzMaskText(f *testing.F) {
 		}
 	})
 }
+
+// The one-word fast path of IsSecretKey answers as the word split does.
+func TestIsSecretKeyOneWord(t *testing.T) {
+	keys := []string{"id", "workspace", "key", "keys", "tokens", "auth", "pwd", "pass", "token", "secret", "a", "z"}
+	for _, m := range []map[string]bool{secretLastWords, notSecretKeyPrefixes, secretPluralPrefixes} {
+		for k := range m {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		if !lowerWord(k) {
+			continue
+		}
+		if got, want := IsSecretKey(k), secretKeyWords(k); got != want {
+			t.Errorf("IsSecretKey(%q) = %v, the word split says %v", k, got, want)
+		}
+	}
+	for _, k := range []string{"", "apiKey", "api_key", "key2", "Token", "x-y"} {
+		if lowerWord(k) {
+			t.Errorf("lowerWord(%q) = true", k)
+		}
+	}
+}
