@@ -39,11 +39,12 @@ type Document struct {
 // File is one source file of a Document.
 type File struct {
 	Path string // absolute, cleaned
-	Data []byte // exact bytes as read
+	Data []byte // exact bytes as read; never modified (the document's strings may share them)
 	tree *cst
 }
 
-// readFunc reads a file; edits swap in an overlay of candidate bytes.
+// readFunc reads a file; edits swap in an overlay of candidate bytes. The
+// bytes it returns are never modified afterwards (parseCST shares them).
 type readFunc func(path string) ([]byte, error)
 
 // origin ties a merged node to the file value it came from.
@@ -71,7 +72,7 @@ func ParseFileFS(r fsys.FS, path string) (*Document, error) {
 
 // ParseValue parses one JSON5 file's bytes without resolving includes.
 func ParseValue(name string, data []byte) (*Node, error) {
-	t, err := parseCST(name, data)
+	t, err := parseCST(name, data, false)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func parseDocumentWith(rootPath string, read readFunc, realpath func(string) (st
 	if err != nil {
 		return nil, fileError(rootPath, err)
 	}
-	t, err := parseCST(rootPath, data)
+	t, err := parseCST(rootPath, data, true)
 	if err != nil {
 		return nil, err
 	}
@@ -181,17 +182,26 @@ func (f *File) leaf(cn *cnode) *Node {
 	switch cn.kind {
 	case KindString:
 		n.Str = cn.str
-		n.Raw = string(f.Data[cn.start:cn.end])
+		n.Raw = f.raw(cn)
 	case KindNumber:
 		n.Num = cn.num
-		n.Raw = string(f.Data[cn.start:cn.end])
+		n.Raw = f.raw(cn)
 	case KindBool:
 		n.Bool = cn.b
-		n.Raw = string(f.Data[cn.start:cn.end])
+		n.Raw = f.raw(cn)
 	case KindNull:
 		n.Raw = "null"
 	}
 	return n
+}
+
+// raw is a scalar's source text: a slice of the file's text when the
+// file's bytes are shared (cst.text), else a copy.
+func (f *File) raw(cn *cnode) string {
+	if f.tree.text != "" {
+		return f.tree.text[cn.start:cn.end]
+	}
+	return string(f.Data[cn.start:cn.end])
 }
 
 func (f *File) pos(off int) Pos {
@@ -344,7 +354,7 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 			ie.Err = err
 			return nil, ie
 		}
-		t, err := parseCST(p, data)
+		t, err := parseCST(p, data, true)
 		if err != nil {
 			return nil, err
 		}
