@@ -298,6 +298,7 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 				if err := sub.walk(dirs[i].path, ctxAgent, a, nil); err != nil {
 					a.Dir.Err = err
 				}
+				sharePaths(a)
 			}
 		}()
 	}
@@ -310,6 +311,29 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 		o.ConfigBackups = append(o.ConfigBackups, t.ConfigBackups...)
 		o.StaleTemps = append(o.StaleTemps, t.StaleTemps...)
 		s.cfgDirWalked = s.cfgDirWalked || sub.cfgDirWalked
+	}
+}
+
+// sharePaths makes an agent's five paths slices of one string: each is a
+// prefix of agent/auth-profiles.json's or sessions/sessions.json's path
+// (agents/<id>, agents/<id>/agent, agents/<id>/sessions), so one
+// allocation holds them all instead of five. With 50,000 agents the
+// survey's paths are the bulk of what it keeps.
+func sharePaths(a *AgentFiles) {
+	long := [2]*string{&a.AuthProfiles.Path, &a.SessionsStore.Path}
+	var b strings.Builder
+	b.Grow(len(*long[0]) + len(*long[1]))
+	b.WriteString(*long[0])
+	b.WriteString(*long[1])
+	all := b.String()
+	joined := [2]string{all[:len(*long[0])], all[len(*long[0]):]}
+	for _, p := range []*string{&a.Dir.Path, &a.AgentDir.Path, &a.SessionsDir.Path, long[0], long[1]} {
+		for _, j := range joined {
+			if *p != "" && strings.HasPrefix(j, *p) {
+				*p = j[:len(*p)]
+				break
+			}
+		}
 	}
 }
 
