@@ -240,23 +240,22 @@ func mergeFixes(fixes []plannedFix) (model.ChangeSet, []string, []string) {
 }
 
 // printRemaining lists the findings a guided fix can handle, each with the
-// exact command (safe defaults filled in), and points at the wizard.
+// exact command (safe defaults filled in), and points at the wizard. The
+// kind is the finding's (Finding.Fix, resolved for this config by the
+// audit); only the questions come from the catalog.
 func printRemaining(out io.Writer, s *model.Snapshot, rep *audit.Report) {
 	var lines []string
 	manual := 0
 	for _, fd := range rep.Findings {
-		r, ok := fix.For(fd.CheckID)
-		if !ok || fd.Fix == model.FixManual {
+		switch fd.Fix {
+		case model.FixManual:
 			manual++
 			continue
-		}
-		if fd.Fix != model.FixGuided {
+		case model.FixSafe:
 			continue
 		}
-		var qs []model.Question
-		if r.Questions != nil {
-			qs = r.Questions(s, fd)
-		}
+		// the finding says it is guided, so the catalog has its fix
+		qs, _ := fix.Questions(s, fd)
 		args := []string{"fix", "--only", fd.CheckID}
 		defaults, _ := model.Applicable(qs, nil) // only what the defaults make relevant
 		for _, q := range qs {
