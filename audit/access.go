@@ -19,6 +19,17 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDChannelsDMStoreSendersBehindWildcard = "channels.<id>.dm.store_senders_behind_wildcard"
+	IDChannelsPairingStaleRequests         = "channels.<id>.pairing.stale_requests"
+	IDFsStateDBPermsReadable               = "fs.state_db.perms_readable"
+	IDFsStateDBUnreadable                  = "fs.state_db.unreadable"
+	IDGatewayDevicesPairedStale            = "gateway.devices.paired_stale"
+	IDGatewayDevicesPendingAdmin           = "gateway.devices.pending_admin"
+	IDToolsExecAllowAlwaysEntries          = "tools.exec.allow_always_entries"
+)
+
 // StaleDeviceAge is how long a paired device or node may go unseen before
 // the audit asks whether it is still yours.
 const StaleDeviceAge = 30 * 24 * time.Hour
@@ -32,7 +43,7 @@ var adminScopes = map[string]bool{"operator.admin": true, "operator.approvals": 
 func init() {
 	Register("filesystem",
 		Check{
-			ID: "fs.state_db.perms_readable", Title: "State DB is readable by others",
+			ID: IDFsStateDBPermsReadable, Title: "State DB is readable by others",
 			Tier: model.TierPermissions, Fix: model.FixManual, Severity: "warn", FSOnly: true,
 			Trigger:     "state/openclaw.sqlite, its -wal or -shm, or the state/ dir has group or other permission bits",
 			Remediation: "chmod 700 <state>/state; chmod 600 <state>/state/openclaw.sqlite*",
@@ -42,7 +53,7 @@ func init() {
 			Run:         runStateDBPerms,
 		},
 		Check{
-			ID: "fs.state_db.unreadable", Title: "State DB could not be read",
+			ID: IDFsStateDBUnreadable, Title: "State DB could not be read",
 			Tier: model.TierPermissions, Fix: model.FixManual, Severity: "warn", FSOnly: true,
 			Trigger:     "state/openclaw.sqlite exists but is not a regular file, is corrupt, or has a schema newer than hardshell knows",
 			Remediation: "Check the file (openclaw doctor); update hardshell for a newer OpenClaw.",
@@ -59,7 +70,7 @@ func init() {
 	)
 	Register("gateway",
 		Check{
-			ID: "gateway.devices.pending_admin", Title: "A device asks to pair with operator admin scopes",
+			ID: IDGatewayDevicesPendingAdmin, Title: "A device asks to pair with operator admin scopes",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a pending (not expired) device pairing request asks for operator.admin, operator.approvals or operator.pairing",
 			Remediation: "Approve only if you started that client: hardshell access device reject <requestId> otherwise.",
@@ -68,7 +79,7 @@ func init() {
 			Run:         runPendingAdmin,
 		},
 		Check{
-			ID: "gateway.devices.paired_stale", Title: "A paired device or node has not been seen for a long time",
+			ID: IDGatewayDevicesPairedStale, Title: "A paired device or node has not been seen for a long time",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a paired device or node with an active role has not connected (2026.9 last_seen_at_ms; 2026.2: its token's lastUsedAtMs, else its approval) for 30 days",
 			Remediation: "hardshell access device remove <deviceId> for devices you no longer use.",
@@ -80,7 +91,7 @@ func init() {
 	)
 	Register("tools",
 		Check{
-			ID: "tools.exec.allow_always_entries", Title: "Exec approvals answered \"allow always\"",
+			ID: IDToolsExecAllowAlwaysEntries, Title: "Exec approvals answered \"allow always\"",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "info; warn for an exact shell command or a shell/interpreter",
 			Trigger:     "the exec approvals document has allowlist entries with source \"allow-always\" (2026.9)",
 			Remediation: "Review them with hardshell access; remove what you do not want to run unasked (openclaw approvals allowlist remove).",
@@ -91,7 +102,7 @@ func init() {
 	)
 	Register("channels",
 		Check{
-			ID: "channels.<id>.pairing.stale_requests", Title: "Expired pairing requests are still stored",
+			ID: IDChannelsPairingStaleRequests, Title: "Expired pairing requests are still stored",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "info",
 			Trigger:     "a DM pairing request older than OpenClaw's 1 h TTL is still in the store",
 			Remediation: "hardshell access reject <channel> <code> (OpenClaw also drops them on its next pairing write).",
@@ -100,7 +111,7 @@ func init() {
 			Run:         runStaleRequests,
 		},
 		Check{
-			ID: "channels.<id>.dm.store_senders_behind_wildcard", Title: "Pairing-approved senders wait behind an open \"*\"",
+			ID: IDChannelsDMStoreSendersBehindWildcard, Title: "Pairing-approved senders wait behind an open \"*\"",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a channel account whose config admits \"*\" also has senders approved through pairing in the store",
 			Remediation: "Revoke the approved senders you no longer want (hardshell access revoke) before closing the account again.",

@@ -15,6 +15,16 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDBrowserControlInvalidConfig     = "browser.control_invalid_config"
+	IDBrowserControlNoAuth            = "browser.control_no_auth"
+	IDBrowserRelayExposed             = "browser.relay_exposed"
+	IDBrowserRemoteCDPHTTP            = "browser.remote_cdp_http"
+	IDBrowserRemoteCDPPrivateHost     = "browser.remote_cdp_private_host"
+	IDGatewayNodesBrowserProxyEnabled = "gateway.nodes.browser_proxy_enabled"
+)
+
 const whyBrowser = "Browser control lets the model drive a real browser: if that profile is logged in to anything, the model can use those accounts and data. For a remote gateway, browser control is equivalent to operator access to everything that profile can reach. Keep gateway and node hosts tailnet-only, never expose relay/control ports to the LAN or the public internet, never use Tailscale Funnel for browser control endpoints, and turn browser proxy routing off when you do not need it (gateway.nodes.browser.mode=\"off\")."
 
 var browserProfileNameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -122,7 +132,7 @@ func browserPrivateAllowed(s *model.Snapshot) bool {
 func init() {
 	Register("browser",
 		Check{
-			ID: "browser.control_invalid_config", Title: "Browser control config looks invalid",
+			ID: IDBrowserControlInvalidConfig, Title: "Browser control config looks invalid",
 			Tier: model.TierBrowser, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "browser.cdpUrl or a profile's cdpUrl does not parse, or a profile name is invalid",
 			Remediation: "Fix browser.cdpUrl / browser.profiles in the config and re-run the audit.",
@@ -149,7 +159,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "browser.control_no_auth", Title: "Browser control has no auth",
+			ID: IDBrowserControlNoAuth, Title: "Browser control has no auth",
 			Tier: model.TierBrowser, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "browser control enabled (the default) and no gateway token/password anywhere (config, SecretRef, env)",
 			Remediation: "Set gateway.auth.token (recommended) or gateway.auth.password; restarting the gateway auto-generates gateway.auth.token when browser control is enabled.",
@@ -169,7 +179,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "browser.remote_cdp_http", Title: "Remote CDP uses HTTP",
+			ID: IDBrowserRemoteCDPHTTP, Title: "Remote CDP uses HTTP",
 			Tier: model.TierBrowser, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "a browser profile with a non-loopback cdpUrl uses http: (or ws:)",
 			Remediation: "Prefer HTTPS/WSS or a tailnet-only endpoint for remote CDP.",
@@ -192,7 +202,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "browser.remote_cdp_private_host", Title: "Remote CDP targets a private/internal host",
+			ID: IDBrowserRemoteCDPPrivateHost, Title: "Remote CDP targets a private/internal host",
 			Tier: model.TierBrowser, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a non-loopback CDP host is a private/internal IP or hostname while browser.ssrfPolicy.dangerouslyAllowPrivateNetwork is on (the default)",
 			Remediation: "Prefer a tailnet or tunnel for remote CDP; for strict blocking set browser.ssrfPolicy.dangerouslyAllowPrivateNetwork=false and allow only explicit hosts.",
@@ -214,7 +224,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.nodes.browser_proxy_enabled", Title: "Browser proxy routing is on while the gateway is reachable remotely",
+			ID: IDGatewayNodesBrowserProxyEnabled, Title: "Browser proxy routing is on while the gateway is reachable remotely",
 			Tier: model.TierBrowser, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `gateway.nodes.browser.mode is not "off" while the gateway is remote-exposed (bind beyond loopback, Tailscale serve or funnel)`,
 			Remediation: `Set gateway.nodes.browser.mode="off" unless you drive a browser on a paired node.`,
@@ -234,7 +244,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "browser.relay_exposed", Title: "Browser extension relay listens beyond loopback",
+			ID: IDBrowserRelayExposed, Title: "Browser extension relay listens beyond loopback",
 			Tier: model.TierBrowser, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "legacy browser.relayBindHost is a non-loopback address",
 			Remediation: `Set browser.relayBindHost to "127.0.0.1" (or remove it; openclaw doctor migrates the legacy relay).`,

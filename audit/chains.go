@@ -29,16 +29,16 @@ func init() {
 // RiskChainInbound are the finding ids that make inbound untrusted (the
 // chain's first link; remediate fixes the chain by fixing one of them).
 var RiskChainInbound = []string{
-	"channels.<id>.dm.open", "channels.<id>.groups.open", "channels.<id>.allowFrom.wildcard",
-	"channels.telegram.groups.allowFrom.wildcard", "gateway.bind_no_auth", "gateway.http.no_auth",
+	IDChannelsDMOpen, IDChannelsGroupsOpen, IDChannelsAllowFromWildcard,
+	IDChannelsTelegramGroupsAllowFromWildcard, IDGatewayBindNoAuth, IDGatewayHTTPNoAuth,
 	IDProbeUnauthenticated,
 }
 
 // chainReach are findings that already say the tools reach the host.
 var chainReach = []string{
-	"security.exposure.open_groups_with_runtime_or_fs", "security.exposure.open_groups_with_elevated",
-	"security.exposure.open_channels_with_exec", "security.exposure.open_groups_with_control_plane_tools",
-	"tools.exec.security_full_configured", "sandbox.workspace_rw_reachable", "sandbox.scope_shared",
+	IDSecurityExposureOpenGroupsWithRuntimeOrFs, IDSecurityExposureOpenGroupsWithElevated,
+	IDSecurityExposureOpenChannelsWithExec, IDSecurityExposureOpenGroupsWithControlPlaneTools,
+	IDToolsExecSecurityFullConfigured, IDSandboxWorkspaceRwReachable, IDSandboxScopeShared,
 }
 
 var (
@@ -65,7 +65,7 @@ func riskChains(s *model.Snapshot, findings []model.Finding) []Hit {
 	}
 	var inbound []string
 	for _, id := range linked(RiskChainInbound) {
-		if id == "gateway.http.no_auth" && !exposed(s) {
+		if id == IDGatewayHTTPNoAuth && !exposed(s) {
 			continue // on loopback only local processes reach it
 		}
 		inbound = append(inbound, id)

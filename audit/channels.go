@@ -11,6 +11,29 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDChannelsAllowFromDangerousNameMatchingEnabled = "channels.<id>.allowFrom.dangerous_name_matching_enabled"
+	IDChannelsAllowFromWildcard                     = "channels.<id>.allowFrom.wildcard"
+	IDChannelsDMDisabled                            = "channels.<id>.dm.disabled"
+	IDChannelsDMLocked                              = "channels.<id>.dm.locked"
+	IDChannelsDMOpen                                = "channels.<id>.dm.open"
+	IDChannelsDMOpenInvalid                         = "channels.<id>.dm.open_invalid"
+	IDChannelsDMScopeMainMultiuser                  = "channels.<id>.dm.scope_main_multiuser"
+	IDChannelsGroupsOpen                            = "channels.<id>.groups.open"
+	IDChannelsGroupsRequireMentionOff               = "channels.<id>.groups.require_mention_off"
+	IDChannelsDiscordAllowFromNameBasedEntries      = "channels.discord.allowFrom.name_based_entries"
+	IDChannelsDiscordAllowlistedGroupsBroadMembers  = "channels.discord.allowlisted_groups.broad_members"
+	IDChannelsDiscordCommandsNativeNoAllowlists     = "channels.discord.commands.native.no_allowlists"
+	IDChannelsDiscordCommandsNativeUnrestricted     = "channels.discord.commands.native.unrestricted"
+	IDChannelsDMSessionCollision                    = "channels.dm.session_collision.<bucket>.<n>"
+	IDChannelsSlackCommandsSlashNoAllowlists        = "channels.slack.commands.slash.no_allowlists"
+	IDChannelsSlackCommandsSlashUseAccessGroupsOff  = "channels.slack.commands.slash.useAccessGroups_off"
+	IDChannelsTelegramAllowFromInvalidEntries       = "channels.telegram.allowFrom.invalid_entries"
+	IDChannelsTelegramGroupsAllowFromMissing        = "channels.telegram.groups.allowFrom.missing"
+	IDChannelsTelegramGroupsAllowFromWildcard       = "channels.telegram.groups.allowFrom.wildcard"
+)
+
 // Channel checks: who can trigger the bot on each messaging channel. Ids stay
 // channels.<id>.… for every account (as the newest OpenClaw builds dedupe);
 // the accounts involved are named in the detail.
@@ -22,7 +45,7 @@ const whyGroupOpen = "groupPolicy=\"open\" lets the bot answer in any group it i
 func init() {
 	Register("channels",
 		Check{
-			ID: "channels.<id>.dm.open", Title: "DMs are open to anyone",
+			ID: IDChannelsDMOpen, Title: "DMs are open to anyone",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `resolved DM policy (dmPolicy, legacy dm.policy; default "pairing") is "open" on an enabled channel or account`,
 			Remediation: `Set dmPolicy="pairing" (or "allowlist" with your own sender id) and remove "*" from allowFrom.`,
@@ -30,7 +53,7 @@ func init() {
 			Since: "OpenClaw 2026.2", Run: runChannelsDMOpen,
 		},
 		Check{
-			ID: "channels.<id>.dm.open_invalid", Title: `DM policy is "open" but allowFrom lacks "*"`,
+			ID: IDChannelsDMOpenInvalid, Title: `DM policy is "open" but allowFrom lacks "*"`,
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `dmPolicy "open" while allowFrom does not contain "*" (OpenClaw's schema rejects this on write)`,
 			Remediation: `Decide: set dmPolicy="allowlist" to keep the listed senders only, or add "*" to allowFrom if DMs really must be public.`,
@@ -39,7 +62,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runChannelsDMOpenInvalid,
 		},
 		Check{
-			ID: "channels.<id>.dm.disabled", Title: "DMs are disabled",
+			ID: IDChannelsDMDisabled, Title: "DMs are disabled",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "info",
 			Trigger:     `dmPolicy "disabled"`,
 			Remediation: "Nothing to do unless you expect DMs.",
@@ -47,7 +70,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runChannelsDMDisabled,
 		},
 		Check{
-			ID: "channels.<id>.dm.scope_main_multiuser", Title: "Several people share the main DM session",
+			ID: IDChannelsDMScopeMainMultiuser, Title: "Several people share the main DM session",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `session.dmScope is "main" (the default) and the channel's DM allowlist has "*" or more than one distinct sender (config allowFrom + pairing store)`,
 			Remediation: `openclaw config set session.dmScope "per-channel-peer" (or "per-account-channel-peer" with several accounts on one channel).`,
@@ -56,7 +79,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runChannelsDMScopeMain,
 		},
 		Check{
-			ID: "channels.<id>.groups.open", Title: "Groups are open (groupPolicy=\"open\")",
+			ID: IDChannelsGroupsOpen, Title: "Groups are open (groupPolicy=\"open\")",
 			Tier: model.TierInbound, Fix: model.FixSafe, Severity: "warn; critical when runtime or filesystem tools are reachable outside a sandbox \"all\" (or elevated is on)",
 			Trigger:     `resolved groupPolicy (channel, account, channels.defaults, or a per-group override) is "open"`,
 			Remediation: `Set groupPolicy="allowlist" and list the groups (groups/guilds/channels) and trusted senders (groupAllowFrom).`,
@@ -65,7 +88,7 @@ func init() {
 			Since:       "OpenClaw 2026.9", Run: runChannelsGroupsOpen,
 		},
 		Check{
-			ID: "channels.<id>.groups.require_mention_off", Title: "Bot answers every group message (requireMention: false)",
+			ID: IDChannelsGroupsRequireMentionOff, Title: "Bot answers every group message (requireMention: false)",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; critical when the channel's groupPolicy is open",
 			Trigger:     "a group entry (including \"*\"), guild or guild channel sets requireMention: false",
 			Remediation: `Set requireMention: true (e.g. groups: { "*": { requireMention: true } }) and configure agents.list[].groupChat.mentionPatterns.`,
@@ -74,7 +97,7 @@ func init() {
 			Since:       "hardshell", Run: runChannelsRequireMentionOff,
 		},
 		Check{
-			ID: "channels.<id>.allowFrom.wildcard", Title: `DM allowlist contains "*"`,
+			ID: IDChannelsAllowFromWildcard, Title: `DM allowlist contains "*"`,
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `dmPolicy "pairing" or "allowlist" while allowFrom / dm.allowFrom contains "*" (anyone passes; dm.open covers policy "open")`,
 			Remediation: `Remove "*" from allowFrom and list your own sender ids.`,
@@ -83,7 +106,7 @@ func init() {
 			Since:       "hardshell", Run: runChannelsAllowFromWildcard,
 		},
 		Check{
-			ID: "channels.<id>.allowFrom.dangerous_name_matching_enabled", Title: "Allowlists match display names (dangerouslyAllowNameMatching)",
+			ID: IDChannelsAllowFromDangerousNameMatchingEnabled, Title: "Allowlists match display names (dangerouslyAllowNameMatching)",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "info",
 			Trigger:     "dangerouslyAllowNameMatching: true on a channel or account",
 			Remediation: "Replace names with stable ids and remove dangerouslyAllowNameMatching.",
@@ -92,7 +115,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runChannelsNameMatching,
 		},
 		Check{
-			ID: "channels.telegram.groups.allowFrom.wildcard", Title: `Telegram group sender allowlist contains "*"`,
+			ID: IDChannelsTelegramGroupsAllowFromWildcard, Title: `Telegram group sender allowlist contains "*"`,
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `group access is possible (groupPolicy open, or allowlist with groups) and groupAllowFrom or a group/topic allowFrom contains "*"`,
 			Remediation: `Replace "*" in groupAllowFrom with the numeric Telegram user ids allowed to trigger the bot in groups.`,
@@ -101,7 +124,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runTelegramGroupWildcard,
 		},
 		Check{
-			ID: "channels.telegram.groups.allowFrom.missing", Title: "Telegram groups have no sender allowlist",
+			ID: IDChannelsTelegramGroupsAllowFromMissing, Title: "Telegram groups have no sender allowlist",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "group access is possible, no sender allowlist (pairing store, groupAllowFrom, per-group or per-topic allowFrom) and text commands are on",
 			Remediation: "Set channels.telegram.groupAllowFrom to the numeric user ids allowed to command the bot in groups.",
@@ -110,7 +133,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runTelegramGroupMissing,
 		},
 		Check{
-			ID: "channels.telegram.allowFrom.invalid_entries", Title: "Telegram allowlist has non-numeric entries",
+			ID: IDChannelsTelegramAllowFromInvalidEntries, Title: "Telegram allowlist has non-numeric entries",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "allowFrom / groupAllowFrom / group allowFrom entries that are not numeric user ids (e.g. @username)",
 			Remediation: "Replace @usernames with numeric Telegram user ids (ask @userinfobot, or read them from `openclaw pairing list telegram`).",
@@ -119,24 +142,24 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runTelegramInvalidEntries,
 		},
 		Check{
-			ID: "channels.discord.commands.native.unrestricted", Title: "Discord slash commands bypass access groups",
+			ID: IDChannelsDiscordCommandsNativeUnrestricted, Title: "Discord slash commands bypass access groups",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "native commands on, commands.useAccessGroups=false, guilds configured, groupPolicy not disabled, no guild/channel users lists and no commands.allowFrom",
 			Remediation: "Set commands.useAccessGroups=true (default) or add users lists to the guilds/channels.",
 			Why:         "With access groups off and no users lists, every member of the configured guilds can run the bot's slash commands.",
 			Breaks:      "Members not on the lists can no longer run slash commands.",
-			Since:       "OpenClaw 2026.2", Run: chanOnly("channels.discord.commands.native.unrestricted", runDiscordNativeCommands),
+			Since:       "OpenClaw 2026.2", Run: chanOnly(IDChannelsDiscordCommandsNativeUnrestricted, runDiscordNativeCommands),
 		},
 		Check{
-			ID: "channels.discord.commands.native.no_allowlists", Title: "Discord slash commands have no allowlists",
+			ID: IDChannelsDiscordCommandsNativeNoAllowlists, Title: "Discord slash commands have no allowlists",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "native commands on with access groups, guilds configured, but no owner allowFrom (config or pairing store), no users lists and no commands.allowFrom",
 			Remediation: "Add your Discord user id to channels.discord.allowFrom (or dm.allowFrom) and users lists to the guilds.",
 			Why:         "Access groups need someone to be in them: without an owner allowlist or users lists, command authorization has nothing to check against.",
-			Since:       "OpenClaw 2026.2", Run: chanOnly("channels.discord.commands.native.no_allowlists", runDiscordNativeCommands),
+			Since:       "OpenClaw 2026.2", Run: chanOnly(IDChannelsDiscordCommandsNativeNoAllowlists, runDiscordNativeCommands),
 		},
 		Check{
-			ID: "channels.discord.allowlisted_groups.broad_members", Title: "Discord allowlisted groups have broad member access",
+			ID: IDChannelsDiscordAllowlistedGroupsBroadMembers, Title: "Discord allowlisted groups have broad member access",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `groupPolicy "allowlist" with guild/channel entries that have no users or roles restriction (guild or channel level)`,
 			Remediation: "Add users or roles restrictions at each listed guild/channel when only specific members should trigger the agent.",
@@ -145,7 +168,7 @@ func init() {
 			Since:       "OpenClaw 2026.9", Run: runDiscordBroadMembers,
 		},
 		Check{
-			ID: "channels.discord.allowFrom.name_based_entries", Title: "Discord allowlists use names instead of ids",
+			ID: IDChannelsDiscordAllowFromNameBasedEntries, Title: "Discord allowlists use names instead of ids",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; info when dangerouslyAllowNameMatching is set",
 			Trigger:     "allowFrom / dm.allowFrom / groupAllowFrom / guild or channel users entries that are not snowflake ids, <@id>, user:id, discord:id or pk:",
 			Remediation: "Replace names/tags with numeric Discord user ids (Developer Mode → Copy User ID).",
@@ -154,21 +177,21 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runDiscordNameEntries,
 		},
 		Check{
-			ID: "channels.slack.commands.slash.useAccessGroups_off", Title: "Slack slash commands bypass access groups",
+			ID: IDChannelsSlackCommandsSlashUseAccessGroupsOff, Title: "Slack slash commands bypass access groups",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "Slack slash/native commands on and commands.useAccessGroups=false (no commands.allowFrom)",
 			Remediation: "Set commands.useAccessGroups=true (default) or commands.allowFrom.slack.",
 			Why:         "With access groups off, anyone in the workspace who can see the slash command can run it.",
 			Breaks:      "Only allowlisted users can run slash commands.",
-			Since:       "OpenClaw 2026.2", Run: chanOnly("channels.slack.commands.slash.useAccessGroups_off", runSlackSlash),
+			Since:       "OpenClaw 2026.2", Run: chanOnly(IDChannelsSlackCommandsSlashUseAccessGroupsOff, runSlackSlash),
 		},
 		Check{
-			ID: "channels.slack.commands.slash.no_allowlists", Title: "Slack slash commands have no allowlists",
+			ID: IDChannelsSlackCommandsSlashNoAllowlists, Title: "Slack slash commands have no allowlists",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "slash commands on with access groups, but no owner allowFrom (config or pairing store) and no channels.slack.channels.<id>.users",
 			Remediation: "Add your Slack user id to channels.slack.allowFrom (or dm.allowFrom) and users lists to the channels.",
 			Why:         "Access groups need someone to be in them: without an owner allowlist or users lists, command authorization has nothing to check against.",
-			Since:       "OpenClaw 2026.2", Run: chanOnly("channels.slack.commands.slash.no_allowlists", runSlackSlash),
+			Since:       "OpenClaw 2026.2", Run: chanOnly(IDChannelsSlackCommandsSlashNoAllowlists, runSlackSlash),
 		},
 	)
 }
@@ -494,7 +517,7 @@ func runTelegramGroupWildcard(s *model.Snapshot) []Hit {
 		sort.Strings(keys)
 		for _, p := range keys {
 			if containsStr(lists[p], "*") {
-				a.add("channels.telegram.groups.allowFrom.wildcard", model.Critical, "", sc.Name()+`: `+p+` contains "*" (groupPolicy "`+gp.Value+`")`, p)
+				a.add(IDChannelsTelegramGroupsAllowFromWildcard, model.Critical, "", sc.Name()+`: `+p+` contains "*" (groupPolicy "`+gp.Value+`")`, p)
 			}
 		}
 	}
@@ -525,7 +548,7 @@ func runTelegramGroupMissing(s *model.Snapshot) []Hit {
 		if any {
 			continue
 		}
-		a.add("channels.telegram.groups.allowFrom.missing", model.Critical, "",
+		a.add(IDChannelsTelegramGroupsAllowFromMissing, model.Critical, "",
 			sc.Name()+`: groupPolicy "`+gp.Value+`" (`+gp.Path+`) with no groupAllowFrom, no per-group allowFrom and an empty pairing store; text commands are on`,
 			gp.Path, sc.Path+".groupAllowFrom")
 	}
@@ -565,7 +588,7 @@ func runTelegramInvalidEntries(s *model.Snapshot) []Hit {
 				bad = append(bad, e)
 			}
 			if len(bad) > 0 {
-				a.add("channels.telegram.allowFrom.invalid_entries", model.Warn, "", sc.Name()+": "+p+" has non-numeric entries: "+strings.Join(firstN(bad, 5), ", "), p)
+				a.add(IDChannelsTelegramAllowFromInvalidEntries, model.Warn, "", sc.Name()+": "+p+" has non-numeric entries: "+strings.Join(firstN(bad, 5), ", "), p)
 			}
 		}
 	}
@@ -618,12 +641,12 @@ func runDiscordNativeCommands(s *model.Snapshot) []Hit {
 			continue
 		}
 		if !useAccessGroups {
-			a.add("channels.discord.commands.native.unrestricted", model.Critical, "",
+			a.add(IDChannelsDiscordCommandsNativeUnrestricted, model.Critical, "",
 				sc.Name()+": commands.useAccessGroups=false, guilds configured ("+gpath+") without users lists", "commands.useAccessGroups", gpath, np)
 			continue
 		}
 		if !chanOwnerAllowFrom(s, sc) {
-			a.add("channels.discord.commands.native.no_allowlists", model.Warn, "",
+			a.add(IDChannelsDiscordCommandsNativeNoAllowlists, model.Warn, "",
 				sc.Name()+": slash commands on, guilds configured ("+gpath+"), no owner allowFrom, no pairing-store entries and no users lists", gpath, sc.Path+".allowFrom")
 		}
 	}
@@ -666,7 +689,7 @@ func runDiscordNameEntries(s *model.Snapshot) []Hit {
 				}
 			}
 			if len(bad) > 0 {
-				a.add("channels.discord.allowFrom.name_based_entries", sev, "", sc.Name()+": "+p+" has name-based entries: "+strings.Join(firstN(bad, 5), ", "), p)
+				a.add(IDChannelsDiscordAllowFromNameBasedEntries, sev, "", sc.Name()+": "+p+" has name-based entries: "+strings.Join(firstN(bad, 5), ", "), p)
 			}
 		}
 	}
@@ -698,7 +721,7 @@ func runSlackSlash(s *model.Snapshot) []Hit {
 			continue
 		}
 		if root.Lookup("commands.useAccessGroups").IsFalse() {
-			a.add("channels.slack.commands.slash.useAccessGroups_off", model.Critical, "",
+			a.add(IDChannelsSlackCommandsSlashUseAccessGroupsOff, model.Critical, "",
 				sc.Name()+": slash commands on ("+on+") with commands.useAccessGroups=false", "commands.useAccessGroups", on)
 			continue
 		}
@@ -711,7 +734,7 @@ func runSlackSlash(s *model.Snapshot) []Hit {
 			})
 		}
 		if !hasUsers && !chanOwnerAllowFrom(s, sc) {
-			a.add("channels.slack.commands.slash.no_allowlists", model.Warn, "",
+			a.add(IDChannelsSlackCommandsSlashNoAllowlists, model.Warn, "",
 				sc.Name()+": slash commands on ("+on+"), no owner allowFrom, no pairing-store entries and no channel users lists", on, sc.Path+".allowFrom")
 		}
 	}
@@ -734,7 +757,7 @@ func runDiscordBroadMembers(s *model.Snapshot) []Hit {
 			gp := model.Child(gpath, gid)
 			chans := g.Get("channels")
 			if chans.Len() == 0 {
-				a.add("channels.discord.allowlisted_groups.broad_members", model.Warn, "", gp, gp)
+				a.add(IDChannelsDiscordAllowlistedGroupsBroadMembers, model.Warn, "", gp, gp)
 				continue
 			}
 			for _, cid := range chans.Keys() {
@@ -743,7 +766,7 @@ func runDiscordBroadMembers(s *model.Snapshot) []Hit {
 					continue
 				}
 				cp := model.Child(model.Child(gp, "channels"), cid)
-				a.add("channels.discord.allowlisted_groups.broad_members", model.Warn, "", cp, cp)
+				a.add(IDChannelsDiscordAllowlistedGroupsBroadMembers, model.Warn, "", cp, cp)
 			}
 		}
 	}
@@ -763,7 +786,7 @@ func runDiscordBroadMembers(s *model.Snapshot) []Hit {
 func init() {
 	Register("channels",
 		Check{
-			ID: "channels.dm.session_collision.<bucket>.<n>", Title: "DM principals share a session",
+			ID: IDChannelsDMSessionCollision, Title: "DM principals share a session",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "warn",
 			Trigger:     `2026.7+ config, session.dmScope main (default) and "*" or two or more distinct admitted DM senders of one channel account (config allowFrom + pairing store) land in the default agent's main session`,
 			Remediation: "Set the effective DM route to an account-safe isolated scope; update the matching binding or session.dmScope as applicable.",
@@ -773,7 +796,7 @@ func init() {
 			Run:         runDMSessionCollision,
 		},
 		Check{
-			ID: "channels.<id>.dm.locked", Title: "DMs are locked",
+			ID: IDChannelsDMLocked, Title: "DMs are locked",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "info",
 			Trigger:     `dmPolicy "pairing" (the default) and no admitted senders in config allowFrom or the pairing store`,
 			Remediation: "Approve via: openclaw pairing list <channel> / openclaw pairing approve <channel> <code>",

@@ -8,9 +8,14 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDDiscoveryMDNSFullMode = "discovery.mdns_full_mode"
+)
+
 func init() {
 	Register("discovery", Check{
-		ID: "discovery.mdns_full_mode", Title: "mDNS full mode can leak host metadata",
+		ID: IDDiscoveryMDNSFullMode, Title: "mDNS full mode can leak host metadata",
 		Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn; critical when exposed; info when OPENCLAW_DISABLE_BONJOUR=1 is set",
 		Trigger:     `discovery.mdns.mode="full" (the default is "minimal")`,
 		Remediation: `Set discovery.mdns.mode="minimal" (recommended) or "off".`,

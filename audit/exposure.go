@@ -8,6 +8,16 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDSecurityExposureOpenChannelsWithExec            = "security.exposure.open_channels_with_exec"
+	IDSecurityExposureOpenGroupsWithControlPlaneTools = "security.exposure.open_groups_with_control_plane_tools"
+	IDSecurityExposureOpenGroupsWithElevated          = "security.exposure.open_groups_with_elevated"
+	IDSecurityExposureOpenGroupsWithRuntimeOrFs       = "security.exposure.open_groups_with_runtime_or_fs"
+	IDSecurityTrustModelGroupScopeMain                = "security.trust_model.group_scope_main"
+	IDSecurityTrustModelMultiUserHeuristic            = "security.trust_model.multi_user_heuristic"
+)
+
 // The exposure matrix (OpenClaw's security.exposure.*) crosses "who can
 // trigger the bot" (openInbound) with "what the tools can reach" (the layered
 // tool policy and the sandbox of each agent), and the trust-model warnings
@@ -18,7 +28,7 @@ const whyOpenInbound = "The guide's first priority is \"open\" inbound with tool
 func init() {
 	Register("tools",
 		Check{
-			ID: "security.exposure.open_groups_with_elevated", Title: "Open groupPolicy with elevated tools enabled",
+			ID: IDSecurityExposureOpenGroupsWithElevated, Title: "Open groupPolicy with elevated tools enabled",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "any open DM/group policy (or an allowlist containing \"*\") on an enabled channel while tools.elevated.enabled is not false",
 			Remediation: `Set groupPolicy/dmPolicy to "allowlist" or "pairing", or set tools.elevated.enabled=false.`,
@@ -28,7 +38,7 @@ func init() {
 			Run:         runOpenGroupsWithElevated,
 		},
 		Check{
-			ID: "security.exposure.open_groups_with_runtime_or_fs", Title: "Open groupPolicy with runtime/filesystem tools exposed",
+			ID: IDSecurityExposureOpenGroupsWithRuntimeOrFs, Title: "Open groupPolicy with runtime/filesystem tools exposed",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical when exec/process are allowed without sandbox mode \"all\"; warn when only filesystem tools are (sandbox not \"all\", tools.fs.workspaceOnly not true)",
 			Trigger:     "open inbound policy and some agent (or the implicit main agent) allows exec/process or read/write/edit/apply_patch outside a sandbox",
 			Remediation: `Tighten inbound to pairing/allowlist, or for agents reachable from open channels deny group:runtime and group:fs (tools.deny) or set sandbox.mode="all".`,
@@ -38,7 +48,7 @@ func init() {
 			Run:         runOpenGroupsWithRuntimeOrFS,
 		},
 		Check{
-			ID: "security.exposure.open_groups_with_control_plane_tools", Title: "Open channels expose control-plane tools",
+			ID: IDSecurityExposureOpenGroupsWithControlPlaneTools, Title: "Open channels expose control-plane tools",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "open inbound policy and some agent allows the gateway or cron tool (not blocked by a sandbox \"all\" that keeps the default sandbox tool deny list)",
 			Remediation: `Deny group:automation (gateway, cron) for agents reachable from open channels, or tighten inbound to pairing/allowlist.`,
@@ -48,7 +58,7 @@ func init() {
 			Run:         runOpenGroupsWithControlPlane,
 		},
 		Check{
-			ID: "security.exposure.open_channels_with_exec", Title: "Open channels can reach exec-enabled agents",
+			ID: IDSecurityExposureOpenChannelsWithExec, Title: "Open channels can reach exec-enabled agents",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; critical when some agent has tools.exec.security=\"full\"",
 			Trigger:     "open inbound policy anywhere under channels and some agent's effective tools.exec.security is not \"deny\"",
 			Remediation: `Set tools.exec.security="deny" (or "allowlist" with approvals) for agents reachable from open channels, or tighten inbound.`,
@@ -58,7 +68,7 @@ func init() {
 			Run:         runOpenChannelsWithExec,
 		},
 		Check{
-			ID: "security.trust_model.multi_user_heuristic", Title: "Potential multi-user setup detected (personal-assistant model warning)",
+			ID: IDSecurityTrustModelMultiUserHeuristic, Title: "Potential multi-user setup detected (personal-assistant model warning)",
 			Tier: model.TierInbound, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "groupPolicy open, a group/guild/channel/room allowlist, dmPolicy open, \"*\" in allowFrom/groupAllowFrom, or more than one approved DM sender",
 			Remediation: `If users may be mutually untrusted, split trust boundaries (separate gateways and credentials). For intentional shared access set agents.defaults.sandbox.mode="all", tools.fs.workspaceOnly=true, session.dmScope="per-channel-peer", and deny runtime/fs/web tools unless required.`,
@@ -68,7 +78,7 @@ func init() {
 			Run:         runMultiUserHeuristic,
 		},
 		Check{
-			ID: "security.trust_model.group_scope_main", Title: "Group chats share the main session",
+			ID: IDSecurityTrustModelGroupScopeMain, Title: "Group chats share the main session",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `session.groupScope="main" or a binding with session.groupScope="main"`,
 			Remediation: `Remove session.groupScope="main" (groups then get their own sessions).`,

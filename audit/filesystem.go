@@ -14,6 +14,36 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDFsAuthProfilesPermsReadable       = "fs.auth_profiles.perms_readable"
+	IDFsAuthProfilesPermsWritable       = "fs.auth_profiles.perms_writable"
+	IDFsConfigPermsGroupReadable        = "fs.config.perms_group_readable"
+	IDFsConfigPermsWorldReadable        = "fs.config.perms_world_readable"
+	IDFsConfigPermsWritable             = "fs.config.perms_writable"
+	IDFsConfigSymlink                   = "fs.config.symlink"
+	IDFsConfigBackupPermsReadable       = "fs.config_backup.perms_readable"
+	IDFsConfigIncludePermsGroupReadable = "fs.config_include.perms_group_readable"
+	IDFsConfigIncludePermsWorldReadable = "fs.config_include.perms_world_readable"
+	IDFsConfigIncludePermsWritable      = "fs.config_include.perms_writable"
+	IDFsCredentialsPermsReadable        = "fs.credentials.perms_readable"
+	IDFsCredentialsDirPermsReadable     = "fs.credentials_dir.perms_readable"
+	IDFsCredentialsDirPermsWritable     = "fs.credentials_dir.perms_writable"
+	IDFsEnvFilePermsReadable            = "fs.env_file.perms_readable"
+	IDFsLogFilePermsReadable            = "fs.log_file.perms_readable"
+	IDFsSessionsStorePermsReadable      = "fs.sessions_store.perms_readable"
+	IDFsStaleTempFiles                  = "fs.stale_temp_files"
+	IDFsStateDirOwnerMismatch           = "fs.state_dir.owner_mismatch"
+	IDFsStateDirPermsGroupWritable      = "fs.state_dir.perms_group_writable"
+	IDFsStateDirPermsReadable           = "fs.state_dir.perms_readable"
+	IDFsStateDirPermsWorldWritable      = "fs.state_dir.perms_world_writable"
+	IDFsStateDirSymlink                 = "fs.state_dir.symlink"
+	IDFsSymlinkOutOfState               = "fs.symlink_out_of_state"
+	IDFsSyncedDir                       = "fs.synced_dir"
+	IDFsTranscriptsPermsReadable        = "fs.transcripts.perms_readable"
+	IDFsUnreadable                      = "fs.unreadable"
+)
+
 // Tier 4: permissions of the state dir, the config and the secrets on disk.
 //
 // Every check here reads only s.FS and s.Target (the one-pass survey from
@@ -114,11 +144,11 @@ func fsStateDirHits(s *model.Snapshot) []Hit {
 	rem := fsChmod(0o700, fi.Path)
 	switch {
 	case bits&fsWorldWrite != 0:
-		return []Hit{{ID: "fs.state_dir.perms_world_writable", Severity: model.Critical, Detail: fsDetail(fi) + "; other users can write into your OpenClaw state.", Remediation: rem, Paths: []string{fi.Path}}}
+		return []Hit{{ID: IDFsStateDirPermsWorldWritable, Severity: model.Critical, Detail: fsDetail(fi) + "; other users can write into your OpenClaw state.", Remediation: rem, Paths: []string{fi.Path}}}
 	case bits&fsGroupWrite != 0:
-		return []Hit{{ID: "fs.state_dir.perms_group_writable", Severity: model.Warn, Detail: fsDetail(fi) + "; group users can write into your OpenClaw state.", Remediation: rem, Paths: []string{fi.Path}}}
+		return []Hit{{ID: IDFsStateDirPermsGroupWritable, Severity: model.Warn, Detail: fsDetail(fi) + "; group users can write into your OpenClaw state.", Remediation: rem, Paths: []string{fi.Path}}}
 	case bits&(fsGroupRead|fsWorldRead) != 0:
-		return []Hit{{ID: "fs.state_dir.perms_readable", Severity: model.Warn, Detail: fsDetail(fi) + "; consider restricting to 700.", Remediation: rem, Paths: []string{fi.Path}}}
+		return []Hit{{ID: IDFsStateDirPermsReadable, Severity: model.Warn, Detail: fsDetail(fi) + "; consider restricting to 700.", Remediation: rem, Paths: []string{fi.Path}}}
 	}
 	return nil
 }
@@ -139,10 +169,10 @@ func fsOnly(hits []Hit, id string) []Hit {
 }
 
 var fsConfigRule = fsRule{
-	writable: "fs.config.perms_writable", writableSev: model.Critical, writableTitle: "Config file is writable by others",
+	writable: IDFsConfigPermsWritable, writableSev: model.Critical, writableTitle: "Config file is writable by others",
 	writableWhy: "another user could change gateway/auth/tool policies.",
-	worldRead:   "fs.config.perms_world_readable", worldSev: model.Critical, worldTitle: "Config file is world-readable",
-	groupRead: "fs.config.perms_group_readable", groupSev: model.Warn, groupTitle: "Config file is group-readable",
+	worldRead:   IDFsConfigPermsWorldReadable, worldSev: model.Critical, worldTitle: "Config file is world-readable",
+	groupRead: IDFsConfigPermsGroupReadable, groupSev: model.Warn, groupTitle: "Config file is group-readable",
 	readWhy: "config can contain tokens and private settings.",
 	mode:    0o600,
 }
@@ -158,10 +188,10 @@ func fsConfigHits(s *model.Snapshot) []Hit {
 }
 
 var fsIncludeRule = fsRule{
-	writable: "fs.config_include.perms_writable", writableSev: model.Critical, writableTitle: "Config include file is writable by others",
+	writable: IDFsConfigIncludePermsWritable, writableSev: model.Critical, writableTitle: "Config include file is writable by others",
 	writableWhy: "another user could influence your effective config.",
-	worldRead:   "fs.config_include.perms_world_readable", worldSev: model.Critical, worldTitle: "Config include file is world-readable",
-	groupRead: "fs.config_include.perms_group_readable", groupSev: model.Warn, groupTitle: "Config include file is group-readable",
+	worldRead:   IDFsConfigIncludePermsWorldReadable, worldSev: model.Critical, worldTitle: "Config include file is world-readable",
+	groupRead: IDFsConfigIncludePermsGroupReadable, groupSev: model.Warn, groupTitle: "Config include file is group-readable",
 	readWhy: "include files can contain tokens and private settings.",
 	mode:    0o600,
 }
@@ -175,10 +205,10 @@ func fsIncludeHits(s *model.Snapshot) []Hit {
 }
 
 var fsCredDirRule = fsRule{
-	writable: "fs.credentials_dir.perms_writable", writableSev: model.Critical, writableTitle: "Credentials dir is writable by others",
+	writable: IDFsCredentialsDirPermsWritable, writableSev: model.Critical, writableTitle: "Credentials dir is writable by others",
 	writableWhy: "another user could drop/modify credential files.",
-	worldRead:   "fs.credentials_dir.perms_readable", worldSev: model.Warn, worldTitle: "Credentials dir is readable by others",
-	groupRead: "fs.credentials_dir.perms_readable", groupSev: model.Warn, groupTitle: "Credentials dir is readable by others",
+	worldRead:   IDFsCredentialsDirPermsReadable, worldSev: model.Warn, worldTitle: "Credentials dir is readable by others",
+	groupRead: IDFsCredentialsDirPermsReadable, groupSev: model.Warn, groupTitle: "Credentials dir is readable by others",
 	readWhy: "credentials and allowlists can be sensitive.",
 	mode:    0o700,
 }
@@ -192,10 +222,10 @@ func fsCredDirHits(s *model.Snapshot) []Hit {
 }
 
 var fsAuthRule = fsRule{
-	writable: "fs.auth_profiles.perms_writable", writableSev: model.Critical, writableTitle: "auth-profiles.json is writable by others",
+	writable: IDFsAuthProfilesPermsWritable, writableSev: model.Critical, writableTitle: "auth-profiles.json is writable by others",
 	writableWhy: "another user could inject credentials.",
-	worldRead:   "fs.auth_profiles.perms_readable", worldSev: model.Warn, worldTitle: "auth-profiles.json is readable by others",
-	groupRead: "fs.auth_profiles.perms_readable", groupSev: model.Warn, groupTitle: "auth-profiles.json is readable by others",
+	worldRead:   IDFsAuthProfilesPermsReadable, worldSev: model.Warn, worldTitle: "auth-profiles.json is readable by others",
+	groupRead: IDFsAuthProfilesPermsReadable, groupSev: model.Warn, groupTitle: "auth-profiles.json is readable by others",
 	readWhy: "auth-profiles.json contains API keys and OAuth tokens.",
 	mode:    0o600,
 }
@@ -209,8 +239,8 @@ func fsAuthHits(s *model.Snapshot) []Hit {
 }
 
 var fsSessionsRule = fsRule{
-	worldRead: "fs.sessions_store.perms_readable", worldSev: model.Warn, worldTitle: "sessions.json is readable by others",
-	groupRead: "fs.sessions_store.perms_readable", groupSev: model.Warn, groupTitle: "sessions.json is readable by others",
+	worldRead: IDFsSessionsStorePermsReadable, worldSev: model.Warn, worldTitle: "sessions.json is readable by others",
+	groupRead: IDFsSessionsStorePermsReadable, groupSev: model.Warn, groupTitle: "sessions.json is readable by others",
 	readWhy: "routing and transcript metadata can be sensitive.",
 	mode:    0o600,
 }
@@ -224,8 +254,8 @@ func fsSessionsHits(s *model.Snapshot) []Hit {
 }
 
 var fsLogRule = fsRule{
-	worldRead: "fs.log_file.perms_readable", worldSev: model.Warn, worldTitle: "Log file is readable by others",
-	groupRead: "fs.log_file.perms_readable", groupSev: model.Warn, groupTitle: "Log file is readable by others",
+	worldRead: IDFsLogFilePermsReadable, worldSev: model.Warn, worldTitle: "Log file is readable by others",
+	groupRead: IDFsLogFilePermsReadable, groupSev: model.Warn, groupTitle: "Log file is readable by others",
 	readWhy: "logs can contain private messages and tool output.",
 	mode:    0o600,
 }
@@ -544,57 +574,57 @@ func init() {
 		return c
 	}
 	Register("filesystem",
-		perm(Check{ID: "fs.state_dir.perms_world_writable", Title: "State dir is world-writable", Fix: model.FixSafe, Severity: "critical",
+		perm(Check{ID: IDFsStateDirPermsWorldWritable, Title: "State dir is world-writable", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "the state dir has o+w", Remediation: "chmod 700 <state dir>", Breaks: "nothing: only the owner needs the state dir",
-			Run: fsStateDirCheck("fs.state_dir.perms_world_writable")}),
-		perm(Check{ID: "fs.state_dir.perms_group_writable", Title: "State dir is group-writable", Fix: model.FixSafe, Severity: "warn",
+			Run: fsStateDirCheck(IDFsStateDirPermsWorldWritable)}),
+		perm(Check{ID: IDFsStateDirPermsGroupWritable, Title: "State dir is group-writable", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "the state dir has g+w (and not o+w)", Remediation: "chmod 700 <state dir>", Breaks: "group members who shared the state dir lose access",
-			Run: fsStateDirCheck("fs.state_dir.perms_group_writable")}),
-		perm(Check{ID: "fs.state_dir.perms_readable", Title: "State dir is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Run: fsStateDirCheck(IDFsStateDirPermsGroupWritable)}),
+		perm(Check{ID: IDFsStateDirPermsReadable, Title: "State dir is readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "the state dir has g+r or o+r (e.g. 755) and no write bits for others", Remediation: "chmod 700 <state dir>", Breaks: "other local users or backup agents that read it as another uid",
-			Run: fsStateDirCheck("fs.state_dir.perms_readable")}),
-		perm(Check{ID: "fs.config.perms_writable", Title: "Config file is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Run: fsStateDirCheck(IDFsStateDirPermsReadable)}),
+		perm(Check{ID: IDFsConfigPermsWritable, Title: "Config file is writable by others", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "the config has g+w or o+w (not checked for a symlinked config)", Remediation: "chmod 600 <config>", Breaks: "nothing for a single-user setup",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), "fs.config.perms_writable") }}),
-		perm(Check{ID: "fs.config.perms_world_readable", Title: "Config file is world-readable", Fix: model.FixSafe, Severity: "critical",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), IDFsConfigPermsWritable) }}),
+		perm(Check{ID: IDFsConfigPermsWorldReadable, Title: "Config file is world-readable", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "the config has o+r", Remediation: "chmod 600 <config>", Breaks: "tools that read the config as another user",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), "fs.config.perms_world_readable") }}),
-		perm(Check{ID: "fs.config.perms_group_readable", Title: "Config file is group-readable", Fix: model.FixSafe, Severity: "warn",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), IDFsConfigPermsWorldReadable) }}),
+		perm(Check{ID: IDFsConfigPermsGroupReadable, Title: "Config file is group-readable", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "the config has g+r", Remediation: "chmod 600 <config>", Breaks: "tools that read the config through group membership",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), "fs.config.perms_group_readable") }}),
-		perm(Check{ID: "fs.config_include.perms_writable", Title: "Config include file is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsConfigHits(s), IDFsConfigPermsGroupReadable) }}),
+		perm(Check{ID: IDFsConfigIncludePermsWritable, Title: "Config include file is writable by others", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "a $include file (recursive) has g+w or o+w", Remediation: "chmod 600 <include>", Breaks: "nothing for a single-user setup",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsIncludeHits(s), "fs.config_include.perms_writable") }}),
-		perm(Check{ID: "fs.config_include.perms_world_readable", Title: "Config include file is world-readable", Fix: model.FixSafe, Severity: "critical",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsIncludeHits(s), IDFsConfigIncludePermsWritable) }}),
+		perm(Check{ID: IDFsConfigIncludePermsWorldReadable, Title: "Config include file is world-readable", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "a $include file has o+r", Remediation: "chmod 600 <include>", Breaks: "tools that read the include as another user",
 			Run: func(s *model.Snapshot) []Hit {
-				return fsOnly(fsIncludeHits(s), "fs.config_include.perms_world_readable")
+				return fsOnly(fsIncludeHits(s), IDFsConfigIncludePermsWorldReadable)
 			}}),
-		perm(Check{ID: "fs.config_include.perms_group_readable", Title: "Config include file is group-readable", Fix: model.FixSafe, Severity: "warn",
+		perm(Check{ID: IDFsConfigIncludePermsGroupReadable, Title: "Config include file is group-readable", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "a $include file has g+r", Remediation: "chmod 600 <include>", Breaks: "tools that read the include through group membership",
 			Run: func(s *model.Snapshot) []Hit {
-				return fsOnly(fsIncludeHits(s), "fs.config_include.perms_group_readable")
+				return fsOnly(fsIncludeHits(s), IDFsConfigIncludePermsGroupReadable)
 			}}),
-		perm(Check{ID: "fs.credentials_dir.perms_writable", Title: "Credentials dir is writable by others", Fix: model.FixSafe, Severity: "critical",
+		perm(Check{ID: IDFsCredentialsDirPermsWritable, Title: "Credentials dir is writable by others", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "<state>/credentials has g+w or o+w", Remediation: "chmod 700 <state>/credentials", Breaks: "nothing for a single-user setup",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsCredDirHits(s), "fs.credentials_dir.perms_writable") }}),
-		perm(Check{ID: "fs.credentials_dir.perms_readable", Title: "Credentials dir is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsCredDirHits(s), IDFsCredentialsDirPermsWritable) }}),
+		perm(Check{ID: IDFsCredentialsDirPermsReadable, Title: "Credentials dir is readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "<state>/credentials has g+r or o+r", Remediation: "chmod 700 <state>/credentials", Breaks: "other users that read pairing allowlists",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsCredDirHits(s), "fs.credentials_dir.perms_readable") }}),
-		perm(Check{ID: "fs.auth_profiles.perms_writable", Title: "auth-profiles.json is writable by others", Fix: model.FixSafe, Severity: "critical",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsCredDirHits(s), IDFsCredentialsDirPermsReadable) }}),
+		perm(Check{ID: IDFsAuthProfilesPermsWritable, Title: "auth-profiles.json is writable by others", Fix: model.FixSafe, Severity: "critical",
 			Trigger: "agents/<id>/agent/auth-profiles.json has g+w or o+w (each agent)", Remediation: "chmod 600 <auth-profiles.json>", Breaks: "nothing for a single-user setup",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsAuthHits(s), "fs.auth_profiles.perms_writable") }}),
-		perm(Check{ID: "fs.auth_profiles.perms_readable", Title: "auth-profiles.json is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsAuthHits(s), IDFsAuthProfilesPermsWritable) }}),
+		perm(Check{ID: IDFsAuthProfilesPermsReadable, Title: "auth-profiles.json is readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "agents/<id>/agent/auth-profiles.json has g+r or o+r (each agent)", Remediation: "chmod 600 <auth-profiles.json>", Breaks: "nothing for a single-user setup",
-			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsAuthHits(s), "fs.auth_profiles.perms_readable") }}),
-		perm(Check{ID: "fs.sessions_store.perms_readable", Title: "sessions.json is readable by others", Fix: model.FixSafe, Severity: "warn",
+			Run: func(s *model.Snapshot) []Hit { return fsOnly(fsAuthHits(s), IDFsAuthProfilesPermsReadable) }}),
+		perm(Check{ID: IDFsSessionsStorePermsReadable, Title: "sessions.json is readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "agents/<id>/sessions/sessions.json has g+r or o+r (each agent)", Remediation: "chmod 600 <sessions.json>", Breaks: "nothing for a single-user setup",
 			Run: fsSessionsHits}),
-		perm(Check{ID: "fs.log_file.perms_readable", Title: "Log file is readable by others", Fix: model.FixSafe, Severity: "warn",
+		perm(Check{ID: IDFsLogFilePermsReadable, Title: "Log file is readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "logging.file is set and the file has g+r or o+r", Remediation: "chmod 600 <log file>", Breaks: "log shippers that read the file as another user",
 			Why: "The guide (0.8): gateway logs can contain tool summaries, errors and URLs, and leak private data even when access control is right. " + fsWhyPerms,
 			Run: fsLogHits}),
-		perm(Check{ID: "fs.state_dir.symlink", Title: "State dir is a symlink", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsStateDirSymlink, Title: "State dir is a symlink", Fix: model.FixManual, Severity: "warn",
 			Trigger: "the state dir path is a symlink", Remediation: "Make sure you trust the link target, or point OPENCLAW_STATE_DIR at the real directory.", Breaks: "-",
 			Why: "The guide lists symlinks among local-disk hygiene: a symlinked state dir is an extra trust boundary — whoever controls the link or its target controls OpenClaw's state.",
 			Run: func(s *model.Snapshot) []Hit {
@@ -604,7 +634,7 @@ func init() {
 				}
 				return []Hit{{Severity: model.Warn, Detail: fi.Path + " is a symlink; treat this as an extra trust boundary.", Paths: []string{fi.Path}}}
 			}}),
-		perm(Check{ID: "fs.config.symlink", Title: "Config file is a symlink", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsConfigSymlink, Title: "Config file is a symlink", Fix: model.FixManual, Severity: "warn",
 			Trigger: "the config path is a symlink (its permission checks are then skipped)", Remediation: "Make sure you trust the link target; OpenClaw does not support writing through a symlinked config.", Breaks: "-",
 			Why: "A symlinked config is an extra trust boundary: its target's permissions decide who can change gateway, auth and tool policy, and writes (openclaw --fix, hardshell) replace the link rather than the target.",
 			Run: func(s *model.Snapshot) []Hit {
@@ -614,46 +644,46 @@ func init() {
 				}
 				return []Hit{{Severity: model.Warn, Detail: fi.Path + " is a symlink; make sure you trust its target.", Paths: []string{fi.Path}}}
 			}}),
-		perm(Check{ID: "fs.synced_dir", Title: "State/config path looks like a synced folder", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsSyncedDir, Title: "State/config path looks like a synced folder", Fix: model.FixManual, Severity: "warn",
 			Trigger:     "the lowercased state dir or config path contains icloud, dropbox, google drive, googledrive, onedrive or mobile documents",
 			Remediation: "Keep OPENCLAW_STATE_DIR on a local-only volume and re-run hardshell.", Breaks: "moving the state dir needs a gateway restart with the new OPENCLAW_STATE_DIR",
 			Why: "Synced folders copy tokens, credentials and transcripts to every device and to the sync provider; the guide's 'synced folder' check exists because disk access is the trust boundary.",
 			Run: fsSyncedHits}),
-		perm(Check{ID: "fs.credentials.perms_readable", Title: "Credential files are readable by others", Fix: model.FixSafe, Severity: "critical when a file is world-readable, else warn",
+		perm(Check{ID: IDFsCredentialsPermsReadable, Title: "Credential files are readable by others", Fix: model.FixSafe, Severity: "critical when a file is world-readable, else warn",
 			Trigger: "a file under <state>/credentials/ (WhatsApp creds.json, <channel>-allowFrom.json, oauth.json…) has group/world bits", Remediation: "chmod 600 <each file>",
 			Breaks: "nothing for a single-user setup", Since: "hardshell",
 			Why: "The guide's credential storage map: credentials/ holds WhatsApp session keys (credentials/whatsapp/<account>/creds.json — whoever reads them can act as your WhatsApp), pairing allowlists and legacy OAuth imports. A tight directory does not help once a file is copied or the directory mode changes; OpenClaw's --fix sets these to 600.",
 			Run: fsCredentialsHits}),
-		perm(Check{ID: "fs.transcripts.perms_readable", Title: "Session transcripts are readable by others", Fix: model.FixSafe, Severity: "warn",
+		perm(Check{ID: IDFsTranscriptsPermsReadable, Title: "Session transcripts are readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "agents/*/sessions/*.jsonl (and rotated .jsonl.*) files with group/world bits", Remediation: "chmod 600 <agent sessions>/*.jsonl*",
 			Breaks: "nothing for a single-user setup", Since: "hardshell",
 			Why: "The guide (local session logs live on disk; 0.7, 0.8): transcripts hold private messages, pasted secrets, file contents and command output, and any process or user who can read the files can read them (openclaw#18746).",
 			Run: fsTranscriptHits}),
-		perm(Check{ID: "fs.config_backup.perms_readable", Title: "Config backups are readable by others", Fix: model.FixSafe, Severity: "warn",
+		perm(Check{ID: IDFsConfigBackupPermsReadable, Title: "Config backups are readable by others", Fix: model.FixSafe, Severity: "warn",
 			Trigger: "openclaw.json.bak*, .last-good, .clobbered.*, .rejected.* with group/world bits", Remediation: "chmod 600 <each backup>",
 			Breaks: "nothing", Since: "hardshell",
 			Why: "Backups of the config keep whatever secrets the config held when they were written, including tokens you have since rotated or moved to the environment.",
 			Run: fsBackupHits}),
-		perm(Check{ID: "fs.env_file.perms_readable", Title: "State .env file is readable by others", Fix: model.FixSafe, Severity: "critical when world-readable, else warn",
+		perm(Check{ID: IDFsEnvFilePermsReadable, Title: "State .env file is readable by others", Fix: model.FixSafe, Severity: "critical when world-readable, else warn",
 			Trigger: "<state>/.env has group/world bits", Remediation: "chmod 600 <state>/.env", Breaks: "nothing", Since: "hardshell",
 			Why: "<state>/.env is where the guide's ${VAR} secrets end up (OPENCLAW_GATEWAY_TOKEN, bot tokens, API keys): moving secrets out of the config only helps if this file is private.",
 			Run: fsEnvHits}),
-		perm(Check{ID: "fs.symlink_out_of_state", Title: "Symlinks in the state dir point outside it", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsSymlinkOutOfState, Title: "Symlinks in the state dir point outside it", Fix: model.FixManual, Severity: "warn",
 			Trigger: "a symlink inside the state dir whose target lies outside it", Remediation: "Replace the links with real files or directories inside the state dir, or make sure you own and trust their targets.",
 			Breaks: "whatever relied on the shared target", Since: "hardshell",
 			Why: "hardshell and OpenClaw's --fix never follow links out of the state dir, so the targets' permissions are unchecked; anyone who can write a target changes what OpenClaw reads (credentials, sessions, plugins).",
 			Run: fsSymlinkOutHits}),
-		perm(Check{ID: "fs.state_dir.owner_mismatch", Title: "State dir or config is owned by another user", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsStateDirOwnerMismatch, Title: "State dir or config is owned by another user", Fix: model.FixManual, Severity: "warn",
 			Trigger: "the state dir or config is owned by a uid other than yours and not root", Remediation: "chown -R <you> <state dir> (or run hardshell as the gateway's user).",
 			Breaks: "the other user loses access", Since: "hardshell",
 			Why: "Permissions protect only against users other than the owner: the owning account can read every secret and rewrite the config. The guide recommends a dedicated OS user for the gateway — it should own its state.",
 			Run: fsOwnerHits}),
-		perm(Check{ID: "fs.unreadable", Title: "Some state files could not be checked", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsUnreadable, Title: "Some state files could not be checked", Fix: model.FixManual, Severity: "warn",
 			Trigger: "the survey met paths it could not read (permission denied, I/O error)", Remediation: "Run hardshell as the user that runs the gateway, or fix the listed paths' ownership.",
 			Breaks: "-", Since: "hardshell",
 			Why: "A check that cannot read a file cannot vouch for it; hardshell reports the gap instead of staying silent.",
 			Run: fsUnreadableHits}),
-		perm(Check{ID: "fs.stale_temp_files", Title: "An interrupted hardshell write left temp files", Fix: model.FixManual, Severity: "warn",
+		perm(Check{ID: IDFsStaleTempFiles, Title: "An interrupted hardshell write left temp files", Fix: model.FixManual, Severity: "warn",
 			Trigger: "a file named .<name>.hardshell-<hex>.tmp in the state dir or the config's folder (critical when readable by others)", Remediation: "Delete the listed files (rm), or let the next hardshell write remove them: it does so under its lock.",
 			Breaks: "nothing: the files are never read by OpenClaw", Since: "hardshell",
 			Why: "hardshell writes each file to a temp file and renames it into place; killed in between, the temp file stays, holding a full copy of the new config or .env, secrets included.",

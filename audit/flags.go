@@ -12,6 +12,11 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDConfigInsecureOrDangerousFlags = "config.insecure_or_dangerous_flags"
+)
+
 // flagHit is one enabled flag.
 type flagHit struct {
 	Path  string
@@ -67,7 +72,7 @@ func collectDangerousFlags(s *model.Snapshot) []flagHit {
 
 func init() {
 	Register("config", Check{
-		ID: "config.insecure_or_dangerous_flags", Title: "Insecure or dangerous config flags enabled",
+		ID: IDConfigInsecureOrDangerousFlags, Title: "Insecure or dangerous config flags enabled",
 		Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 		Trigger: "any of gateway.controlUi.allowInsecureAuth=true, any dangerously*=true (Control UI, browser SSRF policy, channel name matching, sandbox docker, plugin config), " +
 			"hooks.gmail/hooks.mappings[i].allowUnsafeExternalContent=true, tools.exec.applyPatch.workspaceOnly=false, security.audit.suppressions configured (2026.9 lists it as a flag; the safe fix leaves it to the operator); one finding per flag on a 2026.7+-era config (as OpenClaw 2026.9 reports them), one aggregated finding on a 2026.2-era one",

@@ -15,6 +15,38 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDConfigEnvVarMissing                      = "config.env_var_missing"
+	IDGatewayAuthNoRateLimit                   = "gateway.auth_no_rate_limit"
+	IDGatewayBindNoAuth                        = "gateway.bind_no_auth"
+	IDGatewayControlUIAllowedOriginsRequired   = "gateway.control_ui.allowed_origins_required"
+	IDGatewayControlUIAllowedOriginsWildcard   = "gateway.control_ui.allowed_origins_wildcard"
+	IDGatewayControlUIDeviceAuthDisabled       = "gateway.control_ui.device_auth_disabled"
+	IDGatewayControlUIHostHeaderOriginFallback = "gateway.control_ui.host_header_origin_fallback"
+	IDGatewayControlUIInsecureAuth             = "gateway.control_ui.insecure_auth"
+	IDGatewayCustomBindAllInterfaces           = "gateway.custom_bind_all_interfaces"
+	IDGatewayHTTPNoAuth                        = "gateway.http.no_auth"
+	IDGatewayHTTPSessionKeyOverrideEnabled     = "gateway.http.session_key_override_enabled"
+	IDGatewayLoopbackNoAuth                    = "gateway.loopback_no_auth"
+	IDGatewayNodesAllowCommandsDangerous       = "gateway.nodes.allow_commands_dangerous"
+	IDGatewayNodesDenyCommandsIneffective      = "gateway.nodes.deny_commands_ineffective"
+	IDGatewayRealIPFallbackEnabled             = "gateway.real_ip_fallback_enabled"
+	IDGatewayTailscaleFunnel                   = "gateway.tailscale_funnel"
+	IDGatewayTailscaleServe                    = "gateway.tailscale_serve"
+	IDGatewayTokenTooShort                     = "gateway.token_too_short"
+	IDGatewayTokenWeakValue                    = "gateway.token_weak_value"
+	IDGatewayToolsInvokeHTTPDangerousAllow     = "gateway.tools_invoke_http.dangerous_allow"
+	IDGatewayTrustedProxiesBroad               = "gateway.trusted_proxies_broad"
+	IDGatewayTrustedProxiesMissing             = "gateway.trusted_proxies_missing"
+	IDGatewayTrustedProxyAllowLoopback         = "gateway.trusted_proxy_allow_loopback"
+	IDGatewayTrustedProxyAuth                  = "gateway.trusted_proxy_auth"
+	IDGatewayTrustedProxyNoAllowlist           = "gateway.trusted_proxy_no_allowlist"
+	IDGatewayTrustedProxyNoProxies             = "gateway.trusted_proxy_no_proxies"
+	IDGatewayTrustedProxyNoUserHeader          = "gateway.trusted_proxy_no_user_header"
+	IDMCPAppsEnabled                           = "mcp.apps.enabled"
+)
+
 const (
 	whyBind      = "The gateway multiplexes WebSocket and HTTP on one port. gateway.bind \"loopback\" (the default) lets only local clients connect; any other bind (lan, tailnet, custom) widens the attack surface and must only be used with a shared token/password and a properly configured firewall. Never expose an unauthenticated gateway on 0.0.0.0; prefer Tailscale Serve over a LAN bind, since Serve keeps the gateway on loopback and lets Tailscale handle access."
 	whyAuth      = "Gateway auth is required by default: without a token or password the gateway refuses WebSocket connections (fail-closed). The onboarding wizard generates a token even on loopback so local clients must authenticate too. Whoever holds the gateway credential has operator access to every tool the agents can use."
@@ -223,7 +255,7 @@ func gwAuthPath(s *model.Snapshot) string {
 func init() {
 	Register("gateway",
 		Check{
-			ID: "gateway.bind_no_auth", Title: "Gateway binds beyond loopback without auth",
+			ID: IDGatewayBindNoAuth, Title: "Gateway binds beyond loopback without auth",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "gateway.bind is not loopback and no gateway token/password is configured (auth mode is not trusted-proxy)",
 			Remediation: "Set gateway.auth (token recommended) or bind to loopback.",
@@ -244,7 +276,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.loopback_no_auth", Title: "Gateway auth missing on loopback",
+			ID: IDGatewayLoopbackNoAuth, Title: "Gateway auth missing on loopback",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "loopback bind, Control UI enabled, no shared secret and no Tailscale Serve identity auth",
 			Remediation: "Set gateway.auth (token recommended) or keep the Control UI local-only.",
@@ -260,7 +292,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxies_missing", Title: "Reverse proxy headers are not trusted",
+			ID: IDGatewayTrustedProxiesMissing, Title: "Reverse proxy headers are not trusted",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "loopback bind, Control UI enabled, gateway.trustedProxies empty",
 			Remediation: "Set gateway.trustedProxies to your proxy IPs or keep the Control UI local-only.",
@@ -275,7 +307,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.token_too_short", Title: "Gateway token looks short",
+			ID: IDGatewayTokenTooShort, Title: "Gateway token looks short",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "auth mode token and the trimmed token (config or OPENCLAW_GATEWAY_TOKEN) is under 24 characters",
 			Remediation: "Generate a long random token (openclaw doctor --generate-gateway-token) and update every client.",
@@ -295,7 +327,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.auth_no_rate_limit", Title: "No auth rate limiting configured",
+			ID: IDGatewayAuthNoRateLimit, Title: "No auth rate limiting configured",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 			Trigger:     "exposed, auth mode not trusted-proxy, gateway.auth.rateLimit unset",
 			Remediation: "Set gateway.auth.rateLimit (e.g. " + inlineObj(RateLimitDefault) + ").",
@@ -311,7 +343,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.control_ui.allowed_origins_required", Title: "Non-loopback Control UI missing explicit allowed origins",
+			ID: IDGatewayControlUIAllowedOriginsRequired, Title: "Non-loopback Control UI missing explicit allowed origins",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "exposed, Control UI enabled, gateway.controlUi.allowedOrigins empty and Host-header fallback off (not on 2026.2-era configs, which have no allowedOrigins key)",
 			Remediation: "Set gateway.controlUi.allowedOrigins to the full trusted origins (e.g. https://control.example.com).",
@@ -333,7 +365,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.control_ui.allowed_origins_wildcard", Title: "Control UI allowed origins contains wildcard",
+			ID: IDGatewayControlUIAllowedOriginsWildcard, Title: "Control UI allowed origins contains wildcard",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn on loopback, critical when exposed",
 			Trigger:     `gateway.controlUi.allowedOrigins contains "*"`,
 			Remediation: "Replace the wildcard with explicit trusted origins (e.g. https://control.example.com).",
@@ -348,7 +380,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.control_ui.host_header_origin_fallback", Title: "DANGEROUS: Host-header origin fallback enabled",
+			ID: IDGatewayControlUIHostHeaderOriginFallback, Title: "DANGEROUS: Host-header origin fallback enabled",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn on loopback, critical when exposed",
 			Trigger:     "gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback=true",
 			Remediation: "Disable gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback and configure explicit gateway.controlUi.allowedOrigins.",
@@ -363,7 +395,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.control_ui.insecure_auth", Title: "Control UI insecure auth toggle enabled",
+			ID: IDGatewayControlUIInsecureAuth, Title: "Control UI insecure auth toggle enabled",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "critical when the config or CLI is OpenClaw 2026.2.x or older (as those builds rate it), warn otherwise",
 			Trigger:     "gateway.controlUi.allowInsecureAuth=true",
 			Remediation: "Disable it and use HTTPS (Tailscale Serve) or localhost.",
@@ -382,7 +414,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.control_ui.device_auth_disabled", Title: "DANGEROUS: Control UI device auth disabled",
+			ID: IDGatewayControlUIDeviceAuthDisabled, Title: "DANGEROUS: Control UI device auth disabled",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "critical",
 			Trigger:     "gateway.controlUi.dangerouslyDisableDeviceAuth=true",
 			Remediation: "Disable it unless you are in a short-lived break-glass scenario.",
@@ -397,7 +429,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.real_ip_fallback_enabled", Title: "X-Real-IP fallback is enabled",
+			ID: IDGatewayRealIPFallbackEnabled, Title: "X-Real-IP fallback is enabled",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn; critical when exposed, or trusted-proxy mode with a non-loopback proxy",
 			Trigger:     "gateway.allowRealIpFallback=true",
 			Remediation: "Keep gateway.allowRealIpFallback=false (default) unless your trusted proxy always overwrites X-Real-IP.",
@@ -421,7 +453,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.tailscale_funnel", Title: "Tailscale Funnel exposure enabled",
+			ID: IDGatewayTailscaleFunnel, Title: "Tailscale Funnel exposure enabled",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `gateway.tailscale.mode="funnel"`,
 			Remediation: `Prefer gateway.tailscale.mode="serve" (tailnet-only) or "off".`,
@@ -440,7 +472,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.tailscale_serve", Title: "Tailscale Serve exposure enabled",
+			ID: IDGatewayTailscaleServe, Title: "Tailscale Serve exposure enabled",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "info",
 			Trigger:     `gateway.tailscale.mode="serve"`,
 			Remediation: "Keep the tailnet to people you trust; turn gateway.auth.allowTailscale off behind your own proxy.",
@@ -454,7 +486,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.tools_invoke_http.dangerous_allow", Title: "Gateway HTTP /tools/invoke re-enables dangerous tools",
+			ID: IDGatewayToolsInvokeHTTPDangerousAllow, Title: "Gateway HTTP /tools/invoke re-enables dangerous tools",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when exposed or funnelled",
 			Trigger:     "gateway.tools.allow re-enables a tool denied over HTTP by default (sessions_spawn, sessions_send, cron, gateway, whatsapp_login, desktop, nodes)",
 			Remediation: "Remove these entries from gateway.tools.allow; if kept, keep the gateway loopback/tailnet-only and treat its token as full-admin.",
@@ -479,7 +511,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.http.no_auth", Title: "Gateway HTTP APIs are reachable without auth",
+			ID: IDGatewayHTTPNoAuth, Title: "Gateway HTTP APIs are reachable without auth",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when remote-exposed",
 			Trigger:     "no HTTP auth: mode none, token/password mode with no secret anywhere, or the secret of the resolved mode is an env SecretRef whose variable is not set (OpenClaw then resolves no secret)",
 			Remediation: "Set gateway.auth.mode to token or password; if you keep none, keep the gateway on loopback and disable optional HTTP endpoints.",
@@ -512,7 +544,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.http.session_key_override_enabled", Title: "HTTP API session-key override is enabled",
+			ID: IDGatewayHTTPSessionKeyOverrideEnabled, Title: "HTTP API session-key override is enabled",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "info",
 			Trigger:     "gateway.http.endpoints.chatCompletions or responses enabled",
 			Remediation: "Treat API credential holders as trusted principals.",
@@ -534,7 +566,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxy_auth", Title: "Trusted-proxy auth mode enabled",
+			ID: IDGatewayTrustedProxyAuth, Title: "Trusted-proxy auth mode enabled",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "critical",
 			Trigger:     `gateway.auth.mode="trusted-proxy"`,
 			Remediation: "Verify your proxy terminates TLS and authenticates users, trustedProxies lists only it, and direct access to the gateway port is firewalled.",
@@ -548,7 +580,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxy_no_proxies", Title: "Trusted-proxy auth enabled but no trusted proxies configured",
+			ID: IDGatewayTrustedProxyNoProxies, Title: "Trusted-proxy auth enabled but no trusted proxies configured",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "critical",
 			Trigger:     "trusted-proxy mode and gateway.trustedProxies empty",
 			Remediation: "Set gateway.trustedProxies to the IP(s) of your reverse proxy.",
@@ -562,7 +594,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxy_no_user_header", Title: "Trusted-proxy auth missing userHeader config",
+			ID: IDGatewayTrustedProxyNoUserHeader, Title: "Trusted-proxy auth missing userHeader config",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "critical",
 			Trigger:     "trusted-proxy mode and no gateway.auth.trustedProxy.userHeader",
 			Remediation: `Set gateway.auth.trustedProxy.userHeader to the header your proxy sets (e.g. "x-forwarded-user").`,
@@ -576,7 +608,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxy_no_allowlist", Title: "Trusted-proxy auth allows all authenticated users",
+			ID: IDGatewayTrustedProxyNoAllowlist, Title: "Trusted-proxy auth allows all authenticated users",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "trusted-proxy mode and gateway.auth.trustedProxy.allowUsers empty",
 			Remediation: `Set gateway.auth.trustedProxy.allowUsers (e.g. ["you@example.com"]).`,
@@ -590,7 +622,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxy_allow_loopback", Title: "Trusted-proxy auth accepts loopback sources",
+			ID: IDGatewayTrustedProxyAllowLoopback, Title: "Trusted-proxy auth accepts loopback sources",
 			Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "gateway.auth.trustedProxy.allowLoopback=true",
 			Remediation: "Set gateway.auth.trustedProxy.allowLoopback=false unless the proxy runs on this host.",
@@ -605,7 +637,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.nodes.allow_commands_dangerous", Title: "Dangerous node commands explicitly enabled",
+			ID: IDGatewayNodesAllowCommandsDangerous, Title: "Dangerous node commands explicitly enabled",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when remote-exposed",
 			Trigger:     "gateway.nodes.allowCommands (or gateway.nodes.commands.allow) includes camera.snap, camera.clip, screen.record, contacts.add, calendar.add, reminders.add or sms.send and it is not denied",
 			Remediation: "Remove these entries from the node command allowlist; if kept, keep the gateway local/tailnet-only.",
@@ -636,7 +668,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.nodes.deny_commands_ineffective", Title: "Some gateway.nodes.denyCommands entries are ineffective",
+			ID: IDGatewayNodesDenyCommandsIneffective, Title: "Some gateway.nodes.denyCommands entries are ineffective",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "a deny entry looks like a pattern or is not a known node command name",
 			Remediation: "Use exact command names (e.g. system.run, camera.snap); remove risky commands from the allowlist instead of pattern-denying them.",
@@ -680,7 +712,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "mcp.apps.enabled", Title: "MCP apps are enabled",
+			ID: IDMCPAppsEnabled, Title: "MCP apps are enabled",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 			Trigger:     "mcp.apps.enabled=true",
 			Remediation: "Set mcp.apps.enabled=false unless you use MCP apps and trust every server that serves them.",
@@ -696,7 +728,7 @@ func init() {
 		},
 		// hardshell additions.
 		Check{
-			ID: "gateway.custom_bind_all_interfaces", Title: "Gateway binds to all interfaces",
+			ID: IDGatewayCustomBindAllInterfaces, Title: "Gateway binds to all interfaces",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical without auth, warn with auth",
 			Trigger:     `bind "custom" with customBindHost 0.0.0.0 or ::, or a legacy bind value "0.0.0.0"/"::"`,
 			Remediation: `Bind to loopback (or "tailnet") and reach the gateway through Tailscale Serve or an SSH tunnel.`,
@@ -725,7 +757,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.trusted_proxies_broad", Title: "Trusted proxies cover a broad address range",
+			ID: IDGatewayTrustedProxiesBroad, Title: "Trusted proxies cover a broad address range",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when exposed",
 			Trigger:     `gateway.trustedProxies contains "*", 0.0.0.0/0, ::/0, or an IPv4 CIDR broader than /16 or IPv6 broader than /48`,
 			Remediation: "List only the exact IPs of the proxies you run (e.g. 127.0.0.1 or 10.0.0.5/32).",
@@ -746,7 +778,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "gateway.token_weak_value", Title: "Gateway secret is a placeholder value",
+			ID: IDGatewayTokenWeakValue, Title: "Gateway secret is a placeholder value",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when exposed",
 			Trigger:     `the resolved gateway token/password is a known placeholder ("undefined", "null", "changeme", "your-long-random-token", "test-token-123", "token", …) or one repeated character`,
 			Remediation: "Generate a random token (openclaw doctor --generate-gateway-token) and update every client.",
@@ -774,7 +806,7 @@ func init() {
 		},
 	)
 	Register("config", Check{
-		ID: "config.env_var_missing", Title: "Config references environment variables that are not set",
+		ID: IDConfigEnvVarMissing, Title: "Config references environment variables that are not set",
 		Tier: model.TierExposure, Fix: model.FixManual, Severity: "warn; critical when it is the gateway auth secret on an exposed gateway",
 		Trigger:     "a ${VAR} in the config (or an env SecretRef for the gateway secret) that the environment (shell, <state>/.env, config env block) lacks",
 		Remediation: "Set the variable where the gateway runs (service unit, <state>/.env) or replace the reference.",

@@ -10,6 +10,18 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDHooksAllowedAgentIDsUnrestricted      = "hooks.allowed_agent_ids_unrestricted"
+	IDHooksDefaultSessionKeyUnset           = "hooks.default_session_key_unset"
+	IDHooksPathRoot                         = "hooks.path_root"
+	IDHooksRequestSessionKeyEnabled         = "hooks.request_session_key_enabled"
+	IDHooksRequestSessionKeyPrefixesMissing = "hooks.request_session_key_prefixes_missing"
+	IDHooksTokenMissing                     = "hooks.token_missing"
+	IDHooksTokenReuseGatewayToken           = "hooks.token_reuse_gateway_token"
+	IDHooksTokenTooShort                    = "hooks.token_too_short"
+)
+
 // HookSessionKeyDefault is the hooks.defaultSessionKey hardshell suggests
 // and writes when none is set (OpenClaw's own example).
 const HookSessionKeyDefault = "hook:ingress"
@@ -21,7 +33,7 @@ func hooksEnabled(s *model.Snapshot) bool { return Config(s).Lookup("hooks.enabl
 func init() {
 	Register("hooks",
 		Check{
-			ID: "hooks.token_too_short", Title: "Hooks token looks short",
+			ID: IDHooksTokenTooShort, Title: "Hooks token looks short",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "hooks.enabled and the trimmed hooks.token is under 24 characters",
 			Remediation: "Replace hooks.token with a long random value and update the webhook senders.",
@@ -41,7 +53,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.token_reuse_gateway_token", Title: "Hooks token reuses the Gateway token",
+			ID: IDHooksTokenReuseGatewayToken, Title: "Hooks token reuses the Gateway token",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "hooks.token equals the gateway token (token mode or OPENCLAW_GATEWAY_TOKEN) or the gateway password (password/trusted-proxy mode)",
 			Remediation: "Use a separate hooks.token dedicated to hook ingress (openclaw doctor --fix rotates it).",
@@ -77,7 +89,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.path_root", Title: "Hooks base path is '/'",
+			ID: IDHooksPathRoot, Title: "Hooks base path is '/'",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "critical",
 			Trigger:     `hooks.path is "/"`,
 			Remediation: `Use a dedicated path like "/hooks".`,
@@ -92,7 +104,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.default_session_key_unset", Title: "hooks.defaultSessionKey is not configured",
+			ID: IDHooksDefaultSessionKeyUnset, Title: "hooks.defaultSessionKey is not configured",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn",
 			Trigger:     "hooks.enabled and hooks.defaultSessionKey empty",
 			Remediation: `Set hooks.defaultSessionKey (for example "` + HookSessionKeyDefault + `").`,
@@ -108,7 +120,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.allowed_agent_ids_unrestricted", Title: "Hook agent routing allows any configured agent",
+			ID: IDHooksAllowedAgentIDsUnrestricted, Title: "Hook agent routing allows any configured agent",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when remote-exposed",
 			Trigger:     `hooks.enabled and hooks.allowedAgentIds unset or containing "*" ([] denies all and is fine)`,
 			Remediation: `Set hooks.allowedAgentIds to the agents hooks may target (e.g. ["hooks"]).`,
@@ -138,7 +150,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.request_session_key_enabled", Title: "External hook payloads may override sessionKey",
+			ID: IDHooksRequestSessionKeyEnabled, Title: "External hook payloads may override sessionKey",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn; critical when remote-exposed",
 			Trigger:     "hooks.allowRequestSessionKey=true",
 			Remediation: "Set hooks.allowRequestSessionKey=false (recommended) or constrain hooks.allowedSessionKeyPrefixes.",
@@ -153,7 +165,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.request_session_key_prefixes_missing", Title: "Request sessionKey override is enabled without prefix restrictions",
+			ID: IDHooksRequestSessionKeyPrefixesMissing, Title: "Request sessionKey override is enabled without prefix restrictions",
 			Tier: model.TierExposure, Fix: model.FixSafe, Severity: "warn; critical when remote-exposed",
 			Trigger:     "hooks.allowRequestSessionKey=true and hooks.allowedSessionKeyPrefixes empty",
 			Remediation: `Set hooks.allowedSessionKeyPrefixes (for example ["hook:"]) or disable request overrides.`,
@@ -169,7 +181,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "hooks.token_missing", Title: "Hooks are enabled without a token",
+			ID: IDHooksTokenMissing, Title: "Hooks are enabled without a token",
 			Tier: model.TierExposure, Fix: model.FixGuided, Severity: "warn; critical when remote-exposed",
 			Trigger:     "hooks.enabled=true and hooks.token not set in any form",
 			Remediation: "Set hooks.token to a long random value (ideally as a ${VAR} reference to the environment) or disable hooks.",

@@ -10,6 +10,12 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDLoggingRedactOff             = "logging.redact_off"
+	IDLoggingRedactPatternsMissing = "logging.redact_patterns_missing"
+)
+
 // Tier 4: what reaches logs and status output.
 //
 // logging.redact_off is OpenClaw's check. hardshell adds
@@ -88,7 +94,7 @@ func init() {
 	const tier = model.TierPermissions
 	Register("logging",
 		Check{
-			ID: "logging.redact_off", Title: "Tool summary redaction is disabled",
+			ID: IDLoggingRedactOff, Title: "Tool summary redaction is disabled",
 			Tier: tier, Fix: model.FixSafe, Severity: "warn",
 			Trigger:     `logging.redactSensitive="off"`,
 			Remediation: `Set logging.redactSensitive="tools".`,
@@ -107,7 +113,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "logging.redact_patterns_missing", Title: "Internal endpoints are not covered by log redaction",
+			ID: IDLoggingRedactPatternsMissing, Title: "Internal endpoints are not covered by log redaction",
 			Tier: tier, Fix: model.FixGuided, Severity: "info",
 			Trigger:     "redaction is on, logging.redactPatterns is empty, and the config names a URL on an internal host (private/CGNAT IP, .local, .internal, .lan, .corp, .home.arpa, .ts.net…)",
 			Remediation: "Add logging.redactPatterns entries for your internal hostnames and URLs.",

@@ -9,6 +9,13 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDModelsLegacy      = "models.legacy"
+	IDModelsSmallParams = "models.small_params"
+	IDModelsWeakTier    = "models.weak_tier"
+)
+
 // Tier 6: model choice. Advice only (FixManual): hardshell never swaps a
 // model. Model refs are read from agents.defaults.model and
 // agents.defaults.imageModel (a string or {primary, fallbacks}) and from
@@ -319,7 +326,7 @@ func init() {
 		"Older, smaller and cheaper tiers follow injected instructions more readily, so a hostile message or web page is more likely to turn into a tool call. hardshell only advises here; it never changes your model."
 	Register("models",
 		Check{
-			ID: "models.legacy", Title: "Some configured models look legacy",
+			ID: IDModelsLegacy, Title: "Some configured models look legacy",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a configured model id matches gpt-3.5 / gpt-35-turbo, claude-instant / claude-2, or gpt-4-0314 / gpt-4-0613",
 			Remediation: "Prefer modern, instruction-hardened models for any bot that can run tools.",
@@ -327,7 +334,7 @@ func init() {
 			Run: modelsLegacyHits,
 		},
 		Check{
-			ID: "models.weak_tier", Title: "Some configured models are below recommended tiers",
+			ID: IDModelsWeakTier, Title: "Some configured models are below recommended tiers",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a configured model is a Haiku tier, a gpt-* below GPT-5, or a claude-* below 4.5",
 			Remediation: "Use the latest, top-tier model for any bot with tools or untrusted inboxes. Avoid Haiku tiers; prefer GPT-5+ and Claude 4.5+.",
@@ -335,7 +342,7 @@ func init() {
 			Run: modelsWeakHits,
 		},
 		Check{
-			ID: "models.small_params", Title: "Small models require sandboxing and web tools disabled",
+			ID: IDModelsSmallParams, Title: "Small models require sandboxing and web tools disabled",
 			Tier: tier, Fix: model.FixManual, Severity: "critical if a small model runs without sandbox mode \"all\" or with web_search/web_fetch/browser reachable; else info",
 			Trigger:     "a non-image model id carries a size token of 300B or less (mistral-8b, llama-3.1-70b, qwen2.5:7b)",
 			Remediation: `If you must use small models, enable sandboxing for all sessions (agents.defaults.sandbox.mode="all") and disable web_search/web_fetch/browser (tools.deny=["group:web","browser"]).`,

@@ -14,6 +14,18 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDHooksInstallsMissingIntegrity         = "hooks.installs_missing_integrity"
+	IDHooksInstallsUnpinnedNPMSpecs         = "hooks.installs_unpinned_npm_specs"
+	IDPluginsAllowPhantomEntries            = "plugins.allow_phantom_entries"
+	IDPluginsExtensionsNoAllowlist          = "plugins.extensions_no_allowlist"
+	IDPluginsInstallsMissingIntegrity       = "plugins.installs_missing_integrity"
+	IDPluginsInstallsUnpinnedNPMSpecs       = "plugins.installs_unpinned_npm_specs"
+	IDPluginsInstallsVersionDrift           = "plugins.installs_version_drift"
+	IDPluginsToolsReachablePermissivePolicy = "plugins.tools_reachable_permissive_policy"
+)
+
 // Tier 5: plugins and extensions. Plugins run in the gateway's process
 // (the guide: treat them as trusted code), so the checks ask whether only
 // chosen plugins can load, whether the allowlist names what is installed,
@@ -545,7 +557,7 @@ func init() {
 	const whyNpm = "The guide: installing from npm (openclaw plugins install <npm-spec>) is equivalent to running untrusted code — OpenClaw runs npm pack and npm install --omit=dev in the extension dir, and npm lifecycle scripts execute during install. Prefer exact pinned versions (@scope/pkg@1.2.3) and review the unpacked code on disk before enabling."
 	Register("plugins",
 		Check{
-			ID: "plugins.extensions_no_allowlist", Title: "Extensions exist but plugins.allow is not set",
+			ID: IDPluginsExtensionsNoAllowlist, Title: "Extensions exist but plugins.allow is not set",
 			Tier: tier, Fix: model.FixGuided, Severity: "warn; critical if a configured chat channel exposes native skill commands",
 			Trigger:     "<state>/extensions/ has plugin dirs and plugins.allow is empty or unset",
 			Remediation: "Set plugins.allow to an explicit list of plugin ids you trust.",
@@ -555,7 +567,7 @@ func init() {
 			Run:         pluginsNoAllowlist,
 		},
 		Check{
-			ID: "plugins.allow_phantom_entries", Title: "plugins.allow contains entries with no matching installed plugin",
+			ID: IDPluginsAllowPhantomEntries, Title: "plugins.allow contains entries with no matching installed plugin",
 			Tier: tier, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "extensions are installed and a plugins.allow entry names no installed, configured or bundled plugin",
 			Remediation: "Remove unused entries from plugins.allow, or verify the expected plugins are installed.",
@@ -565,7 +577,7 @@ func init() {
 			Run:         pluginsPhantom,
 		},
 		Check{
-			ID: "plugins.tools_reachable_permissive_policy", Title: "Extension plugin tools may be reachable under permissive tool policy",
+			ID: IDPluginsToolsReachablePermissivePolicy, Title: "Extension plugin tools may be reachable under permissive tool policy",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "enabled extension plugins and some context (defaults or an agent) has no restrictive tools.profile and an allow-everything policy, or explicitly allows a plugin id / group:plugins",
 			Remediation: "Use restrictive profiles (`minimal`/`coding`) or explicit tool allowlists that exclude plugin tools for agents handling untrusted input.",
@@ -575,7 +587,7 @@ func init() {
 			Run:         pluginsToolsReachable,
 		},
 		Check{
-			ID: "plugins.installs_unpinned_npm_specs", Title: "Plugin installs include unpinned npm specs",
+			ID: IDPluginsInstallsUnpinnedNPMSpecs, Title: "Plugin installs include unpinned npm specs",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     `a plugins.installs.<id> record with source "npm" whose spec is not name@x.y.z`,
 			Remediation: "Pin install specs to exact versions (for example, `@scope/pkg@1.2.3`) for higher supply-chain stability.",
@@ -583,7 +595,7 @@ func init() {
 			Run: pluginsUnpinned("plugins.installs", "plugin"),
 		},
 		Check{
-			ID: "plugins.installs_missing_integrity", Title: "Plugin installs are missing integrity metadata",
+			ID: IDPluginsInstallsMissingIntegrity, Title: "Plugin installs are missing integrity metadata",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     `a plugins.installs.<id> npm record without an integrity hash (2026.7+ configs: 2026.2 install records have no integrity field)`,
 			Remediation: "Reinstall or update plugins to refresh install metadata with resolved integrity hashes.",
@@ -591,7 +603,7 @@ func init() {
 			Run: pluginsMissingIntegrity("plugins.installs", "Plugin"),
 		},
 		Check{
-			ID: "plugins.installs_version_drift", Title: "Plugin install records drift from installed package versions",
+			ID: IDPluginsInstallsVersionDrift, Title: "Plugin install records drift from installed package versions",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "the recorded version (resolvedVersion, else version) differs from extensions/<id>/package.json",
 			Remediation: "Run `openclaw plugins update --all` (or reinstall affected plugins) to refresh install metadata.",
@@ -601,7 +613,7 @@ func init() {
 	)
 	Register("hooks",
 		Check{
-			ID: "hooks.installs_unpinned_npm_specs", Title: "Hook installs include unpinned npm specs",
+			ID: IDHooksInstallsUnpinnedNPMSpecs, Title: "Hook installs include unpinned npm specs",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     `a hooks.internal.installs.<id> record with source "npm" whose spec is not name@x.y.z`,
 			Remediation: "Pin hook install specs to exact versions (for example, `@scope/pkg@1.2.3`) for higher supply-chain stability.",
@@ -609,7 +621,7 @@ func init() {
 			Run: pluginsUnpinned(hooksInstallsKey, "hook"),
 		},
 		Check{
-			ID: "hooks.installs_missing_integrity", Title: "Hook installs are missing integrity metadata",
+			ID: IDHooksInstallsMissingIntegrity, Title: "Hook installs are missing integrity metadata",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     `a hooks.internal.installs.<id> npm record without an integrity hash (2026.7+ configs)`,
 			Remediation: "Reinstall or update hooks to refresh install metadata with resolved integrity hashes.",

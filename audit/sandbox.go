@@ -7,6 +7,18 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDSandboxBindMountNonAbsolute     = "sandbox.bind_mount_non_absolute"
+	IDSandboxDangerousApparmorProfile = "sandbox.dangerous_apparmor_profile"
+	IDSandboxDangerousBindMount       = "sandbox.dangerous_bind_mount"
+	IDSandboxDangerousNetworkMode     = "sandbox.dangerous_network_mode"
+	IDSandboxDangerousSeccompProfile  = "sandbox.dangerous_seccomp_profile"
+	IDSandboxDockerConfigModeOff      = "sandbox.docker_config_mode_off"
+	IDSandboxScopeShared              = "sandbox.scope_shared"
+	IDSandboxWorkspaceRwReachable     = "sandbox.workspace_rw_reachable"
+)
+
 // Sandbox checks: the Docker settings that would weaken the sandbox, and the
 // sandbox sharing that matters once other people can reach an agent.
 
@@ -15,7 +27,7 @@ const whySandboxDocker = "The tool sandbox (agents.defaults.sandbox, Docker) is 
 func init() {
 	Register("sandbox",
 		Check{
-			ID: "sandbox.docker_config_mode_off", Title: "Sandbox Docker settings are configured but the sandbox is off",
+			ID: IDSandboxDockerConfigModeOff, Title: "Sandbox Docker settings are configured but the sandbox is off",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "agents.defaults.sandbox.docker has settings, the default mode is off and no agent enables a sandbox; or an agent has its own docker settings with its mode resolving to off",
 			Remediation: `Set sandbox.mode="all" (or "non-main") where the Docker settings are meant to apply.`,
@@ -24,7 +36,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runSandboxDockerModeOff,
 		},
 		Check{
-			ID: "sandbox.bind_mount_non_absolute", Title: "Sandbox bind mount source is not absolute",
+			ID: IDSandboxBindMountNonAbsolute, Title: "Sandbox bind mount source is not absolute",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "a sandbox.docker.binds entry's source path is not absolute",
 			Remediation: "Use absolute host paths in sandbox.docker.binds.",
@@ -32,7 +44,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: sandboxBindsRun("non_absolute"),
 		},
 		Check{
-			ID: "sandbox.dangerous_bind_mount", Title: "Sandbox bind mount exposes a sensitive host path",
+			ID: IDSandboxDangerousBindMount, Title: "Sandbox bind mount exposes a sensitive host path",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     "a sandbox.docker.binds source covers or is inside a blocked path (/, /etc, /proc, /sys, /dev, /run, /var/run, the Docker socket, home credential dirs such as ~/.ssh, ~/.aws, the OpenClaw state dir) or targets a system path in the container",
 			Remediation: "Remove the bind or mount a narrow project directory instead (read-only where possible).",
@@ -41,7 +53,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: sandboxBindsRun("dangerous"),
 		},
 		Check{
-			ID: "sandbox.dangerous_network_mode", Title: "Sandbox uses the host (or another container's) network",
+			ID: IDSandboxDangerousNetworkMode, Title: "Sandbox uses the host (or another container's) network",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `sandbox.docker.network is "host" or "container:<id>"`,
 			Remediation: `Set sandbox.docker.network to "none" (default) or a dedicated bridge network.`,
@@ -50,7 +62,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: sandboxDockerRun("network"),
 		},
 		Check{
-			ID: "sandbox.dangerous_seccomp_profile", Title: "Sandbox runs without seccomp",
+			ID: IDSandboxDangerousSeccompProfile, Title: "Sandbox runs without seccomp",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `sandbox.docker.seccompProfile is "unconfined" (or securityOpt seccomp=unconfined)`,
 			Remediation: "Remove seccompProfile (Docker's default profile) or use a custom restrictive profile.",
@@ -58,7 +70,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: sandboxDockerRun("seccomp"),
 		},
 		Check{
-			ID: "sandbox.dangerous_apparmor_profile", Title: "Sandbox runs without AppArmor",
+			ID: IDSandboxDangerousApparmorProfile, Title: "Sandbox runs without AppArmor",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `sandbox.docker.apparmorProfile is "unconfined" (or securityOpt apparmor=unconfined)`,
 			Remediation: "Remove apparmorProfile (Docker's default profile) or use a restrictive one.",
@@ -66,7 +78,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: sandboxDockerRun("apparmor"),
 		},
 		Check{
-			ID: "sandbox.scope_shared", Title: "Sandbox is shared across agents and sessions others can reach",
+			ID: IDSandboxScopeShared, Title: "Sandbox is shared across agents and sessions others can reach",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `an agent reachable by other people (multi-user/open inbound for the default agent, or a binding routing groups/guilds to it) runs with sandbox.scope="shared" (info when no one else can reach it yet)`,
 			Remediation: `Set sandbox.scope to "agent" (default) or "session".`,
@@ -75,7 +87,7 @@ func init() {
 			Since:       "hardshell", Run: sandboxReachableRun("scope"),
 		},
 		Check{
-			ID: "sandbox.workspace_rw_reachable", Title: "Agent workspace is writable from a sandbox others can reach",
+			ID: IDSandboxWorkspaceRwReachable, Title: "Agent workspace is writable from a sandbox others can reach",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `an agent reachable by other people has sandbox.workspaceAccess="rw" (info when no one else can reach it yet)`,
 			Remediation: `Set sandbox.workspaceAccess to "ro" or "none" (default) for agents reachable by others.`,

@@ -8,6 +8,13 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDConfigSecretsGatewayPasswordInConfig = "config.secrets.gateway_password_in_config"
+	IDConfigSecretsHooksTokenInConfig      = "config.secrets.hooks_token_in_config"
+	IDConfigSecretsPlaintext               = "config.secrets.plaintext"
+)
+
 // Tier 4: secrets written in plain text in the config.
 //
 // OpenClaw flags only gateway.auth.password and hooks.token. hardshell adds
@@ -152,7 +159,7 @@ func init() {
 	const tier = model.TierPermissions
 	Register("secrets",
 		Check{
-			ID: "config.secrets.gateway_password_in_config", Title: "Gateway password is stored in config",
+			ID: IDConfigSecretsGatewayPasswordInConfig, Title: "Gateway password is stored in config",
 			Tier: tier, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "gateway.auth.password is a non-empty string in any form: a literal, or a ${VAR} that OpenClaw substitutes before it audits (not a SecretRef)",
 			Remediation: "Prefer OPENCLAW_GATEWAY_PASSWORD (env) and remove gateway.auth.password from disk.",
@@ -167,7 +174,7 @@ func init() {
 			},
 		},
 		Check{
-			ID: "config.secrets.hooks_token_in_config", Title: "Hooks token is stored in config",
+			ID: IDConfigSecretsHooksTokenInConfig, Title: "Hooks token is stored in config",
 			Tier: tier, Fix: model.FixGuided, Severity: "info",
 			Trigger:     "hooks.enabled=true and hooks.token is a non-empty string in any form: a literal, or a ${VAR} that OpenClaw substitutes before it audits",
 			Remediation: "Keep config permissions tight, or move the token to the environment and reference it as ${OPENCLAW_HOOKS_TOKEN}.",
@@ -177,7 +184,7 @@ func init() {
 			Run:         runHooksTokenInConfig,
 		},
 		Check{
-			ID: "config.secrets.plaintext", Title: "Secrets are stored in plain text in the config",
+			ID: IDConfigSecretsPlaintext, Title: "Secrets are stored in plain text in the config",
 			Tier: tier, Fix: model.FixGuided, Severity: "warn; critical when the file holding them is group/world-readable",
 			Trigger:     "any literal value under a secret-named key (botToken, token, appToken, signingSecret, apiKey, password, env vars named *_KEY/*_TOKEN…) or shaped like a vendor token, anywhere in the merged config; ${VAR}, SecretRef, gateway.auth.token and the keys with their own finding are skipped",
 			Remediation: "Move each value to the environment (or <state>/.env, mode 600) and reference it as ${VAR} in the config.",

@@ -7,6 +7,11 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDSummaryAttackSurface = "summary.attack_surface"
+)
+
 // summary.attack_surface is OpenClaw's always-on info finding: a short
 // inventory of what can reach the bot and what it can reach, plus the trust
 // model the guide assumes. OpenClaw's lines come first, in its order;
@@ -64,7 +69,7 @@ func summaryHits(s *model.Snapshot) []Hit {
 
 func init() {
 	Register("summary", Check{
-		ID: "summary.attack_surface", Title: "Attack surface summary",
+		ID: IDSummaryAttackSurface, Title: "Attack surface summary",
 		Tier: model.TierInbound, Fix: model.FixManual, Severity: "info",
 		Trigger:     "always",
 		Remediation: "Review the inventory: every open policy, enabled elevated tool, webhook and browser control widens who can drive the bot.",

@@ -10,6 +10,23 @@ import (
 	"github.com/hardshell/hardshell/model"
 )
 
+// Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
+const (
+	IDSecurityTrustModelCrossAgentSessionAccessDefault     = "security.trust_model.cross_agent_session_access_default"
+	IDToolsElevatedAllowFromLarge                          = "tools.elevated.allowFrom.<provider>.large"
+	IDToolsElevatedAllowFromWildcard                       = "tools.elevated.allowFrom.<provider>.wildcard"
+	IDToolsExecAllowlistInterpreterWithoutStrictInlineEval = "tools.exec.allowlist_interpreter_without_strict_inline_eval"
+	IDToolsExecAutoAllowSkillsEnabled                      = "tools.exec.auto_allow_skills_enabled"
+	IDToolsExecFsToolsDisabledButExecEnabled               = "tools.exec.fs_tools_disabled_but_exec_enabled"
+	IDToolsExecHostSandboxNoSandboxAgents                  = "tools.exec.host_sandbox_no_sandbox_agents"
+	IDToolsExecHostSandboxNoSandboxDefaults                = "tools.exec.host_sandbox_no_sandbox_defaults"
+	IDToolsExecSafeBinTrustedDirsRisky                     = "tools.exec.safe_bin_trusted_dirs_risky"
+	IDToolsExecSafeBinsBroadBehavior                       = "tools.exec.safe_bins_broad_behavior"
+	IDToolsExecSafeBinsInterpreterUnprofiled               = "tools.exec.safe_bins_interpreter_unprofiled"
+	IDToolsExecSecurityFullConfigured                      = "tools.exec.security_full_configured"
+	IDToolsProfileMinimalOverridden                        = "tools.profile_minimal_overridden"
+)
+
 // Checks that the real OpenClaw 2026.9.6 audit reports and the catalogue
 // did not list, found by comparing hardshell with it (docs/compat.md,
 // scripts/compat-sweep.sh): Gateway-wide cross-agent session access, and
@@ -33,7 +50,7 @@ var compatBroadSafeBins = func() map[string]string {
 func init() {
 	Register("tools",
 		Check{
-			ID: "security.trust_model.cross_agent_session_access_default", Title: "Agents share Gateway-wide session access (default)",
+			ID: IDSecurityTrustModelCrossAgentSessionAccessDefault, Title: "Agents share Gateway-wide session access (default)",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "info; warn when agents differ in sandboxing or tool restrictions, or several people can reach the bot",
 			Trigger: "two or more agents, tools.sessions.visibility unset or \"all\", tools.agentToAgent not disabled (enabled unless false since 2026.7) and without an allow list, " +
 				"and some agent may call a session tool (sessions_list/history/search/send, session_status) outside a sandbox clamped to its spawn tree",
@@ -46,7 +63,7 @@ func init() {
 			Run:    runCrossAgentSessionAccess,
 		},
 		Check{
-			ID: "tools.exec.safe_bins_broad_behavior", Title: "safeBins includes binaries with broader semantics than low-risk stream filters",
+			ID: IDToolsExecSafeBinsBroadBehavior, Title: "safeBins includes binaries with broader semantics than low-risk stream filters",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "tools.exec.safeBins (global or per agent) lists jq, sed/gsed or an awk (awk, gawk, mawk, nawk), by name or path",
 			Remediation: "Remove these binaries from safeBins and prefer explicit allowlist entries or approval-gated execution.",
@@ -230,7 +247,7 @@ const whyExecHost = "Sandboxing is opt-in. When the sandbox mode is off, exec ru
 func init() {
 	Register("tools",
 		Check{
-			ID: "tools.elevated.allowFrom.<provider>.wildcard", Title: `Elevated exec allowlist contains "*"`,
+			ID: IDToolsElevatedAllowFromWildcard, Title: `Elevated exec allowlist contains "*"`,
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "critical",
 			Trigger:     `tools.elevated.enabled is not false and tools.elevated.allowFrom.<provider> contains "*"`,
 			Remediation: `Replace "*" with the sender ids allowed to run elevated (host) commands, or set tools.elevated.enabled=false.`,
@@ -239,7 +256,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runElevatedAllowFrom("wildcard"),
 		},
 		Check{
-			ID: "tools.elevated.allowFrom.<provider>.large", Title: "Elevated exec allowlist is large",
+			ID: IDToolsElevatedAllowFromLarge, Title: "Elevated exec allowlist is large",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "tools.elevated.allowFrom.<provider> has more than 25 entries (elevated enabled)",
 			Remediation: "Trim tools.elevated.allowFrom to the few operators who need host exec.",
@@ -248,7 +265,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runElevatedAllowFrom("large"),
 		},
 		Check{
-			ID: "tools.exec.host_sandbox_no_sandbox_defaults", Title: "Exec host is \"sandbox\" but the default sandbox is off",
+			ID: IDToolsExecHostSandboxNoSandboxDefaults, Title: "Exec host is \"sandbox\" but the default sandbox is off",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `tools.exec.host="sandbox" and agents.defaults.sandbox.mode resolves to "off" (the default)`,
 			Remediation: `Set agents.defaults.sandbox.mode="all" (or "non-main"), or set tools.exec.host="gateway" with approvals so host exec is explicit.`,
@@ -257,7 +274,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runExecHostSandboxDefaults,
 		},
 		Check{
-			ID: "tools.exec.host_sandbox_no_sandbox_agents", Title: "Agents use exec host \"sandbox\" with sandbox off",
+			ID: IDToolsExecHostSandboxNoSandboxAgents, Title: "Agents use exec host \"sandbox\" with sandbox off",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `an agent sets tools.exec.host="sandbox" and its resolved sandbox.mode is "off"`,
 			Remediation: `Set sandbox.mode="all" for those agents, or make host exec explicit with tools.exec.host="gateway".`,
@@ -266,7 +283,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runExecHostSandboxAgents,
 		},
 		Check{
-			ID: "tools.exec.safe_bins_interpreter_unprofiled", Title: "safeBins include interpreters without a profile",
+			ID: IDToolsExecSafeBinsInterpreterUnprofiled, Title: "safeBins include interpreters without a profile",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "tools.exec.safeBins (global or agent) lists an interpreter (python3, node, ruby, perl, bash…) without tools.exec.safeBinProfiles.<bin>",
 			Remediation: "Remove interpreters from safeBins, or add a tools.exec.safeBinProfiles entry that restricts their arguments.",
@@ -275,7 +292,7 @@ func init() {
 			Since:       "OpenClaw 2026.3", Run: runSafeBinsInterpreters,
 		},
 		Check{
-			ID: "tools.exec.safe_bin_trusted_dirs_risky", Title: "safeBinTrustedDirs include user-writable directories",
+			ID: IDToolsExecSafeBinTrustedDirsRisky, Title: "safeBinTrustedDirs include user-writable directories",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "a safeBinTrustedDirs entry is relative, under /tmp or a home directory, a package-manager bin dir (/usr/local/bin, /opt/homebrew/bin…), or contains /.local/bin",
 			Remediation: "Keep safeBinTrustedDirs to root-owned system dirs such as /usr/bin and /bin.",
@@ -284,7 +301,7 @@ func init() {
 			Since:       "OpenClaw 2026.3", Run: runSafeBinTrustedDirs,
 		},
 		Check{
-			ID: "tools.exec.security_full_configured", Title: `Exec security is "full"`,
+			ID: IDToolsExecSecurityFullConfigured, Title: `Exec security is "full"`,
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn; critical when any DM/group policy is open",
 			Trigger:     `effective tools.exec.security (agent override, else global) is "full"`,
 			Remediation: `Set tools.exec.security="allowlist" with ask "on-miss" (or "deny") so commands need approval.`,
@@ -293,7 +310,7 @@ func init() {
 			Since:       "OpenClaw 2026.2", Run: runExecSecurityFull,
 		},
 		Check{
-			ID: "tools.exec.fs_tools_disabled_but_exec_enabled", Title: "File tools are denied but exec is still allowed",
+			ID: IDToolsExecFsToolsDisabledButExecEnabled, Title: "File tools are denied but exec is still allowed",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "write/edit/apply_patch are all denied for an agent while exec or process is allowed without sandbox mode \"all\" and workspaceAccess \"ro\"/\"none\"",
 			Remediation: `Deny group:runtime too, or run the agent with sandbox.mode="all" and workspaceAccess "ro" or "none".`,
@@ -302,7 +319,7 @@ func init() {
 			Since:       "OpenClaw 2026.3", Run: runFSDisabledExecEnabled,
 		},
 		Check{
-			ID: "tools.exec.auto_allow_skills_enabled", Title: "Exec approvals auto-allow skill binaries",
+			ID: IDToolsExecAutoAllowSkillsEnabled, Title: "Exec approvals auto-allow skill binaries",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "<state>/exec-approvals.json sets defaults.autoAllowSkills or agents.<id>.autoAllowSkills to true",
 			Remediation: "Set autoAllowSkills to false in exec-approvals.json and approve skill binaries individually.",
@@ -311,7 +328,7 @@ func init() {
 			Since:       "OpenClaw 2026.3", Run: runAutoAllowSkills,
 		},
 		Check{
-			ID: "tools.exec.allowlist_interpreter_without_strict_inline_eval", Title: "Exec allowlist includes interpreters without strict inline eval",
+			ID: IDToolsExecAllowlistInterpreterWithoutStrictInlineEval, Title: "Exec allowlist includes interpreters without strict inline eval",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     "an exec-approvals allowlist entry is an interpreter (python, node, ruby, perl, php, lua, osascript, shells…) and tools.exec.strictInlineEval is not true (global or agent)",
 			Remediation: "Set tools.exec.strictInlineEval=true, or remove the interpreter from the allowlist.",
@@ -320,7 +337,7 @@ func init() {
 			Since:       "OpenClaw 2026.4", Run: runAllowlistInterpreters,
 		},
 		Check{
-			ID: "tools.profile_minimal_overridden", Title: "Agents override the global minimal tool profile",
+			ID: IDToolsProfileMinimalOverridden, Title: "Agents override the global minimal tool profile",
 			Tier: model.TierInbound, Fix: model.FixGuided, Severity: "warn",
 			Trigger:     `tools.profile="minimal" and an agent sets tools.profile to something else`,
 			Remediation: "Remove the agent's tools.profile, or confirm that agent should have more tools.",

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hardshell/hardshell/access"
 	"github.com/hardshell/hardshell/access/act"
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -253,7 +254,7 @@ func accessRelated(checkID string) bool {
 	switch {
 	case strings.HasPrefix(checkID, "channels.") && (strings.Contains(checkID, ".dm.") || strings.Contains(checkID, ".pairing.")):
 		return true
-	case strings.HasPrefix(checkID, "gateway.devices."), strings.HasPrefix(checkID, "fs.state_db."), checkID == "tools.exec.allow_always_entries":
+	case strings.HasPrefix(checkID, "gateway.devices."), strings.HasPrefix(checkID, "fs.state_db."), checkID == audit.IDToolsExecAllowAlwaysEntries:
 		return true
 	}
 	return false

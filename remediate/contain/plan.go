@@ -360,7 +360,7 @@ func (p *planner) inbound() {
 			return true
 		})
 	}
-	if hasFinding(p.before, "channels.", ".dm.scope_main_multiuser") {
+	if hasFinding(p.before, audit.IDChannelsDMScopeMainMultiuser) {
 		p.set("session.dmScope", "per-channel-peer", "contain: one DM session per sender (no shared context)")
 	}
 	if p.get("session.groupScope").Text() == "main" {
@@ -535,10 +535,11 @@ func (p *planner) tools() {
 	p.addAfter("High-risk tools are denied in tools.deny (" + strings.Join(HighRiskTools, ", ") + ") and elevated exec is off; remove them from tools.deny one by one once the review is done.")
 }
 
-// hasFinding reports a before-finding whose id has prefix and suffix.
-func hasFinding(fs []model.Finding, prefix, suffix string) bool {
+// hasFinding reports a before-finding whose id matches id (a pattern like
+// channels.<id>.dm.scope_main_multiuser matches every channel).
+func hasFinding(fs []model.Finding, id string) bool {
 	for _, f := range fs {
-		if strings.HasPrefix(f.CheckID, prefix) && strings.HasSuffix(f.CheckID, suffix) {
+		if audit.MatchID(id, f.CheckID) {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/rotate"
@@ -128,7 +129,7 @@ func (p *planner) rotatePassword(n *model.Node) (string, error) {
 	if n.IsEnvRef() {
 		name = n.EnvRefs()[0]
 	} else if n.IsSet() || p.get("gateway.auth.mode").Text() == "password" {
-		p.set("gateway.auth.password", "${"+name+"}", "contain: new gateway password, kept in <state>/.env", "config.secrets.gateway_password_in_config", "config.secrets.plaintext")
+		p.set("gateway.auth.password", "${"+name+"}", "contain: new gateway password, kept in <state>/.env", audit.IDConfigSecretsGatewayPasswordInConfig, audit.IDConfigSecretsPlaintext)
 	}
 	p.env = append(p.env, [2]string{name, pw})
 	p.rotated = append(p.rotated, "gateway.auth.password (${"+name+"} in .env)")
@@ -155,7 +156,7 @@ func (p *planner) rotateSecret(path string, n *model.Node, envName, what string)
 		p.rotated = append(p.rotated, path+" (${"+name+"} in .env)")
 		p.envNote(name)
 	case n.IsSet():
-		p.set(path, tok, "contain: new random "+what+" (48 hex chars)", "gateway.token_too_short", "gateway.token_weak_value", "hooks.token_too_short", "hooks.token_reuse_gateway_token")
+		p.set(path, tok, "contain: new random "+what+" (48 hex chars)", audit.IDGatewayTokenTooShort, audit.IDGatewayTokenWeakValue, audit.IDHooksTokenTooShort, audit.IDHooksTokenReuseGatewayToken)
 		p.rotated = append(p.rotated, path+" (new value in the config)")
 	default:
 		// the env fallback (OPENCLAW_GATEWAY_TOKEN) or nothing

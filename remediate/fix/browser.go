@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"net"
 	"net/url"
 	"strconv"
@@ -17,22 +18,22 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"gateway.nodes.browser_proxy_enabled"},
+			CheckIDs:  []string{audit.IDGatewayNodesBrowserProxyEnabled},
 			Title:     "Turn off browser proxy routing to nodes",
 			Questions: nodeBrowserQuestions, Plan: nodeBrowserPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"browser.remote_cdp_http"},
+			CheckIDs:  []string{audit.IDBrowserRemoteCDPHTTP},
 			Title:     "Point the browser profile at an encrypted or loopback CDP endpoint",
 			Questions: cdpQuestions, Plan: cdpPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"browser.relay_exposed"},
+			CheckIDs:  []string{audit.IDBrowserRelayExposed},
 			Title:     "Keep the browser extension relay on loopback",
 			Questions: relayQuestions, Plan: relayPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"browser.control_no_auth"},
+			CheckIDs:  []string{audit.IDBrowserControlNoAuth},
 			Title:     "Require a generated gateway token",
 			Questions: requireTokenQuestions, Plan: requireTokenPlan,
 		},

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"regexp"
 	"sort"
 	"strings"
@@ -18,52 +19,52 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"channels.<id>.allowFrom.dangerous_name_matching_enabled"},
+			CheckIDs:  []string{audit.IDChannelsAllowFromDangerousNameMatchingEnabled},
 			Title:     "Match allowlists by id only (dangerouslyAllowNameMatching off)",
 			Questions: nameMatchQuestions, Plan: nameMatchPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"channels.discord.allowFrom.name_based_entries", "channels.telegram.allowFrom.invalid_entries"},
+			CheckIDs:  []string{audit.IDChannelsDiscordAllowFromNameBasedEntries, audit.IDChannelsTelegramAllowFromInvalidEntries},
 			Title:     "Replace name entries in allowlists with user ids",
 			Questions: idEntriesQuestions, Plan: idEntriesPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"channels.discord.commands.native.unrestricted", "channels.slack.commands.slash.useAccessGroups_off"},
+			CheckIDs:  []string{audit.IDChannelsDiscordCommandsNativeUnrestricted, audit.IDChannelsSlackCommandsSlashUseAccessGroupsOff},
 			Title:     "Check slash commands against access groups (commands.useAccessGroups)",
 			Questions: accessGroupsQuestions, Plan: accessGroupsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"channels.discord.commands.native.no_allowlists", "channels.slack.commands.slash.no_allowlists"},
+			CheckIDs:  []string{audit.IDChannelsDiscordCommandsNativeNoAllowlists, audit.IDChannelsSlackCommandsSlashNoAllowlists},
 			Title:     "Give slash commands an owner allowlist, or turn them off",
 			Questions: slashOwnerQuestions, Plan: slashOwnerPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"channels.discord.allowlisted_groups.broad_members"},
+			CheckIDs:  []string{audit.IDChannelsDiscordAllowlistedGroupsBroadMembers},
 			Title:     "Restrict allowlisted Discord guilds and channels to named users",
 			Questions: broadMembersQuestions, Plan: broadMembersPlan,
 		},
-		advice([]string{"channels.<id>.dm.disabled"}, "DMs are disabled (nothing to fix)",
+		advice([]string{audit.IDChannelsDMDisabled}, "DMs are disabled (nothing to fix)",
 			"dmPolicy \"disabled\" ignores every DM: the most restrictive setting, so nothing needs fixing.",
 			"If you expect DMs, set dmPolicy \"pairing\" (unknown senders get a code you approve with `openclaw pairing approve <channel> <code>`) or \"allowlist\" with your own sender id.",
 		),
 		Remediation{
-			CheckIDs:  []string{"channels.<id>.dm.open", "channels.<id>.dm.open_invalid", "channels.<id>.allowFrom.wildcard"},
+			CheckIDs:  []string{audit.IDChannelsDMOpen, audit.IDChannelsDMOpenInvalid, audit.IDChannelsAllowFromWildcard},
 			Title:     "Require pairing (or an allowlist) for DMs",
 			Questions: dmQuestions, Plan: dmPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.<id>.groups.require_mention_off",
-				"channels.telegram.groups.allowFrom.wildcard", "channels.telegram.groups.allowFrom.missing"},
+			CheckIDs: []string{audit.IDChannelsGroupsRequireMentionOff,
+				audit.IDChannelsTelegramGroupsAllowFromWildcard, audit.IDChannelsTelegramGroupsAllowFromMissing},
 			Title:     "Allowlist groups and require a mention",
 			Questions: groupQuestions, Plan: groupPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"channels.<id>.dm.scope_main_multiuser"},
+			CheckIDs:  []string{audit.IDChannelsDMScopeMainMultiuser},
 			Title:     "Give each DM sender their own session",
 			Questions: scopeQuestions, Plan: scopePlan,
 		},
 		Remediation{
-			CheckIDs: []string{"channels.<id>.groups.open"},
+			CheckIDs: []string{audit.IDChannelsGroupsOpen},
 			Title:    "Allowlist groups (seeded from the pairing store)",
 			Plan:     openGroupsPlan,
 		},
@@ -543,7 +544,7 @@ func groupPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 			return cs, fmt.Errorf("senders: %v", err)
 		}
 	}
-	if f.CheckID == "channels.telegram.groups.allowFrom.missing" && len(senders) == 0 {
+	if f.CheckID == audit.IDChannelsTelegramGroupsAllowFromMissing && len(senders) == 0 {
 		return cs, fmt.Errorf("senders: list at least one numeric Telegram user id")
 	}
 	patterns := splitList(a["mention"])

@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 )
 
@@ -9,7 +10,7 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"discovery.mdns_full_mode"},
+			CheckIDs: []string{audit.IDDiscoveryMDNSFullMode},
 			Title:    `Advertise less over mDNS (discovery.mdns.mode "minimal")`,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if configNode(s, "discovery.mdns.mode").Text() != "full" {

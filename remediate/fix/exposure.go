@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"github.com/hardshell/hardshell/audit"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -14,23 +15,23 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"security.trust_model.group_scope_main"},
+			CheckIDs:  []string{audit.IDSecurityTrustModelGroupScopeMain},
 			Title:     "Give group chats their own sessions",
 			Questions: groupScopeQuestions, Plan: groupScopePlan,
 		},
-		advice([]string{"security.trust_model.multi_user_heuristic"}, "Isolate sessions and tools for several users",
+		advice([]string{audit.IDSecurityTrustModelMultiUserHeuristic}, "Isolate sessions and tools for several users",
 			"If the people who can reach the bot may not trust each other, split trust boundaries: one gateway (and credentials) per person or group.",
 			"For intentional shared access, give each DM sender their own session: `hardshell fix` on channels.<id>.dm.scope_main_multiuser, or set session.dmScope \"per-channel-peer\".",
 			"Sandbox the agents others can reach and deny runtime/filesystem/web tools they do not need: `hardshell fix` on security.exposure.* and sandbox.* findings applies the guide's read-only or no-filesystem profiles; or set agents.defaults.sandbox.mode \"all\" and tools.fs.workspaceOnly true.",
 			"This finding is a heuristic: once sessions and tools are isolated, suppress it with a reason.",
 		),
 		Remediation{
-			CheckIDs:  []string{"security.exposure.open_groups_with_elevated"},
+			CheckIDs:  []string{audit.IDSecurityExposureOpenGroupsWithElevated},
 			Title:     "Turn off elevated (host) exec, or narrow who may use it",
 			Questions: elevatedQuestions, Plan: elevatedPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"security.exposure.open_groups_with_runtime_or_fs", "security.exposure.open_groups_with_control_plane_tools", "security.exposure.open_channels_with_exec"},
+			CheckIDs:  []string{audit.IDSecurityExposureOpenGroupsWithRuntimeOrFs, audit.IDSecurityExposureOpenGroupsWithControlPlaneTools, audit.IDSecurityExposureOpenChannelsWithExec},
 			Title:     "Give reachable agents a restricted access profile",
 			Questions: profileQuestions, Plan: profilePlan,
 		},

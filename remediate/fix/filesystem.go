@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -50,35 +51,35 @@ type permFix struct {
 
 var permFixes = []permFix{
 	{
-		ids:   []string{"fs.state_dir.perms_world_writable", "fs.state_dir.perms_group_writable", "fs.state_dir.perms_readable"},
+		ids:   []string{audit.IDFsStateDirPermsWorldWritable, audit.IDFsStateDirPermsGroupWritable, audit.IDFsStateDirPermsReadable},
 		title: "Restrict the state dir to its owner (chmod 700)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return []model.FileInfo{st.StateDir}
 		},
 	},
 	{
-		ids:   []string{"fs.config.perms_writable", "fs.config.perms_world_readable", "fs.config.perms_group_readable"},
+		ids:   []string{audit.IDFsConfigPermsWritable, audit.IDFsConfigPermsWorldReadable, audit.IDFsConfigPermsGroupReadable},
 		title: "Restrict the config file to its owner (chmod 600)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return []model.FileInfo{st.Config}
 		},
 	},
 	{
-		ids:   []string{"fs.config_include.perms_writable", "fs.config_include.perms_world_readable", "fs.config_include.perms_group_readable"},
+		ids:   []string{audit.IDFsConfigIncludePermsWritable, audit.IDFsConfigIncludePermsWorldReadable, audit.IDFsConfigIncludePermsGroupReadable},
 		title: "Restrict every $include file to its owner (chmod 600)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return st.Includes
 		},
 	},
 	{
-		ids:   []string{"fs.credentials_dir.perms_writable", "fs.credentials_dir.perms_readable"},
+		ids:   []string{audit.IDFsCredentialsDirPermsWritable, audit.IDFsCredentialsDirPermsReadable},
 		title: "Restrict the credentials dir to its owner (chmod 700)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return []model.FileInfo{st.CredentialsDir}
 		},
 	},
 	{
-		ids:   []string{"fs.credentials.perms_readable"},
+		ids:   []string{audit.IDFsCredentialsPermsReadable},
 		title: "Restrict every credential file to its owner (files 600, folders 700)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			out := []model.FileInfo{st.CredentialsDir}
@@ -87,7 +88,7 @@ var permFixes = []permFix{
 		},
 	},
 	{
-		ids:   []string{"fs.auth_profiles.perms_writable", "fs.auth_profiles.perms_readable"},
+		ids:   []string{audit.IDFsAuthProfilesPermsWritable, audit.IDFsAuthProfilesPermsReadable},
 		title: "Restrict auth-profiles.json and its agent folders to their owner",
 		targets: func(st *model.FSState) []model.FileInfo {
 			var out []model.FileInfo
@@ -100,7 +101,7 @@ var permFixes = []permFix{
 		},
 	},
 	{
-		ids:   []string{"fs.sessions_store.perms_readable"},
+		ids:   []string{audit.IDFsSessionsStorePermsReadable},
 		title: "Restrict sessions.json and its agent folders to their owner",
 		targets: func(st *model.FSState) []model.FileInfo {
 			var out []model.FileInfo
@@ -113,7 +114,7 @@ var permFixes = []permFix{
 		},
 	},
 	{
-		ids:   []string{"fs.transcripts.perms_readable"},
+		ids:   []string{audit.IDFsTranscriptsPermsReadable},
 		title: "Restrict session transcripts to their owner (chmod 600)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			var out []model.FileInfo
@@ -127,21 +128,21 @@ var permFixes = []permFix{
 		},
 	},
 	{
-		ids:   []string{"fs.log_file.perms_readable"},
+		ids:   []string{audit.IDFsLogFilePermsReadable},
 		title: "Restrict the log file to its owner (chmod 600)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return []model.FileInfo{st.LogFile}
 		},
 	},
 	{
-		ids:   []string{"fs.config_backup.perms_readable"},
+		ids:   []string{audit.IDFsConfigBackupPermsReadable},
 		title: "Restrict config backups to their owner (chmod 600)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return st.ConfigBackups
 		},
 	},
 	{
-		ids:   []string{"fs.env_file.perms_readable"},
+		ids:   []string{audit.IDFsEnvFilePermsReadable},
 		title: "Restrict the state .env file to its owner (chmod 600)",
 		targets: func(st *model.FSState) []model.FileInfo {
 			return []model.FileInfo{st.EnvFile}

@@ -1,6 +1,7 @@
 package fix
 
 import (
+	"github.com/hardshell/hardshell/audit"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -11,7 +12,7 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs: []string{"config.insecure_or_dangerous_flags"},
+			CheckIDs: []string{audit.IDConfigInsecureOrDangerousFlags},
 			Title:    "Turn off insecure and dangerous flags",
 			Plan:     planDangerousFlags,
 		},

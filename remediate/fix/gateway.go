@@ -20,78 +20,78 @@ import (
 
 func init() {
 	Register(
-		advice([]string{"gateway.trusted_proxies_missing"}, "Trust your reverse proxy explicitly",
+		advice([]string{audit.IDGatewayTrustedProxiesMissing}, "Trust your reverse proxy explicitly",
 			"If a reverse proxy (nginx, Caddy, Tailscale Serve) forwards to this gateway, set gateway.trustedProxies to that proxy's own address (e.g. [\"127.0.0.1\"]) so client IPs and rate limits are right.",
 			"If nothing proxies the gateway, leave it empty; this finding is informational.",
 		),
-		advice([]string{"gateway.trusted_proxy_auth", "gateway.trusted_proxy_no_proxies", "gateway.trusted_proxy_no_user_header", "gateway.trusted_proxy_no_allowlist", "gateway.trusted_proxy_allow_loopback"},
+		advice([]string{audit.IDGatewayTrustedProxyAuth, audit.IDGatewayTrustedProxyNoProxies, audit.IDGatewayTrustedProxyNoUserHeader, audit.IDGatewayTrustedProxyNoAllowlist, audit.IDGatewayTrustedProxyAllowLoopback},
 			"Review trusted-proxy authentication",
 			"gateway.auth.mode \"trusted-proxy\" hands authentication to the proxy: make sure only that proxy can reach the gateway port (bind loopback or firewall it).",
 			"Set gateway.trustedProxies to the proxy's address only, gateway.auth.trustedProxy.userHeader to the header the proxy sets, and allowUsers to the accounts that may operate the gateway; keep allowLoopback false.",
 			"If you do not run an authenticating proxy, switch to token auth: `openclaw config set gateway.auth.mode token` and `openclaw doctor --generate-gateway-token`, then "+restartGateway+".",
 		),
 		Remediation{
-			CheckIDs:  []string{"gateway.bind_no_auth", "gateway.custom_bind_all_interfaces"},
+			CheckIDs:  []string{audit.IDGatewayBindNoAuth, audit.IDGatewayCustomBindAllInterfaces},
 			Title:     "Bind the gateway to loopback (or protect it with a token)",
 			Questions: bindQuestions, Plan: bindPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.loopback_no_auth", "gateway.token_too_short", "gateway.token_weak_value"},
+			CheckIDs:  []string{audit.IDGatewayLoopbackNoAuth, audit.IDGatewayTokenTooShort, audit.IDGatewayTokenWeakValue},
 			Title:     "Generate a strong gateway token",
 			Questions: tokenQuestions, Plan: tokenPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.trusted_proxies_broad"},
+			CheckIDs:  []string{audit.IDGatewayTrustedProxiesBroad},
 			Title:     "Trust only your own reverse proxy",
 			Questions: proxiesQuestions, Plan: proxiesPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.tailscale_funnel"},
+			CheckIDs:  []string{audit.IDGatewayTailscaleFunnel},
 			Title:     "Switch Tailscale Funnel to Serve (tailnet only)",
 			Questions: funnelQuestions, Plan: funnelPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.control_ui.allowed_origins_required", "gateway.control_ui.allowed_origins_wildcard"},
+			CheckIDs:  []string{audit.IDGatewayControlUIAllowedOriginsRequired, audit.IDGatewayControlUIAllowedOriginsWildcard},
 			Title:     "List the Control UI origins explicitly",
 			Questions: originsQuestions, Plan: originsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.http.no_auth"},
+			CheckIDs:  []string{audit.IDGatewayHTTPNoAuth},
 			Title:     "Require a generated gateway token",
 			Questions: requireTokenQuestions, Plan: requireTokenPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.tools_invoke_http.dangerous_allow"},
+			CheckIDs:  []string{audit.IDGatewayToolsInvokeHTTPDangerousAllow},
 			Title:     "Keep control-plane tools off HTTP /tools/invoke",
 			Questions: httpToolsQuestions, Plan: httpToolsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.nodes.allow_commands_dangerous"},
+			CheckIDs:  []string{audit.IDGatewayNodesAllowCommandsDangerous},
 			Title:     "Stop allowing high-impact node commands",
 			Questions: nodeAllowQuestions, Plan: nodeAllowPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"gateway.nodes.deny_commands_ineffective"},
+			CheckIDs:  []string{audit.IDGatewayNodesDenyCommandsIneffective},
 			Title:     "Use exact command names in the node deny list",
 			Questions: nodeDenyQuestions, Plan: nodeDenyPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.control_ui.host_header_origin_fallback"},
+			CheckIDs: []string{audit.IDGatewayControlUIHostHeaderOriginFallback},
 			Title:    "Turn off the Control UI Host-header origin fallback",
 			Plan:     singleFlag("gateway.controlUi.dangerouslyAllowHostHeaderOriginFallback"),
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.control_ui.insecure_auth"},
+			CheckIDs: []string{audit.IDGatewayControlUIInsecureAuth},
 			Title:    "Turn off Control UI insecure auth",
 			Plan:     singleFlag("gateway.controlUi.allowInsecureAuth"),
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.control_ui.device_auth_disabled"},
+			CheckIDs: []string{audit.IDGatewayControlUIDeviceAuthDisabled},
 			Title:    "Turn Control UI device auth back on",
 			Plan:     singleFlag("gateway.controlUi.dangerouslyDisableDeviceAuth"),
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.real_ip_fallback_enabled"},
+			CheckIDs: []string{audit.IDGatewayRealIPFallbackEnabled},
 			Title:    "Stop trusting X-Real-IP (gateway.allowRealIpFallback false)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if !configNode(s, "gateway.allowRealIpFallback").IsTrue() {
@@ -101,7 +101,7 @@ func init() {
 			},
 		},
 		Remediation{
-			CheckIDs: []string{"gateway.auth_no_rate_limit"},
+			CheckIDs: []string{audit.IDGatewayAuthNoRateLimit},
 			Title:    "Rate-limit failed gateway auth (loopback exempt)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				// OpenClaw 2026.2.1 rejects gateway.auth.rateLimit
@@ -115,7 +115,7 @@ func init() {
 			},
 		},
 		Remediation{
-			CheckIDs: []string{"mcp.apps.enabled"},
+			CheckIDs: []string{audit.IDMCPAppsEnabled},
 			Title:    "Turn off MCP apps in the operator UI (mcp.apps.enabled false)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if !configNode(s, "mcp.apps.enabled").IsTrue() {
@@ -158,7 +158,7 @@ func bindPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Change
 		}
 		cs.After = append(cs.After, restartGateway, "For remote access keep loopback and use Tailscale Serve (gateway.tailscale.mode \"serve\") or an SSH tunnel.")
 	case "keep":
-		if f.CheckID == "gateway.custom_bind_all_interfaces" {
+		if f.CheckID == audit.IDGatewayCustomBindAllInterfaces {
 			return cs, fmt.Errorf("keeping an all-interfaces bind is not a fix: choose loopback, or set gateway.customBindHost to one interface address by hand")
 		}
 		g := s.Doc.Get("gateway.auth.token")
@@ -201,7 +201,7 @@ func weakSecretPath(s *model.Snapshot, f model.Finding) string {
 			return p
 		}
 	}
-	if f.CheckID == "gateway.token_weak_value" && s.Doc.Get("gateway.auth.token") == nil && s.Doc.Get("gateway.auth.password") != nil {
+	if f.CheckID == audit.IDGatewayTokenWeakValue && s.Doc.Get("gateway.auth.token") == nil && s.Doc.Get("gateway.auth.password") != nil {
 		return "gateway.auth.password"
 	}
 	return "gateway.auth.token"
@@ -239,7 +239,7 @@ func tokenPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 		if mode == "none" {
 			cs.Edits = append(cs.Edits, set(f, "gateway.auth.mode", "token", "require the token"))
 		}
-	} else if path == "gateway.auth.token" && mode == "" && f.CheckID == "gateway.loopback_no_auth" {
+	} else if path == "gateway.auth.token" && mode == "" && f.CheckID == audit.IDGatewayLoopbackNoAuth {
 		cs.Edits = append(cs.Edits, set(f, "gateway.auth.mode", "token", "require the token"))
 	}
 	cs.Merge(rc)

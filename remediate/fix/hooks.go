@@ -15,17 +15,17 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"hooks.allowed_agent_ids_unrestricted"},
+			CheckIDs:  []string{audit.IDHooksAllowedAgentIDsUnrestricted},
 			Title:     "Limit which agents webhooks may target",
 			Questions: hookAgentsQuestions, Plan: hookAgentsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"hooks.token_too_short", "hooks.token_reuse_gateway_token", "hooks.token_missing"},
+			CheckIDs:  []string{audit.IDHooksTokenTooShort, audit.IDHooksTokenReuseGatewayToken, audit.IDHooksTokenMissing},
 			Title:     "Generate a new random hooks token",
 			Questions: hooksQuestions, Plan: hooksPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"hooks.path_root"},
+			CheckIDs: []string{audit.IDHooksPathRoot},
 			Title:    `Move webhooks off the root path (hooks.path "/hooks")`,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if strings.TrimSpace(configNode(s, "hooks.path").Text()) != "/" {
@@ -38,12 +38,12 @@ func init() {
 			},
 		},
 		Remediation{
-			CheckIDs: []string{"hooks.default_session_key_unset"},
+			CheckIDs: []string{audit.IDHooksDefaultSessionKeyUnset},
 			Title:    `Keep hook runs in one known session (hooks.defaultSessionKey "` + audit.HookSessionKeyDefault + `")`,
 			Plan:     planHookDefaultSession,
 		},
 		Remediation{
-			CheckIDs: []string{"hooks.request_session_key_enabled", "hooks.request_session_key_prefixes_missing"},
+			CheckIDs: []string{audit.IDHooksRequestSessionKeyEnabled, audit.IDHooksRequestSessionKeyPrefixesMissing},
 			Title:    "Stop hook payloads from choosing their session (hooks.allowRequestSessionKey false)",
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if !configNode(s, "hooks.allowRequestSessionKey").IsTrue() {
@@ -139,7 +139,7 @@ func hooksPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 	}
 	n := s.Doc.Get("hooks.token")
 	form, _ := secretFormOf(n)
-	if f.CheckID == "hooks.token_reuse_gateway_token" && form == formEnv {
+	if f.CheckID == audit.IDHooksTokenReuseGatewayToken && form == formEnv {
 		// The hooks token and the gateway secret may be the same variable:
 		// give hooks a variable of its own.
 		if gn := s.Doc.Get("gateway.auth.token"); gn.IsEnvRef() && gn.Text() == n.Text() {

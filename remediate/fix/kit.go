@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -322,7 +323,7 @@ func profileFields(choice string, needExecDeny bool) (model.Obj, error) {
 
 func profilePlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.ChangeSet, error) {
 	var cs model.ChangeSet
-	needExecDeny := f.CheckID == "security.exposure.open_channels_with_exec" || f.CheckID == "tools.exec.security_full_configured"
+	needExecDeny := f.CheckID == audit.IDSecurityExposureOpenChannelsWithExec || f.CheckID == audit.IDToolsExecSecurityFullConfigured
 	agents := s.Doc.Agents()
 	for _, ag := range agents {
 		choice := a["agent."+ag.ID]

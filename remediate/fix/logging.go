@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"regexp"
 	"strings"
 
@@ -14,12 +15,12 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"logging.redact_patterns_missing"},
+			CheckIDs:  []string{audit.IDLoggingRedactPatternsMissing},
 			Title:     "Mask internal hosts in logs (logging.redactPatterns)",
 			Questions: redactQuestions, Plan: redactPlan,
 		},
 		Remediation{
-			CheckIDs: []string{"logging.redact_off"},
+			CheckIDs: []string{audit.IDLoggingRedactOff},
 			Title:    `Turn tool-output redaction back on (logging.redactSensitive "tools")`,
 			Plan: func(s *model.Snapshot, f model.Finding, _ model.Answers) (model.ChangeSet, error) {
 				if configNode(s, "logging.redactSensitive").Text() != "off" {

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
@@ -13,7 +14,7 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"plugins.extensions_no_allowlist", "plugins.allow_phantom_entries"},
+			CheckIDs:  []string{audit.IDPluginsExtensionsNoAllowlist, audit.IDPluginsAllowPhantomEntries},
 			Title:     "Allow only the installed plugins you use",
 			Questions: pluginsQuestions, Plan: pluginsPlan,
 		},
@@ -47,7 +48,7 @@ func pluginsQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 		}
 		opts = append(opts, model.Option{Value: e.ID, Label: label})
 		readable := e.Name != ""
-		if f.CheckID == "plugins.allow_phantom_entries" {
+		if f.CheckID == audit.IDPluginsAllowPhantomEntries {
 			readable = current[e.ID] || (len(current) == 0 && readable)
 		}
 		if readable {
@@ -74,7 +75,7 @@ func pluginsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 			return cs, fmt.Errorf("allow: %q is not installed under extensions/", id)
 		}
 	}
-	if len(allow) == 0 && f.CheckID == "plugins.extensions_no_allowlist" {
+	if len(allow) == 0 && f.CheckID == audit.IDPluginsExtensionsNoAllowlist {
 		return cs, fmt.Errorf("allow: choose at least one plugin (to load none, set plugins.enabled false instead)")
 	}
 	cs.Edits = append(cs.Edits, set(f, "plugins.allow", model.List(allow), "load only installed, chosen plugins"))

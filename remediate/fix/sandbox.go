@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"sort"
 	"strings"
 
@@ -17,27 +18,27 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"sandbox.dangerous_bind_mount", "sandbox.bind_mount_non_absolute"},
+			CheckIDs:  []string{audit.IDSandboxDangerousBindMount, audit.IDSandboxBindMountNonAbsolute},
 			Title:     "Drop sandbox bind mounts that expose the host",
 			Questions: bindsQuestions, Plan: bindsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"sandbox.dangerous_network_mode"},
+			CheckIDs:  []string{audit.IDSandboxDangerousNetworkMode},
 			Title:     "Give the sandbox no host network",
 			Questions: sandboxNetQuestions, Plan: sandboxNetPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"sandbox.dangerous_seccomp_profile", "sandbox.dangerous_apparmor_profile"},
+			CheckIDs:  []string{audit.IDSandboxDangerousSeccompProfile, audit.IDSandboxDangerousApparmorProfile},
 			Title:     "Confine the sandbox with Docker's default profiles",
 			Questions: confineQuestions, Plan: confinePlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"sandbox.docker_config_mode_off"},
+			CheckIDs:  []string{audit.IDSandboxDockerConfigModeOff},
 			Title:     "Turn the sandbox on where Docker settings are configured",
 			Questions: sandboxOnQuestions, Plan: sandboxOnPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"sandbox.scope_shared", "sandbox.workspace_rw_reachable"},
+			CheckIDs:  []string{audit.IDSandboxScopeShared, audit.IDSandboxWorkspaceRwReachable},
 			Title:     "Give reachable agents a restricted access profile",
 			Questions: profileQuestions, Plan: profilePlan,
 		},
@@ -180,7 +181,7 @@ func sandboxNetPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.
 
 func confineQuestions(s *model.Snapshot, f model.Finding) []model.Question {
 	what := "seccomp"
-	if f.CheckID == "sandbox.dangerous_apparmor_profile" {
+	if f.CheckID == audit.IDSandboxDangerousApparmorProfile {
 		what = "AppArmor"
 	}
 	q := onlyOption("profile", "Sandbox "+what+" profile", "default", "Docker's default "+what+" profile (remove \"unconfined\")",
@@ -194,7 +195,7 @@ func confinePlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 		return cs, err
 	}
 	which := "seccomp"
-	if f.CheckID == "sandbox.dangerous_apparmor_profile" {
+	if f.CheckID == audit.IDSandboxDangerousApparmorProfile {
 		which = "apparmor"
 	}
 	for _, d := range dockerPaths(f) {

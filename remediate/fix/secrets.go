@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"github.com/hardshell/hardshell/audit"
 	"sort"
 	"strings"
 
@@ -15,7 +16,7 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"config.secrets.plaintext", "config.secrets.gateway_password_in_config", "config.secrets.hooks_token_in_config"},
+			CheckIDs:  []string{audit.IDConfigSecretsPlaintext, audit.IDConfigSecretsGatewayPasswordInConfig, audit.IDConfigSecretsHooksTokenInConfig},
 			Title:     "Move plaintext secrets to environment variables",
 			Questions: secretsQuestions, Plan: secretsPlan,
 		},

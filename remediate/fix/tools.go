@@ -20,52 +20,52 @@ import (
 func init() {
 	Register(
 		Remediation{
-			CheckIDs:  []string{"tools.exec.safe_bins_broad_behavior"},
+			CheckIDs:  []string{audit.IDToolsExecSafeBinsBroadBehavior},
 			Title:     "Take jq, sed and awk out of safeBins",
 			Questions: broadSafeBinsQuestions, Plan: broadSafeBinsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"security.trust_model.cross_agent_session_access_default"},
+			CheckIDs:  []string{audit.IDSecurityTrustModelCrossAgentSessionAccessDefault},
 			Title:     "Stop agents from reading each other's sessions",
 			Questions: crossAgentQuestions, Plan: crossAgentPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.exec.auto_allow_skills_enabled"},
+			CheckIDs:  []string{audit.IDToolsExecAutoAllowSkillsEnabled},
 			Title:     "Stop auto-allowing skill binaries in exec approvals",
 			Questions: autoAllowQuestions, Plan: autoAllowPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.exec.allowlist_interpreter_without_strict_inline_eval"},
+			CheckIDs:  []string{audit.IDToolsExecAllowlistInterpreterWithoutStrictInlineEval},
 			Title:     "Make allowlisted interpreters ask before inline code",
 			Questions: inlineEvalQuestions, Plan: inlineEvalPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.exec.safe_bins_interpreter_unprofiled"},
+			CheckIDs:  []string{audit.IDToolsExecSafeBinsInterpreterUnprofiled},
 			Title:     "Take interpreters out of safeBins",
 			Questions: safeBinsQuestions, Plan: safeBinsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.exec.safe_bin_trusted_dirs_risky"},
+			CheckIDs:  []string{audit.IDToolsExecSafeBinTrustedDirsRisky},
 			Title:     "Trust only system directories for safe bins",
 			Questions: trustedDirsQuestions, Plan: trustedDirsPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.exec.fs_tools_disabled_but_exec_enabled"},
+			CheckIDs:  []string{audit.IDToolsExecFsToolsDisabledButExecEnabled},
 			Title:     "Make read-only agents really read-only",
 			Questions: fsExecQuestions, Plan: fsExecPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.profile_minimal_overridden"},
+			CheckIDs:  []string{audit.IDToolsProfileMinimalOverridden},
 			Title:     "Keep agents on the global minimal tool profile",
 			Questions: minimalQuestions, Plan: minimalPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.elevated.allowFrom.<provider>.wildcard", "tools.elevated.allowFrom.<provider>.large"},
+			CheckIDs:  []string{audit.IDToolsElevatedAllowFromWildcard, audit.IDToolsElevatedAllowFromLarge},
 			Title:     "Turn off elevated (host) exec, or narrow who may use it",
 			Questions: elevatedQuestions, Plan: elevatedPlan,
 		},
 		Remediation{
-			CheckIDs:  []string{"tools.exec.host_sandbox_no_sandbox_agents", "tools.exec.host_sandbox_no_sandbox_defaults", "tools.exec.security_full_configured"},
+			CheckIDs:  []string{audit.IDToolsExecHostSandboxNoSandboxAgents, audit.IDToolsExecHostSandboxNoSandboxDefaults, audit.IDToolsExecSecurityFullConfigured},
 			Title:     "Give reachable agents a restricted access profile",
 			Questions: profileQuestions, Plan: profilePlan,
 		},
