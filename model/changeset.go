@@ -58,12 +58,23 @@ type FileWrite struct {
 	Reason  string
 }
 
+// EnvSet stores one variable in <state>/.env (an upsert: the rest of the
+// file, comments included, is kept). Plans never read .env themselves:
+// Prepare renders every EnvSet of a change set onto the .env the snapshot
+// read, into one write, so two fixes that each add a variable both land.
+type EnvSet struct {
+	Key, Value string
+	CheckID    string
+	Reason     string
+}
+
 // ChangeSet is what a remediation produces: pure data, applied later by the
 // transaction in remediate/.
 type ChangeSet struct {
 	Edits  []Edit
 	Chmods []Chmod
 	Writes []FileWrite
+	Env    []EnvSet
 	// After lists commands or steps the operator should run after the write
 	// (e.g. "openclaw gateway restart").
 	After []string
@@ -71,7 +82,7 @@ type ChangeSet struct {
 
 // Empty reports whether the change set does nothing.
 func (c ChangeSet) Empty() bool {
-	return len(c.Edits) == 0 && len(c.Chmods) == 0 && len(c.Writes) == 0
+	return len(c.Edits) == 0 && len(c.Chmods) == 0 && len(c.Writes) == 0 && len(c.Env) == 0
 }
 
 // Merge appends other to c.
@@ -79,6 +90,7 @@ func (c *ChangeSet) Merge(other ChangeSet) {
 	c.Edits = append(c.Edits, other.Edits...)
 	c.Chmods = append(c.Chmods, other.Chmods...)
 	c.Writes = append(c.Writes, other.Writes...)
+	c.Env = append(c.Env, other.Env...)
 	for _, a := range other.After {
 		dup := false
 		for _, b := range c.After {

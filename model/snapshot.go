@@ -1,6 +1,8 @@
 package model
 
 import (
+	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sync"
@@ -88,6 +90,25 @@ func (s *Snapshot) ReadFile(path string, o fsys.ReadOptions) ([]byte, error) {
 		return fsys.Local{}.ReadFile(path, o)
 	}
 	return s.Reads.ReadFile(path, o)
+}
+
+// DotenvPath is <state>/.env.
+func (s *Snapshot) DotenvPath() string { return filepath.Join(s.Target.StateDir, ".env") }
+
+// Dotenv is <state>/.env as the snapshot read it (nil when absent): the
+// bytes Load read once, not a fresh read, so a plan and the drift check
+// under the lock agree on what the file held. A symlinked .env is refused
+// (hardshell never writes through a link); onSymlink says what to do.
+func (s *Snapshot) Dotenv(onSymlink string) ([]byte, error) {
+	p := s.DotenvPath()
+	if s.FS != nil && s.FS.EnvFile.IsSymlink {
+		return nil, fmt.Errorf("%s is a symlink; %s", p, onSymlink)
+	}
+	data, err := s.ReadFile(p, fsys.ReadOptions{NoFollow: true, MaxSize: fsys.MaxDotenv})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
 }
 
 // Sys is the file system of the snapshot (the local one when it has no

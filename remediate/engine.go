@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,6 +45,10 @@ type Validator func(configPath string, files map[string][]byte) ([]string, error
 func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validate Validator) (*Prepared, error) {
 	if s.Doc == nil && len(cs.Edits) > 0 {
 		return nil, fmt.Errorf("the config could not be read, so it cannot be edited: %v", s.DocErr)
+	}
+	cs, err := renderEnv(s, cs)
+	if err != nil {
+		return nil, err
 	}
 	p := &Prepared{Snapshot: s, Changes: cs, Files: map[string][]byte{}}
 	var editsOf map[string][]int // the edits that change each file
@@ -137,6 +142,60 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 
 // Diff is the reviewable, masked diff of every file.
 func (p *Prepared) Diff() string { return p.Txn.DiffWith(p.Snapshot.Redact()) }
+
+// renderEnv folds the change set's .env variables (cs.Env) into one write
+// of <state>/.env, rendered onto the bytes the snapshot read (or onto a
+// whole-file write of .env the change set already has), so several fixes
+// that each store a variable all land. The result has no Env left.
+func renderEnv(s *model.Snapshot, cs model.ChangeSet) (model.ChangeSet, error) {
+	if len(cs.Env) == 0 {
+		return cs, nil
+	}
+	path := s.DotenvPath()
+	at := -1
+	for i, w := range cs.Writes {
+		if filepath.Clean(w.Path) == path {
+			at = i
+		}
+	}
+	var data []byte
+	w := model.FileWrite{Path: path, Mode: 0o600}
+	if at >= 0 {
+		w = cs.Writes[at]
+		data = w.Data
+	} else {
+		var err error
+		if data, err = s.Dotenv("hardshell does not write through it (move the file into the state dir and re-run)"); err != nil {
+			return cs, err
+		}
+	}
+	var reasons []string
+	if w.Reason != "" {
+		reasons = append(reasons, w.Reason)
+	}
+	for _, e := range cs.Env {
+		var err error
+		if data, err = UpsertDotenv(data, e.Key, e.Value); err != nil {
+			return cs, fmt.Errorf("%s: %w", path, err)
+		}
+		if w.CheckID == "" {
+			w.CheckID = e.CheckID
+		}
+		if e.Reason != "" && !slices.Contains(reasons, e.Reason) {
+			reasons = append(reasons, e.Reason)
+		}
+	}
+	w.Data, w.Reason = data, strings.Join(reasons, "; ")
+	out := cs
+	out.Env = nil
+	out.Writes = slices.Clone(cs.Writes)
+	if at >= 0 {
+		out.Writes[at] = w
+	} else {
+		out.Writes = append(out.Writes, w)
+	}
+	return out, nil
+}
 
 // claimedIDs lists the distinct check ids the change set says it fixes.
 func claimedIDs(cs model.ChangeSet) []string {

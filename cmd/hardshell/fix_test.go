@@ -450,3 +450,38 @@ func TestFixAnswersOnlyWhatApplies(t *testing.T) {
 	require.Contains(t, string(cfg), `dmPolicy: "allowlist"`)
 	require.Contains(t, string(cfg), `allowFrom: ["42"]`)
 }
+
+// Two guided fixes that each store a variable in <state>/.env: both land in
+// one write (each used to be a whole-file write built from the same read,
+// and the last one won: the password left the config but never reached
+// .env, so the gateway lost its auth).
+func TestFixTwoEnvVariablesBothLand(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	const pw, bot = "correct-horse-battery-staple-9", "123456789:AAE-fake-telegram-token-value-xyz"
+	cfg := `{
+  gateway: { mode: "local", bind: "loopback", auth: { mode: "password", password: "` + pw + `" } },
+  channels: { telegram: { botToken: "` + bot + `", dmPolicy: "pairing" } },
+}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(state, "openclaw.json"), []byte(cfg), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(state, ".env"), []byte("# mine\nOTHER=1\n"), 0o600))
+
+	out, errOut, code := runHS(t, state, nil, "fix", "--yes", "--no-validate", "--state-dir", state,
+		"--only", "config.secrets.plaintext,config.secrets.gateway_password_in_config",
+		"--answer", "config.secrets.plaintext.paths=channels.telegram.botToken",
+		"--answer", "config.secrets.gateway_password_in_config.paths=gateway.auth.password")
+	require.Equal(t, 0, code, out+errOut)
+	env, err := os.ReadFile(filepath.Join(state, ".env"))
+	require.NoError(t, err)
+	require.Equal(t, "# mine\nOTHER=1\nOPENCLAW_GATEWAY_PASSWORD="+pw+"\nOPENCLAW_CHANNELS_TELEGRAM_BOT_TOKEN="+bot+"\n", string(env))
+	require.Equal(t, fs.FileMode(0o600), testutil.Mode(t, filepath.Join(state, ".env")))
+	for _, f := range auditFindings(t, state) {
+		require.NotEqual(t, model.Critical, f.Severity, "%s: %s", f.CheckID, f.Detail)
+		require.NotContains(t, []string{"config.secrets.plaintext", "config.secrets.gateway_password_in_config"}, f.CheckID)
+	}
+	sets, err := remediate.ListBackups(state)
+	require.NoError(t, err)
+	require.Len(t, sets, 1, "one transaction")
+}

@@ -214,10 +214,11 @@ func (p *planner) envValue(name string) (string, bool) {
 }
 
 // envFileWrite is the one write of <state>/.env with every new KEY=value
-// (created 0600; an existing file keeps its mode, other lines are kept).
+// (created 0600; an existing file keeps its mode, other lines are kept),
+// rendered onto the .env the snapshot read.
 func envFileWrite(s *model.Snapshot, kv [][2]string) (model.FileWrite, error) {
-	path := filepath.Join(s.Target.StateDir, ".env")
-	data, err := remediate.ReadUnlinked(path, "hardshell does not write through it (move the file into the state dir and re-run)")
+	path := s.DotenvPath()
+	data, err := s.Dotenv("hardshell does not write through it (move the file into the state dir and re-run)")
 	if err != nil {
 		return model.FileWrite{}, err
 	}

@@ -98,6 +98,9 @@ func runExtra(t *testing.T, c extraCase) (*remediate.Prepared, model.ChangeSet) 
 	for _, w := range cs.Writes {
 		require.Equal(t, f.CheckID, w.CheckID, w.Path)
 	}
+	for _, e := range cs.Env {
+		require.Equal(t, f.CheckID, e.CheckID, e.Key)
+	}
 	p, err := remediate.Prepare(context.Background(), s, cs, realcli.Validator(t, s))
 	require.NoError(t, err)
 	d := p.Diff()

@@ -181,8 +181,10 @@ func TestSecretsMovedToDotenv(t *testing.T) {
 	// (a ${VAR} would still be reported: OpenClaw audits after substitution).
 	require.Contains(t, p.Diff(), `+{ gateway: { mode: "local", auth: { mode: "password" } } }`)
 	require.NotContains(t, p.Diff(), pw, "the secret must be masked in the diff")
-	require.Len(t, cs.Writes, 1)
-	w := cs.Writes[0]
+	require.Empty(t, cs.Writes, "the plan reads no .env: Prepare renders its variables")
+	require.Len(t, cs.Env, 1)
+	require.Len(t, p.Changes.Writes, 1)
+	w := p.Changes.Writes[0]
 	require.Equal(t, ".env", filepath.Base(w.Path))
 	require.Equal(t, os.FileMode(0o600), w.Mode)
 	require.Equal(t, "# mine\nOTHER=1\nOPENCLAW_GATEWAY_PASSWORD="+pw+"\n", string(w.Data))
@@ -197,16 +199,18 @@ func TestTokenRotationKeepsEnvForm(t *testing.T) {
 	cs, err := r.Plan(s, f, fix.Defaults(qs, nil))
 	require.NoError(t, err)
 	require.Empty(t, cs.Edits, "a ${VAR} token is rotated in .env, not in the config")
-	require.Len(t, cs.Writes, 1)
-	line := strings.TrimSpace(string(cs.Writes[0].Data))
+	require.Len(t, cs.Env, 1)
+	require.Equal(t, "OPENCLAW_GATEWAY_TOKEN", cs.Env[0].Key)
+	p, err := remediate.Prepare(context.Background(), s, cs, nil)
+	require.NoError(t, err)
+	require.Len(t, p.Changes.Writes, 1)
+	line := strings.TrimSpace(string(p.Changes.Writes[0].Data))
 	tok, ok := strings.CutPrefix(line, "OPENCLAW_GATEWAY_TOKEN=")
 	require.True(t, ok, line)
 	require.Len(t, tok, 48)
 	_, err = hex.DecodeString(tok)
 	require.NoError(t, err)
 	require.Equal(t, strings.ToLower(tok), tok)
-	p, err := remediate.Prepare(context.Background(), s, cs, nil)
-	require.NoError(t, err)
 	require.NotContains(t, p.Diff(), tok, "the new token is masked in the diff")
 }
 

@@ -222,11 +222,11 @@ func tokenPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 	if form == formMissing && path == "gateway.auth.token" {
 		if v, ok := s.Env("OPENCLAW_GATEWAY_TOKEN"); ok && strings.TrimSpace(v) != "" {
 			// The token comes from the environment only: rotate it there.
-			w, err := newEnvToken(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", "new gateway token")
+			e, err := newEnvToken(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", "new gateway token")
 			if err != nil {
 				return cs, err
 			}
-			cs.Writes = append(cs.Writes, w)
+			cs.Env = append(cs.Env, e)
 			cs.After = append(cs.After, "The new token is in "+envPath(s)+" as OPENCLAW_GATEWAY_TOKEN; if the service sets it itself, update it there.", restartGateway)
 			return cs, nil
 		}

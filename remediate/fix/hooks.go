@@ -143,12 +143,12 @@ func hooksPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Chang
 		// The hooks token and the gateway secret may be the same variable:
 		// give hooks a variable of its own.
 		if gn := s.Doc.Get("gateway.auth.token"); gn.IsEnvRef() && gn.Text() == n.Text() {
-			w, err := newEnvToken(s, f.CheckID, "OPENCLAW_HOOKS_TOKEN", "separate hooks token")
+			e, err := newEnvToken(s, f.CheckID, "OPENCLAW_HOOKS_TOKEN", "separate hooks token")
 			if err != nil {
 				return cs, err
 			}
 			cs.Edits = append(cs.Edits, set(f, "hooks.token", "${OPENCLAW_HOOKS_TOKEN}", "hooks get their own token"))
-			cs.Writes = append(cs.Writes, w)
+			cs.Env = append(cs.Env, e)
 			form = -1
 		}
 	}

@@ -3,7 +3,6 @@ package fix
 import (
 	"fmt"
 	"github.com/hardshell/hardshell/audit"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -55,12 +54,12 @@ func requireTokenPlan(s *model.Snapshot, f model.Finding, a model.Answers) (mode
 	}
 	mode := strings.ToLower(strings.TrimSpace(s.Doc.Get("gateway.auth.mode").Text()))
 	if form, _ := secretFormOf(s.Doc.Get("gateway.auth.token")); form == formMissing {
-		w, err := newEnvToken(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", "new gateway token")
+		e, err := newEnvToken(s, f.CheckID, "OPENCLAW_GATEWAY_TOKEN", "new gateway token")
 		if err != nil {
 			return cs, err
 		}
 		cs.Edits = append(cs.Edits, set(f, "gateway.auth.token", "${OPENCLAW_GATEWAY_TOKEN}", "read the gateway token from ${OPENCLAW_GATEWAY_TOKEN}"))
-		cs.Writes = append(cs.Writes, w)
+		cs.Env = append(cs.Env, e)
 		cs.After = append(cs.After, "The new token is in "+envPath(s)+" as OPENCLAW_GATEWAY_TOKEN; if the gateway service does not read that .env, set the variable in its environment.")
 	}
 	// trusted-proxy keeps its mode: a token only protects browser control there.
@@ -409,36 +408,32 @@ func ValidEnvName(s string) error {
 }
 
 // envPath is <state>/.env.
-func envPath(s *model.Snapshot) string { return filepath.Join(s.Target.StateDir, ".env") }
+func envPath(s *model.Snapshot) string { return s.DotenvPath() }
 
-// readDotenv reads the current <state>/.env (nil when absent), refusing a
-// symlinked one.
-func readDotenv(s *model.Snapshot) ([]byte, error) {
-	return remediate.ReadUnlinked(envPath(s), "move the secret by hand")
+// envSet stores key=value in <state>/.env (created 0600 when missing; an
+// existing file keeps its mode). The plan reads nothing: Prepare renders
+// every EnvSet of the change onto the .env the snapshot holds. The upsert
+// is tried here on those bytes, so a .env hardshell cannot edit safely
+// (a symlink, a line it cannot keep intact) fails the plan, not the write.
+func envSet(s *model.Snapshot, checkID, key, value, reason string) (model.EnvSet, error) {
+	old, err := s.Dotenv("move the secret by hand")
+	if err != nil {
+		return model.EnvSet{}, err
+	}
+	if _, err := remediate.UpsertDotenv(old, key, value); err != nil {
+		return model.EnvSet{}, fmt.Errorf("%s: %w", envPath(s), err)
+	}
+	return model.EnvSet{Key: key, Value: value, CheckID: checkID, Reason: reason}, nil
 }
 
-// envWrite is the FileWrite that stores key=value in <state>/.env (created
-// 0600 when missing; an existing file keeps its mode).
-func envWrite(s *model.Snapshot, checkID, key, value, reason string) (model.FileWrite, error) {
-	old, err := readDotenv(s)
-	if err != nil {
-		return model.FileWrite{}, err
-	}
-	data, err := remediate.UpsertDotenv(old, key, value)
-	if err != nil {
-		return model.FileWrite{}, fmt.Errorf("%s: %w", envPath(s), err)
-	}
-	return model.FileWrite{Path: envPath(s), Data: data, Mode: 0o600, CheckID: checkID, Reason: reason}, nil
-}
-
-// newEnvToken generates a new random token and the write that stores it as
-// name in <state>/.env.
-func newEnvToken(s *model.Snapshot, checkID, name, reason string) (model.FileWrite, error) {
+// newEnvToken generates a new random token and stores it as name in
+// <state>/.env.
+func newEnvToken(s *model.Snapshot, checkID, name, reason string) (model.EnvSet, error) {
 	tok, err := remediate.GenerateToken()
 	if err != nil {
-		return model.FileWrite{}, err
+		return model.EnvSet{}, err
 	}
-	return envWrite(s, checkID, name, tok, reason)
+	return envSet(s, checkID, name, tok, reason)
 }
 
 // splitList splits a comma-separated answer, trimming and dropping empties
@@ -506,11 +501,11 @@ func rotateSecret(s *model.Snapshot, f model.Finding, path, what string) (model.
 		if err != nil {
 			return cs, err
 		}
-		w, err := envWrite(s, f.CheckID, name, tok, "new "+what+" for ${"+name+"}")
+		e, err := envSet(s, f.CheckID, name, tok, "new "+what+" for ${"+name+"}")
 		if err != nil {
 			return cs, err
 		}
-		cs.Writes = append(cs.Writes, w)
+		cs.Env = append(cs.Env, e)
 		cs.After = append(cs.After, fmt.Sprintf("The new %s is in %s as %s (the config keeps ${%s}). If the gateway's service sets %s itself (systemd Environment=, launchd plist), update it there instead: the process environment wins over .env.", what, envPath(s), name, name, name))
 		return cs, nil
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hardshell/hardshell/model"
-	"github.com/hardshell/hardshell/remediate"
 )
 
 // Fixes for the checks of audit/secrets.go: plaintext secrets move to ${VAR}
@@ -86,11 +85,13 @@ func secretsPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.Cha
 	if len(kv) == 0 {
 		return cs, nil
 	}
-	w, err := mergeEnvWrites(s, f.CheckID, kv, "secrets moved out of the config")
-	if err != nil {
-		return cs, err
+	for _, p := range kv {
+		e, err := envSet(s, f.CheckID, p[0], p[1], "secrets moved out of the config")
+		if err != nil {
+			return cs, err
+		}
+		cs.Env = append(cs.Env, e)
 	}
-	cs.Writes = append(cs.Writes, w)
 	var vars []string
 	for _, p := range kv {
 		vars = append(vars, p[0])
@@ -141,19 +142,4 @@ func EnvVarName(path string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "_")
-}
-
-// mergeEnvWrites folds several writes of <state>/.env into one (each was
-// computed from the same original file).
-func mergeEnvWrites(s *model.Snapshot, checkID string, kv [][2]string, reason string) (model.FileWrite, error) {
-	old, err := readDotenv(s)
-	if err != nil {
-		return model.FileWrite{}, err
-	}
-	for _, p := range kv {
-		if old, err = remediate.UpsertDotenv(old, p[0], p[1]); err != nil {
-			return model.FileWrite{}, fmt.Errorf("%s: %w", envPath(s), err)
-		}
-	}
-	return model.FileWrite{Path: envPath(s), Data: old, Mode: 0o600, CheckID: checkID, Reason: reason}, nil
 }
