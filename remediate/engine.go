@@ -27,7 +27,12 @@ type Prepared struct {
 }
 
 // ValidationError is a candidate that fails validation: nothing is written.
-type ValidationError struct{ Reasons []string }
+// Still lists the claimed check ids the candidate's audit still reports
+// (Reasons then holds the one sentence naming them).
+type ValidationError struct {
+	Reasons []string
+	Still   []string
+}
 
 func (e *ValidationError) Error() string {
 	return "the change was not written: " + strings.Join(e.Reasons, "; ")
@@ -38,11 +43,30 @@ func (e *ValidationError) Error() string {
 // messages of a failed validation, or nil.
 type Validator func(configPath string, files map[string][]byte) ([]string, error)
 
-// Prepare renders the change set against the snapshot, re-parses and
+// PrepareInput is what Prepare works from.
+type PrepareInput struct {
+	Snapshot *model.Snapshot
+	// Before is the audit of Snapshot the change was planned from (every
+	// writing command has it); nil = audited here when the change claims
+	// check ids.
+	Before   *audit.Report
+	Changes  model.ChangeSet
+	Validate Validator
+}
+
+// Prepare is PrepareWith without a before-report.
+func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validate Validator) (*Prepared, error) {
+	return PrepareWith(ctx, PrepareInput{Snapshot: s, Changes: cs, Validate: validate})
+}
+
+// PrepareWith renders the change set against the snapshot, re-parses and
 // re-audits the candidate, and builds the transaction (not yet committed).
 // It refuses a candidate that does not parse, still shows a finding the
-// change set claims to fix, or fails validate.
-func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validate Validator) (*Prepared, error) {
+// change set claims to fix, or fails validate. The snapshot is not read
+// again: the files under the lock are compared with what it read when the
+// transaction commits.
+func PrepareWith(ctx context.Context, in PrepareInput) (*Prepared, error) {
+	s, cs, validate := in.Snapshot, in.Changes, in.Validate
 	if s.Doc == nil && len(cs.Edits) > 0 {
 		return nil, fmt.Errorf("the config could not be read, so it cannot be edited: %v", s.DocErr)
 	}
@@ -78,9 +102,12 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 
 	claimed := claimedIDs(cs)
 	if len(claimed) > 0 {
-		before, err := audit.Run(ctx, s, audit.Options{DeclaredFixes: true})
-		if err != nil {
-			return nil, err
+		before := in.Before
+		if before == nil {
+			var err error
+			if before, err = audit.Run(ctx, s, audit.Options{DeclaredFixes: true}); err != nil {
+				return nil, err
+			}
 		}
 		after, err := audit.Run(ctx, &cand, audit.Options{DeclaredFixes: true})
 		if err != nil {
@@ -104,7 +131,7 @@ func Prepare(ctx context.Context, s *model.Snapshot, cs model.ChangeSet, validat
 			}
 		}
 		if len(left) > 0 {
-			return nil, &ValidationError{Reasons: []string{"after the change the audit still reports " + strings.Join(left, ", ")}}
+			return nil, &ValidationError{Reasons: []string{"after the change the audit still reports " + strings.Join(left, ", ")}, Still: left}
 		}
 	}
 	if validate != nil && len(p.Files) > 0 {

@@ -121,6 +121,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 		return withCode(exitBadInput, err)
 	}
 
+	opts.Before = before
 	cs, err := contain.Plan(s, opts)
 	if err != nil {
 		return withCode(exitFindings, fmt.Errorf("cannot plan the containment: %w", err))
@@ -131,7 +132,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 			validate = onlyNewIssues(s, v)
 		}
 	}
-	p, err := remediate.Prepare(ctx, s, cs, validate)
+	p, err := remediate.PrepareWith(ctx, remediate.PrepareInput{Snapshot: s, Before: before, Changes: cs, Validate: validate})
 	if err != nil {
 		return refused(err)
 	}

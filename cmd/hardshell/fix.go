@@ -161,7 +161,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	if !f.noValidate {
 		validate = installedValidator()
 	}
-	p, err := remediate.Prepare(ctx, s, cs, validate)
+	p, err := remediate.PrepareWith(ctx, remediate.PrepareInput{Snapshot: s, Before: before, Changes: cs, Validate: validate})
 	if err != nil {
 		return refused(err)
 	}

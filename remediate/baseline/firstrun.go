@@ -215,9 +215,8 @@ func appendOnce(l []string, s string) []string {
 	return append(l, s)
 }
 
-const stillPrefix = "after the change the audit still reports "
-
-// Prepare validates the combined change. A step whose finding the
+// Prepare validates the combined change against fr.Audit (the audit the
+// plan came from: no retry audits s again). A step whose finding the
 // candidate still shows (its default answer was not enough next to the
 // other changes) is dropped and listed in fr.Left, and the rest is
 // prepared again, so one stubborn finding does not block the run.
@@ -228,10 +227,10 @@ func (fr *FirstRun) Prepare(ctx context.Context, s *model.Snapshot, validate rem
 		if cs.Empty() {
 			return nil, nil, nil
 		}
-		p, err := remediate.Prepare(ctx, s, cs, validate)
+		p, err := remediate.PrepareWith(ctx, remediate.PrepareInput{Snapshot: s, Before: fr.Audit, Changes: cs, Validate: validate})
 		var ve *remediate.ValidationError
-		if err != nil && errors.As(err, &ve) && len(ve.Reasons) == 1 && strings.HasPrefix(ve.Reasons[0], stillPrefix) {
-			for _, id := range strings.Split(strings.TrimPrefix(ve.Reasons[0], stillPrefix), ", ") {
+		if err != nil && errors.As(err, &ve) && len(ve.Still) > 0 {
+			for _, id := range ve.Still {
 				skip[id] = true
 				fr.Left = appendOnce(fr.Left, id+": its default fix did not clear it; fix it on its own")
 			}

@@ -53,6 +53,9 @@ type Options struct {
 	// NewToken generates secrets; nil = remediate.GenerateToken (crypto/rand,
 	// 48 hex chars).
 	NewToken func() (string, error)
+	// Before is the audit of the snapshot the caller already ran; nil =
+	// Plan audits it.
+	Before *audit.Report
 }
 
 func (o Options) dm() string {
@@ -100,9 +103,9 @@ type planner struct {
 	newToken func() (string, error)
 }
 
-// Plan computes the containment and rotation change set for s. It is pure
-// (reads s, the current <state>/.env and the pairing stores; writes
-// nothing). Edits carry the check id they fix when the trial render of the
+// Plan computes the containment and rotation change set for s. It is pure:
+// it reads what the snapshot holds (its .env and pairing stores, through
+// the snapshot's recorder) and writes nothing. Edits carry the check id they fix when the trial render of the
 // candidate shows that finding gone, so remediate.Prepare verifies them.
 func Plan(s *model.Snapshot, opts Options) (model.ChangeSet, error) {
 	if err := opts.Validate(); err != nil {
@@ -118,9 +121,12 @@ func Plan(s *model.Snapshot, opts Options) (model.ChangeSet, error) {
 	if p.newToken == nil {
 		p.newToken = remediate.GenerateToken
 	}
-	rep, err := audit.Run(context.Background(), s, audit.Options{})
-	if err != nil {
-		return model.ChangeSet{}, err
+	rep := opts.Before
+	if rep == nil {
+		var err error
+		if rep, err = audit.Run(context.Background(), s, audit.Options{}); err != nil {
+			return model.ChangeSet{}, err
+		}
 	}
 	p.before = rep.Findings
 
