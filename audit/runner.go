@@ -235,7 +235,10 @@ feed:
 		red.deep(deep)
 	}
 
-	kept, suppressed, active := applySuppressions(Config(s), findings)
+	kept, suppressed, active, err := applySuppressions(s, findings)
+	if err != nil {
+		return nil, err
+	}
 	if active != nil {
 		c := decl(reg, IDSuppressionsActive)
 		kept = append(kept, red.finding(toFinding(c, s, *active)))

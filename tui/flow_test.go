@@ -54,8 +54,13 @@ func TestStageFixAndSuppressThenWrite(t *testing.T) {
 
 	s, err := o.Load()
 	require.NoError(t, err)
-	sups := audit.Suppressions(audit.Config(s))
+	// the demo is a 2026.2-era config, whose OpenClaw rejects
+	// security.audit.suppressions: the entry is kept in hardshell's file
+	require.Empty(t, audit.Suppressions(audit.Config(s)))
+	sups, err := audit.SuppressionsOf(s)
+	require.NoError(t, err)
 	require.Len(t, sups, 1)
+	require.True(t, sups[0].InFile)
 	require.Equal(t, "reviewed: the bot is in one private group", sups[0].Reason)
 	rep, err := audit.Run(context.Background(), s, audit.Options{})
 	require.NoError(t, err)

@@ -171,7 +171,7 @@ func questionField(q model.Question, v *formVals) huh.Field {
 func buildSuppressForm(v *formVals, width int) *huh.Form {
 	in := huh.NewInput().Key("reason").
 		Title("Why is it acceptable to suppress this finding?").
-		Description("Written to security.audit.suppressions with the check id; `hardshell audit` and OpenClaw's own audit honour it.").
+		Description("Kept with the check id in security.audit.suppressions (OpenClaw 2026.7+ honours it too) or, for an older OpenClaw, in .hardshell/suppressions.json, which only hardshell reads.").
 		Placeholder("e.g. the gateway is only reachable over Tailscale").
 		Value(v.str["reason"]).
 		Validate(func(s string) error {

@@ -66,9 +66,10 @@ func (m *Wizard) formSize() tea.WindowSizeMsg {
 }
 
 func (m *Wizard) startSuppress(i int) (tea.Model, tea.Cmd) {
-	e, err := audit.SuppressEdit(m.snap, m.rep.Findings[i], m.rep.Findings, "")
+	// the reason is asked next; any non-empty one plans the same write
+	cs, err := audit.SuppressEdit(m.snap, m.rep.Findings[i], m.rep.Findings, "(asked next)")
 	if err == nil {
-		err = m.writable(e)
+		err = m.writable(cs)
 	}
 	if err != nil {
 		m.status = "cannot suppress: " + err.Error()
@@ -110,24 +111,23 @@ func (m *Wizard) stageFix(i int, a model.Answers) bool {
 // writable refuses a suppression the review would refuse (a config that
 // could not be read, a managed config, an edit that does not apply) when it
 // is asked for, not after the operator has staged it and gone to review.
-// It renders the edit as the review does; no audit runs, as a suppression
+// It renders the change as the review does; no audit runs, as a suppression
 // claims no fix.
-func (m *Wizard) writable(e model.Edit) error {
-	_, err := remediate.Prepare(context.Background(), m.snap, model.ChangeSet{Edits: []model.Edit{e}}, nil)
+func (m *Wizard) writable(cs model.ChangeSet) error {
+	_, err := remediate.Prepare(context.Background(), m.snap, cs, nil)
 	return err
 }
 
 func (m *Wizard) stageSuppression(i int, reason string) {
 	f := m.rep.Findings[i]
-	e, err := audit.SuppressEdit(m.snap, f, m.rep.Findings, reason)
+	cs, err := audit.SuppressEdit(m.snap, f, m.rep.Findings, reason)
 	if err == nil {
-		err = m.writable(e)
+		err = m.writable(cs)
 	}
 	if err != nil {
 		m.status = "cannot suppress: " + err.Error()
 		return
 	}
-	cs := model.ChangeSet{Edits: []model.Edit{e}}
 	m.stage[i] = &staged{kind: stageSuppress, reason: reason, cs: cs}
 	m.status = "staged suppression of " + f.CheckID + " (w reviews)"
 }
