@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -82,38 +83,86 @@ type Progress struct {
 // GOMAXPROCS, and returns the ranked report. The result does not depend on
 // scheduling. It returns ctx.Err() when ctx is cancelled before the checks
 // finish.
+//
+// The phases, in order: the config's own state (meta findings and the view
+// the checks read), the area checks, the deep probe, what is derived from
+// the findings so far (live exposure, risk chains), each finding's fix as
+// it applies (finish: fix kinds, managed files, redaction), suppressions,
+// and the report with its verdicts.
 func Run(ctx context.Context, s *model.Snapshot, opts Options) (*Report, error) {
 	if s == nil {
 		return nil, errors.New("audit: nil snapshot")
 	}
+	r := newRun(s, opts)
+	findings := r.configState()
+	areas, groups := r.plan()
+	total := len(areas)
+	if opts.Deep {
+		total++
+	}
+	emit := progressEmitter(opts.Progress, total)
+	checked, err := r.runAreas(ctx, areas, groups, emit)
+	if err != nil {
+		return nil, err
+	}
+	findings = append(findings, checked...)
+	deep, probed := r.deep(ctx, emit)
+	findings = append(findings, probed...)
+	findings = append(findings, r.derived(findings)...)
+	r.finish(findings, deep)
+	kept, suppressed, err := r.suppress(findings)
+	if err != nil {
+		return nil, err
+	}
+	return r.report(kept, suppressed, deep), nil
+}
+
+// run is one audit: the snapshot, the view the checks read (s with an
+// empty config when there is none), the registry and the redactor.
+type run struct {
+	s, view      *model.Snapshot
+	opts         Options
+	reg          *Registry
+	red          *redactor
+	configUsable bool
+}
+
+func newRun(s *model.Snapshot, opts Options) *run {
 	reg := opts.Registry
 	if reg == nil {
 		reg = defaultRegistry
 	}
-	red := newRedactor(s)
+	return &run{s: s, view: s, opts: opts, reg: reg, red: newRedactor(s), configUsable: true}
+}
 
+// configState reports a config that could not be read (only the
+// filesystem checks run then) or is missing (the checks read an empty
+// config), and sets the view.
+func (r *run) configState() []model.Finding {
+	s := r.s
 	var meta []model.Finding
-	view := s
-	configUsable := true
 	switch {
 	case s.DocErr != nil:
-		configUsable = false
-		c := decl(reg, IDConfigUnreadable)
+		r.configUsable = false
+		c := decl(r.reg, IDConfigUnreadable)
 		meta = append(meta, toFinding(c, s, Hit{Severity: model.Critical, Detail: s.DocErr.Error() + "\nChecks that read the config were skipped; filesystem checks still ran.", Remediation: unreadableFix(s.DocErr), Paths: []string{s.Target.ConfigPath}}))
 	case s.Doc == nil:
 		if s.ConfigMissing {
-			c := decl(reg, IDConfigMissing)
+			c := decl(r.reg, IDConfigMissing)
 			meta = append(meta, toFinding(c, s, Hit{Severity: model.Info, Detail: "Expected at " + s.Target.ConfigPath + " (" + s.Target.ConfigRule + ")."}))
 		}
 		cp := *s
 		cp.Doc = &model.Document{Root: &model.Node{Kind: model.KindObject}}
-		view = &cp
+		r.view = &cp
 	}
+	return meta
+}
 
-	// Group runnable checks by area, areas in a fixed order.
+// plan groups the runnable checks by area, areas in a fixed order.
+func (r *run) plan() ([]string, map[string][]Check) {
 	groups := map[string][]Check{}
-	for _, c := range reg.Checks() {
-		if c.Run == nil || (!configUsable && !c.FSOnly) {
+	for _, c := range r.reg.Checks() {
+		if c.Run == nil || (!r.configUsable && !c.FSOnly) {
 			continue
 		}
 		groups[c.Area] = append(groups[c.Area], c)
@@ -129,32 +178,33 @@ func Run(ctx context.Context, s *model.Snapshot, opts Options) (*Report, error) 
 		}
 		return areas[i] < areas[j]
 	})
-	total := len(areas)
-	if opts.Deep {
-		total++
-	}
+	return areas, groups
+}
 
-	var pmu sync.Mutex
+// progressEmitter serialises progress events and counts finished areas.
+func progressEmitter(progress func(Progress), total int) func(Progress) {
+	var mu sync.Mutex
 	done := 0
-	emit := func(p Progress) {
-		if opts.Progress == nil {
+	return func(p Progress) {
+		if progress == nil {
 			return
 		}
-		pmu.Lock()
-		defer pmu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
 		if p.Finished {
 			done++
 		}
 		p.Done, p.Total = done, total
-		opts.Progress(p)
+		progress(p)
 	}
+}
 
+// runAreas runs each area's checks on a pool of GOMAXPROCS workers; the
+// findings come back in area order, whatever the scheduling.
+func (r *run) runAreas(ctx context.Context, areas []string, groups map[string][]Check, emit func(Progress)) ([]model.Finding, error) {
 	results := make([][]model.Finding, len(areas))
 	jobs := make(chan int)
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(areas) {
-		workers = len(areas)
-	}
+	workers := min(runtime.GOMAXPROCS(0), len(areas))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -168,7 +218,7 @@ func Run(ctx context.Context, s *model.Snapshot, opts Options) (*Report, error) 
 					if ctx.Err() != nil {
 						break
 					}
-					out = append(out, runCheck(c, view, reg)...)
+					out = append(out, runCheck(c, r.view, r.reg)...)
 				}
 				results[i] = out
 				emit(Progress{Area: area, Finished: true, Findings: len(out)})
@@ -188,68 +238,93 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-
-	findings := meta
-	for _, r := range results {
-		findings = append(findings, r...)
+	var findings []model.Finding
+	for _, res := range results {
+		findings = append(findings, res...)
 	}
+	return findings, nil
+}
 
-	var deep *DeepResult
-	if opts.Deep {
-		emit(Progress{Area: "deep", Started: true})
-		dr := ProbeWith(ctx, s, opts.Probe)
-		deep = &dr
-		hits := dr.Findings()
-		for _, h := range hits {
-			c := decl(reg, h.ID)
-			findings = append(findings, toFinding(c, s, h))
-		}
-		emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
+// deep runs the live gateway probe when asked (nil, nil otherwise).
+func (r *run) deep(ctx context.Context, emit func(Progress)) (*DeepResult, []model.Finding) {
+	if !r.opts.Deep {
+		return nil, nil
 	}
+	emit(Progress{Area: "deep", Started: true})
+	dr := ProbeWith(ctx, r.s, r.opts.Probe)
+	var out []model.Finding
+	hits := dr.Findings()
+	for _, h := range hits {
+		out = append(out, toFinding(decl(r.reg, h.ID), r.s, h))
+	}
+	emit(Progress{Area: "deep", Finished: true, Findings: len(hits)})
+	return &dr, out
+}
 
-	if c, ok := reg.Lookup(IDListenerExposed); ok && c.ID == IDListenerExposed && configUsable {
-		if hits, _, _ := liveHits(view, opts.Live); len(hits) > 0 {
+// derived are the framework-emitted findings that judge the others or
+// the host: live exposure, then the risk chains over everything found so
+// far. They run only when the registry declares them (a test's own
+// registry does not) and the config could be read.
+func (r *run) derived(findings []model.Finding) []model.Finding {
+	if !r.configUsable {
+		return nil
+	}
+	var out []model.Finding
+	if c, ok := r.reg.Lookup(IDListenerExposed); ok && c.ID == IDListenerExposed {
+		if hits, _, _ := liveHits(r.view, r.opts.Live); len(hits) > 0 {
 			for _, h := range hits {
-				findings = append(findings, toFinding(c, view, h))
+				out = append(out, toFinding(c, r.view, h))
 			}
 		}
 	}
-
-	// Framework-emitted checks run only when the registry declares them
-	// (a test's own registry does not).
-	if c, ok := reg.Lookup(IDRiskChain); ok && c.ID == IDRiskChain && configUsable {
-		if hits := riskChains(view, findings); len(hits) > 0 {
-			for _, h := range hits {
-				findings = append(findings, toFinding(c, view, h))
-			}
+	if c, ok := r.reg.Lookup(IDRiskChain); ok && c.ID == IDRiskChain {
+		all := append(slices.Clip(findings), out...)
+		for _, h := range riskChains(r.view, all) {
+			out = append(out, toFinding(c, r.view, h))
 		}
 	}
-	if !opts.DeclaredFixes {
-		resolveFixes(s, findings)
+	return out
+}
+
+// finish settles each finding's fix as it applies to this config (unless
+// the caller only compares ids), marks findings in generated files, and
+// redacts every finding and the probe result.
+func (r *run) finish(findings []model.Finding, deep *DeepResult) {
+	if !r.opts.DeclaredFixes {
+		resolveFixes(r.s, findings)
 	}
-	markManaged(s, findings, !opts.PlanManaged) // last: a generated file's findings are manual whatever their fix
+	markManaged(r.s, findings, !r.opts.PlanManaged) // last: a generated file's findings are manual whatever their fix
 	for i := range findings {
-		findings[i] = red.finding(findings[i])
+		findings[i] = r.red.finding(findings[i])
 	}
 	if deep != nil {
-		red.deep(deep)
+		r.red.deep(deep)
 	}
+}
 
-	kept, suppressed, active, err := applySuppressions(s, findings)
+// suppress moves the suppressed findings aside (adding the notice that
+// suppressions are in force) and ranks both lists.
+func (r *run) suppress(findings []model.Finding) (kept, suppressed []model.Finding, err error) {
+	kept, suppressed, active, err := applySuppressions(r.s, findings)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if active != nil {
-		c := decl(reg, IDSuppressionsActive)
-		kept = append(kept, red.finding(toFinding(c, s, *active)))
+		c := decl(r.reg, IDSuppressionsActive)
+		kept = append(kept, r.red.finding(toFinding(c, r.s, *active)))
 	}
 	Rank(kept)
 	Rank(suppressed)
 	chainsFirst(kept)
+	return kept, suppressed, nil
+}
 
+// report stamps the report, sums it up and gives every check its verdict.
+func (r *run) report(kept, suppressed []model.Finding, deep *DeepResult) *Report {
+	s := r.s
 	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
+	if r.opts.Now != nil {
+		now = r.opts.Now
 	} else if !s.Now.IsZero() {
 		t := s.Now
 		now = func() time.Time { return t }
@@ -264,7 +339,7 @@ feed:
 			ConfigPath: s.Target.ConfigPath,
 			SchemaEra:  s.Era.Era.String(),
 		},
-		Tool: ToolInfo{Name: "hardshell", Version: opts.ToolVersion},
+		Tool: ToolInfo{Name: "hardshell", Version: r.opts.ToolVersion},
 	}
 	if rep.Findings == nil {
 		rep.Findings = []model.Finding{}
@@ -273,11 +348,11 @@ feed:
 		rep.SuppressedFindings = []model.Finding{}
 	}
 	rep.Summary = Summarize(rep.Findings)
-	rep.Checks, rep.Verdicts = computeVerdicts(verdictInputs{reg: reg, s: view, configUsable: configUsable, opts: opts, findings: rep.Findings, suppressed: rep.SuppressedFindings})
+	rep.Checks, rep.Verdicts = computeVerdicts(verdictInputs{reg: r.reg, s: r.view, configUsable: r.configUsable, opts: r.opts, findings: rep.Findings, suppressed: rep.SuppressedFindings})
 	for i := range rep.Checks {
-		rep.Checks[i].Reason = red.text(rep.Checks[i].Reason)
+		rep.Checks[i].Reason = r.red.text(rep.Checks[i].Reason)
 	}
-	return rep, nil
+	return rep
 }
 
 func areaRank(a string) int {
