@@ -176,6 +176,49 @@ func confirmed(out io.Writer, in io.Reader, yes bool, isTTY func() bool, q, decl
 	}
 }
 
+// beforeCommit runs between the review and the write (tests use it to
+// change a file under hardshell's feet).
+var beforeCommit func()
+
+// writeStep is how a writing command ends once its change is prepared and
+// shown.
+type writeStep struct {
+	DryRun bool
+	// Confirm is the command's gate (confirm or confirmed, with its --yes):
+	// asked Question; false = not confirmed, nothing written, exit 0.
+	Confirm  func(question string) bool
+	Question string
+	Meta     remediate.BackupMeta
+	// ShowSkipped lists what the transaction left alone.
+	ShowSkipped bool
+}
+
+// commitReviewed is the tail every writing command shares after its plan
+// is prepared and printed: a dry run stops ("dry run: nothing written"),
+// then the confirmation gate, the test hook (beforeCommit), the commit and
+// what it skipped. written=false with a nil error means the command ends
+// here with exit 0; a refused commit is an exit-1 error (refused).
+func commitReviewed(out io.Writer, p *remediate.Prepared, w writeStep) (set *remediate.BackupSet, written bool, err error) {
+	if w.DryRun {
+		fmt.Fprintln(out, "\ndry run: nothing written")
+		return nil, false, nil
+	}
+	if !w.Confirm(w.Question) {
+		return nil, false, nil
+	}
+	if beforeCommit != nil {
+		beforeCommit()
+	}
+	set, err = p.Txn.Commit(w.Meta)
+	if err != nil {
+		return nil, false, refused(err)
+	}
+	if w.ShowSkipped {
+		printSkipped(out, p.Txn)
+	}
+	return set, true, nil
+}
+
 // printSkipped lists what a committed transaction left alone, and why.
 func printSkipped(out io.Writer, t *remediate.Txn) {
 	for _, sk := range t.Skipped() {

@@ -62,10 +62,6 @@ OPENCLAW_NIX_MODE=1); 2 bad input (unparseable config, bad --only/--answer).`,
 
 func init() { rootCmd.AddCommand(newFixCmd()) }
 
-// beforeCommit runs between the review and the write (tests use it to
-// change a file under hardshell's feet).
-var beforeCommit func()
-
 func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error {
 	out := c.OutOrStdout()
 	answers, err := parseAnswers(f.answers)
@@ -100,6 +96,50 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 		return withCode(exitBadInput, err)
 	}
 
+	fixes, err := planFixes(out, s, before, only, answers)
+	if err != nil {
+		return err
+	}
+	cs, ids, skipped := mergeFixes(fixes)
+	for _, sk := range skipped {
+		fmt.Fprintf(out, "note: %s is left for later: its change overlaps another fix in this run (re-run %s afterwards)\n", sk, hsCommand("fix"))
+	}
+	if cs.Empty() {
+		fmt.Fprintln(out, "Nothing to fix automatically.")
+		printCounts(out, "now", before.Summary)
+		printRemaining(out, s, before)
+		return nil
+	}
+
+	var validate remediate.Validator
+	if !f.noValidate {
+		validate = installedValidator()
+	}
+	p, err := remediate.PrepareWith(ctx, remediate.PrepareInput{Snapshot: s, Before: before, Changes: cs, Validate: validate})
+	if err != nil {
+		return refused(err)
+	}
+	printFixPlan(out, s, fixes, skipped, len(ids))
+	printReview(out, p, cs)
+
+	set, written, err := commitReviewed(out, p, writeStep{
+		DryRun:      f.dryRun,
+		Confirm:     func(q string) bool { return confirmed(out, in, f.yes, isTTY, q, "nothing written") },
+		Question:    "Write these changes?",
+		Meta:        remediate.BackupMeta{Command: fixCommandLine(f), CheckIDs: ids, ToolVersion: version},
+		ShowSkipped: true,
+	})
+	if err != nil || !written {
+		return err
+	}
+	return printAfterFix(ctx, out, before, set)
+}
+
+// planFixes plans the fix of every finding --only selects: safe fixes with
+// their defaults, guided ones only when --answer names them (then every
+// question must be answered). Findings that cannot be planned, and
+// --answer flags no finding used, are printed as notes.
+func planFixes(out io.Writer, s *model.Snapshot, before *audit.Report, only onlyFilter, answers map[string]model.Answers) ([]plannedFix, error) {
 	var fixes []plannedFix
 	var notes []string
 	used := map[string]bool{}
@@ -123,7 +163,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 		var ae *fix.AnswerError
 		switch {
 		case errors.As(err, &ae):
-			return withCode(exitBadInput, answerError(ae))
+			return nil, withCode(exitBadInput, answerError(ae))
 		case err != nil:
 			notes = append(notes, fmt.Sprintf("%s: cannot plan a fix: %v", fd.CheckID, err))
 			continue
@@ -145,28 +185,13 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	for _, n := range notes {
 		fmt.Fprintln(out, "note:", n)
 	}
+	return fixes, nil
+}
 
-	cs, ids, skipped := mergeFixes(fixes)
-	for _, sk := range skipped {
-		fmt.Fprintf(out, "note: %s is left for later: its change overlaps another fix in this run (re-run %s afterwards)\n", sk, hsCommand("fix"))
-	}
-	if cs.Empty() {
-		fmt.Fprintln(out, "Nothing to fix automatically.")
-		printCounts(out, "now", before.Summary)
-		printRemaining(out, s, before)
-		return nil
-	}
-
-	var validate remediate.Validator
-	if !f.noValidate {
-		validate = installedValidator()
-	}
-	p, err := remediate.PrepareWith(ctx, remediate.PrepareInput{Snapshot: s, Before: before, Changes: cs, Validate: validate})
-	if err != nil {
-		return refused(err)
-	}
-
-	fmt.Fprintf(out, "hardshell fix: %d finding(s) to fix in %s\n\n", len(ids), s.Target.StateDir)
+// printFixPlan is the head of the review: each finding fixed in this run
+// once, with its fix's title.
+func printFixPlan(out io.Writer, s *model.Snapshot, fixes []plannedFix, skipped []string, n int) {
+	fmt.Fprintf(out, "hardshell fix: %d finding(s) to fix in %s\n\n", n, s.Target.StateDir)
 	listed := map[string]bool{}
 	for _, fx := range fixes {
 		if !containsID(skipped, fx.finding.CheckID) && !listed[fx.finding.CheckID] {
@@ -174,25 +199,11 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 			fmt.Fprintf(out, "  [%s] %s — %s\n", fx.finding.Severity, fx.finding.CheckID, fx.rem.Title)
 		}
 	}
-	printReview(out, p, cs)
+}
 
-	if f.dryRun {
-		fmt.Fprintln(out, "\ndry run: nothing written")
-		return nil
-	}
-	if !confirmed(out, in, f.yes, isTTY, "Write these changes?", "nothing written") {
-		return nil
-	}
-
-	if beforeCommit != nil {
-		beforeCommit()
-	}
-	set, err := p.Txn.Commit(remediate.BackupMeta{Command: fixCommandLine(f), CheckIDs: ids, ToolVersion: version})
-	if err != nil {
-		return refused(err)
-	}
-	printSkipped(out, p.Txn)
-
+// printAfterFix re-audits the written target: the counts before and after,
+// the backup and how to undo it, and what is still open.
+func printAfterFix(ctx context.Context, out io.Writer, before *audit.Report, set *remediate.BackupSet) error {
 	s2, after, err := reaudit(ctx, "written")
 	if err != nil {
 		return err

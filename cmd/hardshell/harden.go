@@ -79,17 +79,9 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	if s.DocErr != nil {
 		return withCode(exitBadInput, fmt.Errorf("config unreadable, nothing was changed: %w", s.DocErr))
 	}
-	profiles := baseline.AgentProfiles(s.Doc)
-	for _, e := range profileFlags {
-		id, p, ok := cutEq(e)
-		if !ok {
-			return withCode(exitBadInput, fmt.Errorf("--profile %q: write agent=profile, e.g. main=personal", e))
-		}
-		prof, err := baseline.ParseProfile(p)
-		if err != nil {
-			return withCode(exitBadInput, fmt.Errorf("--profile %q: %v", e, err))
-		}
-		profiles[id] = prof
+	profiles, err := hardenProfiles(s, profileFlags)
+	if err != nil {
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -107,6 +99,56 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 		return refused(err)
 	}
 
+	printHardenPlan(out, s, profiles, fr, ids)
+	if p == nil {
+		fmt.Fprintln(out, "\nNothing to change.")
+		printLeft(c, fr)
+		printCriticalsLeft(out, fr.Audit, fr, maxTier)
+		return nil
+	}
+	printReview(out, p, p.Changes)
+	printLeft(c, fr)
+	set, written, err := commitReviewed(out, p, writeStep{
+		DryRun:   dry,
+		Confirm:  func(q string) bool { return confirm(c, yes, q) },
+		Question: "Write these changes?",
+		Meta:     remediate.BackupMeta{Command: "harden", CheckIDs: ids, ToolVersion: version},
+	})
+	if err != nil || !written {
+		return err
+	}
+	_, after, err := reaudit(ctx, "written")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(fr.Audit.Summary), countLine(after.Summary))
+	printCriticalsLeft(out, after, fr, maxTier)
+	printBackup(out, set)
+	fmt.Fprintf(out, "next: %s (add the guide's security rules to each agent's AGENTS.md)\n", hsCommand("rules"))
+	return nil
+}
+
+// hardenProfiles are the agents' access profiles: as the config has them,
+// with --profile agent=profile over them.
+func hardenProfiles(s *model.Snapshot, profileFlags []string) (map[string]baseline.Profile, error) {
+	profiles := baseline.AgentProfiles(s.Doc)
+	for _, e := range profileFlags {
+		id, p, ok := cutEq(e)
+		if !ok {
+			return nil, withCode(exitBadInput, fmt.Errorf("--profile %q: write agent=profile, e.g. main=personal", e))
+		}
+		prof, err := baseline.ParseProfile(p)
+		if err != nil {
+			return nil, withCode(exitBadInput, fmt.Errorf("--profile %q: %v", e, err))
+		}
+		profiles[id] = prof
+	}
+	return profiles, nil
+}
+
+// printHardenPlan is the head of the review: each agent's profile, then
+// the fixes of this run by tier.
+func printHardenPlan(out io.Writer, s *model.Snapshot, profiles map[string]baseline.Profile, fr *baseline.FirstRun, ids []string) {
 	fmt.Fprintf(out, "hardshell harden: %s\n\nAgent profiles:\n", s.Target.StateDir)
 	for _, a := range s.Doc.Agents() {
 		if pr, ok := profiles[a.ID]; ok {
@@ -137,34 +179,6 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 		}
 		fmt.Fprintf(out, "  [%s] %s — %s (%s)\n", st.Finding.Severity, st.Finding.CheckID, st.Title, how)
 	}
-	if p == nil {
-		fmt.Fprintln(out, "\nNothing to change.")
-		printLeft(c, fr)
-		printCriticalsLeft(out, fr.Audit, fr, maxTier)
-		return nil
-	}
-	printReview(out, p, p.Changes)
-	printLeft(c, fr)
-	if dry {
-		fmt.Fprintln(out, "\ndry run: nothing written")
-		return nil
-	}
-	if !confirm(c, yes, "Write these changes?") {
-		return nil
-	}
-	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "harden", CheckIDs: ids, ToolVersion: version})
-	if err != nil {
-		return refused(err)
-	}
-	_, after, err := reaudit(ctx, "written")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(fr.Audit.Summary), countLine(after.Summary))
-	printCriticalsLeft(out, after, fr, maxTier)
-	printBackup(out, set)
-	fmt.Fprintf(out, "next: %s (add the guide's security rules to each agent's AGENTS.md)\n", hsCommand("rules"))
-	return nil
 }
 
 // printIgnoredAnswers notes the --answer flags the plan did not use: for a
