@@ -136,7 +136,7 @@ func Load(s *model.Snapshot, o Options) *Review {
 	return r
 }
 
-// accountKey is how OpenClaw keys a store account: lower case, "default"
+// AccountKey is how OpenClaw keys a store account: lower case, "default"
 // when absent.
 func AccountKey(a string) string {
 	a = strings.ToLower(strings.TrimSpace(a))
@@ -146,7 +146,7 @@ func AccountKey(a string) string {
 	return a
 }
 
-// channelKey is OpenClaw's safeChannelKey: lower case, path characters
+// ChannelKey is OpenClaw's safeChannelKey: lower case, path characters
 // and ".." replaced by "_".
 func ChannelKey(c string) string {
 	c = strings.ToLower(strings.TrimSpace(c))
@@ -154,7 +154,7 @@ func ChannelKey(c string) string {
 	return c
 }
 
-// normEntry normalises a sender id for comparison: trimmed, lower case,
+// NormEntry normalises a sender id for comparison: trimmed, lower case,
 // a leading "<channel>:" (and telegram's "tg:") dropped.
 func NormEntry(channel, e string) string {
 	e = strings.ToLower(strings.TrimSpace(e))
@@ -499,7 +499,7 @@ func (r *Review) DMStoreSenders(sc model.Scope) (ids []string, where string) {
 	return ids, where
 }
 
-// jsonErr names a JSON parse error with file:line:col when the decoder
+// JSONErr names a JSON parse error with file:line:col when the decoder
 // says where.
 func JSONErr(path string, data []byte, err error) string {
 	var se *json.SyntaxError
