@@ -16,6 +16,8 @@ import (
 
 // Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
 const (
+	IDSkillsWorkspaceScanTruncated      = "skills.workspace.scan_truncated"
+	IDSkillsWorkspaceSymlinkEscape      = "skills.workspace.symlink_escape"
 	IDFsAuthProfilesPermsReadable       = "fs.auth_profiles.perms_readable"
 	IDFsAuthProfilesPermsWritable       = "fs.auth_profiles.perms_writable"
 	IDFsConfigPermsGroupReadable        = "fs.config.perms_group_readable"
@@ -736,7 +738,7 @@ type skillsWorkspace struct {
 func init() {
 	const whySkills = "OpenClaw loads every skill under each agent workspace's skills/ into the agent's prompt and tool set, and the agent can read and write its workspace. A symlink there that resolves outside the workspace hands the agent a file or tree it was never given: instructions it will follow, or a place outside the workspace it can rewrite through the link (a dangling link is created on the first write). OpenClaw's own audit (2026.9) flags skill files whose realpath escapes the workspace root."
 	Register("filesystem",
-		Check{ID: "skills.workspace.symlink_escape", Title: "Workspace skill files resolve outside the workspace root",
+		Check{ID: IDSkillsWorkspaceSymlinkEscape, Title: "Workspace skill files resolve outside the workspace root",
 			Tier: model.TierPermissions, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "a symlink under an agent workspace's skills/ (at any depth, or skills/ itself) whose realpath lies outside that workspace (OpenClaw 2026.9 checks skills/**/SKILL.md)",
 			Remediation: "Keep workspace skills inside the workspace root (replace symlinked escapes with real in-workspace files), or move trusted shared skills to managed/bundled skill locations.",
@@ -744,7 +746,7 @@ func init() {
 			Breaks:      "a skill shared between workspaces through the link is no longer updated in place",
 			Since:       "OpenClaw 2026.9",
 			Run:         skillsEscapeHits},
-		Check{ID: "skills.workspace.scan_truncated", Title: "Workspace skill scan reached the directory visit limit",
+		Check{ID: IDSkillsWorkspaceScanTruncated, Title: "Workspace skill scan reached the directory visit limit",
 			Tier: model.TierPermissions, Fix: model.FixManual, Severity: "warn",
 			Trigger:     fmt.Sprintf("the walk of a workspace's skills/ stopped at its bound (%d directories or %d entries)", skillsMaxDirs, skillsMaxEntries),
 			Remediation: "Flatten or simplify the skills/ directory hierarchy to stay within the scan budget, or move deeply-nested skill collections to a managed skill location.",

@@ -16,6 +16,7 @@ import (
 
 // Check ids declared in this file (see DESIGN.md, "A fact lives in one place").
 const (
+	IDHooksInstallsVersionDrift             = "hooks.installs_version_drift"
 	IDHooksInstallsMissingIntegrity         = "hooks.installs_missing_integrity"
 	IDHooksInstallsUnpinnedNPMSpecs         = "hooks.installs_unpinned_npm_specs"
 	IDPluginsAllowPhantomEntries            = "plugins.allow_phantom_entries"
@@ -629,7 +630,7 @@ func init() {
 			Run: pluginsMissingIntegrity(hooksInstallsKey, "Hook"),
 		},
 		Check{
-			ID: "hooks.installs_version_drift", Title: "Hook install records drift from installed package versions",
+			ID: IDHooksInstallsVersionDrift, Title: "Hook install records drift from installed package versions",
 			Tier: tier, Fix: model.FixManual, Severity: "warn",
 			Trigger:     "an npm hook-pack install record (config hooks.internal.installs, or the 2026.9 state DB's) whose recorded version (resolvedVersion, else version) differs from the version in <installPath, else <state>/hooks/<id>>/package.json",
 			Remediation: "Run `openclaw hooks update --all` (or reinstall affected hooks) to refresh install metadata.",

@@ -297,7 +297,7 @@ var subjectRules = []subjectRule{
 	{idPrefix("security.exposure.", "session.dm_scope."), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(channelsConfigured(s), "no channel is configured, so no one else can send the agent anything")
 	}},
-	{idIs("hooks.installs_missing_integrity", "plugins.installs_missing_integrity"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDHooksInstallsMissingIntegrity, IDPluginsInstallsMissingIntegrity), func(c Check, s *model.Snapshot) (Verdict, string) {
 		if s.Era.Era == model.EraGuide {
 			return VerdictNotApplicable, "2026.2-era install records have no integrity field"
 		}
@@ -310,7 +310,7 @@ var subjectRules = []subjectRule{
 		}
 		return naUnless(hooksEnabled(s), "hooks.enabled is not true: webhook ingress is off")
 	}},
-	{idIs("plugins.extensions_no_allowlist", "plugins.allow_phantom_entries", "plugins.tools_reachable_permissive_policy"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDPluginsExtensionsNoAllowlist, IDPluginsAllowPhantomEntries, IDPluginsToolsReachablePermissivePolicy), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(len(pluginsInstalled(s)) > 0, "no plugin is installed under <state>/extensions")
 	}},
 	{idPrefix("skills.workspace."), func(c Check, s *model.Snapshot) (Verdict, string) {
@@ -319,7 +319,7 @@ var subjectRules = []subjectRule{
 			if w.Err != nil {
 				return VerdictUnknown, "the skills/ of " + w.Dir + " could not be walked: " + w.Err.Error()
 			}
-			if w.Truncated && c.ID == "skills.workspace.symlink_escape" {
+			if w.Truncated && c.ID == IDSkillsWorkspaceSymlinkEscape {
 				return VerdictUnknown, "the walk of " + w.Dir + "/skills stopped at its bound (see skills.workspace.scan_truncated)"
 			}
 		}
@@ -337,10 +337,10 @@ var subjectRules = []subjectRule{
 	{idPrefix("tools.elevated.allowFrom."), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(Config(s).Lookup("tools.elevated.allowFrom").Len() > 0, "tools.elevated.allowFrom is not set")
 	}},
-	{idIs("security.trust_model.cross_agent_session_access_default"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDSecurityTrustModelCrossAgentSessionAccessDefault), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(len(s.Doc.Agents()) >= 2, "only one agent is configured")
 	}},
-	{idIs("sandbox.bind_mount_non_absolute", "sandbox.dangerous_bind_mount", "sandbox.dangerous_network_mode", "sandbox.dangerous_seccomp_profile", "sandbox.dangerous_apparmor_profile", "sandbox.docker_config_mode_off"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDSandboxBindMountNonAbsolute, IDSandboxDangerousBindMount, IDSandboxDangerousNetworkMode, IDSandboxDangerousSeccompProfile, IDSandboxDangerousApparmorProfile, IDSandboxDockerConfigModeOff), func(c Check, s *model.Snapshot) (Verdict, string) {
 		for _, d := range sandboxDockerScopes(s) {
 			if d.node.Len() > 0 {
 				return "", ""
@@ -352,22 +352,22 @@ var subjectRules = []subjectRule{
 	{idPrefix("fs.config_include."), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(len(fsState(s).Includes) > 0, "the config has no $include")
 	}},
-	{idIs("fs.config.perms_writable", "fs.config.perms_world_readable", "fs.config.perms_group_readable", "fs.config.symlink"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsConfigPermsWritable, IDFsConfigPermsWorldReadable, IDFsConfigPermsGroupReadable, IDFsConfigSymlink), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(fsState(s).Config.Exists, "the config does not exist")
 	}},
-	{idIs("fs.log_file.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsLogFilePermsReadable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(fsState(s).LogFile.Exists, "logging.file is not set or does not exist")
 	}},
-	{idIs("fs.env_file.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsEnvFilePermsReadable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(fsState(s).EnvFile.Exists, "<state>/.env does not exist")
 	}},
-	{idIs("fs.credentials_dir.perms_readable", "fs.credentials_dir.perms_writable", "fs.credentials.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsCredentialsDirPermsReadable, IDFsCredentialsDirPermsWritable, IDFsCredentialsPermsReadable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(fsState(s).CredentialsDir.Exists, "<state>/credentials does not exist")
 	}},
-	{idIs("fs.config_backup.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsConfigBackupPermsReadable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		return naUnless(len(fsState(s).ConfigBackups) > 0, "there is no config backup beside the config")
 	}},
-	{idIs("fs.auth_profiles.perms_readable", "fs.auth_profiles.perms_writable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsAuthProfilesPermsReadable, IDFsAuthProfilesPermsWritable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		for _, a := range fsState(s).Agents {
 			if a.AuthProfiles.Exists {
 				return "", ""
@@ -375,7 +375,7 @@ var subjectRules = []subjectRule{
 		}
 		return VerdictNotApplicable, "no agent has an auth-profiles.json"
 	}},
-	{idIs("fs.sessions_store.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsSessionsStorePermsReadable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		for _, a := range fsState(s).Agents {
 			if a.SessionsStore.Exists {
 				return "", ""
@@ -383,7 +383,7 @@ var subjectRules = []subjectRule{
 		}
 		return VerdictNotApplicable, "no agent has a sessions.json"
 	}},
-	{idIs("fs.transcripts.perms_readable"), func(c Check, s *model.Snapshot) (Verdict, string) {
+	{idIs(IDFsTranscriptsPermsReadable), func(c Check, s *model.Snapshot) (Verdict, string) {
 		for _, a := range fsState(s).Agents {
 			if a.Transcripts > 0 {
 				return "", ""
