@@ -66,6 +66,9 @@ func SuppressEdit(s *model.Snapshot, f model.Finding, report []model.Finding, re
 	if err := Suppressible(f.CheckID); err != nil {
 		return model.ChangeSet{}, err
 	}
+	if s.DocErr != nil {
+		return model.ChangeSet{}, fmt.Errorf("the config could not be read, so no suppression is written (fix the config first): %v", s.DocErr)
+	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return model.ChangeSet{}, fmt.Errorf("a suppression of %s needs a reason", f.CheckID)
