@@ -91,6 +91,12 @@ type Options struct {
 	// Generate makes the new secret; nil = NewSecret (crypto/rand,
 	// 24 bytes → 48 lowercase hex).
 	Generate func() (string, error)
+	// Ensure makes sure the gateway ends up with a shared secret: one with
+	// none (auth mode none or trusted-proxy, or nothing set) is switched to
+	// token auth with a new token in <state>/.env instead of refused.
+	// Containment uses it; `hardshell rotate` refuses, so the operator
+	// chooses the auth mode.
+	Ensure bool
 }
 
 // FileNote is a file the plan touches (or would, but cannot) and why.
@@ -136,7 +142,12 @@ var gatewayEnvNames = map[string][]string{
 }
 
 // Resolve finds where the target's secret lives and its current value.
-func Resolve(s *model.Snapshot, target Target) (Secret, error) {
+func Resolve(s *model.Snapshot, target Target) (Secret, error) { return resolve(s, target, "") }
+
+// resolve is Resolve for the secret at path of target ("" = the target's
+// own secret; containment also names a stale gateway.auth.password next to
+// token auth and gateway.remote.token).
+func resolve(s *model.Snapshot, target Target, path string) (Secret, error) {
 	if s == nil || s.Doc == nil {
 		if s != nil && s.DocErr != nil {
 			return Secret{}, s.DocErr
@@ -153,8 +164,16 @@ func Resolve(s *model.Snapshot, target Target) (Secret, error) {
 	}
 	sec := Secret{Target: target, Kind: "token"}
 	var fallbacks []string
-	switch target {
-	case Gateway:
+	switch {
+	case path != "":
+		sec.Path = path
+		if strings.HasSuffix(path, ".password") {
+			sec.Kind = "password"
+		}
+		if target == Gateway {
+			fallbacks = gatewayEnvNames[sec.Kind]
+		}
+	case target == Gateway:
 		mode := strings.ToLower(strings.TrimSpace(root.Lookup("gateway.auth.mode").Text()))
 		if mode == "" {
 			_, pwEnv := env("OPENCLAW_GATEWAY_PASSWORD")
@@ -172,9 +191,9 @@ func Resolve(s *model.Snapshot, target Target) (Secret, error) {
 		sec.Kind = mode
 		sec.Path = "gateway.auth." + mode
 		fallbacks = gatewayEnvNames[mode]
-	case Hooks:
+	case target == Hooks:
 		sec.Path = "hooks.token"
-	case Remote:
+	case target == Remote:
 		sec.Path = "gateway.remote.token"
 		if !root.Lookup("gateway.remote.token").IsSet() && root.Lookup("gateway.remote.password").IsSet() {
 			sec.Path, sec.Kind = "gateway.remote.password", "password"
@@ -319,9 +338,13 @@ var ErrExec = errors.New("the secret is held by an exec or store SecretRef")
 // chmods of OpenClaw backups) and what it means. Nothing is written.
 func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, error) {
 	var cs model.ChangeSet
-	sec, err := Resolve(s, target)
+	path, toEnv, modeEdit := ensure(s, target, "", "", o.Ensure)
+	sec, err := resolve(s, target, path)
 	if err != nil {
 		return cs, Info{}, err
+	}
+	if modeEdit != nil {
+		cs.Edits = append(cs.Edits, *modeEdit)
 	}
 	info := Info{Secret: sec, Port: audit.GatewayPort(s), Originals: map[string][]byte{}}
 	info.HooksPath = audit.Config(s).Lookup("hooks.path").Text()
@@ -353,7 +376,7 @@ func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, e
 		home, _ = os.UserHomeDir()
 	}
 
-	p := &planner{s: s, info: &info, cs: &cs, home: home, roots: []string{s.Target.StateDir}}
+	p := &planner{s: s, info: &info, cs: &cs, home: home, roots: []string{s.Target.StateDir}, toEnv: toEnv}
 	if s.Target.ConfigPath != "" {
 		p.roots = append(p.roots, filepath.Dir(s.Target.ConfigPath))
 	}
@@ -399,6 +422,9 @@ type planner struct {
 	files map[string][]byte // pending new bytes per file (outside the config)
 	order []string
 	why   map[string]string
+	// toEnv, when set, moves a literal (or unset) secret to ${toEnv} in
+	// <state>/.env instead of writing a new literal.
+	toEnv string
 }
 
 func (p *planner) addOld(v string) {
@@ -504,6 +530,11 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 	sec, info := p.info.Secret, p.info
 	root := audit.Config(p.s)
 	what := string(sec.Target) + " " + sec.Kind
+	if p.toEnv != "" && (sec.Form == FormLiteral || sec.Form == FormNew) {
+		p.cs.Edits = append(p.cs.Edits, model.Edit{Op: model.OpSet, Path: sec.Path, Value: "${" + p.toEnv + "}", Reason: "new " + what + ", kept in <state>/.env as ${" + p.toEnv + "}"})
+		sec.Form, sec.EnvVar = FormEnvVar, p.toEnv
+		info.Secret = sec
+	}
 	switch sec.Form {
 	case FormLiteral, FormNew:
 		p.cs.Edits = append(p.cs.Edits, model.Edit{Op: model.OpSet, Path: sec.Path, Value: info.New, Reason: "new random " + what + " (48 hex chars)"})
