@@ -38,8 +38,9 @@ func newContainCmd() *cobra.Command {
             risky DMs dmPolicy "disabled" (--dm pairing to keep pairing), open groups on an
             allowlist with mentions required (--groups disabled to freeze them), every "*"
             allow-all removed, elevated off, exec/process/browser/web/gateway/cron denied;
-  rotate    gateway token/password, hooks token and remote token (in the form you use:
-            literal, ${VAR} in <state>/.env, SecretRef left to you), plus the list of
+  rotate    gateway token/password, hooks token and remote token as hardshell rotate does
+            (in the form you use: literal, ${VAR} or env SecretRef in <state>/.env, a file
+            SecretRef's file; an exec SecretRef is left to you), plus the list of
             provider credentials to rotate by hand and where each lives;
   review    the gateway log and session transcripts of the window (--since) for exec,
             process, write, edit, apply_patch, browser and web_fetch calls and message sends,

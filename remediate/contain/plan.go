@@ -89,18 +89,23 @@ func (o Options) Validate() error {
 
 // planner accumulates the change set.
 type planner struct {
-	s        *model.Snapshot
-	opts     Options
-	cfg      *model.Node
-	before   []model.Finding
-	edits    []model.Edit
-	byPath   map[string]int
-	removed  map[string]bool // unset paths (their children need no edit)
-	env      [][2]string     // KEY=value pairs for <state>/.env
-	writes   []model.FileWrite
-	after    []string
-	rotated  []string // what was rotated, for the report
-	newToken func() (string, error)
+	s       *model.Snapshot
+	opts    Options
+	cfg     *model.Node
+	before  []model.Finding
+	edits   []model.Edit
+	byPath  map[string]int
+	removed map[string]bool // unset paths (their children need no edit)
+	env     [][2]string     // KEY=value pairs for <state>/.env
+	writes  []model.FileWrite
+	after   []string
+	rotated []string // what was rotated, for the report
+	// rotatedEnv are the variables the rotation gives new values in .env
+	rotatedEnv []string
+	// rotWrites are the rotation's file writes (.env, a SecretRef file),
+	// after the containment's own in the change set
+	rotWrites []model.FileWrite
+	newToken  func() (string, error)
 }
 
 // Plan computes the containment and rotation change set for s. It is pure:
@@ -138,14 +143,7 @@ func Plan(s *model.Snapshot, opts Options) (model.ChangeSet, error) {
 	}
 	p.pairingStores()
 
-	cs := model.ChangeSet{Edits: p.edits, Writes: p.writes}
-	if len(p.env) > 0 {
-		w, err := envFileWrite(s, p.env)
-		if err != nil {
-			return model.ChangeSet{}, err
-		}
-		cs.Writes = append(cs.Writes, w)
-	}
+	cs := model.ChangeSet{Edits: p.edits, Writes: append(p.writes, p.rotWrites...)}
 	cs.After = append(p.after, p.manualSteps()...)
 	p.verifyClaims(&cs)
 	return cs, nil

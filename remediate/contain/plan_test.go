@@ -215,8 +215,28 @@ func TestPlanModernEra(t *testing.T) {
 	for _, ed := range cs.Edits {
 		require.False(t, strings.HasPrefix(ed.Path, "agents.list"), "modern era: no agents.list paths (%s)", ed.Path)
 	}
-	// SecretRef secrets are left alone, with advice
-	require.Contains(t, strings.Join(cs.After, "\n"), "SecretRef")
+	// the gateway token is an env SecretRef: it is rotated the way
+	// `hardshell rotate` rotates it, its new value in <state>/.env (it was
+	// left to the operator before, so the leaked token stayed valid), and
+	// the SecretRef itself is not touched
+	_, ok = editAt(cs, "gateway.auth.token")
+	require.False(t, ok, "the SecretRef stays as it is")
+	origEnv, err := os.ReadFile(filepath.Join(state, ".env"))
+	require.NoError(t, err)
+	oldToken := model.ParseDotenv(origEnv)["OPENCLAW_GATEWAY_TOKEN"]
+	require.NotEmpty(t, oldToken)
+	var env *model.FileWrite
+	for i, w := range cs.Writes {
+		if filepath.Base(w.Path) == ".env" {
+			env = &cs.Writes[i]
+		}
+	}
+	require.NotNil(t, env)
+	newToken := model.ParseDotenv(env.Data)["OPENCLAW_GATEWAY_TOKEN"]
+	require.Regexp(t, `^[0-9a-f]{48}$`, newToken)
+	require.NotEqual(t, oldToken, newToken)
+	require.Equal(t, model.ParseDotenv(origEnv)["TELEGRAM_BOT_TOKEN"], model.ParseDotenv(env.Data)["TELEGRAM_BOT_TOKEN"], "other variables are kept")
+	require.Contains(t, Rotated(s, Options{}), "gateway.auth.token (${OPENCLAW_GATEWAY_TOKEN} in .env)")
 	prepareAndCommit(t, s, cs)
 	left := urgent(t, load(t, state))
 	t.Logf("modern-era tier-1/2 after containment: %v", left)
@@ -285,4 +305,59 @@ func TestContainLeavesServiceFilesToTheOperator(t *testing.T) {
 	require.Contains(t, after, "EnvironmentFile="+filepath.Join(state, ".env"))
 	require.NotContains(t, after, old)
 	require.NotContains(t, after, newTok)
+}
+
+// Containment rotates with the rotation planner, so every form of a secret
+// is treated as `hardshell rotate` treats it: a file SecretRef in the state
+// dir gets its new value in its file, an exec SecretRef is left to the
+// operator with advice, a literal password moves to <state>/.env, and a
+// gateway without a shared secret gets token auth.
+func TestContainRotatesEverySecretForm(t *testing.T) {
+	home := t.TempDir()
+	state := filepath.Join(home, ".openclaw")
+	require.NoError(t, os.Mkdir(state, 0o700))
+	const oldHooks = "old-hooks-token-0123456789"
+	require.NoError(t, os.WriteFile(filepath.Join(state, "secrets.json"), []byte(`{"hooks": "`+oldHooks+`"}`+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(state, "openclaw.json"), []byte(`{
+  gateway: {mode: "local", auth: {mode: "trusted-proxy", password: "old-password-literal"},
+    remote: {token: {source: "exec", provider: "vault", id: "remote"}}},
+  hooks: {enabled: true, token: {source: "file", provider: "local", id: "/hooks"}},
+  secrets: {providers: {local: {source: "file", path: "secrets.json"}}},
+}`), 0o600))
+	s := load(t, state)
+	cs, err := Plan(s, Options{})
+	require.NoError(t, err)
+
+	e, ok := editAt(cs, "gateway.auth.mode")
+	require.True(t, ok)
+	require.Equal(t, "token", e.Value)
+	e, ok = editAt(cs, "gateway.auth.token")
+	require.True(t, ok)
+	require.Equal(t, "${OPENCLAW_GATEWAY_TOKEN}", e.Value)
+	e, ok = editAt(cs, "gateway.auth.password")
+	require.True(t, ok)
+	require.Equal(t, "${OPENCLAW_GATEWAY_PASSWORD}", e.Value, "the stale password leaves the config")
+	_, ok = editAt(cs, "gateway.remote.token")
+	require.False(t, ok, "an exec SecretRef is not touched")
+	after := strings.Join(cs.After, "\n")
+	require.Contains(t, after, `gateway.remote.token is a SecretRef (source "exec", id "remote")`)
+	require.Contains(t, after, "Trusted-proxy auth is replaced by token auth")
+	require.Contains(t, Rotated(s, Options{}), "gateway.remote.token (SecretRef: rotate by hand)")
+
+	prepareAndCommit(t, s, cs)
+	env := model.ParseDotenv(readFile(t, filepath.Join(state, ".env")))
+	require.Regexp(t, `^[0-9a-f]{48}$`, env["OPENCLAW_GATEWAY_TOKEN"])
+	require.Regexp(t, `^[0-9a-f]{48}$`, env["OPENCLAW_GATEWAY_PASSWORD"])
+	require.Equal(t, os.FileMode(0o600), testutil.Mode(t, filepath.Join(state, ".env")))
+	sec := string(readFile(t, filepath.Join(state, "secrets.json")))
+	require.NotContains(t, sec, oldHooks, "the file SecretRef gets its new value in its file")
+	require.Regexp(t, `^\{"hooks": "[0-9a-f]{48}"\}\n$`, sec)
+	require.NotContains(t, string(readFile(t, filepath.Join(state, "openclaw.json"))), "old-password-literal")
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
 }

@@ -1,6 +1,7 @@
 package contain
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,87 +10,50 @@ import (
 
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
-	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/rotate"
 )
 
-// rotate plans new gateway, hooks and remote secrets, keeping the form the
-// operator uses: a literal stays a literal, a ${VAR} gets its new value in
-// <state>/.env, a SecretRef is left alone with advice. A gateway with no
+// rotate plans new gateway, hooks and remote secrets with the rotation
+// planner (rotate.Batch), so a secret keeps the form the operator uses
+// exactly as `hardshell rotate` keeps it: a literal stays a literal, a
+// ${VAR} or an env SecretRef gets its new value in <state>/.env, a file
+// SecretRef in the state dir gets it in its file; an exec SecretRef or a
+// file outside the state dir is left alone with advice. A gateway with no
 // shared secret (or in trusted-proxy mode) gets token auth with a new token
-// in .env.
+// in .env (rotate.Options.Ensure); a gateway password moves to .env.
 func (p *planner) rotate() error {
+	b := rotate.NewBatch(p.s, rotate.Options{Generate: p.newToken, Ensure: true})
 	mode := strings.ToLower(strings.TrimSpace(p.get("gateway.auth.mode").Text()))
-	tokNode := p.get("gateway.auth.token")
 	pwNode := p.get("gateway.auth.password")
-	_, envTok := p.envValue("OPENCLAW_GATEWAY_TOKEN")
 	_, envPw := p.envValue("OPENCLAW_GATEWAY_PASSWORD")
-
-	var gatewayToken string // the new token, when known (remote token follows it)
 	pwMode := mode == "password" || (mode == "" && (pwNode.IsSet() || envPw))
-	switch {
-	case pwMode:
-		if _, err := p.rotatePassword(pwNode); err != nil {
-			return err
-		}
-	case mode == "none" || mode == "trusted-proxy" || (mode == "" && !tokNode.IsSet() && !envTok):
-		tok, err := p.newToken()
-		if err != nil {
-			return err
-		}
-		was := mode
-		if was == "" {
-			was = "no shared secret"
-		}
-		p.set("gateway.auth.mode", "token", fmt.Sprintf("contain: gateway auth %s → token", was))
-		if tokNode.IsEnvRef() {
-			p.env = append(p.env, [2]string{tokNode.EnvRefs()[0], tok})
-		} else {
-			p.set("gateway.auth.token", "${OPENCLAW_GATEWAY_TOKEN}", "contain: gateway token from <state>/.env")
-			p.env = append(p.env, [2]string{"OPENCLAW_GATEWAY_TOKEN", tok})
-		}
-		if mode == "trusted-proxy" {
-			p.addAfter("Trusted-proxy auth is replaced by token auth while contained; switch back (gateway.auth.mode: \"trusted-proxy\") once the proxy and its user allowlist are reviewed.")
-		}
-		p.rotated = append(p.rotated, "gateway.auth.token (new; auth mode token)")
-		gatewayToken = tok
-	default:
-		tok, err := p.rotateSecret("gateway.auth.token", tokNode, "OPENCLAW_GATEWAY_TOKEN", "gateway token")
-		if err != nil {
-			return err
-		}
-		gatewayToken = tok
+
+	gw, err := p.rotateOne(b, rotate.Request{Target: rotate.Gateway, ToEnv: pwEnv(pwMode)})
+	if err != nil {
+		return err
+	}
+	if mode == "trusted-proxy" {
+		p.addAfter("Trusted-proxy auth is replaced by token auth while contained; switch back (gateway.auth.mode: \"trusted-proxy\") once the proxy and its user allowlist are reviewed.")
+	}
+	gatewayToken := ""
+	if gw.Kind == "token" {
+		gatewayToken = gw.New
 	}
 	if !pwMode && pwNode.IsSet() {
 		// a stale password next to token auth is rotated too: it may have leaked
-		if _, err := p.rotatePassword(pwNode); err != nil {
+		if _, err := p.rotateOne(b, rotate.Request{Target: rotate.Gateway, Path: "gateway.auth.password", ToEnv: "OPENCLAW_GATEWAY_PASSWORD"}); err != nil {
 			return err
 		}
-	}
-	if gatewayToken != "" {
-		p.serviceSteps([]string{"OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN"}, gatewayToken)
 	}
 
 	// gateway.remote.token: the CLI's credential. On the gateway host (mode
 	// local) it follows the new gateway token; on a client it is rotated on
 	// the gateway host first.
 	if rn := p.get("gateway.remote.token"); rn.IsSet() || rn.IsSecretRef() {
-		gwMode := p.get("gateway.mode").Text()
-		switch {
-		case rn.IsSecretRef():
-			p.addAfter(fmt.Sprintf("gateway.remote.token is a SecretRef (source %q, id %q): put the new gateway token in that secret provider.", rn.Get("source").Text(), rn.Get("id").Text()))
-		case gwMode == "remote":
+		if p.get("gateway.mode").Text() == "remote" {
 			p.addAfter("This machine is a remote client (gateway.mode remote): rotate the token on the gateway host first, then set gateway.remote.token here to the new value.")
-		case gatewayToken != "" && rn.IsEnvRef():
-			p.env = append(p.env, [2]string{rn.EnvRefs()[0], gatewayToken})
-			p.rotated = append(p.rotated, "gateway.remote.token (${"+rn.EnvRefs()[0]+"} in .env, same as the new gateway token)")
-		case gatewayToken != "":
-			p.set("gateway.remote.token", gatewayToken, "contain: the CLI's remote token follows the new gateway token")
-			p.rotated = append(p.rotated, "gateway.remote.token (same as the new gateway token)")
-		default:
-			if _, err := p.rotateSecret("gateway.remote.token", rn, "OPENCLAW_GATEWAY_REMOTE_TOKEN", "remote token"); err != nil {
-				return err
-			}
+		} else if _, err := p.rotateOne(b, rotate.Request{Target: rotate.Remote, Path: "gateway.remote.token", Value: gatewayToken}); err != nil {
+			return err
 		}
 	}
 	if rp := p.get("gateway.remote.password"); rp.IsSet() {
@@ -98,10 +62,33 @@ func (p *planner) rotate() error {
 
 	// hooks.token, used or not (it may have leaked with the config)
 	if hn := p.get("hooks.token"); hn.IsSet() || hn.IsSecretRef() {
-		if _, err := p.rotateSecret("hooks.token", hn, "OPENCLAW_HOOKS_TOKEN", "hooks token"); err != nil {
+		if _, err := p.rotateOne(b, rotate.Request{Target: rotate.Hooks}); err != nil {
 			return err
 		}
 		p.addAfter("Give the new hooks token to every webhook sender (Gmail watcher, CI, scripts) before re-enabling hooks.")
+	}
+
+	// the services outside the state dir that bake the old secret are sent
+	// to <state>/.env, which gets their variables
+	if gw.New != "" {
+		if err := p.serviceSteps(b, gatewayEnvNames[gw.Kind], gw.New); err != nil {
+			return err
+		}
+	}
+	cs, _ := b.ChangeSet()
+	for _, e := range cs.Edits {
+		p.set(e.Path, e.Value, "contain: "+e.Reason, audit.IDGatewayTokenTooShort, audit.IDGatewayTokenWeakValue, audit.IDHooksTokenTooShort, audit.IDHooksTokenReuseGatewayToken, audit.IDConfigSecretsGatewayPasswordInConfig, audit.IDConfigSecretsPlaintext)
+	}
+	for _, w := range cs.Writes {
+		if w.Path == p.s.DotenvPath() {
+			for k, v := range model.ParseDotenv(w.Data) {
+				p.env = append(p.env, [2]string{k, v})
+			}
+			w.Reason = "contain: new secrets for " + strings.Join(sortedUnique(p.rotatedEnv), ", ")
+		} else {
+			w.Reason = "contain: " + w.Reason
+		}
+		p.rotWrites = append(p.rotWrites, w)
 	}
 	p.addAfter(
 		"Restart the gateway so the new bind, auth and secrets take effect: openclaw gateway restart   (Linux service: systemctl --user restart openclaw-gateway; macOS: restart the OpenClaw app)",
@@ -110,98 +97,71 @@ func (p *planner) rotate() error {
 	return nil
 }
 
-// rotatePassword plans a new gateway password: a ${VAR} gets its new value
-// in .env; a literal (or none) moves to ${OPENCLAW_GATEWAY_PASSWORD} in
-// .env; a SecretRef is left alone with advice.
-func (p *planner) rotatePassword(n *model.Node) (string, error) {
-	if n.IsSecretRef() {
-		p.addAfter(fmt.Sprintf("gateway.auth.password is a SecretRef (source %q, id %q): rotate it in that secret provider.", n.Get("source").Text(), n.Get("id").Text()))
-		return "", nil
-	}
-	pw, err := p.newToken()
-	if err != nil {
-		return "", err
-	}
-	if pw != "" {
-		defer p.serviceSteps([]string{"OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_PASSWORD"}, pw)
-	}
-	name := "OPENCLAW_GATEWAY_PASSWORD"
-	if n.IsEnvRef() {
-		name = n.EnvRefs()[0]
-	} else if n.IsSet() || p.get("gateway.auth.mode").Text() == "password" {
-		p.set("gateway.auth.password", "${"+name+"}", "contain: new gateway password, kept in <state>/.env", audit.IDConfigSecretsGatewayPasswordInConfig, audit.IDConfigSecretsPlaintext)
-	}
-	p.env = append(p.env, [2]string{name, pw})
-	p.rotated = append(p.rotated, "gateway.auth.password (${"+name+"} in .env)")
-	p.envNote(name)
-	return pw, nil
+// gatewayEnvNames are the variables that give the gateway its secret.
+var gatewayEnvNames = map[string][]string{
+	"token":    {"OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN"},
+	"password": {"OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_PASSWORD"},
 }
 
-// rotateSecret plans a new random value for the secret at path in its
-// current form and returns it ("" for a SecretRef).
-func (p *planner) rotateSecret(path string, n *model.Node, envName, what string) (string, error) {
-	if n.IsSecretRef() {
-		p.addAfter(fmt.Sprintf("%s is a SecretRef (source %q, id %q): rotate it in that secret provider with a new random value (openssl rand -hex 24); hardshell does not touch it.", path, n.Get("source").Text(), n.Get("id").Text()))
-		p.rotated = append(p.rotated, path+" (SecretRef: rotate by hand)")
-		return "", nil
+// pwEnv: a gateway password is kept in <state>/.env, out of the config.
+func pwEnv(pwMode bool) string {
+	if pwMode {
+		return "OPENCLAW_GATEWAY_PASSWORD"
 	}
-	tok, err := p.newToken()
-	if err != nil {
-		return "", err
-	}
+	return ""
+}
+
+// rotateOne plans one secret with the batch and notes it for the report; a
+// secret hardshell cannot write (exec SecretRef, a file outside the state
+// dir) becomes advice.
+func (p *planner) rotateOne(b *rotate.Batch, r rotate.Request) (rotate.Info, error) {
+	info, err := b.Rotate(r)
+	var outside *rotate.OutsideRefError
 	switch {
-	case n.IsEnvRef():
-		name := n.EnvRefs()[0]
-		p.env = append(p.env, [2]string{name, tok})
-		p.rotated = append(p.rotated, path+" (${"+name+"} in .env)")
-		p.envNote(name)
-	case n.IsSet():
-		p.set(path, tok, "contain: new random "+what+" (48 hex chars)", audit.IDGatewayTokenTooShort, audit.IDGatewayTokenWeakValue, audit.IDHooksTokenTooShort, audit.IDHooksTokenReuseGatewayToken)
-		p.rotated = append(p.rotated, path+" (new value in the config)")
-	default:
-		// the env fallback (OPENCLAW_GATEWAY_TOKEN) or nothing
-		p.env = append(p.env, [2]string{envName, tok})
-		p.rotated = append(p.rotated, what+" (${"+envName+"} in .env)")
-		p.envNote(envName)
+	case errors.Is(err, rotate.ErrExec), errors.As(err, &outside):
+		p.addAfter(fmt.Sprintf("%s is a SecretRef (source %q, id %q): rotate it in that secret provider with a new random value (openssl rand -hex 24); hardshell does not touch it.", info.Path, p.get(info.Path).Get("source").Text(), info.RefID))
+		p.rotated = append(p.rotated, info.Path+" (SecretRef: rotate by hand)")
+		return rotate.Info{}, nil
+	case err != nil:
+		return info, err
 	}
-	return tok, nil
+	switch info.Form {
+	case rotate.FormLiteral, rotate.FormNew:
+		p.rotated = append(p.rotated, info.Path+" (new value in the config)")
+	case rotate.FormRefFile:
+		p.rotated = append(p.rotated, info.Path+" (SecretRef file "+info.File+")")
+	default:
+		p.rotated = append(p.rotated, info.Path+" (${"+info.EnvVar+"} in .env)")
+		p.rotatedEnv = append(p.rotatedEnv, info.EnvVar)
+	}
+	for _, n := range info.Notes {
+		p.addAfter(n)
+	}
+	return info, nil
 }
 
 // serviceSteps turns the service definitions outside the state dir that
 // still give the gateway the old secret (names) into After steps, and gives
 // their variables the new value in <state>/.env, where the steps send the
 // services: hardshell changes nothing outside the state dir.
-func (p *planner) serviceSteps(names []string, secret string) {
+func (p *planner) serviceSteps(b *rotate.Batch, names []string, secret string) error {
 	home := p.s.Target.Home
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
 	steps, baked := rotate.ServiceSteps(p.s, home, names, secret)
 	for _, n := range baked {
-		if !p.hasEnv(n) {
-			p.env = append(p.env, [2]string{n, secret})
+		if _, ok := b.Env(n); !ok {
+			if err := b.SetEnv(n, secret, "the variable a service outside the state dir gives the gateway"); err != nil {
+				return err
+			}
+			p.rotatedEnv = append(p.rotatedEnv, n)
 		}
 	}
 	for _, m := range steps {
 		p.addAfter(fmt.Sprintf("By hand (outside the state dir hardshell changes nothing): %s, %s: %s → %s", m.Path, m.Where, m.Holds, m.Do))
 	}
-}
-
-func (p *planner) hasEnv(name string) bool {
-	for _, kv := range p.env {
-		if kv[0] == name {
-			return true
-		}
-	}
-	return false
-}
-
-// envNote warns when the shell (and so maybe the service) sets the
-// variable: the process environment wins over <state>/.env.
-func (p *planner) envNote(name string) {
-	if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
-		p.addAfter(fmt.Sprintf("%s is also set in this shell's environment; the process environment wins over <state>/.env, so update it wherever the gateway service sets it (systemd Environment=, launchd plist).", name))
-	}
+	return nil
 }
 
 // envValue looks a variable up the way the gateway would.
@@ -211,26 +171,6 @@ func (p *planner) envValue(name string) (string, bool) {
 	}
 	v, ok := p.s.Env(name)
 	return v, ok && strings.TrimSpace(v) != ""
-}
-
-// envFileWrite is the one write of <state>/.env with every new KEY=value
-// (created 0600; an existing file keeps its mode, other lines are kept),
-// rendered onto the .env the snapshot read.
-func envFileWrite(s *model.Snapshot, kv [][2]string) (model.FileWrite, error) {
-	path := s.DotenvPath()
-	data, err := s.Dotenv("hardshell does not write through it (move the file into the state dir and re-run)")
-	if err != nil {
-		return model.FileWrite{}, err
-	}
-	var names []string
-	for _, p := range kv {
-		if data, err = remediate.UpsertDotenv(data, p[0], p[1]); err != nil {
-			return model.FileWrite{}, fmt.Errorf("%s: %w", path, err)
-		}
-		names = append(names, p[0])
-	}
-	return model.FileWrite{Path: path, Data: data, Mode: 0o600,
-		Reason: "contain: new secrets for " + strings.Join(sortedUnique(names), ", ")}, nil
 }
 
 // Credential is one provider credential to rotate by hand, with where it
