@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -123,21 +124,50 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	}
 
 	opts.Before = before
+	cs, p, err := planContain(ctx, s, before, opts, f.noValidate)
+	if err != nil {
+		return err
+	}
+	printContainPlan(out, s, p, cs)
+
+	// Everything the report reads from disk is read now, before anything
+	// is written: after the commit only the report itself is written.
+	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before,
+		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
+	fin.Gathered = contain.Gather(fin)
+
+	if nixManaged() && !f.dryRun {
+		return nixRefusal("contain")
+	}
+	set, proceed, err := commitContain(out, in, isTTY, f, p)
+	if err != nil || !proceed {
+		return err
+	}
+	return reportContain(ctx, out, fin, set)
+}
+
+// planContain plans the containment and prepares it (the validator refuses
+// only problems the change introduces).
+func planContain(ctx context.Context, s *model.Snapshot, before *audit.Report, opts contain.Options, noValidate bool) (model.ChangeSet, *remediate.Prepared, error) {
 	cs, err := contain.Plan(s, opts)
 	if err != nil {
-		return withCode(exitFindings, fmt.Errorf("cannot plan the containment: %w", err))
+		return cs, nil, withCode(exitFindings, fmt.Errorf("cannot plan the containment: %w", err))
 	}
 	var validate remediate.Validator
-	if !f.noValidate {
+	if !noValidate {
 		if v := installedValidator(); v != nil {
 			validate = onlyNewIssues(s, v)
 		}
 	}
 	p, err := remediate.PrepareWith(ctx, remediate.PrepareInput{Snapshot: s, Before: before, Changes: cs, Validate: validate})
 	if err != nil {
-		return refused(err)
+		return cs, nil, refused(err)
 	}
+	return cs, p, nil
+}
 
+// printContainPlan shows the containment and the review of its change.
+func printContainPlan(out io.Writer, s *model.Snapshot, p *remediate.Prepared, cs model.ChangeSet) {
 	fmt.Fprintf(out, "hardshell contain: %s (%s)\n\n", s.Target.StateDir, s.Target.ConfigPath)
 	fmt.Fprintln(out, "Containment:")
 	for _, ch := range contain.ChangesOf(cs) {
@@ -150,40 +180,43 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 			fmt.Fprintln(out, "  "+a)
 		}
 	}
+}
 
-	// Everything the report reads from disk is read now, before anything
-	// is written: after the commit only the report itself is written.
-	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before,
-		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
-	fin.Gathered = contain.Gather(fin)
-
-	if nixManaged() && !f.dryRun {
-		return nixRefusal("contain")
-	}
-	var set *remediate.BackupSet
-	switch {
-	case f.dryRun:
+// commitContain is the write: a dry run writes nothing and goes on to the
+// report; otherwise contain's gate (its own wording without a terminal)
+// and the shared commit tail. proceed=false ends the command with exit 0.
+func commitContain(out io.Writer, in io.Reader, isTTY func() bool, f containFlags, p *remediate.Prepared) (set *remediate.BackupSet, proceed bool, err error) {
+	if f.dryRun {
 		fmt.Fprintln(out, "\ndry run: the config was not changed")
-	case f.yes:
-	case isTTY():
-		if !ask(out, bufio.NewReader(in), "\nContain now (write these changes)?") {
-			fmt.Fprintln(out, "nothing written")
-			return nil
-		}
-	default:
-		fmt.Fprintln(out, "\nnothing written: no terminal to confirm on (use --yes)")
-		return nil
+		return nil, true, nil
 	}
-	if !f.dryRun {
-		set, err = p.Txn.Commit(remediate.BackupMeta{Command: "contain", CheckIDs: p.Fixed, ToolVersion: version})
-		if err != nil {
-			return refused(err)
-		}
-		printSkipped(out, p.Txn)
-	}
+	return commitReviewed(out, p, writeStep{
+		Confirm: func(q string) bool {
+			switch {
+			case f.yes:
+				return true
+			case isTTY():
+				if !ask(out, bufio.NewReader(in), q) {
+					fmt.Fprintln(out, "nothing written")
+					return false
+				}
+				return true
+			}
+			fmt.Fprintln(out, "\nnothing written: no terminal to confirm on (use --yes)")
+			return false
+		},
+		Question:    "\nContain now (write these changes)?",
+		Meta:        remediate.BackupMeta{Command: "contain", CheckIDs: p.Fixed, ToolVersion: version},
+		ShowSkipped: true,
+	})
+}
 
-	after := before
-	if !f.dryRun {
+// reportContain re-audits (unless a dry run), writes the incident report
+// and prints the evidence summary.
+func reportContain(ctx context.Context, out io.Writer, fin contain.FinishInput, set *remediate.BackupSet) error {
+	before, after := fin.AuditBefore, fin.AuditBefore
+	if !fin.DryRun {
+		var err error
 		if _, after, err = reaudit(ctx, "contained"); err != nil {
 			return err
 		}
@@ -212,7 +245,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	fmt.Fprintf(out, "\nbefore: %s → after: %s\n", countLine(before.Summary), countLine(after.Summary))
 	if urgent := rep.AuditAfter.Urgent; len(urgent) > 0 {
 		fmt.Fprintf(out, "still urgent (tier 1/2): %s\n", strings.Join(urgent, ", "))
-	} else if !f.dryRun {
+	} else if !fin.DryRun {
 		fmt.Fprintln(out, "no tier-1 or tier-2 finding left")
 	}
 	printBackup(out, set)
