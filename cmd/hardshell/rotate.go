@@ -93,30 +93,84 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	}
 
 	if f.verify {
-		info, err := rotate.VerifyInfo(s, target)
-		if err != nil {
-			return rotateErr(err)
-		}
-		if len(info.Old) == 0 {
-			fmt.Fprintf(out, "no earlier `%s` in the backups: checking only that the current %s is accepted\n", hsCommand("rotate", string(target)), info.Kind)
-		}
-		v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout, Dial: targetDial()})
-		printVerification(out, v, target, info, false)
-		if !v.OK() {
-			return withCode(exitFindings, nil)
-		}
-		return nil
+		return verifyRotation(ctx, out, s, target, f)
 	}
 
-	cs, info, err := rotate.Plan(s, target, rotate.Options{Home: targetHome(), Getenv: targetLookupEnv()})
+	info, p, err := planRotation(ctx, s, target)
+	if err != nil {
+		return err
+	}
+	printRotationPlan(out, target, info, p)
+	if f.dryRun {
+		fmt.Fprintln(out, "dry run: nothing written")
+		return nil
+	}
+	if nixManaged() {
+		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: the config is managed externally; nothing written"))
+	}
+	tty := stdinIsTTY()
+	in := bufio.NewReader(c.InOrStdin())
+	set, written, err := commitReviewed(out, p, writeStep{
+		Confirm:  func(q string) bool { return confirmed(out, in, f.yes, stdinIsTTY, q, "nothing written") },
+		Question: "Write these changes?",
+		Meta:     remediate.BackupMeta{Command: "rotate " + string(target), ToolVersion: version},
+	})
+	if err != nil || !written {
+		return err
+	}
+	printRotationWritten(out, info, p, set)
+	restarted := false
+	if target != rotate.Remote {
+		restarted = restartAfterRotation(ctx, out, in, info, f, tty)
+	}
+	fmt.Fprintln(out, "\nUpdate the clients elsewhere:")
+	for _, r := range info.Remote {
+		fmt.Fprintln(out, "  - "+r)
+	}
+
+	fmt.Fprintln(out)
+	if restarted {
+		waitReachable(ctx, info.Port, 15*time.Second)
+	}
+	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout, Dial: targetDial()})
+	printVerification(out, v, target, info, true)
+	return nil
+}
+
+// verifyRotation is --verify: only the live probe, the current secret
+// against the one the latest rotation replaced.
+func verifyRotation(ctx context.Context, out io.Writer, s *model.Snapshot, target rotate.Target, f rotateFlags) error {
+	info, err := rotate.VerifyInfo(s, target)
 	if err != nil {
 		return rotateErr(err)
+	}
+	if len(info.Old) == 0 {
+		fmt.Fprintf(out, "no earlier `%s` in the backups: checking only that the current %s is accepted\n", hsCommand("rotate", string(target)), info.Kind)
+	}
+	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout, Dial: targetDial()})
+	printVerification(out, v, target, info, false)
+	if !v.OK() {
+		return withCode(exitFindings, nil)
+	}
+	return nil
+}
+
+// planRotation plans the rotation and prepares it.
+func planRotation(ctx context.Context, s *model.Snapshot, target rotate.Target) (rotate.Info, *remediate.Prepared, error) {
+	cs, info, err := rotate.Plan(s, target, rotate.Options{Home: targetHome(), Getenv: targetLookupEnv()})
+	if err != nil {
+		return info, nil, rotateErr(err)
 	}
 	p, err := rotate.Prepare(ctx, s, cs, info, installedValidator())
 	if err != nil {
-		return rotateErr(err)
+		return info, nil, rotateErr(err)
 	}
+	return info, p, nil
+}
 
+// printRotationPlan shows the rotation: where the secret lives, the diff
+// (secrets masked), the chmods, what is left alone and the manual steps.
+func printRotationPlan(out io.Writer, target rotate.Target, info rotate.Info, p *remediate.Prepared) {
 	fmt.Fprintf(out, "Rotating the %s %s (%s, kept as %s)\n", target, info.Kind, rotatedWhere(info), info.Form)
 	if len(info.Old) > 0 {
 		fmt.Fprintf(out, "old value(s): %s\n", maskList(info.Old))
@@ -142,22 +196,10 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 		fmt.Fprintln(out, "note: "+n)
 	}
 	printManual(out, info.Manual)
-	if f.dryRun {
-		fmt.Fprintln(out, "dry run: nothing written")
-		return nil
-	}
-	if nixManaged() {
-		return withCode(exitFindings, errors.New("OPENCLAW_NIX_MODE=1: the config is managed externally; nothing written"))
-	}
-	tty := stdinIsTTY()
-	in := bufio.NewReader(c.InOrStdin())
-	if !confirmed(out, in, f.yes, stdinIsTTY, "Write these changes?", "nothing written") {
-		return nil
-	}
-	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "rotate " + string(target), ToolVersion: version})
-	if err != nil {
-		return withCode(exitFindings, err)
-	}
+}
+
+// printRotationWritten says what the commit wrote and where the new secret is.
+func printRotationWritten(out io.Writer, info rotate.Info, p *remediate.Prepared, set *remediate.BackupSet) {
 	if set != nil {
 		fmt.Fprintf(out, "\nwrote: %s\nbackup %s (undo: %s)\n", set.Summary(), set.ID, hsCommand("restore", set.ID))
 	}
@@ -166,36 +208,26 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	for _, sk := range p.Txn.Skipped() {
 		fmt.Fprintf(out, "  skipped: %s (%s)\n", sk.Path, sk.Reason)
 	}
+}
 
-	restarted := false
-	if target != rotate.Remote {
-		fmt.Fprintf(out, "\nRestart the gateway so it reads the new secret (what applies %s):\n", targetWhere())
-		for _, r := range info.Restart {
-			fmt.Fprintln(out, "  "+r)
+// restartAfterRotation lists the restart commands and runs `openclaw
+// gateway restart` with --restart --yes, or when asked on a terminal.
+func restartAfterRotation(ctx context.Context, out io.Writer, in *bufio.Reader, info rotate.Info, f rotateFlags, tty bool) bool {
+	fmt.Fprintf(out, "\nRestart the gateway so it reads the new secret (what applies %s):\n", targetWhere())
+	for _, r := range info.Restart {
+		fmt.Fprintln(out, "  "+r)
+	}
+	bin := targetOpenClaw()
+	switch {
+	case bin == "":
+	case f.restart && f.yes:
+		return runGatewayRestart(ctx, out, bin)
+	case tty && !f.yes:
+		if ask(out, in, "Run `openclaw gateway restart` now?") {
+			return runGatewayRestart(ctx, out, bin)
 		}
-		if bin := targetOpenClaw(); bin != "" {
-			switch {
-			case f.restart && f.yes:
-				restarted = runGatewayRestart(ctx, out, bin)
-			case tty && !f.yes:
-				if ask(out, in, "Run `openclaw gateway restart` now?") {
-					restarted = runGatewayRestart(ctx, out, bin)
-				}
-			}
-		}
 	}
-	fmt.Fprintln(out, "\nUpdate the clients elsewhere:")
-	for _, r := range info.Remote {
-		fmt.Fprintln(out, "  - "+r)
-	}
-
-	fmt.Fprintln(out)
-	if restarted {
-		waitReachable(ctx, info.Port, 15*time.Second)
-	}
-	v := rotate.Verify(ctx, info, rotate.VerifyOptions{Timeout: f.timeout, Dial: targetDial()})
-	printVerification(out, v, target, info, true)
-	return nil
+	return false
 }
 
 // hooksConfigured: the config sets a hooks token or turns webhooks on (a
