@@ -2,7 +2,6 @@ package fleet
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,7 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/fleet/fleettest"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/model"
 )
@@ -21,19 +20,8 @@ import (
 // auditReport audits a fixture state dir for real and returns its --json.
 func auditReport(t *testing.T, fixture string, now time.Time) []byte {
 	t.Helper()
-	sd := testutil.CopyState(t, fixture)
-	s, err := model.Load(model.LoadOptions{
-		Locate:          model.LocateOptions{StateDirFlag: sd, Getenv: func(string) string { return "" }, HomeDir: t.TempDir()},
-		Now:             func() time.Time { return now },
-		OpenClawVersion: func() string { return "" },
-	})
-	require.NoError(t, err)
-	rep, err := audit.Run(context.Background(), s, audit.Options{ToolVersion: "test"})
-	require.NoError(t, err)
-	rep.Ts = now.UnixMilli()
-	var b bytes.Buffer
-	require.NoError(t, audit.WriteJSON(&b, rep))
-	return b.Bytes()
+	rep, _ := fleettest.Report(t, fixture, now)
+	return rep
 }
 
 func fleetDir(t *testing.T, now time.Time) string {
