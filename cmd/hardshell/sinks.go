@@ -13,7 +13,8 @@ package main
 //	report files (--output)       reportWriter: a model.Writer over the file
 //	TUI and huh prompts           terminal(): the raw terminal, only for
 //	                              programs whose views are redacted
-//	                              (tui.App.View) or fixed prompts
+//	                              (tui.App.View, tui.FleetView.View) or
+//	                              fixed prompts
 //	config get --reveal           revealWriter: the one unmasked sink, for
 //	                              a value the user asked to see in full
 

@@ -29,6 +29,7 @@ var sanctionedSinks = map[string]string{
 	"cmd/hardshell/sinks.go: os.Stdout":       "the run's stdout: wrapped in the run's redactor (model.Writer), set as cobra's out",
 	"cmd/hardshell/sinks.go: os.Stderr":       "the run's stderr: wrapped in the run's redactor, set as cobra's err; main's error lines go there",
 	"cmd/hardshell/wizard.go: tea.NewProgram": "the TUI: tea.WithOutput(terminal(out)); every frame is tui.App.View, which masks",
+	"cmd/hardshell/fleet.go: tea.NewProgram":  "the fleet TUI: tea.WithOutput(terminal(out)); every frame is tui.FleetView.View, which masks",
 	"tui/form.go: huh Run":                    "AskQuestions (the baseline questions of cmd/hardshell/baseline.go): WithOutput(terminal); fixed prompts, the user's own answers",
 	"tui/accessible.go: huh Run":              "accessible prompts: WithOutput(out), out is cobra's masked writer",
 	// files

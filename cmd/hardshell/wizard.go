@@ -91,9 +91,7 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 
 // runUI picks the mode and runs the wizard; direct skips the start menu.
 func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
-		lipgloss.SetColorProfile(termenv.Ascii)
-	}
+	honourNoColor()
 	inF, _ := in.(*os.File)
 	outF := terminal(out) // written only by the TUI, whose every view is redacted
 	switch uiModeFor(in, out) {
@@ -126,4 +124,11 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 		return withCode(exitInterrupted, nil) // ctrl+c, as a shell reports it
 	}
 	return nil
+}
+
+// honourNoColor draws the TUI without colour when NO_COLOR is set.
+func honourNoColor() {
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
 }
