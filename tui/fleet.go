@@ -56,7 +56,6 @@ func (m *FleetView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		k := msg.String()
-		m.status = ""
 		switch k {
 		case "ctrl+c":
 			m.interrupted = true
@@ -64,6 +63,7 @@ func (m *FleetView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case "q":
 			return m, tea.Quit
 		}
+		m.status = ""
 		if m.host == nil {
 			return m, m.hostsKey(k)
 		}

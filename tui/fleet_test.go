@@ -9,9 +9,12 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/fleet"
 	"github.com/hardshell/hardshell/fleet/fleettest"
+	"github.com/hardshell/hardshell/model"
 	"github.com/stretchr/testify/require"
 )
 
@@ -104,4 +107,91 @@ func TestGoldenFleetHost(t *testing.T) {
 			fleetGolden(t, f, v)
 		})
 	}
+}
+
+// A host whose report is stale is marked and still opens; one Ansible
+// expected but whose report never came is marked missing, ranked last,
+// says why, and enter on it says there is nothing to open.
+func TestGoldenFleetMissingStale(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sz.name, func(t *testing.T) {
+			f := fleetFixture(t, map[string]string{"alpha": "guide-dangerous", "old": "loose-perms"},
+				map[string]time.Duration{"old": 72 * time.Hour}, "alpha", "old", "delta")
+			require.Equal(t, []string{"delta"}, f.Missing)
+			require.Equal(t, []string{"old"}, f.Stale)
+			tm := teatest.NewTestModel(t, NewFleet(f, Options{}), teatest.WithInitialTermSize(sz.w, sz.h))
+			waitText(t, tm, "worst first")
+			tm.Send(press("G"))
+			tm.Send(press("enter"))
+			waitText(t, tm, "no report to open")
+			tm.Send(press("q"))
+			v := finalView(t, tm)
+			require.Contains(t, v, "3 hosts · 2 reports · 1 missing · 1 stale")
+			require.Regexp(t, `old +4 +9 +31  STALE`, v)
+			require.Regexp(t, `› delta +- +- +-  missing`, v)
+			require.Contains(t, v, "delta has no report to open (missing)")
+			require.Contains(t, v, "no report (delta.json) in")
+			fleetGolden(t, f, v)
+
+			// the stale host opens, its problem on top
+			tm = teatest.NewTestModel(t, NewFleet(f, Options{}), teatest.WithInitialTermSize(sz.w, sz.h))
+			waitText(t, tm, "worst first")
+			tm.Send(press("j"))
+			tm.Send(press("enter"))
+			waitText(t, tm, "esc hosts")
+			tm.Send(press("q"))
+			v = finalView(t, tm)
+			require.Contains(t, v, "hardshell fleet — old  STALE")
+			require.Contains(t, v, "report is 72h0m0s old (older than 24h0m0s)")
+		})
+	}
+}
+
+// At 80×24 nothing is cut without a way to read it: tab moves the keys to
+// the detail pane and G reaches its last line (the follow-up command);
+// esc goes back to the list and esc again to the hosts, cursor kept.
+func TestFleetDetailScrollsAndBack(t *testing.T) {
+	f := threeHosts(t)
+	fv := NewFleet(f, Options{})
+	tm := teatest.NewTestModel(t, fv, teatest.WithInitialTermSize(80, 24))
+	waitText(t, tm, "worst first")
+	tm.Send(press("j"))
+	tm.Send(press("enter"))
+	waitText(t, tm, "tab reads the rest of this pane")
+	tm.Send(press("tab"))
+	waitText(t, tm, "tab/esc back to the list")
+	tm.Send(press("G"))
+	waitText(t, tm, "100%")
+	v := fv.View()
+	require.Contains(t, v, "Look again: hardshell audit --state-dir "+remoteStateDir+" --host beta")
+	fd := f.Hosts[1].Report().Findings[0]
+	ck, ok := audit.Lookup(fd.CheckID)
+	require.True(t, ok, fd.CheckID)
+	words := strings.Fields(ck.Why)
+	require.Contains(t, v, words[len(words)-1]) // the end of why it matters
+	tm.Send(press("esc"))                       // the list
+	tm.Send(press("j"))                         // moves the list, not the pane
+	tm.Send(press("esc"))                       // the hosts
+	waitText(t, tm, "enter findings")
+	tm.Send(press("q"))
+	v = finalView(t, tm)
+	require.Contains(t, v, "› beta ")
+	require.Contains(t, v, "Host: beta")
+}
+
+// Everything the fleet screens show goes through the run's redactor: a
+// secret the redactor knows never reaches the terminal, on either screen.
+func TestFleetViewRedacted(t *testing.T) {
+	f := threeHosts(t)
+	secret := f.Hosts[0].Report().Findings[0].Title // stands for a leaked value in a report
+	red := model.NewRedactor()
+	red.Add(secret, "home/oc/.openclaw")
+	fv := NewFleet(f, Options{Redactor: red})
+	fv.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	require.NotContains(t, fv.View(), "/home/oc/.openclaw")
+	fv.Update(press("enter"))
+	v := fv.View()
+	require.Contains(t, v, "esc hosts")
+	require.NotContains(t, v, secret)
+	require.NotContains(t, v, "/home/oc/.openclaw")
 }
