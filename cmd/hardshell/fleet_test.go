@@ -43,8 +43,7 @@ func TestFleetWizardPlain(t *testing.T) {
 
 // The real binary in an 80×24 terminal: hosts worst first, enter opens a
 // host's findings, esc goes back, q quits with 0 and ctrl+c with 130,
-// and nothing in the
-// folder changed.
+// and nothing in the folder changed.
 func TestFleetWizardPTY(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
