@@ -157,15 +157,18 @@ func (m *FleetView) View() string {
 	return m.opts.Redactor.String(padLines(s, h))
 }
 
-// followUp is the command that looks at h again: an audit over SSH of the
-// state dir its report names.
-func (m *FleetView) followUp(h *fleet.Host) string {
+// target is h's gateway as the flags that name it again: the host as
+// Ansible knew it (--host) and the state dir its report names.
+func target(h *fleet.Host) cmdline.Target {
 	t := cmdline.Target{Host: h.Host}
 	if h.Target != nil {
 		t.StateDir = h.Target.StateDir
 	}
-	return t.Command("audit")
+	return t
 }
+
+// followUp is the command that looks at h again: an audit over SSH.
+func (m *FleetView) followUp(h *fleet.Host) string { return target(h).Command("audit") }
 
 // statusMark is a host's status as a word, coloured when it is not ok.
 func statusMark(h *fleet.Host) string {
@@ -221,6 +224,9 @@ func (m *FleetView) viewHosts(w, h int) string {
 			}
 		}
 		det = append(det, stLabel.Render("Look again: ")+m.followUp(x))
+		if x.Report() != nil && x.Summary.Critical+x.Summary.Warn > 0 {
+			det = append(det, stLabel.Render("Harden it: ")+target(x).Command())
+		}
 	} else {
 		det = append(det, stDim.Render("No host reports in this folder (hardshell audit --json, one <host>.json per host; see ansible/)."))
 	}

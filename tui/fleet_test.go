@@ -78,6 +78,7 @@ func TestGoldenFleetHosts(t *testing.T) {
 			require.Equal(t, "alpha", f.Hosts[0].Host) // guide-dangerous is the worst
 			require.Contains(t, v, "3 hosts · 3 reports")
 			require.Contains(t, v, "Look again: hardshell audit --state-dir "+remoteStateDir+" --host alpha")
+			require.Contains(t, v, "Harden it: hardshell --state-dir "+remoteStateDir+" --host alpha")
 			fleetGolden(t, f, v)
 		})
 	}
@@ -109,14 +110,20 @@ func TestGoldenFleetHost(t *testing.T) {
 	}
 }
 
-// A host whose report is stale is marked and still opens; one Ansible
-// expected but whose report never came is marked missing, ranked last,
+// A host whose report is stale is marked and still opens; an unreadable
+// report and a host Ansible expected but whose report never came are
+// marked and ranked last (as fleet.Load ranks them), the selected one
 // says why, and enter on it says there is nothing to open.
 func TestGoldenFleetMissingStale(t *testing.T) {
 	for _, sz := range sizes {
 		t.Run(sz.name, func(t *testing.T) {
 			f := fleetFixture(t, map[string]string{"alpha": "guide-dangerous", "old": "loose-perms"},
 				map[string]time.Duration{"old": 72 * time.Hour}, "alpha", "old", "delta")
+			// a report cut short by a failed fetch
+			require.NoError(t, os.WriteFile(filepath.Join(f.Dir, "broken.json"), []byte("{\n  \"ts\": 1,\n  \"summary\": oops\n}\n"), 0o600))
+			f, err := fleet.Load(f.Dir, fleet.Options{Now: fixedNow})
+			require.NoError(t, err)
+			require.Equal(t, []string{"broken"}, f.Unreadable)
 			require.Equal(t, []string{"delta"}, f.Missing)
 			require.Equal(t, []string{"old"}, f.Stale)
 			tm := teatest.NewTestModel(t, NewFleet(f, Options{}), teatest.WithInitialTermSize(sz.w, sz.h))
@@ -126,8 +133,9 @@ func TestGoldenFleetMissingStale(t *testing.T) {
 			waitText(t, tm, "no report to open")
 			tm.Send(press("q"))
 			v := finalView(t, tm)
-			require.Contains(t, v, "3 hosts · 2 reports · 1 missing · 1 stale")
+			require.Contains(t, v, "4 hosts · 2 reports · 1 missing · 1 stale · 1 unreadable")
 			require.Regexp(t, `old +4 +9 +31  STALE`, v)
+			require.Regexp(t, `broken +- +- +-  UNREADABLE`, v)
 			require.Regexp(t, `› delta +- +- +-  missing`, v)
 			require.Contains(t, v, "delta has no report to open (missing)")
 			require.Contains(t, v, "no report (delta.json) in")
