@@ -245,7 +245,9 @@ func (m *FleetView) viewHosts(w, h int) string {
 	}
 	nameW = min(nameW, max(8, w-36)) // CRIT WARN SCORE STATUS take 34 cells
 	row := func(name, crit, warn, score, status string) string {
-		return fmt.Sprintf("%-*s  %4s  %4s  %5s  %s", nameW, trunc(name, nameW), crit, warn, score, status)
+		name = trunc(name, nameW) // the whole name is under the list
+		name += strings.Repeat(" ", nameW-lipgloss.Width(name))
+		return fmt.Sprintf("%s  %4s  %4s  %5s  %s", name, crit, warn, score, status)
 	}
 	head := "  " + stDim.Render(row("HOST", "CRIT", "WARN", "SCORE", "STATUS"))
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/fleet"
@@ -202,4 +203,29 @@ func TestFleetViewRedacted(t *testing.T) {
 	require.Contains(t, v, "esc hosts")
 	require.NotContains(t, v, secret)
 	require.NotContains(t, v, "/home/oc/.openclaw")
+}
+
+// A host name longer than the window leaves room for the counts: its row
+// is cut, the columns stay aligned (also after a name in double-width
+// letters), and the whole name (and the commands naming it) are under the
+// list.
+func TestFleetLongHostName(t *testing.T) {
+	long := "gateway-" + strings.Repeat("x", 70) + ".example.net"
+	f := fleetFixture(t, map[string]string{long: "loose-perms", "tokyo-東京": "fresh-onboard"}, nil)
+	fv := NewFleet(f, Options{})
+	fv.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	v := fv.View()
+	lines := strings.Split(v, "\n")
+	require.Len(t, lines, 24)
+	var rows []string
+	for _, l := range lines {
+		require.LessOrEqual(t, lipgloss.Width(l), 80, l)
+		if strings.Contains(l, "gateway-") && strings.Contains(l, " ok") || strings.HasPrefix(l, "  tokyo-東京 ") {
+			rows = append(rows, l)
+		}
+	}
+	require.Len(t, rows, 2, v)
+	col := func(row string) int { return lipgloss.Width(row[:strings.Index(row, " ok")]) }
+	require.Equal(t, col(rows[0]), col(rows[1]), "columns out of line:\n%s", v)
+	require.Contains(t, strings.ReplaceAll(v, "\n", ""), "Host: "+long)
 }
