@@ -315,32 +315,9 @@ func (m *FleetView) viewHost(w, h int) string {
 	footer := wrap(stDim.Render(keys), w)
 	bodyH := max(6, h-lipgloss.Height(topS)-lipgloss.Height(footer))
 	if len(rep.Findings) == 0 {
-		body := stOK.Render("No findings.") + " " + stDim.Render("A clean audit covers hardshell's checks only; it does not prove the gateway is secure.")
-		return topS + "\n" + padLines(wrap(body, w), bodyH) + "\n" + footer
+		return topS + "\n" + padLines(wrap(noFindings(), w), bodyH) + "\n" + footer
 	}
-	wide := w >= 120
-	var listW, listH, detW, detH int
-	if wide {
-		listW = w * 11 / 20
-		detW = w - listW - 2
-		listH, detH = bodyH, bodyH
-	} else {
-		listW, detW = w, w
-		listH = max(3, bodyH*2/5)
-		detH = bodyH - listH - 1
-	}
-	list := m.viewFindingList(listW, listH)
-	det := m.viewFindingDetail(detW, detH)
-	var body string
-	if wide {
-		sep := strings.TrimRight(strings.Repeat("│\n", bodyH), "\n")
-		body = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.NewStyle().Width(listW).Render(padLines(list, listH)),
-			stDim.Render(sep),
-			" "+strings.ReplaceAll(padLines(det, detH), "\n", "\n "))
-	} else {
-		body = padLines(list, listH) + "\n" + stDim.Render(strings.Repeat("─", w)) + "\n" + padLines(det, detH)
-	}
+	body := listAndDetail(w, bodyH, 8, m.viewFindingList, m.viewFindingDetail)
 	return topS + "\n" + body + "\n" + footer
 }
 

@@ -240,33 +240,9 @@ func (m *Wizard) viewFindings(w, h int) string {
 	}
 
 	if len(m.rep.Findings) == 0 {
-		body := "\n" + stOK.Render("No findings.") + " " + stDim.Render("A clean audit covers hardshell's checks only; it does not prove the gateway is secure.")
-		return topS + "\n" + padLines(wrap(body, w), bodyH) + "\n" + footer
+		return topS + "\n" + padLines(wrap("\n"+noFindings(), w), bodyH) + "\n" + footer
 	}
-
-	wide := w >= 120
-	var listW, listH, detW, detH int
-	if wide {
-		listW = w * 11 / 20
-		detW = w - listW - 1
-		listH, detH = bodyH, bodyH
-	} else {
-		listW, detW = w, w
-		listH = max(3, bodyH*9/20)
-		detH = bodyH - listH - 1
-	}
-	list := m.viewList(listW, listH)
-	det := m.viewDetail(detW, detH)
-	var body string
-	if wide {
-		sep := strings.TrimRight(strings.Repeat("│\n", bodyH), "\n")
-		body = lipgloss.JoinHorizontal(lipgloss.Top,
-			lipgloss.NewStyle().Width(listW).Render(padLines(list, listH)),
-			stDim.Render(sep),
-			" "+strings.ReplaceAll(padLines(det, detH), "\n", "\n "))
-	} else {
-		body = padLines(list, listH) + "\n" + stDim.Render(strings.Repeat("─", w)) + "\n" + padLines(det, detH)
-	}
+	body := listAndDetail(w, bodyH, 9, m.viewList, m.viewDetail)
 	return topS + "\n" + body + "\n" + footer
 }
 

@@ -1,0 +1,33 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// noFindings is what a list of findings says when it is empty (rendered
+// when shown, so it follows the colour profile in force).
+func noFindings() string {
+	return stOK.Render("No findings.") + " " + stDim.Render("A clean audit covers hardshell's checks only; it does not prove the gateway is secure.")
+}
+
+// listAndDetail lays a list and the detail of its selected row into h rows
+// of a window w cells wide: side by side from 120 columns (the list takes
+// 11/20 of the width, then a rule and a space), otherwise stacked with the
+// list taking stacked/20 of the rows (at least 3) above a rule. list and
+// detail render themselves into the width and height they are given.
+func listAndDetail(w, h, stacked int, list, detail func(w, h int) string) string {
+	if w >= 120 {
+		listW := w * 11 / 20
+		detW := w - listW - 2
+		sep := strings.TrimRight(strings.Repeat("│\n", h), "\n")
+		return lipgloss.JoinHorizontal(lipgloss.Top,
+			lipgloss.NewStyle().Width(listW).Render(padLines(list(listW, h), h)),
+			stDim.Render(sep),
+			" "+strings.ReplaceAll(padLines(detail(detW, h), h), "\n", "\n "))
+	}
+	listH := max(3, h*stacked/20)
+	detH := h - listH - 1
+	return padLines(list(w, listH), listH) + "\n" + stDim.Render(strings.Repeat("─", w)) + "\n" + padLines(detail(w, detH), detH)
+}
