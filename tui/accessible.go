@@ -120,7 +120,7 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			continue
 		}
 		cs := pl.Changes
-		p, err := remediate.Prepare(context.Background(), snap, cs, o.Validate)
+		p, err := remediate.PrepareWith(context.Background(), remediate.PrepareInput{Snapshot: snap, Before: rep, Changes: cs, Validate: o.Validate})
 		if err != nil {
 			fmt.Fprintf(out, "Not written: %v\n\n", err)
 			continue

@@ -123,11 +123,14 @@ func (m *containModel) plan() tea.Cmd {
 		if err != nil {
 			return containPlannedMsg{err: err}
 		}
+		// the plan and Prepare read the audit just run, as `hardshell
+		// contain` does, instead of each auditing the snapshot again
+		opts.Before = before
 		cs, err := contain.Plan(s, opts)
 		if err != nil {
 			return containPlannedMsg{err: err}
 		}
-		p, err := remediate.Prepare(context.Background(), s, cs, o.Validate)
+		p, err := remediate.PrepareWith(context.Background(), remediate.PrepareInput{Snapshot: s, Before: before, Changes: cs, Validate: o.Validate})
 		return containPlannedMsg{snap: s, before: before, cs: cs, prep: p, err: err}
 	}
 }

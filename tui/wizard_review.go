@@ -41,9 +41,11 @@ func (m *Wizard) startReview() (tea.Model, tea.Cmd) {
 	m.prepared, m.prepErr = nil, nil
 	m.layoutViewport()
 	m.vp.setContent("")
-	snap, validate := m.snap, m.opts.Validate
+	// the report the findings were staged from is the audit of snap:
+	// Prepare judges the claimed fixes against it instead of auditing again
+	snap, before, validate := m.snap, m.rep, m.opts.Validate
 	return m, tea.Batch(m.spin.Tick, func() tea.Msg {
-		p, err := remediate.Prepare(context.Background(), snap, cs, validate)
+		p, err := remediate.PrepareWith(context.Background(), remediate.PrepareInput{Snapshot: snap, Before: before, Changes: cs, Validate: validate})
 		return preparedMsg{p: p, err: err}
 	})
 }
