@@ -288,11 +288,11 @@ func (pl *Plan) merge(ctx context.Context, s *model.Snapshot, req Request) error
 	}
 	cs := model.ChangeSet{Edits: edits}
 	if pl.Options.TokenEnv && slices.ContainsFunc(edits, func(e model.Edit) bool { return e.Path == "gateway.auth.token" }) {
-		w, err := tokenEnvWrite(s.Target.StateDir, pl.Options.Token)
+		w, err := tokenEnvWrite(s, s.Target.StateDir, pl.Options.Token)
 		if err != nil {
 			return err
 		}
-		cs.Writes = append(cs.Writes, w)
+		cs.Writes = append(cs.Writes, w.FileWrite)
 	}
 	if cs.Empty() {
 		return nil
@@ -332,9 +332,16 @@ func (pl *Plan) write(s *model.Snapshot, req Request) error {
 	}
 	t.Write(target, data, 0o600, "secure baseline")
 	if pl.Options.TokenEnv {
-		w, err := tokenEnvWrite(stateDir, pl.Options.Token)
+		w, err := tokenEnvWrite(s, stateDir, pl.Options.Token)
 		if err != nil {
 			return err
+		}
+		// the commit refuses a .env that no longer holds the bytes the
+		// token was added to
+		if w.old == nil {
+			t.TrackMissing(w.Path)
+		} else {
+			t.Track(w.Path, w.old)
 		}
 		t.Write(w.Path, w.Data, w.Mode, w.Reason)
 	}
@@ -351,17 +358,34 @@ func (pl *Plan) write(s *model.Snapshot, req Request) error {
 	return nil
 }
 
-// tokenEnvWrite is <state>/.env with the gateway token set (the one .env
-// writer; a linked .env is refused).
-func tokenEnvWrite(stateDir, token string) (model.FileWrite, error) {
+// envWrite is a .env write and the bytes it was rendered from (nil: the
+// file was absent).
+type envWrite struct {
+	model.FileWrite
+	old []byte
+}
+
+// tokenEnvWrite is <stateDir>/.env with the gateway token set (the one .env
+// writer; a linked .env is refused). The snapshot's own .env is the bytes
+// the snapshot read (Snapshot.Dotenv), so the drift check under the lock
+// covers what the plan came from; a .env beside an --output config outside
+// the state dir is not in the snapshot and is read here.
+func tokenEnvWrite(s *model.Snapshot, stateDir, token string) (envWrite, error) {
+	const onSymlink = "hardshell does not write through it"
 	envPath := filepath.Join(stateDir, ".env")
-	old, err := remediate.ReadUnlinked(envPath, "hardshell does not write through it")
+	var old []byte
+	var err error
+	if filepath.Clean(envPath) == filepath.Clean(s.DotenvPath()) {
+		old, err = s.Dotenv(onSymlink)
+	} else {
+		old, err = remediate.ReadUnlinked(envPath, onSymlink)
+	}
 	if err != nil {
-		return model.FileWrite{}, bad(err)
+		return envWrite{}, bad(err)
 	}
 	env, err := remediate.UpsertDotenv(old, TokenVar, token)
 	if err != nil {
-		return model.FileWrite{}, bad(fmt.Errorf("%s: %w", envPath, err))
+		return envWrite{}, bad(fmt.Errorf("%s: %w", envPath, err))
 	}
-	return model.FileWrite{Path: envPath, Data: env, Mode: 0o600, Reason: "gateway token for ${" + TokenVar + "}"}, nil
+	return envWrite{FileWrite: model.FileWrite{Path: envPath, Data: env, Mode: 0o600, Reason: "gateway token for ${" + TokenVar + "}"}, old: old}, nil
 }
