@@ -149,7 +149,10 @@ func (p *planner) serviceSteps(b *rotate.Batch, names []string, secret string) e
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
-	steps, baked := rotate.ServiceSteps(p.s, home, names, secret)
+	steps, baked, unread := rotate.ServiceSteps(p.s, home, names, secret)
+	for _, u := range unread {
+		p.addAfter(fmt.Sprintf("Check by hand: %s %s, so hardshell could not tell whether it gives the gateway the old secret; make it a regular readable file and give it the new secret from %s.", u.Path, u.Why, p.s.DotenvPath()))
+	}
 	for _, n := range baked {
 		if _, ok := b.Env(n); !ok {
 			if err := b.SetEnv(n, secret, "the variable a service outside the state dir gives the gateway"); err != nil {

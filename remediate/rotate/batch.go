@@ -142,7 +142,7 @@ func (b *Batch) Rotate(r Request) (Info, error) {
 // <state>/.env).
 func (b *Batch) SetEnv(name, value, why string) error {
 	path := b.p.dotenvPath()
-	old, _, err := b.p.current(path)
+	old, _, err := b.p.dotenv("hardshell does not write through it — set " + name + " there by hand")
 	if err != nil {
 		return err
 	}

@@ -281,7 +281,7 @@ func resolveFileRef(s *model.Snapshot, root *model.Node, sec *Secret) error {
 	if sec.FileMode == "" {
 		sec.FileMode = "json"
 	}
-	data, err := s.ReadFile(path, fsys.ReadOptions{MaxSize: fsys.MaxStore})
+	data, err := readRefFile(s, path)
 	if err != nil {
 		return fmt.Errorf("cannot read %s (secrets.providers.%s): %w", path, prov, err)
 	}
@@ -301,6 +301,14 @@ func resolveFileRef(s *model.Snapshot, root *model.Node, sec *Secret) error {
 		sec.Current, sec.Known = n.Str, true
 	}
 	return nil
+}
+
+// readRefFile reads a file SecretRef's file through the snapshot's
+// recorder, always with the same options, so the plan writes the new value
+// into the bytes Resolve read the current one from and the commit re-checks
+// that read.
+func readRefFile(s *model.Snapshot, path string) ([]byte, error) {
+	return s.ReadFile(path, fsys.ReadOptions{MaxSize: fsys.MaxStore})
 }
 
 // jsonPointer resolves an RFC 6901 pointer.
@@ -385,7 +393,10 @@ func Plan(s *model.Snapshot, target Target, o Options) (model.ChangeSet, Info, e
 	}
 	// Old values baked into service files count too (they may differ from
 	// the config: that is openclaw#19410's "device token mismatch").
-	svc := p.scanServices()
+	svc, unread := p.scanServices()
+	if len(unread) > 0 {
+		return cs, info, &UnreadableError{Files: unread}
+	}
 	for _, f := range svc {
 		for _, v := range f.values {
 			p.addOld(v)
@@ -440,23 +451,34 @@ func (p *planner) addOld(v string) {
 	p.s.Redact().AddKnown(v)
 }
 
-// current returns the bytes a file will have so far in the plan (read once).
-func (p *planner) current(path string) ([]byte, bool, error) {
-	if p.files == nil {
-		p.files, p.why = map[string][]byte{}, map[string]string{}
-	}
+// current returns the bytes path has so far in the plan: its pending new
+// bytes, else the bytes the plan read it with (Originals); ok=false for a
+// file the plan has not read. The plan never reads a file again: what it
+// read came through the snapshot's recorder, which the commit re-checks.
+func (p *planner) current(path string) ([]byte, bool) {
 	if d, ok := p.files[path]; ok {
+		return d, true
+	}
+	d, ok := p.info.Originals[path]
+	return d, ok
+}
+
+// dotenv returns <state>/.env as the plan has it so far: its pending bytes,
+// else the bytes the snapshot read (Snapshot.Dotenv), pinned in Originals;
+// exists=false when there is none. A symlinked .env is refused with
+// onSymlink (hardshell never writes through a link, nor reads through one
+// out of the state dir).
+func (p *planner) dotenv(onSymlink string) (data []byte, exists bool, err error) {
+	path := p.dotenvPath()
+	if d, ok := p.current(path); ok {
 		return d, true, nil
 	}
-	if d, ok := p.info.Originals[path]; ok {
-		return d, true, nil
-	}
-	d, err := p.s.ReadFile(path, fsys.ReadOptions{MaxSize: maxScan})
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, false, nil
-	}
+	d, err := p.s.Dotenv(onSymlink)
 	if err != nil {
 		return nil, false, err
+	}
+	if d == nil && (p.s.FS == nil || !p.s.FS.EnvFile.Exists) {
+		return nil, false, nil
 	}
 	p.info.Originals[path] = d
 	return d, true, nil
@@ -552,12 +574,9 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 			}
 		}
 		envFile := p.dotenvPath()
-		old, exists, err := p.current(envFile)
+		old, exists, err := p.dotenv("hardshell does not write through it — set " + name + " there by hand")
 		if err != nil {
 			return err
-		}
-		if fi, err := p.s.Sys().Lstat(envFile); err == nil && fi.IsSymlink() {
-			return fmt.Errorf("%s is a symlink; hardshell does not write through it — set %s there by hand", envFile, name)
 		}
 		_, inDotenv := model.ParseDotenv(old)[name]
 		if inDotenv || info.NewLocation == "" {
@@ -582,9 +601,13 @@ func (p *planner) writeNew(getenv func(string) (string, bool)) error {
 		if !p.inside(sec.File) {
 			return &OutsideRefError{File: sec.File, Provider: sec.Provider, RefID: sec.RefID, Mode: sec.FileMode}
 		}
-		old, _, err := p.current(sec.File)
-		if err != nil {
-			return err
+		old, ok := p.current(sec.File)
+		if !ok {
+			var err error
+			if old, err = readRefFile(p.s, sec.File); err != nil {
+				return fmt.Errorf("cannot read %s (secrets.providers.%s): %w", sec.File, sec.Provider, err)
+			}
+			p.info.Originals[sec.File] = old
 		}
 		var data []byte
 		switch sec.FileMode {

@@ -2,11 +2,13 @@ package rotate
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"io/fs"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hardshell/hardshell/audit"
@@ -22,7 +24,8 @@ type serviceFile struct {
 	kind   string // systemd | launchd | envfile
 	name   string // unit file name or launchd Label
 	values []string
-	gw     bool // looks like the OpenClaw gateway's own service
+	gw     bool   // looks like the OpenClaw gateway's own service
+	data   []byte // the bytes the plan read (through the snapshot's recorder)
 }
 
 // maxScan caps the size of a file searched for the old secret.
@@ -59,36 +62,77 @@ func regularFile(r fsys.FS, path string) (data []byte, ok bool, why string) {
 	return data, true, ""
 }
 
+// serviceRead reads a service definition or an env file it loads as
+// regularFile does. notRead says why one that exists was not read — a
+// symlink (link), another kind of file, larger than maxScan, or a read
+// error — and is "" when it was read or does not exist.
+func serviceRead(r fsys.FS, path string) (data []byte, notRead string, link bool) {
+	data, ok, why := regularFile(r, path)
+	if ok {
+		return data, "", false
+	}
+	fi, err := r.Lstat(path)
+	switch {
+	case why != "":
+		return nil, why, err == nil && fi.IsSymlink()
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, "", false
+	case err != nil:
+		return nil, "cannot be examined: " + err.Error(), false
+	case !fi.IsRegular():
+		return nil, "is " + fsys.KindOf(fi.Mode) + ", not a regular file", false
+	}
+	return nil, fmt.Sprintf("is larger than %d MiB, the most hardshell reads", maxScan>>20), false
+}
+
 // scanServices lists the systemd user units and launchd agents under the
-// home folder, with the values they give the secret's variables.
-func (p *planner) scanServices() []serviceFile {
-	var out []serviceFile
+// home folder, with the values they give the secret's variables. A unit,
+// or an EnvironmentFile= of one, inside the state dir that exists but
+// cannot be read (not a symlink: those are noted in Skipped, never read
+// through) comes back in unread: the plan cannot tell whether it gives the
+// gateway the old secret, so it must not be passed over in silence.
+func (p *planner) scanServices() (out []serviceFile, unread []FileNote) {
 	names := p.info.EnvNames
+	r := p.s.Sys()
+	// notRead sorts a file that exists but was not read: inside the state
+	// dir unread (a symlink is noted, never followed out of it), outside a
+	// note when it matters (noteAlways, or it looks like the gateway's).
+	notRead := func(path, why string, link, noteAlways bool) {
+		in := p.inside(path)
+		switch {
+		case in && !link:
+			unread = append(unread, FileNote{Path: path, Why: why})
+		case in || noteAlways || mentions(r, path, names) || strings.Contains(strings.ToLower(filepath.Base(path)), "openclaw"):
+			p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: why})
+		}
+	}
 	add := func(dir, pattern, kind string) {
-		paths := globDir(p.s.Sys(), dir, pattern)
-		for _, path := range paths {
-			data, ok, why := regularFile(p.s.Sys(), path)
-			if !ok {
-				if why != "" && (mentions(p.s.Sys(), path, names) || strings.Contains(strings.ToLower(filepath.Base(path)), "openclaw")) {
-					p.info.Skipped = append(p.info.Skipped, FileNote{Path: path, Why: why})
-				}
+		for _, path := range globDir(r, dir, pattern) {
+			data, why, link := serviceRead(r, path)
+			if why != "" {
+				notRead(path, why, link, false)
+			}
+			if data == nil {
 				continue
 			}
-			sf := serviceFile{path: realPath(p.s.Sys(), path), kind: kind, name: filepath.Base(path)}
+			sf := serviceFile{path: realPath(r, path), kind: kind, name: filepath.Base(path), data: data}
 			p.info.Originals[sf.path] = data
 			p.s.Redact().Learn(string(data)) // the environment it gives any service
 			if kind == "systemd" {
 				_, sf.values = replaceSystemdEnv(data, names, "")
 				for _, ef := range environmentFiles(data) {
-					if ed, ok, why := regularFile(p.s.Sys(), ef); ok {
-						p.s.Redact().Learn(string(ed))
-						if vals := dotenvValues(ed, names); len(vals) > 0 {
-							efp := realPath(p.s.Sys(), ef)
-							p.info.Originals[efp] = ed
-							out = append(out, serviceFile{path: efp, kind: "envfile", name: ef, values: vals})
-						}
-					} else if why != "" {
-						p.info.Skipped = append(p.info.Skipped, FileNote{Path: ef, Why: why})
+					ed, why, link := serviceRead(r, ef)
+					if why != "" {
+						notRead(ef, why, link, true)
+					}
+					if ed == nil {
+						continue
+					}
+					p.s.Redact().Learn(string(ed))
+					if vals := dotenvValues(ed, names); len(vals) > 0 {
+						efp := realPath(r, ef)
+						p.info.Originals[efp] = ed
+						out = append(out, serviceFile{path: efp, kind: "envfile", name: ef, values: vals, data: ed})
 					}
 				}
 			} else {
@@ -106,7 +150,24 @@ func (p *planner) scanServices() []serviceFile {
 		add(filepath.Join(p.home, ".config", "systemd", "user"), "*.service", "systemd")
 		add(filepath.Join(p.home, "Library", "LaunchAgents"), "*.plist", "launchd")
 	}
-	return out
+	return out, unread
+}
+
+// UnreadableError refuses a rotation when a service definition or an
+// EnvironmentFile= inside the state dir exists but cannot be read: the plan
+// cannot tell whether it gives the gateway the old secret, and rotating
+// around it could leave the gateway on that secret.
+type UnreadableError struct {
+	Files []FileNote
+}
+
+func (e *UnreadableError) Error() string {
+	var l []string
+	for _, f := range e.Files {
+		l = append(l, f.Path+" "+f.Why)
+	}
+	return fmt.Sprintf("%s: a service file (or an EnvironmentFile= of one) inside the state dir that hardshell cannot read, so it cannot tell whether it gives the gateway the old secret; nothing was written — make it a readable regular file (or remove it from the unit), then run hardshell rotate again",
+		strings.Join(l, "; "))
 }
 
 func mentions(r fsys.FS, path string, names []string) bool {
@@ -127,7 +188,10 @@ func mentions(r fsys.FS, path string, names []string) bool {
 func (p *planner) updateServices(svc []serviceFile) error {
 	var baked []string // variables that outside files give the gateway
 	for _, f := range svc {
-		data, _, _ := p.current(f.path)
+		data := f.data
+		if cur, ok := p.files[f.path]; ok { // an env file the plan already changed (<state>/.env)
+			data = cur
+		}
 		if !p.inside(f.path) {
 			baked = append(baked, p.manualService(f, data)...)
 			continue
@@ -162,7 +226,7 @@ func (p *planner) updateServices(svc []serviceFile) error {
 		if fi, err := p.s.Sys().Lstat(envFile); err == nil && !fi.IsRegular() {
 			return fmt.Errorf("%s is not a regular file; hardshell does not write through it — the service files above need their secret moved there by hand", envFile)
 		}
-		cur, _, err := p.current(envFile)
+		cur, _, err := p.dotenv("hardshell does not write through it — the service files above need their secret moved there by hand")
 		if err != nil {
 			return err
 		}
@@ -179,24 +243,32 @@ func (p *planner) updateServices(svc []serviceFile) error {
 			p.put(envFile, out, "the new secret for "+strings.Join(uniq(baked), ", ")+", which the service files are to read from here")
 		}
 	}
-	if data, ok, _ := regularFile(p.s.Sys(), envFile); ok {
-		cur, _, _ := p.current(envFile)
-		if cur == nil {
-			cur = data
+	// the fallback variables in <state>/.env, as the snapshot read it (or
+	// as the plan changed it above)
+	if p.s.FS != nil && p.s.FS.EnvFile.IsSymlink {
+		if !slices.ContainsFunc(p.info.Skipped, func(n FileNote) bool { return n.Path == envFile }) {
+			p.info.Skipped = append(p.info.Skipped, FileNote{Path: envFile, Why: "is a symlink (to " + p.s.FS.EnvFile.LinkTarget + "); hardshell does not write through it — if it sets " + strings.Join(p.info.EnvNames, "/") + ", set them to the new secret at its source"})
 		}
-		out := cur
-		for _, n := range p.info.EnvNames {
-			if v, ok := model.ParseDotenv(out)[n]; ok && v != p.info.New {
-				p.addOld(v)
-				var err error
-				if out, err = remediate.UpsertDotenv(out, n, p.info.New); err != nil {
-					return fmt.Errorf("%s: %w", envFile, err)
-				}
+		return nil
+	}
+	cur, exists, err := p.dotenv("hardshell does not write through it")
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return nil
+	}
+	out := cur
+	for _, n := range p.info.EnvNames {
+		if v, ok := model.ParseDotenv(out)[n]; ok && v != p.info.New {
+			p.addOld(v)
+			if out, err = remediate.UpsertDotenv(out, n, p.info.New); err != nil {
+				return fmt.Errorf("%s: %w", envFile, err)
 			}
 		}
-		if !bytes.Equal(out, cur) {
-			p.put(envFile, out, "set "+strings.Join(p.info.EnvNames, "/")+" to the new secret")
-		}
+	}
+	if !bytes.Equal(out, cur) {
+		p.put(envFile, out, "set "+strings.Join(p.info.EnvNames, "/")+" to the new secret")
 	}
 	return nil
 }
@@ -303,17 +375,19 @@ func (p *planner) manualService(f serviceFile, data []byte) []string {
 // state dir) that give the gateway one of the variables names, for a
 // rotation to newSecret that another flow (contain) makes; baked are the
 // variables to give their new value in <state>/.env, where the steps send
-// the services. Old values found there are registered with the redactor.
-func ServiceSteps(s *model.Snapshot, home string, names []string, newSecret string) (steps []Manual, baked []string) {
+// the services; unread are the ones inside the state dir that exist but
+// could not be read (the caller says to check them by hand). Old values
+// found there are registered with the redactor.
+func ServiceSteps(s *model.Snapshot, home string, names []string, newSecret string) (steps []Manual, baked []string, unread []FileNote) {
 	if home == "" || len(names) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	info := Info{Secret: Secret{EnvNames: names}, New: newSecret, Originals: map[string][]byte{}}
 	p := &planner{s: s, info: &info, cs: &model.ChangeSet{}, home: home, roots: []string{s.Target.StateDir}}
 	if s.Target.ConfigPath != "" {
 		p.roots = append(p.roots, filepath.Dir(s.Target.ConfigPath))
 	}
-	svc := p.scanServices()
+	svc, unread := p.scanServices()
 	for _, f := range svc {
 		for _, v := range f.values {
 			p.addOld(v)
@@ -321,10 +395,10 @@ func ServiceSteps(s *model.Snapshot, home string, names []string, newSecret stri
 	}
 	for _, f := range svc {
 		if len(f.values) > 0 && !p.inside(f.path) {
-			baked = append(baked, p.manualService(f, info.Originals[f.path])...)
+			baked = append(baked, p.manualService(f, f.data)...)
 		}
 	}
-	return info.Manual, uniq(baked)
+	return info.Manual, uniq(baked), unread
 }
 
 func firstOr(_ []byte, vals []string) string {
@@ -537,7 +611,7 @@ func (p *planner) sweepStateDir() error {
 			return nil
 		}
 		rp := realPath(raw, path)
-		if cur, ok := p.files[rp]; ok {
+		if cur, ok := p.current(rp); ok { // what the plan read (and changed) wins over this sweep's read
 			data = cur
 		}
 		if !containsAny(data, p.info.Old) {
