@@ -181,6 +181,12 @@ func runAccessAct(c *cobra.Command, f accessActFlags, a access.Action, in io.Rea
 	for _, st := range p.Steps {
 		fmt.Fprintf(out, "  %s: %s\n", st.Store, st.What)
 	}
+	// Not commitReviewed: there is no file transaction to commit. The
+	// change is rows of the live state DB, written under its write lock by
+	// remediate.CommitRows (act.Apply) or by the openclaw CLI so that a
+	// running gateway is told (act.ApplyViaCLI), and which of the two runs
+	// is decided after the confirmation. The gate (confirmed) and the
+	// refusal (refused) are the shared ones.
 	if f.dryRun {
 		fmt.Fprintln(out, "dry run: nothing was changed")
 		return nil

@@ -167,12 +167,13 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 	if nixManaged() {
 		return nixRefusal("baseline")
 	}
-	if !confirm(c, f.yes, "Write the baseline to "+pl.Target+"?") {
-		return nil
-	}
-	set, err := pl.Prepared.Txn.Commit(remediate.BackupMeta{Command: "baseline", ToolVersion: version, CheckIDs: []string{baseline.CheckID}})
-	if err != nil {
-		return withCode(exitFindings, err)
+	set, written, err := commitReviewed(out, pl.Prepared.Txn, writeStep{
+		Confirm:  func(q string) bool { return confirm(c, f.yes, q) },
+		Question: "Write the baseline to " + pl.Target + "?",
+		Meta:     remediate.BackupMeta{Command: "baseline", ToolVersion: version, CheckIDs: []string{baseline.CheckID}},
+	})
+	if err != nil || !written {
+		return err
 	}
 	fmt.Fprintf(out, "wrote %s (0600)\n", pl.Target)
 	printBaselineSummary(out, pl.Options)
@@ -208,12 +209,13 @@ func commitBaselineMerge(c *cobra.Command, s *model.Snapshot, pl *baseline.Plan,
 	if nixManaged() {
 		return nixRefusal("baseline --merge")
 	}
-	if !confirm(c, f.yes, "Apply these changes?") {
-		return nil
-	}
-	set, err := p.Txn.Commit(remediate.BackupMeta{Command: "baseline --merge", ToolVersion: version, CheckIDs: []string{baseline.CheckID}})
-	if err != nil {
-		return withCode(exitFindings, err)
+	set, written, err := commitReviewed(out, p.Txn, writeStep{
+		Confirm:  func(q string) bool { return confirm(c, f.yes, q) },
+		Question: "Apply these changes?",
+		Meta:     remediate.BackupMeta{Command: "baseline --merge", ToolVersion: version, CheckIDs: []string{baseline.CheckID}},
+	})
+	if err != nil || !written {
+		return err
 	}
 	fmt.Fprintf(out, "merged the baseline into %s (%d changes)\n", s.Target.ConfigPath, len(p.Changes.Edits))
 	printBaselineSummary(out, pl.Options)

@@ -193,12 +193,15 @@ type writeStep struct {
 	ShowSkipped bool
 }
 
-// commitReviewed is the tail every writing command shares after its plan
-// is prepared and printed: a dry run stops ("dry run: nothing written"),
-// then the confirmation gate, the test hook (beforeCommit), the commit and
-// what it skipped. written=false with a nil error means the command ends
-// here with exit 0; a refused commit is an exit-1 error (refused).
-func commitReviewed(out io.Writer, p *remediate.Prepared, w writeStep) (set *remediate.BackupSet, written bool, err error) {
+// commitReviewed is the tail every writing command shares after its
+// transaction is prepared and printed: a dry run stops ("dry run: nothing
+// written"), then the confirmation gate, the test hook (beforeCommit), the
+// commit and what it skipped. written=false with a nil error means the
+// command ends here with exit 0; a refused commit is an exit-1 error
+// (refused). fix, harden, rotate, contain, baseline and rules end here;
+// access does not (its rows are written by remediate.CommitRows or the
+// openclaw CLI, see runAccessAct).
+func commitReviewed(out io.Writer, t *remediate.Txn, w writeStep) (set *remediate.BackupSet, written bool, err error) {
 	if w.DryRun {
 		fmt.Fprintln(out, "\ndry run: nothing written")
 		return nil, false, nil
@@ -209,12 +212,12 @@ func commitReviewed(out io.Writer, p *remediate.Prepared, w writeStep) (set *rem
 	if beforeCommit != nil {
 		beforeCommit()
 	}
-	set, err = p.Txn.Commit(w.Meta)
+	set, err = t.Commit(w.Meta)
 	if err != nil {
 		return nil, false, refused(err)
 	}
 	if w.ShowSkipped {
-		printSkipped(out, p.Txn)
+		printSkipped(out, t)
 	}
 	return set, true, nil
 }

@@ -190,7 +190,7 @@ func commitContain(out io.Writer, in io.Reader, isTTY func() bool, f containFlag
 		fmt.Fprintln(out, "\ndry run: the config was not changed")
 		return nil, true, nil
 	}
-	return commitReviewed(out, p, writeStep{
+	return commitReviewed(out, p.Txn, writeStep{
 		Confirm: func(q string) bool {
 			switch {
 			case f.yes:

@@ -122,7 +122,7 @@ func runFix(c *cobra.Command, f fixFlags, in io.Reader, isTTY func() bool) error
 	printFixPlan(out, s, fixes, skipped, len(ids))
 	printReview(out, p, cs)
 
-	set, written, err := commitReviewed(out, p, writeStep{
+	set, written, err := commitReviewed(out, p.Txn, writeStep{
 		DryRun:      f.dryRun,
 		Confirm:     func(q string) bool { return confirmed(out, in, f.yes, isTTY, q, "nothing written") },
 		Question:    "Write these changes?",

@@ -108,7 +108,7 @@ func runHarden(c *cobra.Command, profileFlags, answerFlags []string, maxTier mod
 	}
 	printReview(out, p, p.Changes)
 	printLeft(c, fr)
-	set, written, err := commitReviewed(out, p, writeStep{
+	set, written, err := commitReviewed(out, p.Txn, writeStep{
 		DryRun:   dry,
 		Confirm:  func(q string) bool { return confirm(c, yes, q) },
 		Question: "Write these changes?",

@@ -110,7 +110,7 @@ func runRotate(c *cobra.Command, f rotateFlags, arg string) error {
 	}
 	tty := stdinIsTTY()
 	in := bufio.NewReader(c.InOrStdin())
-	set, written, err := commitReviewed(out, p, writeStep{
+	set, written, err := commitReviewed(out, p.Txn, writeStep{
 		Confirm:  func(q string) bool { return confirmed(out, in, f.yes, stdinIsTTY, q, "nothing written") },
 		Question: "Write these changes?",
 		Meta:     remediate.BackupMeta{Command: "rotate " + string(target), ToolVersion: version},

@@ -90,12 +90,13 @@ func runRules(c *cobra.Command, yes, dry bool) error {
 		fmt.Fprintln(out, "dry run: nothing written")
 		return nil
 	}
-	if !confirm(c, yes, "Add the missing rules?") {
-		return nil
-	}
-	set, err := t.Commit(remediate.BackupMeta{Command: "rules", ToolVersion: version, CheckIDs: []string{rules.CheckID}})
-	if err != nil {
-		return withCode(exitFindings, err)
+	set, written, err := commitReviewed(out, t, writeStep{
+		Confirm:  func(q string) bool { return confirm(c, yes, q) },
+		Question: "Add the missing rules?",
+		Meta:     remediate.BackupMeta{Command: "rules", ToolVersion: version, CheckIDs: []string{rules.CheckID}},
+	})
+	if err != nil || !written {
+		return err
 	}
 	fmt.Fprintf(out, "added the rules to %d workspace(s)\n", len(cs.Writes))
 	if set != nil {
