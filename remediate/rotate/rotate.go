@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -140,6 +141,10 @@ var gatewayEnvNames = map[string][]string{
 	"token":    {"OPENCLAW_GATEWAY_TOKEN", "CLAWDBOT_GATEWAY_TOKEN"},
 	"password": {"OPENCLAW_GATEWAY_PASSWORD", "CLAWDBOT_GATEWAY_PASSWORD"},
 }
+
+// GatewayEnvNames are the variables that give the gateway its secret of
+// kind (token or password), OpenClaw's name first.
+func GatewayEnvNames(kind string) []string { return slices.Clone(gatewayEnvNames[kind]) }
 
 // Resolve finds where the target's secret lives and its current value.
 func Resolve(s *model.Snapshot, target Target) (Secret, error) { return resolve(s, target, "") }
