@@ -1,6 +1,7 @@
 // Package fleet merges the per-host audit reports of many gateways (one
 // `hardshell audit --json` file per host, as ansible/playbooks/audit.yml
-// fetches them: <dir>/<inventory host>.json) into one view ranked worst
+// fetches them: <dir>/<inventory host>.json, and how Ansible reached each
+// host in <dir>/ssh-destinations.json) into one view ranked worst
 // first: hosts × tiers with critical and warn counts, the findings most
 // hosts share, and the hosts whose report is missing, unreadable or stale.
 package fleet
@@ -52,6 +53,11 @@ type Host struct {
 	File    string        `json:"file,omitempty"`
 	// Target is what the host's audit looked at.
 	Target *audit.TargetInfo `json:"target,omitempty"`
+	// Dest is the ssh destination Ansible reached the host at
+	// ([user@]host[:port], from DestinationsFile); Local says Ansible ran
+	// on this machine. Both unset: only the name is known (see Reach).
+	Dest  string `json:"dest,omitempty"`
+	Local bool   `json:"local,omitempty"`
 
 	report *audit.Report
 }
@@ -112,7 +118,7 @@ func Load(dir string, o Options) (*Fleet, error) {
 	seen := map[string]bool{}
 	for _, e := range ents {
 		name, ok := strings.CutSuffix(e.Name, ".json")
-		if !ok || name == "" || strings.HasPrefix(e.Name, ".") {
+		if !ok || name == "" || strings.HasPrefix(e.Name, ".") || e.Name == DestinationsFile {
 			continue
 		}
 		h := &Host{Host: name, File: filepath.Join(dir, e.Name)}
@@ -141,6 +147,11 @@ func Load(dir string, o Options) (*Fleet, error) {
 			f.Hosts = append(f.Hosts, &Host{Host: name, Status: "missing", Problem: "no report (" + name + ".json) in " + dir, Tiers: []TierCount{}})
 		}
 	}
+	dests, err := readDestinations(fsy, dir)
+	if err != nil {
+		return nil, err
+	}
+	applyDestinations(f.Hosts, dests)
 	rank(f.Hosts)
 	for _, h := range f.Hosts {
 		switch h.Status {

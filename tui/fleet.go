@@ -158,9 +158,10 @@ func (m *FleetView) View() string {
 }
 
 // target is h's gateway as the flags that name it again: the host as
-// Ansible knew it (--host) and the state dir its report names.
+// Ansible reached it (--host, none when Ansible ran here) and the state dir
+// its report names.
 func target(h *fleet.Host) cmdline.Target {
-	t := cmdline.Target{Host: h.Host}
+	t := cmdline.Target{Host: h.Reach()}
 	if h.Target != nil {
 		t.StateDir = h.Target.StateDir
 	}

@@ -229,3 +229,41 @@ func TestFleetLongHostName(t *testing.T) {
 	require.Equal(t, col(rows[0]), col(rows[1]), "columns out of line:\n%s", v)
 	require.Contains(t, strings.ReplaceAll(v, "\n", ""), "Host: "+long)
 }
+
+// The commands under a host reach it as Ansible did (audit.yml's
+// ssh-destinations.json): at its ansible_host/user/port, on this machine
+// for a local connection, by its name when the folder does not say.
+func TestFleetCommandsUseTheSSHDestination(t *testing.T) {
+	dir := t.TempDir()
+	for name, fixture := range map[string]string{"alpha": "guide-dangerous", "beta": "loose-perms", "gamma": "fresh-onboard"} {
+		rep, sd := fleettest.Report(t, fixture, fixedNow)
+		rep = bytes.ReplaceAll(rep, []byte(sd), []byte(remoteStateDir))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".json"), rep, 0o600))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, fleet.DestinationsFile), []byte(`{
+  "alpha": {"connection": "ssh", "host": "10.0.0.7", "user": "oc", "port": 2222},
+  "beta": {"connection": "local", "host": "beta", "user": "", "port": ""}
+}`), 0o600))
+	f, err := fleet.Load(dir, fleet.Options{Now: fixedNow})
+	require.NoError(t, err)
+	require.Equal(t, []string{"alpha", "beta", "gamma"}, []string{f.Hosts[0].Host, f.Hosts[1].Host, f.Hosts[2].Host})
+	fv := NewFleet(f, Options{})
+	tm := teatest.NewTestModel(t, fv, teatest.WithInitialTermSize(120, 40))
+	waitText(t, tm, "worst first")
+	v := fv.View()
+	require.Contains(t, v, "Look again: hardshell audit --state-dir "+remoteStateDir+" --host oc@10.0.0.7:2222")
+	require.Contains(t, v, "Harden it: hardshell --state-dir "+remoteStateDir+" --host oc@10.0.0.7:2222")
+	tm.Send(press("j"))
+	waitText(t, tm, "Host: beta")
+	var look string
+	for _, l := range strings.Split(fv.View(), "\n") {
+		if strings.Contains(l, "Look again:") {
+			look = strings.TrimSpace(l)
+		}
+	}
+	require.Equal(t, "Look again: hardshell audit --state-dir "+remoteStateDir, look, "beta is this machine: no --host")
+	tm.Send(press("j"))
+	waitText(t, tm, "--host gamma")
+	tm.Send(press("q"))
+	tm.WaitFinished(t)
+}
