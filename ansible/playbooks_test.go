@@ -127,6 +127,8 @@ hardshell_binary_dir=%[6]s
 			Host    string
 			Status  string
 			Summary map[string]int
+			Dest    string
+			Local   bool
 		}
 		Missing []string
 	}
@@ -137,6 +139,23 @@ hardshell_binary_dir=%[6]s
 	for _, h := range merged.Hosts[:4] {
 		require.Equal(t, "ok", h.Status, h.Host)
 	}
+	// each host is reached again the way Ansible reached it: ansible_host
+	// (remote, and the missing omega), this machine for a local connection
+	reached := map[string]string{}
+	for _, h := range merged.Hosts {
+		reached[h.Host] = h.Dest
+		if h.Local {
+			reached[h.Host] = "local"
+		}
+	}
+	require.Equal(t, map[string]string{"alpha": "local", "beta": "local", "delta": "local", "remote": s.Dest, "omega": s.DownDest}, reached)
+	// the follow-up the fleet wizard prints for the remote reaches it (the
+	// operator's ssh config, here the harness's, knows the alias)
+	again := exec.Command(bin, "audit", "--host", reached["remote"], "--json", "--fail-on", "none")
+	again.Env = []string{"HOME=" + controllerHome, "PATH=/usr/bin:/bin", "HARDSHELL_SSH_COMMAND=" + s.SSHCommand}
+	remoteOut, err := again.Output()
+	require.NoError(t, err)
+	require.Contains(t, string(remoteOut), `"stateDir": "`+remoteDir+`"`, "the audit at the recorded destination read the remote's state dir")
 	sarif, err := exec.Command(bin, "fleet", "report", reports, "--sarif").Output()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) {
