@@ -221,12 +221,31 @@ func isBusy(err error) bool {
 	return strings.Contains(m, "SQLITE_BUSY") || strings.Contains(m, "database is locked")
 }
 
+// openDB opens the state DB for a write: with modernc.org/sqlite on this
+// machine, or (a remote target) with the opener UseDB set.
+var openDB = func(path string) (*sql.DB, error) {
+	if _, local := sys.(fsys.Local); !local {
+		return nil, fmt.Errorf("%s is not on this machine and no SQLite there was set up to write it; nothing was written", path)
+	}
+	return sql.Open("sqlite", statedb.DSN(path, false))
+}
+
+// UseDB makes open the way every state DB write of this process opens the
+// DB (a remote target: SQLite run on that machine, which alone can lock
+// the file), and returns the function that puts the previous one back.
+func UseDB(open func(path string) (*sql.DB, error)) (restore func()) {
+	prev := openDB
+	openDB = open
+	return func() { openDB = prev }
+}
+
 // CommitRows applies a row change to the state DB of stateDir: under the
 // state dir's lock, in one SQLite transaction (BEGIN IMMEDIATE with a busy
 // timeout), plan computes the rows; the backup set recording them is
 // written ("prepared") before they are applied; the transaction commits and
 // the set is marked committed. A plan with no change writes nothing (nil
-// set). Only a local state dir can be written this way.
+// set). A state dir behind UseFS is written through the opener UseDB set
+// (SQLite on that machine), never over the file system seam.
 func CommitRows(ctx context.Context, stateDir string, meta BackupMeta, plan RowPlan) (*BackupSet, error) {
 	fsy := sys
 	path := statedb.DBPath(stateDir)
@@ -247,7 +266,7 @@ func CommitRows(ctx context.Context, stateDir string, meta BackupMeta, plan RowP
 	}
 	defer lock.Unlock()
 
-	db, err := sql.Open("sqlite", statedb.DSN(path, false))
+	db, err := openDB(path)
 	if err != nil {
 		return nil, err
 	}

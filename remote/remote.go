@@ -260,6 +260,40 @@ func (s *Session) Run(ctx context.Context, script string, stdin []byte) ([]byte,
 	return out.Bytes(), nil
 }
 
+// Start runs script with /bin/sh on the remote, over the control
+// connection, with its stdin and stdout as pipes, for an exchange longer
+// than one request (the state DB's SQLite process). wait waits for it after
+// stdin is closed; its error carries the remote's last lines on stderr.
+// Closing stdin (or the connection dropping) ends the remote side's input.
+func (s *Session) Start(script string) (stdin io.WriteCloser, stdout io.Reader, wait func() error, err error) {
+	d, _ := sshDest(s.Dest)
+	c := s.command(context.Background(), "-o", "ControlMaster=no", "-o", "ControlPath="+s.controlPath(),
+		"-x", "-a", "-T", d, "exec /bin/sh -c "+Quote(script))
+	errb := &tailBuffer{max: 4 << 10}
+	c.Stderr = errb
+	if stdin, err = c.StdinPipe(); err != nil {
+		return nil, nil, nil, err
+	}
+	out, err := c.StdoutPipe()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := c.Start(); err != nil {
+		return nil, nil, nil, err
+	}
+	wait = func() error {
+		if err := c.Wait(); err != nil {
+			what := strings.Join(lastMeaningful(errb.lines(), 3), " ")
+			if what == "" {
+				what = err.Error()
+			}
+			return &RunError{Dest: s.Dest, Err: err, Stderr: what}
+		}
+		return nil
+	}
+	return stdin, out, wait, nil
+}
+
 // RunError is a remote command that failed.
 type RunError struct {
 	Dest   string

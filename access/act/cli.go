@@ -23,6 +23,11 @@ type CLI struct {
 	Args []string
 	// Timeout bounds one run (0 = CLITimeout).
 	Timeout time.Duration
+	// Run, when set, runs argv with the variables env added to its
+	// environment, on the target's machine (over --host: the remote's
+	// CLI, over the session), and returns its combined output; nil runs
+	// it here.
+	Run func(ctx context.Context, env, argv []string) ([]byte, error)
 }
 
 // CLITimeout bounds one run of the OpenClaw CLI: it loads its whole bundle
@@ -39,22 +44,33 @@ func RunCLI(ctx context.Context, c CLI, t model.Target, args []string) (string, 
 	}
 	ctx, cancel := context.WithTimeout(ctx, to)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, c.Bin, append(append([]string{}, c.Args...), args...)...)
+	argv := append(append([]string{c.Bin}, c.Args...), args...)
+	target := []string{"OPENCLAW_STATE_DIR=" + t.StateDir, "OPENCLAW_CONFIG_PATH=" + t.ConfigPath}
+	if c.Run != nil {
+		out, err := c.Run(ctx, target, argv)
+		return finished(ctx, args, to, string(out), err)
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	env := []string{}
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, "OPENCLAW_STATE_DIR=") && !strings.HasPrefix(e, "OPENCLAW_CONFIG_PATH=") {
 			env = append(env, e)
 		}
 	}
-	cmd.Env = append(env, "OPENCLAW_STATE_DIR="+t.StateDir, "OPENCLAW_CONFIG_PATH="+t.ConfigPath)
+	cmd.Env = append(env, target...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
+	return finished(ctx, args, to, out.String(), err)
+}
+
+// finished is the outcome of a run of the CLI.
+func finished(ctx context.Context, args []string, to time.Duration, out string, err error) (string, error) {
 	if ctx.Err() != nil {
-		return out.String(), fmt.Errorf("openclaw %s did not finish within %s", strings.Join(args, " "), to)
+		return out, fmt.Errorf("openclaw %s did not finish within %s", strings.Join(args, " "), to)
 	}
 	if err != nil {
-		return out.String(), fmt.Errorf("openclaw %s failed: %w", strings.Join(args, " "), err)
+		return out, fmt.Errorf("openclaw %s failed: %w", strings.Join(args, " "), err)
 	}
-	return out.String(), nil
+	return out, nil
 }

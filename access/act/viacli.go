@@ -43,9 +43,10 @@ var tableKeys = map[string][]string{
 	"device_pairing_paired":         keyDevPair,
 }
 
-// watched reads the rows an action may change, from a snapshot of the DB.
+// watched reads the rows an action may change, from a snapshot of the DB
+// read through the transactions' file system (the remote's over --host).
 func watched(ctx context.Context, stateDir string, p *access.Plan) (map[string][]remediate.Row, error) {
-	cp, cleanup, err := statedb.Snapshot(fsys.Local{}, statedb.DBPath(stateDir))
+	cp, cleanup, err := statedb.Snapshot(remediate.FS(), statedb.DBPath(stateDir))
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func ApplyViaCLI(ctx context.Context, s *model.Snapshot, p *access.Plan, cli CLI
 	if err != nil {
 		return nil, err
 	}
-	cfgBefore, _ := fsys.Local{}.ReadFile(s.Target.ConfigPath, fsys.ReadOptions{MaxSize: fsys.MaxConfig})
+	cfgBefore, _ := remediate.FS().ReadFile(s.Target.ConfigPath, fsys.ReadOptions{MaxSize: fsys.MaxConfig})
 	res := &CLIResult{}
 	res.Output, err = RunCLI(ctx, cli, s.Target, args)
 	if err != nil {
@@ -153,7 +154,7 @@ func ApplyViaCLI(ctx context.Context, s *model.Snapshot, p *access.Plan, cli CLI
 	if err != nil {
 		return res, fmt.Errorf("openclaw ran, but the state DB could not be read back to record the change: %w", err)
 	}
-	cfgAfter, _ := fsys.Local{}.ReadFile(s.Target.ConfigPath, fsys.ReadOptions{MaxSize: fsys.MaxConfig})
+	cfgAfter, _ := remediate.FS().ReadFile(s.Target.ConfigPath, fsys.ReadOptions{MaxSize: fsys.MaxConfig})
 	res.ConfigChanged = !bytes.Equal(cfgBefore, cfgAfter)
 	res.Set, err = remediate.RecordRows(state, remediate.BackupMeta{Command: p.Action.Command() + " (via openclaw " + strings.Join(args[:2], " ") + ")", ToolVersion: o.ToolVersion}, diffRows(before, after))
 	return res, err

@@ -11,7 +11,6 @@ import (
 	"github.com/hardshell/hardshell/access"
 	"github.com/hardshell/hardshell/access/act"
 	"github.com/hardshell/hardshell/model"
-	"github.com/hardshell/hardshell/remediate"
 	"github.com/spf13/cobra"
 )
 
@@ -194,10 +193,14 @@ func runAccessAct(c *cobra.Command, f accessActFlags, a access.Action, in io.Rea
 	if !confirmed(out, in, f.yes, isTTY, "Make this change?", "nothing changed") {
 		return nil
 	}
-	if bin := remediate.FindOpenClaw(); bin != "" && !f.direct && r.Store == access.StoreSQLite && act.CLIArgs(p) != nil {
+	if cli := targetCLI(); cli.Bin != "" && !f.direct && r.Store == access.StoreSQLite && act.CLIArgs(p) != nil {
 		args := act.CLIArgs(p)
-		fmt.Fprintf(out, "Running: openclaw %s\n", strings.Join(args, " "))
-		res, err := act.ApplyViaCLI(c.Context(), s, p, act.CLI{Bin: bin}, act.ApplyOptions{ToolVersion: version})
+		where := ""
+		if session != nil {
+			where = " " + targetWhere()
+		}
+		fmt.Fprintf(out, "Running%s: openclaw %s\n", where, strings.Join(args, " "))
+		res, err := act.ApplyViaCLI(c.Context(), s, p, cli, act.ApplyOptions{ToolVersion: version})
 		if res != nil && res.Output != "" {
 			fmt.Fprint(out, indent(res.Output))
 		}
@@ -239,8 +242,8 @@ func runAccessAct(c *cobra.Command, f accessActFlags, a access.Action, in io.Rea
 // does not imitate.
 func runDeviceApprove(c *cobra.Command, f accessActFlags, t model.Target, a access.Action, in io.Reader, isTTY func() bool) error {
 	out := c.OutOrStdout()
-	bin := remediate.FindOpenClaw()
-	if bin == "" {
+	cli := targetCLI()
+	if cli.Bin == "" {
 		return withCode(exitFindings, errors.New("approving a device mints its token through the gateway: install the openclaw CLI and, with the gateway running, run: openclaw devices approve "+a.Device))
 	}
 	fmt.Fprintf(out, "Approve device request %s with: openclaw devices approve %s\n", a.Device, a.Device)
@@ -251,7 +254,7 @@ func runDeviceApprove(c *cobra.Command, f accessActFlags, t model.Target, a acce
 	if !confirmed(out, in, f.yes, isTTY, "Run it?", "nothing changed") {
 		return nil
 	}
-	res, err := act.RunCLI(c.Context(), act.CLI{Bin: bin}, t, []string{"devices", "approve", a.Device})
+	res, err := act.RunCLI(c.Context(), cli, t, []string{"devices", "approve", a.Device})
 	fmt.Fprint(out, res)
 	if err != nil {
 		return withCode(exitFindings, err)

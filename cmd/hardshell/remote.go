@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,10 +18,13 @@ import (
 	"path"
 	"strings"
 
+	"github.com/hardshell/hardshell/access/act"
 	"github.com/hardshell/hardshell/audit"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remote"
+	"github.com/hardshell/hardshell/statedb"
+	"github.com/hardshell/hardshell/statedb/nodesql"
 	"github.com/hardshell/hardshell/tui"
 	"github.com/spf13/cobra"
 )
@@ -38,7 +42,7 @@ var (
 // work on the wrong machine.
 var remoteCommands = map[string]bool{
 	"audit": true, "fix": true, "restore": true, "harden": true, "version": true,
-	"rotate": true, "config": true, "rules": true, "baseline": true,
+	"rotate": true, "config": true, "rules": true, "baseline": true, "access": true,
 	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
 }
 
@@ -48,9 +52,6 @@ var remoteRefusals = map[string]string{
 	// snapshot, service files and logs for the evidence, and writes an
 	// incident report here: every one of those must come from the host
 	"contain": "it collects evidence (processes, the state database, logs) that must be read on the gateway's machine itself; run it there: ssh -t %s hardshell contain",
-	// the access review snapshots the SQLite state DB with the local
-	// SQLite library, and its actions run the gateway's own CLI
-	"access": "it reads the state database with SQLite on this machine and acts through the gateway's own CLI; run it there: ssh -t %s hardshell access",
 }
 
 func init() {
@@ -92,7 +93,9 @@ func openRemote(c *cobra.Command) error {
 		env = append(env, k+"="+v)
 	}
 	redactor().AddEnviron(env)
-	undoFS = remediate.UseFS(s.FS)
+	undoSys := remediate.UseFS(s.FS)
+	undoDB := remediate.UseDB(remoteDB(s))
+	undoFS = func() { undoDB(); undoSys() }
 	t, err := model.Locate(loadOptions().Locate)
 	if err != nil {
 		return withCode(exitBadInput, fmt.Errorf("on %s: %w", hostFlag, err))
@@ -210,6 +213,46 @@ func targetRun(ctx context.Context, bin string, args ...string) ([]byte, error) 
 		return session.Run(ctx, strings.Join(words, " ")+" 2>&1 </dev/null", nil)
 	}
 	return exec.CommandContext(ctx, bin, args...).CombinedOutput()
+}
+
+// remoteDB opens the remote's state DB for a write: SQLite runs there, in
+// the node the remote's OpenClaw runs on (statedb/nodesql), started over
+// the session; the statements are hardshell's own. The file is never
+// written over SFTP, which cannot take SQLite's locks.
+func remoteDB(s *remote.Session) func(string) (*sql.DB, error) {
+	return func(path string) (*sql.DB, error) {
+		return nodesql.Open(func() (*nodesql.Proc, error) {
+			in, out, wait, err := s.Start(nodesql.Script(s.OpenClaw))
+			if err != nil {
+				return nil, err
+			}
+			return &nodesql.Proc{Stdin: in, Stdout: out, Wait: func() error {
+				err := wait()
+				var ee *exec.ExitError
+				if errors.As(err, &ee) && ee.ExitCode() == 97 {
+					return fmt.Errorf("%w; hardshell writes the state DB with the remote's own SQLite, so without it run the command on that machine: ssh -t %s hardshell …", err, remote.Quote(s.Dest))
+				}
+				return err
+			}}, nil
+		}, path, statedb.BusyTimeout), nil
+	}
+}
+
+// targetCLI is the target's OpenClaw CLI as the access actions run it:
+// over --host the remote's, run there over the session with the target's
+// variables added to the remote's environment.
+func targetCLI() act.CLI {
+	c := act.CLI{Bin: targetOpenClaw()}
+	if s := session; s != nil {
+		c.Run = func(ctx context.Context, env, argv []string) ([]byte, error) {
+			words := []string{"env"}
+			for _, kv := range append(env, argv...) {
+				words = append(words, remote.Quote(kv))
+			}
+			return s.Run(ctx, strings.Join(words, " ")+" 2>&1 </dev/null", nil)
+		}
+	}
+	return c
 }
 
 // remoteProbe points the --deep probe (and rotate --verify) at the remote:
