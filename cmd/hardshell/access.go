@@ -29,7 +29,8 @@ store), the pending pairing requests, then the paired and pending devices and
 nodes and the exec approvals.
 
 Reads the 2026.9 state DB (state/openclaw.sqlite, from a private snapshot:
-never in place, never a write) or the 2026.2 JSON stores.
+never in place, never a write) or the 2026.2 JSON stores. With --host DEST,
+of the gateway on DEST (the snapshot is copied over ssh).
 
 Exit codes: 0 listed; 2 bad input (a state DB or store that cannot be read).`,
 		Args: cobra.NoArgs,
@@ -95,6 +96,12 @@ SQLite transaction (busy timeout, never while the gateway holds its write
 lock), recording the exact rows in a backup set first; or the 2026.2 JSON
 stores through hardshell's transaction. It prints the backup id and the undo
 command: hardshell restore ID puts back just those rows (or files).
+
+With --host DEST everything happens on DEST over ssh: its openclaw CLI runs
+there; the JSON stores are written with hardshell's transaction over SFTP;
+the state DB is never written over SFTP but by SQLite on DEST, in the node
+its OpenClaw runs on (without a node with node:sqlite there, the change is
+refused: run ssh -t DEST hardshell access …).
 
 Exit codes: 0 changed, nothing to change, or not confirmed; 1 refused or failed
 (nothing changed); 2 bad input (unknown code, sender or device; unreadable store).`
