@@ -275,7 +275,11 @@ func (c *conn) Close() error {
 }
 
 // IsValid: a broken connection is not reused.
-func (c *conn) IsValid() bool { return c.broken == nil }
+func (c *conn) IsValid() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.broken == nil
+}
 
 func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c: c, q: query}, nil }
 

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,9 +30,28 @@ func wrapper(t *testing.T) string {
 	return bin
 }
 
+// syncBuffer is the server's stderr, written by exec's copier while a test
+// may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 // localStarter runs Script on this machine (the remote one runs the same
 // script over ssh); procs collects the started processes.
-func localStarter(openclaw string, procs *[]*exec.Cmd, stderr *bytes.Buffer) nodesql.Starter {
+func localStarter(openclaw string, procs *[]*exec.Cmd, stderr *syncBuffer) nodesql.Starter {
 	return func() (*nodesql.Proc, error) {
 		c := exec.Command("/bin/sh", "-c", nodesql.Script(openclaw))
 		c.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + os.TempDir()}
@@ -71,7 +91,7 @@ func TestRoundTripOnRealDB(t *testing.T) {
 	state, _ := testutil.CopyAccessState(t, "modern-pairing")
 	path := statedb.DBPath(state)
 	var procs []*exec.Cmd
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	db := nodesql.Open(localStarter(oc, &procs, &stderr), path, statedb.BusyTimeout)
 	defer db.Close()
 	ctx := context.Background()
@@ -118,7 +138,7 @@ func TestScriptPicksOpenClawsNode(t *testing.T) {
 	require.Equal(t, testutil.Peer(t, "2026.9.6").Node+"\n", string(out))
 
 	var procs []*exec.Cmd
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	db := nodesql.Open(func() (*nodesql.Proc, error) {
 		c := exec.Command("/bin/sh", "-c", nodesql.Script("/nonexistent/openclaw"))
 		c.Env = []string{"PATH=/nonexistent"}
@@ -151,7 +171,7 @@ func TestBusyAndDroppedTransaction(t *testing.T) {
 	require.NoError(t, err)
 
 	var procs []*exec.Cmd
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	db := nodesql.Open(localStarter(oc, &procs, &stderr), path, 300*time.Millisecond)
 	defer db.Close()
 	_, err = db.Begin()
