@@ -327,6 +327,13 @@ func CommitRows(ctx context.Context, stateDir string, meta BackupMeta, plan RowP
 		}
 	}
 	if err := tx.Commit(); err != nil {
+		var lost interface{ OutcomeUnknown() bool }
+		if errors.As(err, &lost) && lost.OutcomeUnknown() {
+			// the DB's SQLite (on the remote) went during the commit: the
+			// DB holds the old rows or the new; the set stays "prepared",
+			// so restore puts back only rows that hold the new values
+			return nil, fmt.Errorf("%s: the connection to its SQLite ended during the commit (%v): the DB holds either the old rows or the new ones, never a mix; backup %s (listed as interrupted) puts the old ones back if the new ones are there: hardshell restore %s", path, err, id, id)
+		}
 		removeSet(fsy, dir)
 		if isBusy(err) {
 			return nil, &LockedDBError{Path: path}

@@ -202,6 +202,16 @@ func (e *Error) Error() string {
 	return e.Msg + " (" + name + ")"
 }
 
+// LostError is the server process (or the connection to it) gone before
+// it answered. A transaction it had open is rolled back, but a COMMIT in
+// flight may or may not have taken effect: OutcomeUnknown says so to a
+// writer that must not claim "nothing was written".
+type LostError struct{ Err error }
+
+func (e *LostError) Error() string        { return "the SQLite process ended: " + e.Err.Error() }
+func (e *LostError) Unwrap() error        { return e.Err }
+func (e *LostError) OutcomeUnknown() bool { return true }
+
 type conn struct {
 	mu     sync.Mutex
 	p      *Proc
@@ -258,7 +268,7 @@ func (c *conn) fail(err error) error {
 	if werr := c.p.Wait(); werr != nil {
 		err = fmt.Errorf("%w (%v)", werr, err)
 	}
-	c.broken = fmt.Errorf("the SQLite process ended: %w", err)
+	c.broken = &LostError{Err: err}
 	c.closed = true
 	return c.broken
 }
