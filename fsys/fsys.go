@@ -166,6 +166,69 @@ type FS interface {
 	TryLock(path, holder string) (Lock, error)
 }
 
+// Dir is a directory held open for a walk. Locally it is one descriptor
+// that the listing, the stats of its entries and the opening of its
+// subdirectories are relative to, so a walk looks each name up once
+// instead of resolving every path from the root, and stats a directory
+// once (through the descriptor it opened) instead of once in its parent's
+// listing and again when it is opened. A Dir is listed once; OpenDir may be
+// called from several goroutines at a time.
+type Dir interface {
+	// Stat describes the opened directory itself.
+	Stat() (Info, error)
+	// ReadDir lists the directory like FS.ReadDir, except that with attrs
+	// a subdirectory's entry may come without Info (Type fs.ModeDir): an
+	// FS that pays a stat per entry leaves it to the subdirectory's Stat
+	// once it is opened. Every other entry carries its Lstat attributes
+	// (nil when it vanished in between).
+	ReadDir(attrs bool) ([]Entry, error)
+	// OpenDir opens the subdirectory name. Locally a name that is not a
+	// directory (now) is refused, a symbolic link included, which is never
+	// followed (ENOTDIR, or ErrSymlink where the system says ELOOP): a walk
+	// never leaves the tree it was given and never opens a FIFO or a device.
+	OpenDir(name string) (Dir, error)
+	Close() error
+}
+
+// DirOpener is implemented by an FS that can hold a directory open (Local).
+type DirOpener interface {
+	// OpenDir opens dir (following a link, as ReadDir does).
+	OpenDir(dir string) (Dir, error)
+}
+
+// OpenDir opens dir on f: through f's own OpenDir when it has one, else as
+// a Dir that works by path through f.ReadDir and f.Lstat (over SFTP a
+// listing brings every entry's attributes at no extra cost, so there is
+// nothing to save there).
+func OpenDir(f FS, dir string) (Dir, error) {
+	if o, ok := f.(DirOpener); ok {
+		return o.OpenDir(dir)
+	}
+	return pathDir{fs: f, path: dir, root: true}, nil
+}
+
+// pathDir is a Dir by path on an FS that cannot hold one open.
+type pathDir struct {
+	fs   FS
+	path string
+	root bool // opened by path (a link is followed), not by name from a parent
+}
+
+func (d pathDir) Stat() (Info, error) {
+	if d.root {
+		return d.fs.Stat(d.path)
+	}
+	return d.fs.Lstat(d.path)
+}
+
+func (d pathDir) ReadDir(attrs bool) ([]Entry, error) { return d.fs.ReadDir(d.path, attrs) }
+
+func (d pathDir) OpenDir(name string) (Dir, error) {
+	return pathDir{fs: d.fs, path: d.path + string(os.PathSeparator) + name}, nil
+}
+
+func (pathDir) Close() error { return nil }
+
 var (
 	// ErrSymlink is a symbolic link where none may be.
 	ErrSymlink = errors.New("is a symbolic link")

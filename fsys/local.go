@@ -15,7 +15,10 @@ import (
 // Local is the FS of this machine.
 type Local struct{}
 
-var _ FS = Local{}
+var (
+	_ FS        = Local{}
+	_ DirOpener = Local{}
+)
 
 // retry repeats a system call interrupted by a signal (the Go runtime
 // sends them for preemption).
@@ -201,15 +204,29 @@ func (Local) Stat(path string) (Info, error) {
 // ReadDir implements FS: one getdents pass, then (with attrs) one fstatat
 // per entry relative to the open directory.
 func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
-	var fd int
-	err := retry(func() (e error) {
-		fd, e = unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-		return
-	})
+	fd, err := openDir(unix.AT_FDCWD, dir, 0)
 	if err != nil {
 		return nil, pathErr("open", dir, err)
 	}
 	defer unix.Close(fd)
+	return listDir(fd, dir, attrs, false)
+}
+
+// openDir opens name (relative to the directory dirfd) as a directory,
+// without blocking; flags adds O_NOFOLLOW where a link must be refused.
+func openDir(dirfd int, name string, flags int) (int, error) {
+	var fd int
+	err := retry(func() (e error) {
+		fd, e = unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NONBLOCK|unix.O_CLOEXEC|flags, 0)
+		return
+	})
+	return fd, err
+}
+
+// listDir lists the open directory fd (at path dir) and, with attrs, stats
+// each entry relative to it; with skipDirs an entry the listing types as a
+// directory is not stat'ed (Dir.ReadDir: its Stat describes it once opened).
+func listDir(fd int, dir string, attrs, skipDirs bool) ([]Entry, error) {
 	ents, err := readDirFD(fd)
 	if err != nil {
 		err = pathErr("readdir", dir, err)
@@ -218,6 +235,9 @@ func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
 		infos := make([]Info, len(ents)) // one allocation per listing, not per entry
 		var st unix.Stat_t
 		for i := range ents {
+			if skipDirs && ents[i].Type == fs.ModeDir {
+				continue
+			}
 			if e := retry(func() error { return unix.Fstatat(fd, ents[i].Name, &st, unix.AT_SYMLINK_NOFOLLOW) }); e == nil {
 				infos[i] = infoOf(&st)
 				ents[i].Info = &infos[i]
@@ -226,6 +246,59 @@ func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
 		}
 	}
 	return ents, err
+}
+
+// OpenDir implements DirOpener.
+func (Local) OpenDir(dir string) (Dir, error) {
+	fd, err := openDir(unix.AT_FDCWD, dir, 0)
+	if err != nil {
+		return nil, pathErr("open", dir, err)
+	}
+	return &localDir{fd: fd, path: dir}, nil
+}
+
+// localDir is an open directory: its listing, the stats of its entries
+// and the opening of its subdirectories are relative to fd.
+type localDir struct {
+	fd   int
+	path string
+}
+
+func (d *localDir) Stat() (Info, error) {
+	var st unix.Stat_t
+	if err := retry(func() error { return unix.Fstat(d.fd, &st) }); err != nil {
+		return Info{}, pathErr("fstat", d.path, err)
+	}
+	return infoOf(&st), nil
+}
+
+func (d *localDir) ReadDir(attrs bool) ([]Entry, error) { return listDir(d.fd, d.path, attrs, true) }
+
+// OpenDir opens the subdirectory name with O_NOFOLLOW. A path longer than
+// the system's limit is refused as opening it by path would be, so a
+// walk's depth (and the descriptors it holds) stays bounded.
+func (d *localDir) OpenDir(name string) (Dir, error) {
+	p := d.path + string(filepath.Separator) + name
+	if len(p) >= pathMax {
+		return nil, pathErr("open", p, unix.ENAMETOOLONG)
+	}
+	fd, err := openDir(d.fd, name, unix.O_NOFOLLOW)
+	if err != nil {
+		if errors.Is(err, unix.ELOOP) {
+			err = ErrSymlink
+		}
+		return nil, pathErr("open", p, err)
+	}
+	return &localDir{fd: fd, path: p}, nil
+}
+
+func (d *localDir) Close() error {
+	if d.fd < 0 {
+		return nil
+	}
+	err := unix.Close(d.fd)
+	d.fd = -1
+	return err
 }
 
 // Readlink implements FS.

@@ -198,3 +198,90 @@ func TestRecorderVerify(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "absent"), nil, 0o600))
 	require.ErrorContains(t, Verify(Local{}, r.Inputs()), "absent was created")
 }
+
+func TestOpenDirListsAndOpensRelative(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "f"), []byte("x"), 0o640))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "d"), 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d", "inner"), nil, 0o600))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "d"), filepath.Join(dir, "l")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "p"), 0o600))
+
+	d, err := OpenDir(Local{}, dir)
+	require.NoError(t, err)
+	defer d.Close()
+	ents, err := d.ReadDir(true)
+	require.NoError(t, err)
+	types := map[string]fs.FileMode{}
+	for _, e := range ents {
+		types[e.Name] = e.Type
+		if e.Name == "d" {
+			require.Nil(t, e.Info, "a directory is described by its own Stat once opened")
+		} else {
+			require.NotNil(t, e.Info, e.Name)
+			require.Equal(t, e.Type, e.Info.Mode.Type())
+		}
+	}
+	require.Equal(t, map[string]fs.FileMode{"f": 0, "d": fs.ModeDir, "l": fs.ModeSymlink, "p": fs.ModeNamedPipe}, types)
+
+	sub, err := d.OpenDir("d")
+	require.NoError(t, err)
+	defer sub.Close()
+	st, err := sub.Stat()
+	require.NoError(t, err)
+	want, err := Local{}.Lstat(filepath.Join(dir, "d"))
+	require.NoError(t, err)
+	require.Equal(t, want, st)
+	inner, err := sub.ReadDir(true)
+	require.NoError(t, err)
+	require.Len(t, inner, 1)
+	require.Equal(t, "inner", inner[0].Name)
+
+	// Never through a link, never anything but a directory (a FIFO is not
+	// even opened: O_DIRECTORY is checked first).
+	_, err = d.OpenDir("l")
+	require.ErrorIs(t, err, syscall.ENOTDIR) // O_NOFOLLOW|O_DIRECTORY on a link
+	_, err = d.OpenDir("f")
+	require.ErrorIs(t, err, syscall.ENOTDIR)
+	_, err = d.OpenDir("p")
+	require.ErrorIs(t, err, syscall.ENOTDIR)
+	_, err = d.OpenDir("gone")
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	var pe *fs.PathError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, filepath.Join(dir, "gone"), pe.Path)
+
+	// A path the kernel could not resolve is refused like one by path.
+	_, err = d.OpenDir(strings.Repeat("x", pathMax))
+	require.ErrorIs(t, err, syscall.ENAMETOOLONG)
+}
+
+// byPath hides Local's OpenDir, as an FS without one (SFTP) has none.
+type byPath struct{ FS }
+
+func TestOpenDirByPathKeepsTheListingsAttributes(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "d"), 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "d", "f"), nil, 0o600))
+	d, err := OpenDir(byPath{Local{}}, dir)
+	require.NoError(t, err)
+	ents, err := d.ReadDir(true)
+	require.NoError(t, err)
+	require.Len(t, ents, 1)
+	require.NotNil(t, ents[0].Info, "by path the listing's attributes are kept for directories too")
+	sub, err := d.OpenDir("d")
+	require.NoError(t, err)
+	st, err := sub.Stat()
+	require.NoError(t, err)
+	require.Equal(t, *ents[0].Info, st)
+	inner, err := sub.ReadDir(false)
+	require.NoError(t, err)
+	require.Len(t, inner, 1)
+	require.NoError(t, sub.Close())
+
+	// The Recorder passes the local fast path on.
+	rd, err := OpenDir(NewRecorder(Local{}), dir)
+	require.NoError(t, err)
+	require.IsType(t, &localDir{}, rd)
+	require.NoError(t, rd.Close())
+}

@@ -57,6 +57,10 @@ func (r *Recorder) ReadFile(path string, o ReadOptions) ([]byte, error) {
 	return data, err
 }
 
+// OpenDir opens dir on the recorded FS (listings are not inputs), so that
+// a walk through the recorder keeps the local fast path.
+func (r *Recorder) OpenDir(dir string) (Dir, error) { return OpenDir(r.FS, dir) }
+
 // Fingerprint names what a read returned: "sha256:<hex>", "absent", or
 // "error:<what>" for a read that failed (a special file, a file too large,
 // permission denied…), so that the same failure reads as unchanged.

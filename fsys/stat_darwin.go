@@ -31,3 +31,6 @@ func readDirFD(fd int) ([]Entry, error) {
 	}
 	return out, err
 }
+
+// pathMax is the longest path the kernel resolves (PATH_MAX).
+const pathMax = 1024

@@ -81,3 +81,6 @@ func direntType(t uint8) fs.FileMode {
 	}
 	return fs.ModeIrregular // DT_UNKNOWN: the caller stats it
 }
+
+// pathMax is the longest path the kernel resolves (PATH_MAX).
+const pathMax = unix.PathMax

@@ -67,7 +67,8 @@ func ScanFSWith(r fsys.FS, t Target, doc *Document) *FSState {
 	s.st.EnvFile = scanMissing(filepath.Join(s.root, ".env"))
 	s.st.ExecApprovals = scanMissing(filepath.Join(s.root, "exec-approvals.json"))
 	if s.st.StateDir.IsDir && s.st.StateDir.Err == nil {
-		if err := s.walk(s.root, ctxRoot, nil, nil); err != nil {
+		d, err := fsys.OpenDir(s.fs, s.root)
+		if err := s.walkSub(d, err, s.root, ctxRoot, nil, nil); err != nil {
 			s.st.StateDir.Err = err
 		}
 	}
@@ -124,11 +125,45 @@ type scanner struct {
 	knownChannels []string // channel ids from the config, longest first
 }
 
-// walk lists dir and handles each entry according to where it is.
-func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
+// walkSub walks the directory p opened as d (nil when opening it failed
+// with openErr) and closes it.
+func (s *scanner) walkSub(d fsys.Dir, openErr error, p string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
+	if d == nil {
+		s.unreadable(p, openErr)
+		return openErr
+	}
+	defer d.Close()
+	return s.walk(d, p, ctx, agent, ext)
+}
+
+// openSub opens the subdirectory p (entry e of the open dir d) and, when
+// need says its attributes are wanted and the listing has none, fills
+// e.Info from the opened directory: the listing leaves a directory to
+// this one stat. When it cannot be opened e is described as it is now (a
+// link or a file may have replaced the directory since the listing, and
+// is then handled as one) and the error is returned.
+func (s *scanner) openSub(d fsys.Dir, p string, e *fsys.Entry, need bool) (fsys.Dir, error) {
+	sub, err := d.OpenDir(e.Name)
+	if err != nil {
+		if st, lerr := s.fs.Lstat(p); lerr == nil {
+			e.Info, e.Type = &st, st.Mode.Type()
+		}
+		return nil, err
+	}
+	if need && e.Info == nil {
+		if st, err := sub.Stat(); err == nil {
+			e.Info = &st
+		}
+	}
+	return sub, nil
+}
+
+// walk lists the open directory d (at path dir) and handles each entry
+// according to where it is.
+func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
 	// Where entries have a meaning their attributes are needed; elsewhere
 	// the type from the listing is enough (count, find links, descend).
-	ents, err := s.fs.ReadDir(dir, ctx != ctxOther)
+	ents, err := d.ReadDir(ctx != ctxOther)
 	if err != nil {
 		if len(ents) == 0 {
 			s.unreadable(dir, err)
@@ -141,7 +176,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 		s.cfgDirWalked = true
 	}
 	var agentDirs []agentDir // agents/<id> dirs, walked in parallel below
-	defer func() { s.walkAgents(agentDirs) }()
+	defer func() { s.walkAgents(d, agentDirs) }()
 	for _, e := range ents {
 		name := e.Name
 		typ := e.Type
@@ -156,6 +191,15 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 		}
 		s.st.Files++
 		p := dir + string(filepath.Separator) + name
+		// A subdirectory is opened here (agents/<id> by walkAgents), and
+		// walked below by walkSub, which closes it.
+		var sub fsys.Dir
+		var subErr error
+		if isDir && ctx != ctxAgents {
+			sub, subErr = s.openSub(d, p, &e, ctx != ctxOther)
+			typ = e.Type
+			isDir = typ.IsDir()
+		}
 		if typ&fs.ModeSymlink != 0 {
 			s.symlinkEntry(p, name, ctx, agent, ext)
 			continue
@@ -171,15 +215,15 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			switch {
 			case isDir && name == "credentials":
 				s.st.CredentialsDir = s.entryInfo(p, e)
-				if err := s.walk(p, ctxCredentials, nil, nil); err != nil {
+				if err := s.walkSub(sub, subErr, p, ctxCredentials, nil, nil); err != nil {
 					s.st.CredentialsDir.Err = err
 				}
 				continue
 			case isDir && name == "agents":
-				s.walk(p, ctxAgents, nil, nil)
+				s.walkSub(sub, subErr, p, ctxAgents, nil, nil)
 				continue
 			case isDir && name == "extensions":
-				s.walk(p, ctxExtensions, nil, nil)
+				s.walkSub(sub, subErr, p, ctxExtensions, nil, nil)
 				continue
 			case !isDir && name == ".env":
 				s.st.EnvFile = s.slotFile(p, e)
@@ -188,7 +232,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			}
 		case ctxCredentials, ctxCredentialsSub:
 			if isDir {
-				s.walk(p, ctxCredentialsSub, nil, nil)
+				s.walkSub(sub, subErr, p, ctxCredentialsSub, nil, nil)
 				continue
 			}
 			fi := s.slotFile(p, e)
@@ -199,20 +243,20 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			continue
 		case ctxAgents:
 			if isDir {
-				agentDirs = append(agentDirs, agentDir{name, p, s.entryInfo(p, e)})
+				agentDirs = append(agentDirs, agentDir{name, p, e})
 				continue
 			}
 		case ctxAgent:
 			switch {
 			case isDir && name == "agent":
 				agent.AgentDir = s.entryInfo(p, e)
-				if err := s.walk(p, ctxAgentAgent, agent, nil); err != nil {
+				if err := s.walkSub(sub, subErr, p, ctxAgentAgent, agent, nil); err != nil {
 					agent.AgentDir.Err = err
 				}
 				continue
 			case isDir && name == "sessions":
 				agent.SessionsDir = s.entryInfo(p, e)
-				if err := s.walk(p, ctxSessions, agent, nil); err != nil {
+				if err := s.walkSub(sub, subErr, p, ctxSessions, agent, nil); err != nil {
 					agent.SessionsDir.Err = err
 				}
 				continue
@@ -237,7 +281,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 		case ctxExtensions:
 			if isDir {
 				x := &Extension{ID: name, Dir: s.entryInfo(p, e)}
-				if err := s.walk(p, ctxExtension, nil, x); err != nil {
+				if err := s.walkSub(sub, subErr, p, ctxExtension, nil, x); err != nil {
 					x.Dir.Err = err
 				}
 				s.st.Extensions = append(s.st.Extensions, *x)
@@ -250,7 +294,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 			}
 		}
 		if isDir {
-			s.walk(p, ctxOther, nil, nil)
+			s.walkSub(sub, subErr, p, ctxOther, nil, nil)
 		}
 	}
 	return nil
@@ -259,7 +303,7 @@ func (s *scanner) walk(dir string, ctx scanCtx, agent *AgentFiles, ext *Extensio
 // agentDir is one agents/<id> directory met by the walk.
 type agentDir struct {
 	id, path string
-	info     FileInfo
+	entry    fsys.Entry
 }
 
 // walkAgents walks agents/<id> dirs concurrently (transcript trees are the
@@ -267,7 +311,7 @@ type agentDir struct {
 // by id and get their slots in s.agents up front, one scanner per worker
 // takes dirs from a shared counter and fills their slots, then the
 // workers' other findings are merged.
-func (s *scanner) walkAgents(dirs []agentDir) {
+func (s *scanner) walkAgents(agents fsys.Dir, dirs []agentDir) {
 	if len(dirs) == 0 {
 		return
 	}
@@ -275,7 +319,7 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 	base := len(s.agents)
 	s.agents = slices.Grow(s.agents, len(dirs))[:base+len(dirs)]
 	for i, d := range dirs {
-		s.agents[base+i] = AgentFiles{ID: d.id, Dir: d.info}
+		s.agents[base+i] = AgentFiles{ID: d.id}
 		s.agentIdx[d.id] = base + i
 	}
 	workers := min(runtime.GOMAXPROCS(0)*2, len(dirs))
@@ -295,9 +339,7 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 					return
 				}
 				a := &s.agents[base+i] // each slot is written by one worker only
-				if err := sub.walk(dirs[i].path, ctxAgent, a, nil); err != nil {
-					a.Dir.Err = err
-				}
+				sub.agentDir(agents, dirs[i], a)
 				sharePaths(a)
 			}
 		}()
@@ -311,6 +353,26 @@ func (s *scanner) walkAgents(dirs []agentDir) {
 		o.ConfigBackups = append(o.ConfigBackups, t.ConfigBackups...)
 		o.StaleTemps = append(o.StaleTemps, t.StaleTemps...)
 		s.cfgDirWalked = s.cfgDirWalked || sub.cfgDirWalked
+	}
+}
+
+// agentDir opens agents/<id> (listed in agents), fills its slot a and
+// walks it. A link or a file swapped in since the listing is recorded as
+// the listing would have recorded it, and not walked.
+func (s *scanner) agentDir(agents fsys.Dir, ad agentDir, a *AgentFiles) {
+	e := ad.entry
+	d, err := s.openSub(agents, ad.path, &e, true)
+	if e.Type&fs.ModeSymlink != 0 {
+		a.Dir = s.info(ad.path)
+		s.st.Symlinks = append(s.st.Symlinks, a.Dir)
+		return
+	}
+	a.Dir = s.entryInfo(ad.path, e)
+	if !e.Type.IsDir() {
+		return
+	}
+	if err := s.walkSub(d, err, ad.path, ctxAgent, a, nil); err != nil {
+		a.Dir.Err = err
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/model"
 	"github.com/stretchr/testify/require"
 )
@@ -350,4 +351,58 @@ func TestScanFSUnreadable(t *testing.T) {
 		require.ErrorIs(t, st.Unreadable[0].Err, syscall.ENAMETOOLONG)
 		require.Greater(t, st.Files, 10)
 	})
+}
+
+// scanByPath hides fsys.Local's OpenDir: the survey then works by path, as
+// it does over SFTP.
+type scanByPath struct{ fsys.FS }
+
+// The local walk (open directories, relative opens and stats, one fstat per
+// directory) sees exactly what the walk by path sees, hostile entries
+// included.
+func TestScanFSLocalWalkMatchesWalkByPath(t *testing.T) {
+	state := filepath.Join(t.TempDir(), ".openclaw")
+	outside := t.TempDir()
+	scanW(t, filepath.Join(outside, "secret"), 0o644, "x")
+	scanW(t, filepath.Join(state, "openclaw.json"), 0o600, `{agents: {list: [{id: "main"}, {id: "ghost"}]}}`)
+	scanW(t, filepath.Join(state, "credentials", "telegram-allowFrom.json"), 0o644, `{"allowFrom":["1","2"]}`)
+	scanW(t, filepath.Join(state, "credentials", "sub", "deeper", "x.json"), 0o600, `{}`)
+	for _, id := range []string{"main", "a-1", "b-2"} {
+		a := filepath.Join(state, "agents", id)
+		scanW(t, filepath.Join(a, "agent", "auth-profiles.json"), 0o640, `{}`)
+		scanW(t, filepath.Join(a, "sessions", "sessions.json"), 0o600, `{}`)
+		scanW(t, filepath.Join(a, "sessions", "0001.jsonl"), 0o644, "{}\n")
+		scanW(t, filepath.Join(a, "sessions", "0002.jsonl.reset.1"), 0o600, "{}\n")
+		scanD(t, filepath.Join(a, "sessions"), 0o755)
+	}
+	m := filepath.Join(state, "agents", "main")
+	require.NoError(t, syscall.Mkfifo(filepath.Join(m, "sessions", "fifo.jsonl"), 0o600))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "secret"), filepath.Join(m, "sessions", "link.jsonl")))
+	require.NoError(t, os.Link(filepath.Join(outside, "secret"), filepath.Join(m, "sessions", "hard.jsonl")))
+	require.NoError(t, os.Remove(filepath.Join(state, "agents", "a-1", "sessions", "sessions.json")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(state, "agents", "a-1", "sessions", "sessions.json"), 0o600))
+	require.NoError(t, os.Symlink(outside, filepath.Join(state, "agents", "b-2", "agent-link")))
+	require.NoError(t, os.RemoveAll(filepath.Join(state, "agents", "b-2", "agent")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(state, "agents", "b-2", "agent")))
+	require.NoError(t, os.Symlink("main", filepath.Join(state, "agents", "linked")))
+	scanW(t, filepath.Join(state, "agents", "not-a-dir"), 0o600, "")
+	scanW(t, filepath.Join(state, "agents", "main", "other", "deep", "f"), 0o666, "")
+	scanD(t, filepath.Join(state, "agents", "main", "other"), 0o777)
+	scanW(t, filepath.Join(state, "extensions", "p", "package.json"), 0o644, `{"name":"p","version":"1"}`)
+	scanW(t, filepath.Join(state, "extensions", "p", "node_modules", "q", "x"), 0o600, "")
+	require.NoError(t, os.Symlink(outside, filepath.Join(state, "extensions", "evil")))
+	scanW(t, filepath.Join(state, ".openclaw.json.hardshell-1.tmp"), 0o644, "")
+	scanW(t, filepath.Join(state, "openclaw.json.bak"), 0o644, "")
+	scanW(t, filepath.Join(state, ".hardshell", "backups", "x"), 0o600, "")
+
+	doc, err := model.ParseFile(filepath.Join(state, "openclaw.json"))
+	require.NoError(t, err)
+	target := model.Target{StateDir: state, ConfigPath: filepath.Join(state, "openclaw.json")}
+	local := model.ScanFSWith(fsys.Local{}, target, doc)
+	byPath := model.ScanFSWith(scanByPath{fsys.Local{}}, target, doc)
+	require.Equal(t, byPath, local)
+	// and the tree was surveyed, hostile parts recorded, not followed
+	require.Len(t, local.Agents, 5) // a-1, b-2, ghost (config only), linked, main; not-a-dir is no agent
+	require.NotEmpty(t, local.Unreadable)
+	require.GreaterOrEqual(t, len(local.Symlinks), 4)
 }
