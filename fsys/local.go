@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -209,7 +210,7 @@ func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
 		return nil, pathErr("open", dir, err)
 	}
 	defer unix.Close(fd)
-	return listDir(fd, dir, attrs, false)
+	return listDir(fd, dir, attrs, false, false)
 }
 
 // openDir opens name (relative to the directory dirfd) as a directory,
@@ -226,8 +227,9 @@ func openDir(dirfd int, name string, flags int) (int, error) {
 // listDir lists the open directory fd (at path dir) and, with attrs, stats
 // each entry relative to it; with skipDirs an entry the listing types as a
 // directory is not stat'ed (Dir.ReadDir: its Stat describes it once opened).
-func listDir(fd int, dir string, attrs, skipDirs bool) ([]Entry, error) {
-	ents, err := readDirFD(fd)
+// endMarked is readDirFD's.
+func listDir(fd int, dir string, attrs, skipDirs, endMarked bool) ([]Entry, error) {
+	ents, err := readDirFD(fd, endMarked)
 	if err != nil {
 		err = pathErr("readdir", dir, err)
 	}
@@ -254,7 +256,7 @@ func (Local) OpenDir(dir string) (Dir, error) {
 	if err != nil {
 		return nil, pathErr("open", dir, err)
 	}
-	return &localDir{fd: fd, path: dir}, nil
+	return &localDir{fd: fd, path: dir, devs: &devKinds{}}, nil
 }
 
 // localDir is an open directory: its listing, the stats of its entries
@@ -262,6 +264,29 @@ func (Local) OpenDir(dir string) (Dir, error) {
 type localDir struct {
 	fd   int
 	path string
+	dev  uint64 // st_dev once Stat has told it, else 0
+	devs *devKinds
+}
+
+// devKinds remembers, for one walk, which devices are on a file system
+// whose listings mark their end (endMarkedFS): one fstatfs per device.
+type devKinds struct {
+	mu        sync.Mutex
+	endMarked map[uint64]bool
+}
+
+func (k *devKinds) isEndMarked(dev uint64, fd int) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.endMarked[dev]
+	if !ok {
+		if k.endMarked == nil {
+			k.endMarked = map[uint64]bool{}
+		}
+		v = endMarkedFS(fd)
+		k.endMarked[dev] = v
+	}
+	return v
 }
 
 func (d *localDir) Stat() (Info, error) {
@@ -269,10 +294,18 @@ func (d *localDir) Stat() (Info, error) {
 	if err := retry(func() error { return unix.Fstat(d.fd, &st) }); err != nil {
 		return Info{}, pathErr("fstat", d.path, err)
 	}
-	return infoOf(&st), nil
+	info := infoOf(&st)
+	d.dev = info.Dev
+	return info, nil
 }
 
-func (d *localDir) ReadDir(attrs bool) ([]Entry, error) { return listDir(d.fd, d.path, attrs, true) }
+// ReadDir implements Dir. The end-of-directory shortcut is taken only on a
+// device already known from Stat (which a walk calls anyway), so finding
+// out costs one fstatfs per device, not one per directory.
+func (d *localDir) ReadDir(attrs bool) ([]Entry, error) {
+	end := d.dev != 0 && d.devs.isEndMarked(d.dev, d.fd)
+	return listDir(d.fd, d.path, attrs, true, end)
+}
 
 // OpenDir opens the subdirectory name with O_NOFOLLOW. A path longer than
 // the system's limit is refused as opening it by path would be, so a
@@ -289,7 +322,7 @@ func (d *localDir) OpenDir(name string) (Dir, error) {
 		}
 		return nil, pathErr("open", p, err)
 	}
-	return &localDir{fd: fd, path: p}, nil
+	return &localDir{fd: fd, path: p, devs: d.devs}, nil
 }
 
 func (d *localDir) Close() error {

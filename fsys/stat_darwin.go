@@ -17,7 +17,7 @@ func infoOf(st *unix.Stat_t) Info {
 }
 
 // readDirFD lists an open directory through the os package.
-func readDirFD(fd int) ([]Entry, error) {
+func readDirFD(fd int, _ bool) ([]Entry, error) {
 	nfd, err := unix.Dup(fd)
 	if err != nil {
 		return nil, err
@@ -34,3 +34,6 @@ func readDirFD(fd int) ([]Entry, error) {
 
 // pathMax is the longest path the kernel resolves (PATH_MAX).
 const pathMax = 1024
+
+// endMarkedFS: no end-of-directory marker is relied on here.
+func endMarkedFS(int) bool { return false }
