@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"github.com/hardshell/hardshell/audit"
 	"io/fs"
+	"iter"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,111 +45,130 @@ const (
 )
 
 // permFix is one family of permission findings and the entries it tightens.
+// targets yields the entries rather than collecting them: the fix kind of
+// every finding is resolved during the audit, and on 50,000 agent dirs a
+// collected list was 150,000 FileInfo copies (tens of MB) per family, to
+// keep the few that are loose.
 type permFix struct {
 	ids     []string
 	title   string
-	targets func(st *model.FSState) []model.FileInfo
+	targets func(st *model.FSState) iter.Seq[model.FileInfo]
 }
+
+// one yields the entries given.
+func one(fis ...model.FileInfo) iter.Seq[model.FileInfo] { return slices.Values(fis) }
 
 var permFixes = []permFix{
 	{
 		ids:   []string{audit.IDFsStateDirPermsWorldWritable, audit.IDFsStateDirPermsGroupWritable, audit.IDFsStateDirPermsReadable},
 		title: "Restrict the state dir to its owner (chmod 700)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return []model.FileInfo{st.StateDir}
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return one(st.StateDir)
 		},
 	},
 	{
 		ids:   []string{audit.IDFsConfigPermsWritable, audit.IDFsConfigPermsWorldReadable, audit.IDFsConfigPermsGroupReadable},
 		title: "Restrict the config file to its owner (chmod 600)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return []model.FileInfo{st.Config}
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return one(st.Config)
 		},
 	},
 	{
 		ids:   []string{audit.IDFsConfigIncludePermsWritable, audit.IDFsConfigIncludePermsWorldReadable, audit.IDFsConfigIncludePermsGroupReadable},
 		title: "Restrict every $include file to its owner (chmod 600)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return st.Includes
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return slices.Values(st.Includes)
 		},
 	},
 	{
 		ids:   []string{audit.IDFsCredentialsDirPermsWritable, audit.IDFsCredentialsDirPermsReadable},
 		title: "Restrict the credentials dir to its owner (chmod 700)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return []model.FileInfo{st.CredentialsDir}
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return one(st.CredentialsDir)
 		},
 	},
 	{
 		ids:   []string{audit.IDFsCredentialsPermsReadable},
 		title: "Restrict every credential file to its owner (files 600, folders 700)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			out := []model.FileInfo{st.CredentialsDir}
-			out = append(out, credentialSubdirs(st)...)
-			return append(out, st.Credentials...)
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return func(yield func(model.FileInfo) bool) {
+				_ = yield(st.CredentialsDir) && each(credentialSubdirs(st), yield) && each(st.Credentials, yield)
+			}
 		},
 	},
 	{
 		ids:   []string{audit.IDFsAuthProfilesPermsWritable, audit.IDFsAuthProfilesPermsReadable},
 		title: "Restrict auth-profiles.json and its agent folders to their owner",
-		targets: func(st *model.FSState) []model.FileInfo {
-			var out []model.FileInfo
-			for _, a := range st.Agents {
-				if a.AuthProfiles.Exists {
-					out = append(out, a.Dir, a.AgentDir, a.AuthProfiles)
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return func(yield func(model.FileInfo) bool) {
+				for i := range st.Agents {
+					a := &st.Agents[i]
+					if a.AuthProfiles.Exists && !(yield(a.Dir) && yield(a.AgentDir) && yield(a.AuthProfiles)) {
+						return
+					}
 				}
 			}
-			return out
 		},
 	},
 	{
 		ids:   []string{audit.IDFsSessionsStorePermsReadable},
 		title: "Restrict sessions.json and its agent folders to their owner",
-		targets: func(st *model.FSState) []model.FileInfo {
-			var out []model.FileInfo
-			for _, a := range st.Agents {
-				if a.SessionsStore.Exists {
-					out = append(out, a.Dir, a.SessionsDir, a.SessionsStore)
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return func(yield func(model.FileInfo) bool) {
+				for i := range st.Agents {
+					a := &st.Agents[i]
+					if a.SessionsStore.Exists && !(yield(a.Dir) && yield(a.SessionsDir) && yield(a.SessionsStore)) {
+						return
+					}
 				}
 			}
-			return out
 		},
 	},
 	{
 		ids:   []string{audit.IDFsTranscriptsPermsReadable},
 		title: "Restrict session transcripts to their owner (chmod 600)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			var out []model.FileInfo
-			for _, a := range st.Agents {
-				if len(a.LooseTranscripts) > 0 {
-					out = append(out, a.Dir, a.SessionsDir)
-					out = append(out, a.LooseTranscripts...)
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return func(yield func(model.FileInfo) bool) {
+				for i := range st.Agents {
+					a := &st.Agents[i]
+					if len(a.LooseTranscripts) > 0 && !(yield(a.Dir) && yield(a.SessionsDir) && each(a.LooseTranscripts, yield)) {
+						return
+					}
 				}
 			}
-			return out
 		},
 	},
 	{
 		ids:   []string{audit.IDFsLogFilePermsReadable},
 		title: "Restrict the log file to its owner (chmod 600)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return []model.FileInfo{st.LogFile}
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return one(st.LogFile)
 		},
 	},
 	{
 		ids:   []string{audit.IDFsConfigBackupPermsReadable},
 		title: "Restrict config backups to their owner (chmod 600)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return st.ConfigBackups
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return slices.Values(st.ConfigBackups)
 		},
 	},
 	{
 		ids:   []string{audit.IDFsEnvFilePermsReadable},
 		title: "Restrict the state .env file to its owner (chmod 600)",
-		targets: func(st *model.FSState) []model.FileInfo {
-			return []model.FileInfo{st.EnvFile}
+		targets: func(st *model.FSState) iter.Seq[model.FileInfo] {
+			return one(st.EnvFile)
 		},
 	},
+}
+
+// each yields every entry of l; false when yield asked to stop.
+func each(l []model.FileInfo, yield func(model.FileInfo) bool) bool {
+	for _, fi := range l {
+		if !yield(fi) {
+			return false
+		}
+	}
+	return true
 }
 
 // credentialSubdirs are the folders between credentials/ and each surveyed
@@ -185,7 +206,7 @@ func credentialSubdirs(st *model.FSState) []model.FileInfo {
 // never a symlink (its resolved target instead, when the survey lists that
 // target as a regular entry), and only where group/world bits are set or a
 // mode is unknown (a derived folder).
-func permChmods(st *model.FSState, checkID string, list []model.FileInfo) []model.Chmod {
+func permChmods(st *model.FSState, checkID string, list iter.Seq[model.FileInfo]) []model.Chmod {
 	var regular map[string]model.FileInfo // indexed at the first link: most lists have none
 	var out []model.Chmod
 	seen := map[string]bool{}
@@ -207,7 +228,7 @@ func permChmods(st *model.FSState, checkID string, list []model.FileInfo) []mode
 		}
 		out = append(out, model.Chmod{Path: fi.Path, Mode: mode, CheckID: checkID, Reason: reason})
 	}
-	for _, fi := range list {
+	for fi := range list {
 		if fi.IsSymlink {
 			if regular == nil {
 				regular = surveyedRegular(st)
