@@ -286,8 +286,9 @@ func lineSpan(d *Document, scope string, f *File) (int, int) {
 	}
 	for _, o := range n.origins {
 		if o.file.Path == f.Path {
-			lo, _ := o.file.tree.position(o.cn.start)
-			hi, _ := o.file.tree.position(o.cn.end)
+			t := o.file.syntax()
+			lo, _ := t.position(o.off)
+			hi, _ := t.position(o.cn().end)
 			return lo, hi
 		}
 	}

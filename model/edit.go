@@ -280,10 +280,11 @@ func (d *Document) applyOne(e Edit) (map[string][]byte, error) {
 			return nil, d.kindError(e.Path, arr, "an array")
 		}
 		o := arr.origins[len(arr.origins)-1]
-		if o.cn.kind != KindArray {
+		cn := o.cn()
+		if cn.kind != KindArray {
 			return nil, fmt.Errorf("%s: cannot append to an array that is only an $include", e.Path)
 		}
-		b, err := o.file.insertElem(o.cn, e.Value)
+		b, err := o.file.insertElem(cn, e.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -313,26 +314,26 @@ func (d *Document) replace(path string, target *Node, v any, dropComment bool) (
 		return nil, fmt.Errorf("%s is merged from %d places (%s); set its members one by one", path, len(target.origins), strings.Join(target.Defined(), ", "))
 	}
 	o := target.origins[0]
-	f := o.file
+	f, cn := o.file, o.cn()
 	st := f.style(nil)
 	var text string
-	if s, ok := v.(string); ok && o.cn.kind == KindString {
-		st.quote = o.cn.quote
+	if s, ok := v.(string); ok && cn.kind == KindString {
+		st.quote = cn.quote
 		text = st.quoteString(s)
 	} else {
 		var err error
-		if text, err = st.render(v, f.lineIndent(o.cn.start), false); err != nil {
+		if text, err = st.render(v, f.lineIndent(cn.start), false); err != nil {
 			return nil, err
 		}
 	}
 	if dropComment {
-		if from, to, ok := f.lineComment(o.cn.end); ok {
+		if from, to, ok := f.lineComment(cn.end); ok {
 			data := splice(f.Data, from, to, "")
-			return map[string][]byte{f.Path: splice(data, o.cn.start, o.cn.end, text)}, nil
+			return map[string][]byte{f.Path: splice(data, cn.start, cn.end, text)}, nil
 		}
 	}
-	end, text := f.keepCommentColumn(o.cn.start, o.cn.end, text)
-	return map[string][]byte{f.Path: splice(f.Data, o.cn.start, end, text)}, nil
+	end, text := f.keepCommentColumn(cn.start, cn.end, text)
+	return map[string][]byte{f.Path: splice(f.Data, cn.start, end, text)}, nil
 }
 
 // lineComment finds a // comment later on the line that ends at or after
@@ -422,8 +423,9 @@ func (d *Document) insert(path string, segs []PathSeg, nodes []*Node, v any) (ma
 	// The object with the highest precedence that is written in a file:
 	// sibling keys beside an $include come last and win.
 	var o *origin
+	var cn *cnode
 	for i := len(parent.origins) - 1; i >= 0; i-- {
-		if parent.origins[i].cn.kind == KindObject {
+		if cn = parent.origins[i].cn(); cn.kind == KindObject {
 			o = &parent.origins[i]
 			break
 		}
@@ -431,7 +433,7 @@ func (d *Document) insert(path string, segs []PathSeg, nodes []*Node, v any) (ma
 	if o == nil {
 		return nil, fmt.Errorf("%s: no file holds the object to add %q to", path, rest[0].Key)
 	}
-	b, err := o.file.insertMember(o.cn, rest[0].Key, val)
+	b, err := o.file.insertMember(cn, rest[0].Key, val)
 	if err != nil {
 		return nil, err
 	}
@@ -454,12 +456,16 @@ func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[strin
 	if last.IsIndex {
 		to := target.origins[len(target.origins)-1]
 		for _, o := range parent.origins {
-			if o.cn.kind != KindArray || o.file != to.file {
+			if o.file != to.file {
 				continue
 			}
-			for i, el := range o.cn.elems {
-				if el.value == to.cn {
-					out[o.file.Path] = o.file.removeElem(o.cn, i)
+			cn := o.cn()
+			if cn.kind != KindArray {
+				continue
+			}
+			for i, el := range cn.elems {
+				if el.value.start == to.off {
+					out[o.file.Path] = o.file.removeElem(cn, i)
 					return out, nil
 				}
 			}
@@ -469,22 +475,24 @@ func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[strin
 	// Remove from later origins first, so offsets within one file stay valid
 	// when two origins share it (they never overlap).
 	type hit struct {
-		o origin
-		i int
+		o  origin
+		cn *cnode
+		i  int
 	}
 	var hits []hit
 	for _, o := range parent.origins {
-		if o.cn.kind != KindObject {
+		cn := o.cn()
+		if cn.kind != KindObject {
 			continue
 		}
-		for i, m := range o.cn.members {
+		for i, m := range cn.members {
 			if m.key == last.Key {
-				hits = append(hits, hit{o, i})
+				hits = append(hits, hit{o, cn, i})
 			}
 		}
 	}
 	sort.Slice(hits, func(a, b int) bool {
-		return hits[a].o.cn.members[hits[a].i].keyStart > hits[b].o.cn.members[hits[b].i].keyStart
+		return hits[a].cn.members[hits[a].i].keyStart > hits[b].cn.members[hits[b].i].keyStart
 	})
 	for _, h := range hits {
 		f := h.o.file
@@ -493,7 +501,7 @@ func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[strin
 			// keep offsets right; Apply loops, so do one per pass.
 			continue
 		}
-		out[f.Path] = f.removeMember(data(f), h.o.cn, h.i)
+		out[f.Path] = f.removeMember(data(f), h.cn, h.i)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: cannot find the key in any file", path)

@@ -166,3 +166,29 @@ func TestReplaceKeepsAlignedCommentColumn(t *testing.T) {
 	got = applyOne(t, src, Edit{Op: OpSet, Path: "allowFrom", Value: []any{"+15550001111", "+15550002222"}})
 	require.Contains(t, got, "  allowFrom: [\"+15550001111\", \"+15550002222\"], /* why */\n", "padding shrinks to one space at least")
 }
+
+// A document read from disk keeps only its merged view: the syntax trees
+// edits need are parsed again on the first edit, for the file it changes
+// only, and the edit is the same as on a freshly parsed tree.
+func TestReadDocumentDropsSyntax(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"openclaw.json": "{\n  $include: \"./tools.json5\",\n  gateway: { bind: \"lan\" }, // LAN\n}\n",
+		"tools.json5":   "{\n  tools: { profile: 'full', deny: ['exec', 'browser'] },\n}\n",
+	})
+	inc := filepath.Join(filepath.Dir(root), "tools.json5")
+	d, err := ParseFile(root)
+	require.NoError(t, err)
+	require.Len(t, d.Files, 2)
+	for _, f := range d.Files {
+		require.Nil(t, f.tree, f.Path)
+	}
+	out, err := d.Apply([]Edit{
+		{Op: OpSet, Path: "tools.profile", Value: "minimal"},
+		{Op: OpUnset, Path: "tools.deny[1]"},
+	})
+	require.NoError(t, err)
+	require.Equal(t, map[string][]byte{inc: []byte("{\n  tools: { profile: 'minimal', deny: ['exec'] },\n}\n")}, out)
+	require.Nil(t, d.Files[0].tree, "the root file was not edited")
+	require.NotNil(t, d.Files[1].tree)
+	require.Equal(t, "full", d.Get("tools.profile").Text(), "the document itself is unchanged")
+}

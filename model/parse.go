@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -132,6 +133,32 @@ func parseCST(name string, src []byte, shared bool) (*cst, error) {
 	}
 	t.root = root
 	return t, nil
+}
+
+// at is the value that starts at byte off (nil when none does): each value
+// lies inside its container's span, and members and elements are in source
+// order, so the search descends one binary search per level.
+func (t *cst) at(off int) *cnode {
+	cn := t.root
+	for cn != nil && cn.start != off {
+		var next *cnode
+		switch cn.kind {
+		case KindObject:
+			ms := cn.members
+			i := sort.Search(len(ms), func(i int) bool { return ms[i].value.end > off })
+			if i < len(ms) && ms[i].value.start <= off {
+				next = ms[i].value
+			}
+		case KindArray:
+			es := cn.elems
+			i := sort.Search(len(es), func(i int) bool { return es[i].value.end > off })
+			if i < len(es) && es[i].value.start <= off {
+				next = es[i].value
+			}
+		}
+		cn = next
+	}
+	return cn
 }
 
 func lineStarts(src []byte) []int {

@@ -75,7 +75,7 @@ func (f *File) style(near *cnode) style {
 			}
 		}
 	}
-	walk(f.tree.root)
+	walk(f.syntax().root)
 	if sq > dq {
 		st.quote, st.keyQuote = '\'', '\''
 	}
@@ -147,9 +147,18 @@ func (f *File) multiline(cn *cnode) bool {
 	return f.atLineStart(first)
 }
 
+// bom is 3 when the file starts with a UTF-8 BOM, else 0 (cst.bom, without
+// the tree).
+func (f *File) bom() int {
+	if bytes.HasPrefix(f.Data, []byte("\xEF\xBB\xBF")) {
+		return 3
+	}
+	return 0
+}
+
 // atLineStart reports only blanks between the line start and off.
 func (f *File) atLineStart(off int) bool {
-	for i := off - 1; i >= f.tree.bom; i-- {
+	for i := off - 1; i >= f.bom(); i-- {
 		switch f.Data[i] {
 		case ' ', '\t':
 			continue
@@ -167,8 +176,8 @@ func (f *File) lineStart(off int) int {
 	for i > 0 && f.Data[i-1] != '\n' && f.Data[i-1] != '\r' {
 		i--
 	}
-	if i == 0 && f.tree.bom > 0 && off >= f.tree.bom {
-		return f.tree.bom
+	if bom := f.bom(); i == 0 && bom > 0 && off >= bom {
+		return bom
 	}
 	return i
 }
