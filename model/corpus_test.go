@@ -284,7 +284,7 @@ func lineSpan(d *Document, scope string, f *File) (int, int) {
 	if n == nil {
 		return 1, 1 << 30
 	}
-	for _, o := range n.origins {
+	for _, o := range n.origins() {
 		if o.file.Path == f.Path {
 			t := o.file.syntax()
 			lo, _ := t.position(o.off)

@@ -222,7 +222,7 @@ func (f *File) node(cn *cnode) *Node {
 }
 
 func (f *File) leaf(cn *cnode) *Node {
-	n := &Node{Kind: cn.kind, Pos: f.pos(cn.start), origins: []origin{{f, cn.start}}}
+	n := &Node{Kind: cn.kind, Pos: f.pos(cn.start), where: origins{one: origin{f, cn.start}}}
 	switch cn.kind {
 	case KindString:
 		n.Str = cn.str
@@ -454,7 +454,7 @@ func (l *loader) merge(a, b *Node, f *File, at *cnode) (*Node, error) {
 		if err := l.spend(len(a.Members)+len(b.Members), f, at); err != nil {
 			return nil, err
 		}
-		out := &Node{Kind: KindObject, Pos: a.Pos, origins: append(append([]origin{}, a.origins...), b.origins...)}
+		out := &Node{Kind: KindObject, Pos: a.Pos, where: mergedOrigins(a, b)}
 		out.Members = append(make([]Member, 0, len(a.Members)+len(b.Members)), a.Members...)
 		idx := make(map[string]int, len(out.Members))
 		for i, m := range out.Members {
@@ -479,7 +479,7 @@ func (l *loader) merge(a, b *Node, f *File, at *cnode) (*Node, error) {
 		if err := l.spend(len(a.Elems)+len(b.Elems), f, at); err != nil {
 			return nil, err
 		}
-		out := &Node{Kind: KindArray, Pos: a.Pos, origins: append(append([]origin{}, a.origins...), b.origins...)}
+		out := &Node{Kind: KindArray, Pos: a.Pos, where: mergedOrigins(a, b)}
 		out.Elems = append(append(out.Elems, a.Elems...), b.Elems...)
 		return out, nil
 	}
@@ -535,7 +535,7 @@ func (n *Node) Defined() []string {
 		return nil
 	}
 	var out []string
-	for _, o := range n.origins {
+	for _, o := range n.origins() {
 		if len(out) == 0 || out[len(out)-1] != o.file.Path {
 			out = append(out, o.file.Path)
 		}

@@ -279,7 +279,8 @@ func (d *Document) applyOne(e Edit) (map[string][]byte, error) {
 		if arr.Kind != KindArray {
 			return nil, d.kindError(e.Path, arr, "an array")
 		}
-		o := arr.origins[len(arr.origins)-1]
+		os := arr.origins()
+		o := os[len(os)-1]
 		cn := o.cn()
 		if cn.kind != KindArray {
 			return nil, fmt.Errorf("%s: cannot append to an array that is only an $include", e.Path)
@@ -310,10 +311,11 @@ func article(k Kind) string {
 
 // replace swaps the bytes of an existing value.
 func (d *Document) replace(path string, target *Node, v any, dropComment bool) (map[string][]byte, error) {
-	if len(target.origins) != 1 {
-		return nil, fmt.Errorf("%s is merged from %d places (%s); set its members one by one", path, len(target.origins), strings.Join(target.Defined(), ", "))
+	os := target.origins()
+	if len(os) != 1 {
+		return nil, fmt.Errorf("%s is merged from %d places (%s); set its members one by one", path, len(os), strings.Join(target.Defined(), ", "))
 	}
-	o := target.origins[0]
+	o := os[0]
 	f, cn := o.file, o.cn()
 	st := f.style(nil)
 	var text string
@@ -424,9 +426,9 @@ func (d *Document) insert(path string, segs []PathSeg, nodes []*Node, v any) (ma
 	// sibling keys beside an $include come last and win.
 	var o *origin
 	var cn *cnode
-	for i := len(parent.origins) - 1; i >= 0; i-- {
-		if cn = parent.origins[i].cn(); cn.kind == KindObject {
-			o = &parent.origins[i]
+	for os, i := parent.origins(), len(parent.origins())-1; i >= 0; i-- {
+		if cn = os[i].cn(); cn.kind == KindObject {
+			o = &os[i]
 			break
 		}
 	}
@@ -454,8 +456,9 @@ func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[strin
 		return f.Data
 	}
 	if last.IsIndex {
-		to := target.origins[len(target.origins)-1]
-		for _, o := range parent.origins {
+		tos := target.origins()
+		to := tos[len(tos)-1]
+		for _, o := range parent.origins() {
 			if o.file != to.file {
 				continue
 			}
@@ -480,7 +483,7 @@ func (d *Document) remove(path string, segs []PathSeg, nodes []*Node) (map[strin
 		i  int
 	}
 	var hits []hit
-	for _, o := range parent.origins {
+	for _, o := range parent.origins() {
 		cn := o.cn()
 		if cn.kind != KindObject {
 			continue

@@ -1,0 +1,14 @@
+package model
+
+import (
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A config listing 50,000 agents has some 150,000 nodes: a field added to
+// Node must not push it past its 160-byte malloc size class unnoticed.
+func TestNodeSize(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(Node{}), uintptr(160))
+}
