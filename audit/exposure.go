@@ -263,14 +263,19 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 		b.WriteString("\n- " + m.Reason)
 		paths = append(paths, m.Path)
 	}
-	var ctx []string
+	// One line per agent context, written straight into b: on 50,000
+	// agents the per-agent strings collected first were megabytes of
+	// garbage.
+	wsOnly := strconv.FormatBool(Config(s).Lookup("tools.fs.workspaceOnly").IsTrue())
+	var rtBuf, fsBuf [4]string
+	nctx := 0
 	for _, a := range toolContexts(s) {
 		mode := sandboxMode(s, a)
 		if mode == "all" {
 			continue
 		}
-		rt := toolsAllowed(s, a, "exec", "process")
-		fs := toolsAllowed(s, a, "read", "write", "edit", "apply_patch")
+		rt := appendToolsAllowed(rtBuf[:0], s, a, "exec", "process")
+		fs := appendToolsAllowed(fsBuf[:0], s, a, "read", "write", "edit", "apply_patch")
 		if len(rt)+len(fs) == 0 {
 			continue
 		}
@@ -278,10 +283,19 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 		if name == "" {
 			name = "agents.defaults"
 		}
-		ctx = append(ctx, name+" (sandbox="+mode+"; runtime=["+strings.Join(rt, ", ")+"]; fs=["+strings.Join(fs, ", ")+"]; fs.workspaceOnly="+strconv.FormatBool(Config(s).Lookup("tools.fs.workspaceOnly").IsTrue())+")")
-	}
-	if len(ctx) > 0 {
-		b.WriteString("\nRuntime/filesystem tools are exposed without full sandboxing in at least one context:\n- " + strings.Join(ctx, "\n- "))
+		if nctx == 0 {
+			b.WriteString("\nRuntime/filesystem tools are exposed without full sandboxing in at least one context:\n- ")
+		} else {
+			b.WriteString("\n- ")
+		}
+		nctx++
+		for _, part := range [...]string{name, " (sandbox=", mode, "; runtime=["} {
+			b.WriteString(part)
+		}
+		writeJoined(&b, rt, ", ")
+		b.WriteString("]; fs=[")
+		writeJoined(&b, fs, ", ")
+		b.WriteString("]; fs.workspaceOnly=" + wsOnly + ")")
 	}
 	b.WriteString("\nOpenClaw's security model is a personal assistant (one trusted operator), not isolation between mutually untrusted users on one gateway.")
 	return []Hit{{Severity: model.Warn, Detail: b.String(), Paths: paths}}

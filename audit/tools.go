@@ -154,17 +154,25 @@ func compatSandboxToolAllows(s *model.Snapshot, a model.Agent, tool string) bool
 
 func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	root := Config(s)
-	var agents []model.Agent
+	// The detail names every agent, so on 50,000 agents it is megabytes:
+	// its parts are written straight into builders instead of collected
+	// as per-agent strings and slices first (that was some 70 MB of
+	// garbage, and live at once, per audit).
+	all := s.Doc.Agents()
+	keep := make([]bool, len(all))
 	seen := map[string]bool{}
-	for _, a := range s.Doc.Agents() {
+	n := 0
+	for i, a := range all {
 		id := strings.ToLower(strings.TrimSpace(a.ID))
 		if a.Node == nil || seen[id] {
 			continue
 		}
 		seen[id] = true
-		agents = append(agents, a)
+		keep[i] = true
+		n++
 	}
-	if len(agents) < 2 || compatSessionVisibility(s) != "all" {
+	seen = nil
+	if n < 2 || compatSessionVisibility(s) != "all" {
 		return nil
 	}
 	// 2026.9 turns agent-to-agent access on unless it is disabled; 2026.2
@@ -176,15 +184,35 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	if clamp == "" {
 		clamp = "spawned"
 	}
-	var ids, reachers, nonReachers, signals []string
+	// ids: "a, b, …"; reach and nonReach: one line each, ending in "\n";
+	// signals: joined by "\n- ".
+	var ids, reach, nonReach, signals strings.Builder
+	nIDs, nReach, nSignals := 0, 0, 0
+	signal := func(parts ...string) {
+		if nSignals > 0 {
+			signals.WriteString("\n- ")
+		}
+		nSignals++
+		for _, p := range parts {
+			signals.WriteString(p)
+		}
+	}
 	paths := []string{"tools.sessions.visibility", "tools.agentToAgent.enabled", "tools.agentToAgent"}
-	for _, a := range agents {
-		ids = append(ids, a.ID)
+	var allowedBuf [8]string
+	for i, a := range all {
+		if !keep[i] {
+			continue
+		}
+		if nIDs > 0 {
+			ids.WriteString(", ")
+		}
+		nIDs++
+		ids.WriteString(a.ID)
 		mode := sandboxMode(s, a)
 		if mode != "off" {
-			signals = append(signals, a.ID+`: sandbox.mode="`+mode+`"`)
+			signal(a.ID, `: sandbox.mode="`, mode, `"`)
 		}
-		var allowed []string
+		allowed := allowedBuf[:0]
 		for _, t := range compatSessionTools {
 			if toolAllowed(s, a, t) && (mode != "all" || compatSandboxToolAllows(s, a, t)) {
 				allowed = append(allowed, t)
@@ -199,42 +227,73 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 			case "non-main":
 				ctx = "unsandboxed main session"
 			}
-			reachers = append(reachers, "- "+a.ID+": "+ctx+"; allowed session tools: "+strings.Join(allowed, ", ")+".")
+			nReach++
+			reach.WriteString("- ")
+			reach.WriteString(a.ID)
+			reach.WriteString(": ")
+			reach.WriteString(ctx)
+			reach.WriteString("; allowed session tools: ")
+			for j, t := range allowed {
+				if j > 0 {
+					reach.WriteString(", ")
+				}
+				reach.WriteString(t)
+			}
+			reach.WriteString(".\n")
 			paths = append(paths, a.Path)
 		} else {
 			why := "sandboxed sessions clamped to their spawn tree"
 			if unclamped {
 				why = "session tools removed by agent tool policy"
 			}
-			nonReachers = append(nonReachers, "- "+a.ID+": "+why+"; its transcripts remain readable by the agents above.")
+			nonReach.WriteString("- ")
+			nonReach.WriteString(a.ID)
+			nonReach.WriteString(": ")
+			nonReach.WriteString(why)
+			nonReach.WriteString("; its transcripts remain readable by the agents above.\n")
 		}
-		var restr []string
-		for _, k := range []string{"profile", "allow", "deny"} {
-			if a.Node.Lookup("tools."+k) != nil {
-				restr = append(restr, "tools."+k)
+		var restr [3]string
+		nr := 0
+		for _, k := range [...]string{"profile", "allow", "deny"} {
+			if a.Node.Get("tools").Get(k) != nil {
+				restr[nr] = "tools." + k
+				nr++
 			}
 		}
-		if len(restr) > 0 {
-			signals = append(signals, a.ID+": agent-level tool restrictions ("+strings.Join(restr, ", ")+")")
+		if nr > 0 {
+			signal(a.ID, ": agent-level tool restrictions (", strings.Join(restr[:nr], ", "), ")")
 		}
 	}
-	if len(reachers) == 0 {
+	if nReach == 0 {
 		return nil
 	}
 	for _, sig := range multiUser(s) {
-		signals = append(signals, sig.Reason)
+		signal(sig.Reason)
 	}
-	detail := "Agents: " + strings.Join(ids, ", ") + "\n" +
-		`tools.sessions.visibility resolves to "all" and tools.agentToAgent is enabled with no allow list.` + "\n" +
-		"Agents that can reach other agents' sessions, including other users' transcripts:\n" +
-		strings.Join(append(append(reachers, nonReachers...), "Incognito sessions remain hidden."), "\n")
+	const (
+		resolves = `tools.sessions.visibility resolves to "all" and tools.agentToAgent is enabled with no allow list.`
+		reaching = "Agents that can reach other agents' sessions, including other users' transcripts:\n"
+		hidden   = "Incognito sessions remain hidden."
+		sigHead  = "\nTrust-boundary signals:\n- "
+		sigTail  = "\nSandboxing, agent-level tool restrictions, or shared-user ingress suggest different trust levels, but session access remains Gateway-wide."
+	)
+	var d strings.Builder
+	d.Grow(len("Agents: ") + ids.Len() + 1 + len(resolves) + 1 + len(reaching) + reach.Len() + nonReach.Len() + len(hidden) +
+		len(sigHead) + signals.Len() + len(sigTail))
+	d.WriteString("Agents: ")
+	d.WriteString(ids.String())
+	d.WriteString("\n" + resolves + "\n" + reaching)
+	d.WriteString(reach.String())
+	d.WriteString(nonReach.String())
+	d.WriteString(hidden)
 	sev := model.Info
-	if len(signals) > 0 {
+	if nSignals > 0 {
 		sev = model.Warn
-		detail += "\nTrust-boundary signals:\n- " + strings.Join(signals, "\n- ") +
-			"\nSandboxing, agent-level tool restrictions, or shared-user ingress suggest different trust levels, but session access remains Gateway-wide."
+		d.WriteString(sigHead)
+		d.WriteString(signals.String())
+		d.WriteString(sigTail)
 	}
-	return []Hit{{Severity: sev, Detail: detail, Paths: paths}}
+	return []Hit{{Severity: sev, Detail: d.String(), Paths: paths}}
 }
 
 // Tool checks: elevated exec, host exec settings, safe bins, exec approvals
