@@ -58,6 +58,9 @@ func loggingInternalHost(host string) bool {
 // internal host, with the host.
 func loggingInternalURLs(s *model.Snapshot) map[string]string {
 	out := map[string]string{}
+	// segs is one path stack for the whole walk: a call appends its
+	// segment in place (siblings reuse the slot) and nothing keeps segs
+	// past JoinPath, so a walk over 150,000 values copies no paths.
 	var walk func(segs []model.PathSeg, n *model.Node)
 	walk = func(segs []model.PathSeg, n *model.Node) {
 		if n == nil {
@@ -66,11 +69,11 @@ func loggingInternalURLs(s *model.Snapshot) map[string]string {
 		switch n.Kind {
 		case model.KindObject:
 			for _, k := range n.Keys() {
-				walk(append(segs[:len(segs):len(segs)], model.PathSeg{Key: k}), n.Get(k))
+				walk(append(segs, model.PathSeg{Key: k}), n.Get(k))
 			}
 		case model.KindArray:
 			for i, e := range n.Elems {
-				walk(append(segs[:len(segs):len(segs)], model.PathSeg{Index: i, IsIndex: true}), e)
+				walk(append(segs, model.PathSeg{Index: i, IsIndex: true}), e)
 			}
 		case model.KindString:
 			v := strings.TrimSpace(n.Str)
@@ -86,7 +89,7 @@ func loggingInternalURLs(s *model.Snapshot) map[string]string {
 			}
 		}
 	}
-	walk(nil, Config(s))
+	walk(make([]model.PathSeg, 0, 16), Config(s))
 	return out
 }
 

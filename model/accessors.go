@@ -78,6 +78,17 @@ func (d *Document) AgentValue(a Agent, rel string) (*Node, string) {
 	return nil, ""
 }
 
+// AgentNode is AgentValue's node without its path: checks that only read
+// the value (sandbox.mode of every agent) build no path strings.
+func (d *Document) AgentNode(a Agent, rel string) *Node {
+	if a.Node != nil {
+		if n := a.Node.Lookup(rel); n != nil {
+			return n
+		}
+	}
+	return d.Get("agents.defaults").Lookup(rel)
+}
+
 // Setting is a resolved value with where it lives.
 type Setting struct {
 	Value    string

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,11 +127,19 @@ func (n *Node) Lookup(path string) *Node {
 
 // Keys lists an object's keys in order (duplicates collapsed).
 func (n *Node) Keys() []string {
-	if n == nil || n.Kind != KindObject {
+	if n == nil || n.Kind != KindObject || len(n.Members) == 0 {
 		return nil
 	}
-	seen := map[string]bool{}
-	var out []string
+	out := make([]string, 0, len(n.Members))
+	if len(n.Members) <= smallObject {
+		for _, m := range n.Members {
+			if !slices.Contains(out, m.Key) {
+				out = append(out, m.Key)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(n.Members))
 	for _, m := range n.Members {
 		if !seen[m.Key] {
 			seen[m.Key] = true
@@ -139,6 +148,12 @@ func (n *Node) Keys() []string {
 	}
 	return out
 }
+
+// smallObject is the member count up to which duplicate keys are found by
+// scanning rather than with a map: walks over the whole config call Keys
+// on every object (50,000 agent entries on a large gateway), and nearly
+// all of them have a handful of keys.
+const smallObject = 16
 
 // Len is the number of elements (array) or distinct keys (object).
 func (n *Node) Len() int {
@@ -149,7 +164,23 @@ func (n *Node) Len() int {
 	case KindArray:
 		return len(n.Elems)
 	case KindObject:
-		return len(n.Keys())
+		if len(n.Members) > smallObject {
+			return len(n.Keys())
+		}
+		distinct := 0
+		for i, m := range n.Members {
+			dup := false
+			for _, p := range n.Members[:i] {
+				if p.Key == m.Key {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				distinct++
+			}
+		}
+		return distinct
 	}
 	return 0
 }
