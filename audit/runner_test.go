@@ -266,4 +266,52 @@ func TestCapDetail(t *testing.T) {
 	require.True(t, utf8.ValidString(got))
 	require.Contains(t, got, " more bytes)")
 	require.Less(t, len(got), len(long))
+
+	// Line counts at the edges of the cap, empty and long lines, a
+	// trailing newline: the same as splitting the whole detail.
+	for _, n := range []int{1, 2, maxDetailLines - 1, maxDetailLines, maxDetailLines + 1, 3 * maxDetailLines} {
+		for _, tail := range []string{"", "\n"} {
+			var b strings.Builder
+			for i := range n {
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				switch i % 3 {
+				case 0:
+					fmt.Fprintf(&b, "line %d", i)
+				case 1:
+					b.WriteString(strings.Repeat("x", maxDetailLineLen+i))
+				}
+			}
+			d := b.String() + tail
+			require.Equal(t, capDetailBySplit(d), capDetail(d), "%d lines, tail %q", n, tail)
+		}
+	}
+}
+
+// capDetailBySplit is capDetail as it was first written (split every line,
+// keep some): the reference the streaming one must match.
+func capDetailBySplit(d string) string {
+	if len(d) <= maxDetailLineLen && !strings.Contains(d, "\n") {
+		return d
+	}
+	lines := strings.Split(d, "\n")
+	omitted := 0
+	if len(lines) > maxDetailLines {
+		omitted = len(lines) - maxDetailLines
+		lines = lines[:maxDetailLines]
+	}
+	for i, l := range lines {
+		if len(l) > maxDetailLineLen {
+			cut := maxDetailLineLen
+			for cut > 0 && !utf8.RuneStart(l[cut]) {
+				cut--
+			}
+			lines[i] = l[:cut] + fmt.Sprintf(" … (%d more bytes)", len(l)-cut)
+		}
+	}
+	if omitted > 0 {
+		lines = append(lines, fmt.Sprintf(detailOmittedNote, omitted))
+	}
+	return strings.Join(lines, "\n")
 }

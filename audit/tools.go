@@ -152,27 +152,37 @@ func compatSandboxToolAllows(s *model.Snapshot, a model.Agent, tool string) bool
 	return true
 }
 
+// crossAgent is what the session-access check found for one agent.
+type crossAgent struct {
+	a         *model.Agent
+	mode      string // sandbox mode
+	allowed   uint8  // bit i: compatSessionTools[i] is allowed
+	restr     uint8  // bit i: crossAgentRestr[i] is set on the agent
+	unclamped bool
+}
+
+func (c crossAgent) reaches() bool { return c.unclamped && c.allowed != 0 }
+
+// crossAgentRestr are the agent-level tool policy keys that count as a
+// trust-boundary signal.
+var crossAgentRestr = [...]string{"profile", "allow", "deny"}
+
 func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	root := Config(s)
-	// The detail names every agent, so on 50,000 agents it is megabytes:
-	// its parts are written straight into builders instead of collected
-	// as per-agent strings and slices first (that was some 70 MB of
-	// garbage, and live at once, per audit).
 	all := s.Doc.Agents()
-	keep := make([]bool, len(all))
+	var agents []crossAgent
 	seen := map[string]bool{}
-	n := 0
-	for i, a := range all {
+	for i := range all {
+		a := &all[i]
 		id := strings.ToLower(strings.TrimSpace(a.ID))
 		if a.Node == nil || seen[id] {
 			continue
 		}
 		seen[id] = true
-		keep[i] = true
-		n++
+		agents = append(agents, crossAgent{a: a})
 	}
 	seen = nil
-	if n < 2 || compatSessionVisibility(s) != "all" {
+	if len(agents) < 2 || compatSessionVisibility(s) != "all" {
 		return nil
 	}
 	// 2026.9 turns agent-to-agent access on unless it is disabled; 2026.2
@@ -184,116 +194,147 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	if clamp == "" {
 		clamp = "spawned"
 	}
-	// ids: "a, b, …"; reach and nonReach: one line each, ending in "\n";
-	// signals: joined by "\n- ".
-	var ids, reach, nonReach, signals strings.Builder
-	nIDs, nReach, nSignals := 0, 0, 0
-	signal := func(parts ...string) {
-		if nSignals > 0 {
-			signals.WriteString("\n- ")
-		}
-		nSignals++
-		for _, p := range parts {
-			signals.WriteString(p)
-		}
-	}
 	paths := []string{"tools.sessions.visibility", "tools.agentToAgent.enabled", "tools.agentToAgent"}
-	var allowedBuf [8]string
-	for i, a := range all {
-		if !keep[i] {
-			continue
-		}
-		if nIDs > 0 {
-			ids.WriteString(", ")
-		}
-		nIDs++
-		ids.WriteString(a.ID)
-		mode := sandboxMode(s, a)
-		if mode != "off" {
-			signal(a.ID, `: sandbox.mode="`, mode, `"`)
-		}
-		allowed := allowedBuf[:0]
-		for _, t := range compatSessionTools {
-			if toolAllowed(s, a, t) && (mode != "all" || compatSandboxToolAllows(s, a, t)) {
-				allowed = append(allowed, t)
+	reachers, signals := 0, 0
+	for i := range agents {
+		c := &agents[i]
+		c.mode = sandboxMode(s, *c.a)
+		for t, tool := range compatSessionTools {
+			if toolAllowed(s, *c.a, tool) && (c.mode != "all" || compatSandboxToolAllows(s, *c.a, tool)) {
+				c.allowed |= 1 << t
 			}
 		}
-		unclamped := mode != "all" || clamp == "all"
-		if unclamped && len(allowed) > 0 {
+		c.unclamped = c.mode != "all" || clamp == "all"
+		if c.reaches() {
+			reachers++
+			paths = append(paths, c.a.Path)
+		}
+		tools := c.a.Node.Get("tools")
+		for k, key := range crossAgentRestr {
+			if tools.Get(key) != nil {
+				c.restr |= 1 << k
+			}
+		}
+		if c.mode != "off" {
+			signals++
+		}
+		if c.restr != 0 {
+			signals++
+		}
+	}
+	if reachers == 0 {
+		return nil
+	}
+	var shared []string
+	for _, sig := range multiUser(s) {
+		shared = append(shared, sig.Reason)
+	}
+	signals += len(shared)
+
+	// The detail names every agent, so on 50,000 agents it is megabytes:
+	// it is written twice by one function, once to measure and once into
+	// a builder of exactly that size, instead of collecting per-agent
+	// strings first (that was some 70 MB of garbage, and over 20 MB live
+	// at once, per audit).
+	detail := func(w func(string)) {
+		w("Agents: ")
+		for i, c := range agents {
+			if i > 0 {
+				w(", ")
+			}
+			w(c.a.ID)
+		}
+		w("\n" + `tools.sessions.visibility resolves to "all" and tools.agentToAgent is enabled with no allow list.` + "\n" +
+			"Agents that can reach other agents' sessions, including other users' transcripts:\n")
+		for _, c := range agents {
+			if !c.reaches() {
+				continue
+			}
 			ctx := "sandboxed sessions (clamp disabled)"
-			switch mode {
+			switch c.mode {
 			case "off":
 				ctx = "unsandboxed sessions"
 			case "non-main":
 				ctx = "unsandboxed main session"
 			}
-			nReach++
-			reach.WriteString("- ")
-			reach.WriteString(a.ID)
-			reach.WriteString(": ")
-			reach.WriteString(ctx)
-			reach.WriteString("; allowed session tools: ")
-			for j, t := range allowed {
-				if j > 0 {
-					reach.WriteString(", ")
+			w("- ")
+			w(c.a.ID)
+			w(": ")
+			w(ctx)
+			w("; allowed session tools: ")
+			sep := ""
+			for t, tool := range compatSessionTools {
+				if c.allowed&(1<<t) != 0 {
+					w(sep)
+					w(tool)
+					sep = ", "
 				}
-				reach.WriteString(t)
 			}
-			reach.WriteString(".\n")
-			paths = append(paths, a.Path)
-		} else {
+			w(".\n")
+		}
+		for _, c := range agents {
+			if c.reaches() {
+				continue
+			}
 			why := "sandboxed sessions clamped to their spawn tree"
-			if unclamped {
+			if c.unclamped {
 				why = "session tools removed by agent tool policy"
 			}
-			nonReach.WriteString("- ")
-			nonReach.WriteString(a.ID)
-			nonReach.WriteString(": ")
-			nonReach.WriteString(why)
-			nonReach.WriteString("; its transcripts remain readable by the agents above.\n")
+			w("- ")
+			w(c.a.ID)
+			w(": ")
+			w(why)
+			w("; its transcripts remain readable by the agents above.\n")
 		}
-		var restr [3]string
-		nr := 0
-		for _, k := range [...]string{"profile", "allow", "deny"} {
-			if a.Node.Get("tools").Get(k) != nil {
-				restr[nr] = "tools." + k
-				nr++
+		w("Incognito sessions remain hidden.")
+		if signals == 0 {
+			return
+		}
+		w("\nTrust-boundary signals:\n- ")
+		sep := ""
+		for _, c := range agents {
+			if c.mode != "off" {
+				w(sep)
+				w(c.a.ID)
+				w(`: sandbox.mode="`)
+				w(c.mode)
+				w(`"`)
+				sep = "\n- "
+			}
+			if c.restr != 0 {
+				w(sep)
+				w(c.a.ID)
+				w(": agent-level tool restrictions (")
+				rsep := ""
+				for k, key := range crossAgentRestr {
+					if c.restr&(1<<k) != 0 {
+						w(rsep)
+						w("tools.")
+						w(key)
+						rsep = ", "
+					}
+				}
+				w(")")
+				sep = "\n- "
 			}
 		}
-		if nr > 0 {
-			signal(a.ID, ": agent-level tool restrictions (", strings.Join(restr[:nr], ", "), ")")
+		for _, r := range shared {
+			w(sep)
+			w(r)
+			sep = "\n- "
 		}
+		w("\nSandboxing, agent-level tool restrictions, or shared-user ingress suggest different trust levels, but session access remains Gateway-wide.")
 	}
-	if nReach == 0 {
-		return nil
-	}
-	for _, sig := range multiUser(s) {
-		signal(sig.Reason)
-	}
-	const (
-		resolves = `tools.sessions.visibility resolves to "all" and tools.agentToAgent is enabled with no allow list.`
-		reaching = "Agents that can reach other agents' sessions, including other users' transcripts:\n"
-		hidden   = "Incognito sessions remain hidden."
-		sigHead  = "\nTrust-boundary signals:\n- "
-		sigTail  = "\nSandboxing, agent-level tool restrictions, or shared-user ingress suggest different trust levels, but session access remains Gateway-wide."
-	)
-	var d strings.Builder
-	d.Grow(len("Agents: ") + ids.Len() + 1 + len(resolves) + 1 + len(reaching) + reach.Len() + nonReach.Len() + len(hidden) +
-		len(sigHead) + signals.Len() + len(sigTail))
-	d.WriteString("Agents: ")
-	d.WriteString(ids.String())
-	d.WriteString("\n" + resolves + "\n" + reaching)
-	d.WriteString(reach.String())
-	d.WriteString(nonReach.String())
-	d.WriteString(hidden)
+	size := 0
+	detail(func(p string) { size += len(p) })
+	var b strings.Builder
+	b.Grow(size)
+	detail(func(p string) { b.WriteString(p) })
 	sev := model.Info
-	if nSignals > 0 {
+	if signals > 0 {
 		sev = model.Warn
-		d.WriteString(sigHead)
-		d.WriteString(signals.String())
-		d.WriteString(sigTail)
 	}
-	return []Hit{{Severity: sev, Detail: d.String(), Paths: paths}}
+	return []Hit{{Severity: sev, Detail: b.String(), Paths: paths}}
 }
 
 // Tool checks: elevated exec, host exec settings, safe bins, exec approvals
