@@ -170,8 +170,8 @@ var crossAgentRestr = [...]string{"profile", "allow", "deny"}
 func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	root := Config(s)
 	all := s.Doc.Agents()
-	var agents []crossAgent
-	seen := map[string]bool{}
+	agents := make([]crossAgent, 0, len(all))
+	seen := make(map[string]bool, len(all))
 	for i := range all {
 		a := &all[i]
 		id := strings.ToLower(strings.TrimSpace(a.ID))

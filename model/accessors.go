@@ -37,6 +37,7 @@ func (d *Document) Agents() []Agent {
 func (d *Document) listAgents() []Agent {
 	var out []Agent
 	if list := d.Get("agents.list"); list != nil && list.Kind == KindArray {
+		out = make([]Agent, 0, len(list.Elems))
 		for i, n := range list.Elems {
 			id := n.Get("id").Text()
 			if id == "" {

@@ -213,7 +213,9 @@ func (f *File) node(cn *cnode) *Node {
 			n.Members = append(n.Members, Member{Key: m.key, KeyPos: keyPos, Value: f.node(m.value)})
 		}
 	case KindArray:
-		n.Elems = make([]*Node, 0, len(cn.elems))
+		if len(cn.elems) > 0 {
+			n.Elems = make([]*Node, 0, len(cn.elems)) // sized once: no regrowth per element
+		}
 		for _, e := range cn.elems {
 			n.Elems = append(n.Elems, f.node(e.value))
 		}
@@ -253,6 +255,13 @@ func (f *File) pos(off int) Pos {
 	return Pos{File: f.Path, Line: line, Col: col, Offset: off}
 }
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // resolve builds the merged node for cn, expanding $include.
 func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 	if l.again {
@@ -261,6 +270,9 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 	switch cn.kind {
 	case KindArray:
 		n := f.leaf(cn)
+		if len(cn.elems) > 0 {
+			n.Elems = make([]*Node, 0, len(cn.elems)) // sized once: no regrowth per element
+		}
 		for _, e := range cn.elems {
 			c, err := l.resolve(f, e.value, chain)
 			if err != nil {
@@ -280,6 +292,9 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 		}
 	}
 	n := f.leaf(cn)
+	if size := len(cn.members) - btoi(inc != nil); size > 0 {
+		n.Members = make([]Member, 0, size) // sized once: no regrowth per member
+	}
 	for _, m := range cn.members {
 		if m == inc {
 			continue
