@@ -12,3 +12,8 @@ import (
 func TestNodeSize(t *testing.T) {
 	require.LessOrEqual(t, unsafe.Sizeof(Node{}), uintptr(160))
 }
+
+// The survey keeps five FileInfo per agent dir (50,000 on a large gateway).
+func TestFileInfoSize(t *testing.T) {
+	require.LessOrEqual(t, unsafe.Sizeof(FileInfo{}), uintptr(104))
+}
