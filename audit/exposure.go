@@ -251,53 +251,96 @@ func runOpenChannelsWithExec(s *model.Snapshot) []Hit {
 		Paths:  append(opaths, paths...)}}
 }
 
+// multiUserRuntime and multiUserFS are the tools whose exposure outside a
+// full sandbox the multi-user heuristic lists per agent context.
+var (
+	multiUserRuntime = [...]string{"exec", "process"}
+	multiUserFS      = [...]string{"read", "write", "edit", "apply_patch"}
+)
+
 func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 	sig := multiUser(s)
 	if len(sig) == 0 {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteString("Heuristic signals indicate this gateway may be reachable by multiple users:")
 	var paths []string
 	for _, m := range sig {
-		b.WriteString("\n- " + m.Reason)
 		paths = append(paths, m.Path)
 	}
-	// One line per agent context, written straight into b: on 50,000
-	// agents the per-agent strings collected first were megabytes of
-	// garbage.
-	wsOnly := strconv.FormatBool(Config(s).Lookup("tools.fs.workspaceOnly").IsTrue())
-	var rtBuf, fsBuf [4]string
-	nctx := 0
-	for _, a := range toolContexts(s) {
-		mode := sandboxMode(s, a)
-		if mode == "all" {
-			continue
-		}
-		rt := appendToolsAllowed(rtBuf[:0], s, a, "exec", "process")
-		fs := appendToolsAllowed(fsBuf[:0], s, a, "read", "write", "edit", "apply_patch")
-		if len(rt)+len(fs) == 0 {
-			continue
-		}
-		name := a.Path
-		if name == "" {
-			name = "agents.defaults"
-		}
-		if nctx == 0 {
-			b.WriteString("\nRuntime/filesystem tools are exposed without full sandboxing in at least one context:\n- ")
-		} else {
-			b.WriteString("\n- ")
-		}
-		nctx++
-		for _, part := range [...]string{name, " (sandbox=", mode, "; runtime=["} {
-			b.WriteString(part)
-		}
-		writeJoined(&b, rt, ", ")
-		b.WriteString("]; fs=[")
-		writeJoined(&b, fs, ", ")
-		b.WriteString("]; fs.workspaceOnly=" + wsOnly + ")")
+	// One line per agent context: on 50,000 agents the detail is
+	// megabytes, so each context keeps a few bytes (mode, tool bits) and
+	// the detail is written by one function run twice, once to measure
+	// and once into a builder of that size.
+	type exposed struct {
+		name, mode string
+		rt, fs     uint8 // bit i: multiUserRuntime[i] / multiUserFS[i] is allowed
 	}
-	b.WriteString("\nOpenClaw's security model is a personal assistant (one trusted operator), not isolation between mutually untrusted users on one gateway.")
+	all := toolContexts(s)
+	ctxs := make([]exposed, 0, len(all))
+	for _, a := range all {
+		e := exposed{name: a.Path, mode: sandboxMode(s, a)}
+		if e.mode == "all" {
+			continue
+		}
+		for i, t := range multiUserRuntime {
+			if toolAllowed(s, a, t) {
+				e.rt |= 1 << i
+			}
+		}
+		for i, t := range multiUserFS {
+			if toolAllowed(s, a, t) {
+				e.fs |= 1 << i
+			}
+		}
+		if e.rt|e.fs == 0 {
+			continue
+		}
+		if e.name == "" {
+			e.name = "agents.defaults"
+		}
+		ctxs = append(ctxs, e)
+	}
+	wsOnly := strconv.FormatBool(Config(s).Lookup("tools.fs.workspaceOnly").IsTrue())
+	tools := func(w func(string), names []string, bits uint8) {
+		sep := ""
+		for i, t := range names {
+			if bits&(1<<i) != 0 {
+				w(sep)
+				w(t)
+				sep = ", "
+			}
+		}
+	}
+	detail := func(w func(string)) {
+		w("Heuristic signals indicate this gateway may be reachable by multiple users:")
+		for _, m := range sig {
+			w("\n- ")
+			w(m.Reason)
+		}
+		for i, e := range ctxs {
+			if i == 0 {
+				w("\nRuntime/filesystem tools are exposed without full sandboxing in at least one context:\n- ")
+			} else {
+				w("\n- ")
+			}
+			w(e.name)
+			w(" (sandbox=")
+			w(e.mode)
+			w("; runtime=[")
+			tools(w, multiUserRuntime[:], e.rt)
+			w("]; fs=[")
+			tools(w, multiUserFS[:], e.fs)
+			w("]; fs.workspaceOnly=")
+			w(wsOnly)
+			w(")")
+		}
+		w("\nOpenClaw's security model is a personal assistant (one trusted operator), not isolation between mutually untrusted users on one gateway.")
+	}
+	size := 0
+	detail(func(p string) { size += len(p) })
+	var b strings.Builder
+	b.Grow(size)
+	detail(func(p string) { b.WriteString(p) })
 	return []Hit{{Severity: model.Warn, Detail: b.String(), Paths: paths}}
 }
 

@@ -138,28 +138,13 @@ func toolAllowed(s *model.Snapshot, agent model.Agent, tool string) bool {
 
 // toolsAllowed lists which of tools agent may call.
 func toolsAllowed(s *model.Snapshot, agent model.Agent, tools ...string) []string {
-	return appendToolsAllowed(nil, s, agent, tools...)
-}
-
-// appendToolsAllowed appends to dst which of tools agent may call (a
-// caller looping over every agent passes a buffer of its own).
-func appendToolsAllowed(dst []string, s *model.Snapshot, agent model.Agent, tools ...string) []string {
+	var out []string
 	for _, t := range tools {
 		if toolAllowed(s, agent, t) {
-			dst = append(dst, t)
+			out = append(out, t)
 		}
 	}
-	return dst
-}
-
-// writeJoined writes strings.Join(l, sep) to b without building it.
-func writeJoined(b *strings.Builder, l []string, sep string) {
-	for i, e := range l {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(e)
-	}
+	return out
 }
 
 // sandboxMode resolves an agent's sandbox.mode with agents.defaults
