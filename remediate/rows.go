@@ -332,7 +332,7 @@ func CommitRows(ctx context.Context, stateDir string, meta BackupMeta, plan RowP
 			// the DB's SQLite (on the remote) went during the commit: the
 			// DB holds the old rows or the new; the set stays "prepared",
 			// so restore puts back only rows that hold the new values
-			return nil, fmt.Errorf("%s: the connection to its SQLite ended during the commit (%v): the DB holds either the old rows or the new ones, never a mix; backup %s (listed as interrupted) puts the old ones back if the new ones are there: hardshell restore %s", path, err, id, id)
+			return nil, &CommitUnknownError{Path: path, Err: err, BackupID: id}
 		}
 		removeSet(fsy, dir)
 		if isBusy(err) {

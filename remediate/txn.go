@@ -403,6 +403,10 @@ type ApplyError struct {
 	RollbackErr error
 	BackupID    string
 	BackupDir   string
+	// Undo is the command that puts the originals back, filled by the
+	// front end that knows how it was run (over --host it names the
+	// host); empty, the message names the local command.
+	Undo string
 	// Files says what each file of the change holds now, when putting
 	// them back failed too (a dropped connection, say).
 	Files []FileNow
@@ -413,11 +417,39 @@ func (e *ApplyError) Error() string {
 	if e.RolledBack {
 		return msg + "; nothing was changed, every file is as it was"
 	}
-	return fmt.Sprintf("%s; putting the other files back also failed (%v)%s: the originals are in %s, restore them with: hardshell restore %s",
-		msg, e.RollbackErr, holdsNow(e.Files), e.BackupDir, e.BackupID)
+	return fmt.Sprintf("%s; putting the other files back also failed (%v)%s: the originals are in %s, restore them with: %s",
+		msg, e.RollbackErr, holdsNow(e.Files), e.BackupDir, undoCommand(e.Undo, e.BackupID))
 }
 
 func (e *ApplyError) Unwrap() error { return e.Err }
+
+// undoCommand is the restore command of backup id: the front end's when it
+// gave one, else the local form.
+func undoCommand(undo, id string) string {
+	if undo != "" {
+		return undo
+	}
+	return "hardshell restore " + id
+}
+
+// CommitUnknownError is a database commit whose SQLite went away during
+// the COMMIT (the remote's node:sqlite over a dropped connection): the DB
+// holds the old rows or the new ones, and backup BackupID, kept as
+// interrupted, puts the old ones back if the new ones are there.
+type CommitUnknownError struct {
+	Path     string
+	Err      error
+	BackupID string
+	// Undo is the restore command, as ApplyError.Undo.
+	Undo string
+}
+
+func (e *CommitUnknownError) Error() string {
+	return fmt.Sprintf("%s: the connection to its SQLite ended during the commit (%v): the DB holds either the old rows or the new ones, never a mix; backup %s (listed as interrupted) puts the old ones back if the new ones are there: %s",
+		e.Path, e.Err, e.BackupID, undoCommand(e.Undo, e.BackupID))
+}
+
+func (e *CommitUnknownError) Unwrap() error { return e.Err }
 
 // planned is a change resolved against the disk, ready to apply.
 type planned struct {

@@ -82,8 +82,17 @@ func refused(err error) error {
 	var se *remediate.SymlinkError
 	var ie *model.InputError
 	var le *remediate.LockError
+	var ue *remediate.CommitUnknownError
+	// the undo command the message names runs as this run did (with
+	// --host over a remote)
+	if errors.As(err, &ae) && ae.BackupID != "" {
+		ae.Undo = hsCommand("restore", ae.BackupID)
+	}
+	if errors.As(err, &ue) {
+		ue.Undo = hsCommand("restore", ue.BackupID)
+	}
 	switch {
-	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se), errors.As(err, &le):
+	case errors.As(err, &de), errors.As(err, &ae), errors.As(err, &se), errors.As(err, &le), errors.As(err, &ue):
 		return withCode(exitFindings, err)
 	case errors.As(err, &ve):
 		return withCode(exitFindings, fmt.Errorf("%w; nothing was written (use --no-validate to skip the OpenClaw check only if you are sure)", err))
