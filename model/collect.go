@@ -139,9 +139,13 @@ const maxSecretFile = 4 << 20
 // safe reader (a regular file, never a FIFO or a device, at most
 // maxSecretFile bytes). It is not an input of any plan, so it is not
 // recorded for the drift check. Every read of a secret-bearing operator
-// file by the redactor goes through here.
-func readSecretFile(path string) ([]byte, error) {
-	return fsys.Local{}.ReadFile(path, fsys.ReadOptions{MaxSize: maxSecretFile})
+// file by the redactor goes through here: through r, the target's file
+// system (the remote's over --host; nil = this machine's).
+func readSecretFile(r fsys.FS, path string) ([]byte, error) {
+	if r == nil {
+		r = fsys.Local{}
+	}
+	return r.ReadFile(path, fsys.ReadOptions{MaxSize: maxSecretFile})
 }
 
 // credentialKeys are the keys of credential files (auth-profiles.json,
@@ -154,9 +158,10 @@ var credentialKeys = map[string]bool{
 
 // AddCredentialFile registers the secrets of a JSON credentials file:
 // values under secret-named or credential keys, token shapes, and whatever
-// the structure and pattern rules find in its text.
-func (r *Redactor) AddCredentialFile(path string) {
-	data, err := readSecretFile(path)
+// the structure and pattern rules find in its text. The file is read
+// through fsy (nil = this machine's).
+func (r *Redactor) AddCredentialFile(fsy fsys.FS, path string) {
+	data, err := readSecretFile(fsy, path)
 	if err != nil || r == nil {
 		return
 	}
@@ -189,9 +194,9 @@ func (r *Redactor) AddCredentialFile(path string) {
 
 // AddSecretFile registers the contents of a SecretRef file provider:
 // every string in a JSON file, or the whole (trimmed) file in singleValue
-// mode.
-func (r *Redactor) AddSecretFile(path, mode string) {
-	data, err := readSecretFile(path)
+// mode. The file is read through fsy (nil = this machine's).
+func (r *Redactor) AddSecretFile(fsy fsys.FS, path, mode string) {
+	data, err := readSecretFile(fsy, path)
 	if err != nil || r == nil {
 		return
 	}
@@ -256,24 +261,26 @@ func SecretFileProviders(s *Snapshot) [][2]string {
 
 // AddStateFiles registers the secrets of the state files that are not part
 // of the audit's reads: each agent's auth-profiles.json, every JSON file
-// under credentials/, and the files of file SecretRef providers.
+// under credentials/, and the files of file SecretRef providers, read
+// through the file system the snapshot came from.
 func (r *Redactor) AddStateFiles(s *Snapshot) {
 	if r == nil || s == nil {
 		return
 	}
+	base := s.Base()
 	if s.FS != nil {
 		for _, a := range s.FS.Agents {
 			if a.AuthProfiles.Exists && !a.AuthProfiles.IsDir {
-				r.AddCredentialFile(a.AuthProfiles.Path)
+				r.AddCredentialFile(base, a.AuthProfiles.Path)
 			}
 		}
 		for _, c := range s.FS.Credentials {
 			if !c.IsDir && !c.IsSymlink && strings.HasSuffix(c.Path, ".json") {
-				r.AddCredentialFile(c.Path)
+				r.AddCredentialFile(base, c.Path)
 			}
 		}
 	}
 	for _, p := range SecretFileProviders(s) {
-		r.AddSecretFile(p[0], p[1])
+		r.AddSecretFile(base, p[0], p[1])
 	}
 }

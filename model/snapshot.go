@@ -120,6 +120,17 @@ func (s *Snapshot) Sys() fsys.FS {
 	return s.Reads
 }
 
+// Base is the file system the snapshot was read from, without its
+// recorder (the local one when it has none): for reads that are not inputs
+// a transaction re-checks — evidence, secrets the redactor learns — so
+// over --host they come from the remote like every input.
+func (s *Snapshot) Base() fsys.FS {
+	if s == nil || s.Reads == nil || s.Reads.FS == nil {
+		return fsys.Local{}
+	}
+	return s.Reads.FS
+}
+
 // FileInfo is what the snapshot records about one path. Symlinks are never
 // followed out of the state dir. The small fields come last, packed into
 // one word: the survey keeps five of these per agent dir.

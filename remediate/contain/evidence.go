@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -131,26 +130,27 @@ func Scan(s *model.Snapshot, since, until time.Time, o ScanOptions) Evidence {
 	if s == nil {
 		return ev
 	}
+	sc.fs = s.Base()
 	sc.stateDir, sc.agents = s.Target.StateDir, ownAgents(s)
-	for _, path := range transcriptFiles(s) {
-		fi, err := os.Lstat(path)
-		if err != nil || fi.ModTime().Before(since) {
+	for _, path := range transcriptFiles(sc.fs, s) {
+		fi, err := sc.fs.Lstat(path)
+		if err != nil || fi.ModTime.Before(since) {
 			continue
 		}
-		if !fi.Mode().IsRegular() {
-			sc.note("not read: " + path + " is not a regular file (" + fi.Mode().Type().String() + ")")
+		if !fi.IsRegular() {
+			sc.note("not read: " + path + " is not a regular file (" + fi.Mode.Type().String() + ")")
 			continue
 		}
 		sc.transcript(path, agentOf(s, path))
 	}
-	paths, notes := logFiles(s, since, until, o.LogDir)
+	paths, notes := logFiles(sc.fs, s, since, until, o.LogDir)
 	for _, n := range notes {
 		sc.note(n)
 	}
 	for _, path := range paths {
 		sc.log(path)
 	}
-	ev.Extensions = changedExtensions(s, since, until)
+	ev.Extensions = changedExtensions(sc.fs, s, since, until)
 	sc.stateDB(s)
 	sort.SliceStable(ev.ToolCalls, func(i, j int) bool { return ev.ToolCalls[i].Time.Before(ev.ToolCalls[j].Time) })
 	sort.SliceStable(ev.Sends, func(i, j int) bool { return ev.Sends[i].Time.Before(ev.Sends[j].Time) })
@@ -165,6 +165,11 @@ type scanner struct {
 	known        map[string]map[string]bool // channel → approved recipient ids
 	stateDir     string
 	agents       map[string]bool // this state dir's agent ids
+	// fs is what the evidence is read through: the file system the
+	// snapshot came from (over --host the remote's, so transcripts, logs,
+	// extensions and the state DB come from the gateway's machine),
+	// unrecorded: evidence is not an input a transaction re-checks
+	fs fsys.FS
 }
 
 // note records a note for the report (masked like every excerpt).
@@ -188,8 +193,8 @@ func (sc *scanner) excerpt(text string) string {
 // lines over maxLine. Every read of an evidence file goes through here: a
 // regular file only (a FIFO or a device is refused, never opened for
 // reading, so contain cannot hang on one), never through a symlink at path.
-func lines(path string, fn func(n int, line []byte)) error {
-	_, err := fsys.Local{}.ReadLines(path, fsys.LineOptions{NoFollow: true, MaxLine: maxLine}, func(n int, line []byte) error {
+func (sc *scanner) lines(path string, fn func(n int, line []byte)) error {
+	_, err := sc.fs.ReadLines(path, fsys.LineOptions{NoFollow: true, MaxLine: maxLine}, func(n int, line []byte) error {
 		fn(n, line)
 		return nil
 	})
@@ -228,7 +233,7 @@ func (sc *scanner) transcript(path, agent string) {
 	calls := map[string]int{} // tool call id → index in ToolCalls
 	var pendingUser []Inbound // user messages of this session, kept if a risky call follows
 	risky := false
-	err := lines(path, func(n int, line []byte) {
+	err := sc.lines(path, func(n int, line []byte) {
 		var l tLine
 		if json.Unmarshal(line, &l) != nil || l.Message == nil {
 			return
@@ -401,7 +406,7 @@ var logToolRe = regexp.MustCompile(`(?i)\btool(?:name|call)?["']?\s*[=:]\s*["']?
 func (sc *scanner) log(path string) {
 	var tail []LogLine
 	n0 := len(sc.ev.ToolCalls)
-	err := lines(path, func(n int, line []byte) {
+	err := sc.lines(path, func(n int, line []byte) {
 		t, text, tool := logLine(line)
 		if !sc.in(t) || sc.otherState(line) {
 			return
@@ -602,11 +607,33 @@ func inside(dir, path string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }
 
-// transcriptFiles lists agents/*/sessions/*.jsonl.
-func transcriptFiles(s *model.Snapshot) []string {
-	paths, _ := filepath.Glob(filepath.Join(s.Target.StateDir, "agents", "*", "sessions", "*.jsonl"))
+// transcriptFiles lists agents/*/sessions/*.jsonl (as filepath.Glob
+// would, through r: a local Glob over --host would find nothing).
+func transcriptFiles(r fsys.FS, s *model.Snapshot) []string {
+	agents := filepath.Join(s.Target.StateDir, "agents")
+	var paths []string
+	for _, a := range globDir(r, agents, "*") {
+		paths = append(paths, globDir(r, filepath.Join(a, "sessions"), "*.jsonl")...)
+	}
 	sort.Strings(paths)
 	return paths
+}
+
+// globDir lists the entries of dir whose names match pattern, sorted; a
+// folder that cannot be listed has none.
+func globDir(r fsys.FS, dir, pattern string) []string {
+	ents, err := r.ReadDir(dir, false)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if ok, _ := filepath.Match(pattern, e.Name); ok {
+			out = append(out, filepath.Join(dir, e.Name))
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func agentOf(s *model.Snapshot, path string) string {
@@ -624,20 +651,20 @@ func agentOf(s *model.Snapshot, path string) string {
 // but only when it is a regular file (not a symlink, FIFO or device); what
 // is taken from it is what any log yields: lines stamped within the window,
 // masked, each with its file:line. The notes say what was not read.
-func logFiles(s *model.Snapshot, since, until time.Time, dir string) (paths, notes []string) {
+func logFiles(r fsys.FS, s *model.Snapshot, since, until time.Time, dir string) (paths, notes []string) {
 	if s.Doc != nil {
 		if f := strings.TrimSpace(s.Doc.Get("logging.file").Text()); f != "" {
 			if strings.HasPrefix(f, "~/") && s.Target.Home != "" {
 				f = filepath.Join(s.Target.Home, f[2:])
 			}
-			fi, err := os.Lstat(f)
+			fi, err := r.Lstat(f)
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
 				return nil, nil
 			case err != nil:
 				return nil, []string{"logging.file " + f + " could not be checked: " + err.Error()}
-			case !fi.Mode().IsRegular():
-				return nil, []string{"logging.file " + f + " is not a regular file (" + fi.Mode().Type().String() + "); not read"}
+			case !fi.IsRegular():
+				return nil, []string{"logging.file " + f + " is not a regular file (" + fi.Mode.Type().String() + "); not read"}
 			}
 			return []string{f}, nil
 		}
@@ -659,11 +686,11 @@ func logFiles(s *model.Snapshot, since, until time.Time, dir string) (paths, not
 				continue
 			}
 			seen[p] = true
-			if fi, err := os.Lstat(p); err == nil {
-				if fi.Mode().IsRegular() {
+			if fi, err := r.Lstat(p); err == nil {
+				if fi.IsRegular() {
 					out = append(out, p)
 				} else {
-					notes = append(notes, p+" is not a regular file ("+fi.Mode().Type().String()+"); not read")
+					notes = append(notes, p+" is not a regular file ("+fi.Mode.Type().String()+"); not read")
 				}
 			}
 		}
@@ -674,7 +701,7 @@ func logFiles(s *model.Snapshot, since, until time.Time, dir string) (paths, not
 
 // changedExtensions lists extensions whose dir or any file below it (up to
 // 2000 entries each) changed in the window.
-func changedExtensions(s *model.Snapshot, since, until time.Time) []ExtensionChange {
+func changedExtensions(r fsys.FS, s *model.Snapshot, since, until time.Time) []ExtensionChange {
 	out := []ExtensionChange{}
 	if s.FS == nil {
 		return out
@@ -682,19 +709,32 @@ func changedExtensions(s *model.Snapshot, since, until time.Time) []ExtensionCha
 	for _, e := range s.FS.Extensions {
 		newest := e.Dir.ModTime
 		count := 0
-		_ = filepath.WalkDir(e.Dir.Path, func(p string, d fs.DirEntry, err error) error {
+		// depth first in lexical order, links not followed, as
+		// filepath.WalkDir; each listing carries its entries' attributes
+		var walk func(dir string) bool
+		walk = func(dir string) bool {
+			ents, err := r.ReadDir(dir, true)
 			if err != nil {
-				return nil
+				return true
 			}
-			count++
-			if count > 2000 {
-				return filepath.SkipAll
+			sort.Slice(ents, func(i, j int) bool { return ents[i].Name < ents[j].Name })
+			for _, en := range ents {
+				if count++; count > 2000 {
+					return false
+				}
+				if en.Info != nil && en.Info.ModTime.After(newest) && !en.Info.ModTime.After(until) {
+					newest = en.Info.ModTime
+				}
+				if en.Type.IsDir() && !walk(filepath.Join(dir, en.Name)) {
+					return false
+				}
 			}
-			if fi, err := d.Info(); err == nil && fi.ModTime().After(newest) && !fi.ModTime().After(until) {
-				newest = fi.ModTime()
-			}
-			return nil
-		})
+			return true
+		}
+		if fi, err := r.Lstat(e.Dir.Path); err == nil && fi.IsDir() {
+			count++ // the folder itself, as WalkDir visits it first
+			walk(e.Dir.Path)
+		}
 		if !newest.Before(since) && !newest.After(until) {
 			out = append(out, ExtensionChange{ID: e.ID, Path: e.Dir.Path, ModTime: newest.UTC(), Version: e.Version})
 		}
@@ -710,11 +750,7 @@ func itoa(n int) string {
 // stateDB reads the 2026.9 state DB's rows for the window, from a private
 // snapshot; the queued message texts pass through the redactor.
 func (sc *scanner) stateDB(s *model.Snapshot) {
-	var base fsys.FS = fsys.Local{}
-	if s.Reads != nil {
-		base = s.Reads.FS
-	}
-	inc, err := access.ReadIncident(context.Background(), base, s.Target.StateDir, sc.since, sc.until)
+	inc, err := access.ReadIncident(context.Background(), sc.fs, s.Target.StateDir, sc.since, sc.until)
 	if err != nil {
 		sc.note("state DB not read: " + err.Error())
 		return

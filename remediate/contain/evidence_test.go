@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardshell/hardshell/fsys"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/model"
 	"github.com/stretchr/testify/require"
@@ -109,7 +110,7 @@ func TestScanSkipsTranscriptsOlderThanWindow(t *testing.T) {
 	state := testutil.CopyState(t, "open-dm-elevated")
 	s := load(t, state)
 	old := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, p := range transcriptFiles(s) {
+	for _, p := range transcriptFiles(fsys.Local{}, s) {
 		require.NoError(t, os.Chtimes(p, old, old))
 	}
 	ev := Scan(s, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), ScanOptions{LogDir: t.TempDir()})

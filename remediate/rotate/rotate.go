@@ -290,7 +290,7 @@ func resolveFileRef(s *model.Snapshot, root *model.Node, sec *Secret) error {
 	if err != nil {
 		return fmt.Errorf("cannot read %s (secrets.providers.%s): %w", path, prov, err)
 	}
-	s.Redact().AddSecretFile(path, sec.FileMode)
+	s.Redact().AddSecretFile(s.Base(), path, sec.FileMode)
 	switch sec.FileMode {
 	case "singleValue":
 		sec.Current, sec.Known = strings.TrimRight(string(data), "\r\n"), true
