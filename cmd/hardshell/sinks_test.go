@@ -33,14 +33,12 @@ var sanctionedSinks = map[string]string{
 	"tui/form.go: huh Run":                    "AskQuestions (the baseline questions of cmd/hardshell/baseline.go): WithOutput(terminal); fixed prompts, the user's own answers",
 	"tui/accessible.go: huh Run":              "accessible prompts: WithOutput(out), out is cobra's masked writer",
 	// files
-	"cmd/hardshell/audit.go: os.OpenFile (write)":      "audit --output FILE (0600): written through reportWriter, the run's redactor",
-	"remediate/contain/report.go: os.OpenFile (write)": "report.md / report.json (0600): their bytes are red.String / red.Bytes of the run's redactor",
-	"remediate/contain/report.go: (*os.File).Write":    "writePrivate writes those masked bytes",
-	"fsys/local.go: os.OpenFile (write)":               "fsys.CreateExcl, the one way the transaction creates files (0600 temp files, backups, manifests, the lock): the operator's own files, changed as reviewed",
-	"remediate/validate.go: os.WriteFile":              "the candidate config for `openclaw config validate`: 0600 in a private temp dir removed after the check",
-	"statedb/statedb.go: os.WriteFile":                 "the private snapshot of the state DB and its -wal: 0600 in a 0700 temp dir, removed after the read; read by hardshell, never shown",
-	"internal/demo/fixture.go: os.WriteFile":           "hardshell demo: the built-in fake state dir",
-	"internal/demo/demo.go: os.WriteFile":              "hardshell demo: the README of the fake state dir",
+	"cmd/hardshell/audit.go: os.OpenFile (write)": "audit --output FILE (0600): written through reportWriter, the run's redactor",
+	"fsys/local.go: os.OpenFile (write)":          "fsys.CreateExcl, the one way the transaction creates files (0600 temp files, backups, manifests, the lock): the operator's own files, changed as reviewed; and the incident report (remediate.WritePrivate, 0600), whose bytes are red.String / red.Bytes of the run's redactor",
+	"remediate/validate.go: os.WriteFile":         "the candidate config for `openclaw config validate`: 0600 in a private temp dir removed after the check",
+	"statedb/statedb.go: os.WriteFile":            "the private snapshot of the state DB and its -wal: 0600 in a 0700 temp dir, removed after the read; read by hardshell, never shown",
+	"internal/demo/fixture.go: os.WriteFile":      "hardshell demo: the built-in fake state dir",
+	"internal/demo/demo.go: os.WriteFile":         "hardshell demo: the README of the fake state dir",
 	// the network
 	"remote/dial.go: (*os.File).Write": "pipeConn.Write: the --deep probe's and rotate --verify's HTTP request into `ssh -W` (a TCP stream to the remote gateway's loopback port), never shown to anyone",
 }

@@ -353,46 +353,22 @@ func (r *Report) JSON(red *model.Redactor) ([]byte, error) {
 }
 
 // Write writes report.md and report.json (0600) into dir (created 0700)
-// and returns their paths.
+// and returns their paths. They are written through the transactions'
+// file system (remediate.WritePrivate): over --host on the gateway's
+// machine, where the containment was written.
 func (r *Report) Write(dir string, red *model.Redactor) (mdPath, jsonPath string, err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", "", err
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return "", "", err
-	}
 	js, err := r.JSON(red)
 	if err != nil {
 		return "", "", err
 	}
 	mdPath, jsonPath = filepath.Join(dir, "report.md"), filepath.Join(dir, "report.json")
-	if err := writePrivate(mdPath, []byte(red.String(r.Markdown(red)))); err != nil {
+	if err := remediate.WritePrivate(mdPath, []byte(red.String(r.Markdown(red)))); err != nil {
 		return "", "", err
 	}
-	if err := writePrivate(jsonPath, append(js, '\n')); err != nil {
+	if err := remediate.WritePrivate(jsonPath, append(js, '\n')); err != nil {
 		return "", "", err
 	}
 	return mdPath, jsonPath, nil
-}
-
-// writePrivate creates path 0600 (never following a symlink at path).
-func writePrivate(path string, data []byte) error {
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%s is a symlink; the report was not written", path)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func yesNo(b bool) string {
@@ -434,6 +410,9 @@ type FinishInput struct {
 	Scan        ScanOptions // Redact is set by Finish
 	Dir         string      // "" = DefaultDir(state, id)
 	Gathered    *Gathered   // what Gather read before the commit; nil = gather in Finish
+	// Host is the gateway's machine; nil = this one (HostInfo). Over
+	// --host the caller describes the remote.
+	Host *Host
 }
 
 // Gathered is what the report reads from the target: the secrets the
@@ -468,9 +447,13 @@ func Finish(in FinishInput) (rep *Report, mdPath, jsonPath string, err error) {
 		after = in.AuditBefore
 	}
 	now := in.Now.UTC()
+	host := HostInfo()
+	if in.Host != nil {
+		host = *in.Host
+	}
 	rep = &Report{
 		ID: ReportID(now), GeneratedAt: now, Window: [2]time.Time{in.Since.UTC(), now},
-		Host: HostInfo(), OpenClaw: s.Era.Version, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
+		Host: host, OpenClaw: s.Era.Version, StateDir: s.Target.StateDir, ConfigPath: s.Target.ConfigPath,
 		Exposure: ExposureOf(s), Evidence: g.evidence, Changes: ChangesOf(in.Changes),
 		Rotated: Rotated(s, in.Options), ManualRotation: Credentials(s), NextSteps: in.Changes.After,
 		BackupID: in.BackupID, DryRun: in.DryRun, AuditBefore: CountAudit(in.AuditBefore), AuditAfter: CountAudit(after),
