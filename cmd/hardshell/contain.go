@@ -50,6 +50,10 @@ func newContainCmd() *cobra.Command {
             <state>/.hardshell/incidents/<id>/ (or --report-dir);
   re-audit  before/after counts and anything still urgent.
 
+With --host DEST it works on DEST's gateway over ssh: the evidence comes from
+there (its transcripts, logs, extensions and state DB), the change and its
+backup are written there, and so is the report (named DEST:PATH).
+
 Without --yes it asks on a terminal; with no terminal and no --yes it shows the plan,
 writes nothing and exits 1. --dry-run never writes config (the report is still written).
 Exit codes: 0 contained or not confirmed; 1 refused or failed; 2 bad input.`,
@@ -101,7 +105,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	if err != nil {
 		return withCode(exitBadInput, err)
 	}
-	opts := contain.Options{DM: f.dm, Groups: f.groups, KeepControlUI: f.keepControlUI}
+	opts := contain.Options{DM: f.dm, Groups: f.groups, KeepControlUI: f.keepControlUI, Getenv: targetLookupEnv()}
 	if err := opts.Validate(); err != nil {
 		return withCode(exitBadInput, err)
 	}
@@ -133,7 +137,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	// Everything the report reads from disk is read now, before anything
 	// is written: after the commit only the report itself is written.
 	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before,
-		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir}
+		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir}, Dir: f.reportDir, Host: targetHost(ctx)}
 	fin.Gathered = contain.Gather(fin)
 
 	if nixManaged() && !f.dryRun {
@@ -249,7 +253,12 @@ func reportContain(ctx context.Context, out io.Writer, fin contain.FinishInput, 
 		fmt.Fprintln(out, "no tier-1 or tier-2 finding left")
 	}
 	printBackup(out, set)
-	fmt.Fprintf(out, "report: %s\n        %s\n", mdPath, jsonPath)
+	fmt.Fprintf(out, "report: %s\n        %s\n", targetPath(mdPath), targetPath(jsonPath))
+	if session != nil && !fin.DryRun {
+		// the restart is a step for the operator here too (see the
+		// steps above); over --host it is spelled as the ssh to run
+		fmt.Fprintf(out, "restart the gateway on %s: %s\n", hostFlag, onTarget(followUp().OpenClaw("gateway", "restart")))
+	}
 	return nil
 }
 

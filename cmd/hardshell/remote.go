@@ -20,8 +20,10 @@ import (
 
 	"github.com/hardshell/hardshell/access/act"
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/contain"
 	"github.com/hardshell/hardshell/remote"
 	"github.com/hardshell/hardshell/statedb"
 	"github.com/hardshell/hardshell/statedb/nodesql"
@@ -42,17 +44,14 @@ var (
 // work on the wrong machine.
 var remoteCommands = map[string]bool{
 	"audit": true, "fix": true, "restore": true, "harden": true, "version": true,
-	"rotate": true, "config": true, "rules": true, "baseline": true, "access": true,
+	"rotate": true, "config": true, "rules": true, "baseline": true, "access": true, "contain": true,
 	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
 }
 
-// remoteRefusals explain the commands that do not work over --host.
-var remoteRefusals = map[string]string{
-	// containment reads this machine's process table, its state database
-	// snapshot, service files and logs for the evidence, and writes an
-	// incident report here: every one of those must come from the host
-	"contain": "it collects evidence (processes, the state database, logs) that must be read on the gateway's machine itself; run it there: ssh -t %s hardshell contain",
-}
+// remoteRefusals explain the commands that do not work over --host and
+// what to run instead (none at present: every command that reads a state
+// dir works over --host; the rest get the general refusal).
+var remoteRefusals = map[string]string{}
 
 func init() {
 	rootCmd.PersistentFlags().StringVar(&hostFlag, "host", "", "work on the gateway of another machine over ssh: [user@]host[:port] or a Host alias (HARDSHELL_SSH_COMMAND replaces `ssh`)")
@@ -310,4 +309,46 @@ func remoteLabel(stateDir string) string {
 		return ""
 	}
 	return hostFlag + ":" + stateDir
+}
+
+// targetHost describes the gateway's machine for the incident report: the
+// remote's uname over --host, nil (this machine: contain.HostInfo) locally.
+func targetHost(ctx context.Context) *contain.Host {
+	if session == nil {
+		return nil
+	}
+	h := &contain.Host{OS: "unknown", Arch: "unknown"}
+	out, err := session.Run(ctx, "uname -s; uname -m; uname -n; uname -r", nil)
+	f := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err != nil || len(f) != 4 {
+		return h
+	}
+	h.OS = strings.ToLower(strings.TrimSpace(f[0])) // Linux, Darwin: as runtime.GOOS spells them
+	h.Arch = strings.TrimSpace(f[1])
+	switch h.Arch {
+	case "x86_64":
+		h.Arch = "amd64"
+	case "aarch64":
+		h.Arch = "arm64"
+	}
+	h.Hostname, h.Kernel = strings.TrimSpace(f[2]), strings.TrimSpace(f[3])
+	return h
+}
+
+// targetPath names a file of the target for the operator: "DEST:PATH"
+// over --host, PATH locally.
+func targetPath(p string) string {
+	if session == nil {
+		return p
+	}
+	return hostFlag + ":" + p
+}
+
+// onTarget is a command line to run on the target's machine: over --host
+// as "ssh -t DEST 'CMD'", CMD itself locally.
+func onTarget(cmd string) string {
+	if session == nil {
+		return cmd
+	}
+	return cmdline.Join("ssh", "-t", hostFlag, cmd)
 }

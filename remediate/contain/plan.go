@@ -56,6 +56,18 @@ type Options struct {
 	// Before is the audit of the snapshot the caller already ran; nil =
 	// Plan audits it.
 	Before *audit.Report
+	// Getenv is the environment of the gateway's machine (over --host the
+	// remote's: its variables win over .env for the gateway, and the
+	// rotation says when one is set there); nil = os.LookupEnv.
+	Getenv func(string) (string, bool)
+}
+
+// getenv is Options.Getenv or this process's environment.
+func (o Options) getenv() func(string) (string, bool) {
+	if o.Getenv != nil {
+		return o.Getenv
+	}
+	return os.LookupEnv
 }
 
 func (o Options) dm() string {
@@ -567,7 +579,7 @@ func (p *planner) verifyClaims(cs *model.ChangeSet) {
 	}
 	cand := *p.s
 	cand.Doc = nd
-	cand.Env = candidateEnv(p.s, p.env)
+	cand.Env = candidateEnv(p.s, p.env, p.opts.getenv())
 	rep, err := audit.Run(context.Background(), &cand, audit.Options{DeclaredFixes: true})
 	if err != nil {
 		return
@@ -585,14 +597,14 @@ func (p *planner) verifyClaims(cs *model.ChangeSet) {
 
 // candidateEnv overlays the new .env values on the snapshot's environment
 // the way OpenClaw reads them: the process environment wins over .env.
-func candidateEnv(s *model.Snapshot, kv [][2]string) func(string) (string, bool) {
+func candidateEnv(s *model.Snapshot, kv [][2]string, getenv func(string) (string, bool)) func(string) (string, bool) {
 	over := map[string]string{}
 	for _, p := range kv {
 		over[p[0]] = p[1]
 	}
 	base := s.Env
 	return func(name string) (string, bool) {
-		if v, ok := os.LookupEnv(name); ok && v != "" {
+		if v, ok := getenv(name); ok && v != "" {
 			return v, true
 		}
 		if v, ok := over[name]; ok {

@@ -20,7 +20,7 @@ import (
 // shared secret (or in trusted-proxy mode) gets token auth with a new token
 // in .env (rotate.Options.Ensure); a gateway password moves to .env.
 func (p *planner) rotate() error {
-	b := rotate.NewBatch(p.s, rotate.Options{Generate: p.newToken, Ensure: true})
+	b := rotate.NewBatch(p.s, rotate.Options{Generate: p.newToken, Ensure: true, Getenv: p.opts.Getenv})
 	mode := strings.ToLower(strings.TrimSpace(p.get("gateway.auth.mode").Text()))
 	pwNode := p.get("gateway.auth.password")
 	_, envPw := p.envValue("OPENCLAW_GATEWAY_PASSWORD")

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hardshell/hardshell/internal/sshtest"
+	"github.com/hardshell/hardshell/internal/testutil"
+)
+
+// contain --yes --host contains the remote gateway: the config and .env
+// there change (secrets rotated) with a backup there, the evidence comes
+// from the remote (its transcripts, its gateway log, its auth profile's
+// key for the redactor), the report is written there 0600 and named
+// DEST:PATH, nothing is written on this machine, and restore --host undoes
+// the containment. The remote state dir lives in the sshd's own mount
+// namespace, so a local read cannot pass this test.
+func TestRemoteContain(t *testing.T) {
+	s := sshtest.Start(t)
+	local := testutil.CopyState(t, "open-dm-elevated")
+	// a provider key the redactor can learn only from the remote's
+	// auth-profiles.json (no vendor shape, so no pattern masks it), echoed
+	// by the agent in a transcript and in the gateway log of the window
+	const planted = "horse-battery-staple-remote-only-7781"
+	testutil.WriteFile(t, local+"/agents/main/agent/auth-profiles.json",
+		[]byte(`{"version":1,"profiles":{"anthropic:default":{"type":"api_key","provider":"anthropic","key":"`+planted+`"}}}`), 0o600)
+	transcript := "/agents/main/sessions/a418ace5-4584-776c-988d-8477da735245.jsonl"
+	tdata, err := os.ReadFile(local + transcript)
+	require.NoError(t, err)
+	tdata = append(tdata, []byte(`{"type":"message","id":"p1","timestamp":"2026-11-10T10:06:00.000Z","message":{"role":"assistant","content":[{"type":"toolCall","id":"toolu_planted","name":"exec","arguments":{"command":"echo `+planted+` > /tmp/k"}}]}}`+"\n")...)
+	testutil.WriteFile(t, local+transcript, tdata, 0o600)
+
+	sd := s.Home + "/.openclaw"
+	s.CopyIn(t, local, sd)
+	logs := s.Home + "/gateway-logs"
+	s.WriteFile(t, logs+"/openclaw-2026-11-10.log", []byte(`{"time":"2026-11-10T10:05:00Z","level":"info","tool":"exec","msg":"tool exec: cat key `+planted+`"}`+"\n"), 0o600)
+	origCfg, origEnv := s.ReadFile(t, sd+"/openclaw.json"), s.ReadFile(t, sd+"/.env")
+	oldToken := strings.TrimPrefix(strings.TrimSpace(string(origEnv)), "OPENCLAW_GATEWAY_TOKEN=")
+	const botToken = "7000000001:AAFakeFakeFakeFakeFakeFakeFakeFake999"
+
+	out, stderr, code := runRemoteCmd(t, s, "contain", "--yes", "--host", s.Dest, "--since", "2026-11-01T00:00:00Z", "--log-dir", logs)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+
+	// the containment and the rotation are on the remote
+	cfg, env := string(s.ReadFile(t, sd+"/openclaw.json")), string(s.ReadFile(t, sd+"/.env"))
+	require.NotEqual(t, string(origCfg), cfg)
+	require.NotContains(t, cfg, `dmPolicy: "open"`)
+	require.Contains(t, cfg, `dmPolicy: "disabled"`)
+	require.NotContains(t, env, oldToken, "the gateway token was rotated in the remote .env")
+	newToken := strings.TrimPrefix(strings.TrimSpace(env), "OPENCLAW_GATEWAY_TOKEN=")
+	require.Len(t, newToken, 48)
+	require.Equal(t, "600\n600\n", s.Run(t, `stat -c %a ~/.openclaw/openclaw.json ~/.openclaw/.env`), "modes kept")
+	require.Contains(t, s.Run(t, `cat ~/.openclaw/.hardshell/backups/*/manifest.json`), `"committed"`)
+
+	// the report: on the remote, where a local run writes it, named DEST:PATH
+	m := regexp.MustCompile(`report: ` + regexp.QuoteMeta(s.Dest) + `:(\S+)\n\s+` + regexp.QuoteMeta(s.Dest) + `:(\S+)`).FindStringSubmatch(out)
+	require.Len(t, m, 3, out)
+	require.True(t, strings.HasPrefix(m[1], sd+"/.hardshell/incidents/"), m[1])
+	require.Equal(t, "600\n600\n700\n", s.Run(t, `stat -c %a `+sshtest.Quote(m[1])+` `+sshtest.Quote(m[2])+` `+sshtest.Quote(m[1][:strings.LastIndex(m[1], "/")])))
+	md := string(s.ReadFile(t, m[1]))
+	require.Contains(t, md, sd+transcript, "the remote's transcript was reviewed")
+	require.Contains(t, md, logs+"/openclaw-2026-11-10.log", "the remote's gateway log was read")
+	require.Contains(t, md, "echo ", "the planted call is in the report")
+	require.Contains(t, md, "Gateway host: linux/")
+	for _, p := range m[1:] {
+		data := string(s.ReadFile(t, p))
+		for _, sec := range []string{planted, oldToken, newToken, botToken} {
+			require.NotContains(t, data, sec, "%s leaks a secret", p)
+		}
+	}
+	for _, sec := range []string{planted, oldToken, newToken, botToken} {
+		require.NotContains(t, out+stderr, sec, "the output never shows a secret")
+	}
+	require.Contains(t, out, "restart the gateway on "+s.Dest+": ssh -t "+s.Dest+" 'openclaw gateway restart'")
+
+	// nothing was written on this machine
+	_, err = os.Stat(sd)
+	require.ErrorIs(t, err, os.ErrNotExist)
+	_, err = os.Stat(local + "/.hardshell")
+	require.ErrorIs(t, err, os.ErrNotExist)
+
+	id := regexp.MustCompile(`backup: (\S+)`).FindStringSubmatch(out)
+	require.Len(t, id, 2, out)
+	require.Contains(t, out, "undo with: hardshell restore "+id[1]+" --host "+s.Dest)
+	rout, rerr, rcode := runRemoteCmd(t, s, "restore", id[1], "--yes", "--host", s.Dest)
+	require.Equal(t, 0, rcode, rout+rerr)
+	require.Equal(t, string(origCfg), string(s.ReadFile(t, sd+"/openclaw.json")), "restore --host undoes the containment")
+	require.Equal(t, string(origEnv), string(s.ReadFile(t, sd+"/.env")), "and the rotation")
+}
