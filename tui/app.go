@@ -14,6 +14,7 @@ import (
 	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
+	"github.com/hardshell/hardshell/remediate/contain"
 )
 
 // Options configure the wizard. Load is required.
@@ -48,6 +49,52 @@ type Options struct {
 	// operator to run, acting on this target (cmdline.Target.Command); nil
 	// = bare "hardshell ARGS".
 	Command func(args ...string) string
+	// Remote is the gateway's machine when it is not this one (--host);
+	// nil = this machine.
+	Remote *Remote
+}
+
+// Remote is what the flows that look beyond the config (containment,
+// rotation) need to know of a gateway on another machine. Its files are
+// already read through Options.Load's snapshot and written through the
+// transactions' file system (remediate.UseFS); this is the rest.
+type Remote struct {
+	// Dest names the machine ("DEST" in "DEST:PATH" and "ssh -t DEST …").
+	Dest string
+	// Home is its user's home (where the rotation looks for service files).
+	Home string
+	// Getenv is its environment (what the gateway there sees).
+	Getenv func(string) (string, bool)
+	// Dial reaches its loopback (the rotation's live check).
+	Dial audit.DialFunc
+	// Host describes it for the incident report.
+	Host *contain.Host
+}
+
+// where names a file of the target for the operator: "DEST:PATH" on a
+// remote machine, PATH here.
+func (o Options) where(path string) string {
+	if o.Remote == nil {
+		return path
+	}
+	return o.Remote.Dest + ":" + path
+}
+
+// getenv is the target's environment (nil = this process's).
+func (o Options) getenv() func(string) (string, bool) {
+	if o.Remote == nil {
+		return nil
+	}
+	return o.Remote.Getenv
+}
+
+// onTarget is a command line to run on the target's machine: over ssh for
+// a remote one.
+func (o Options) onTarget(cmd string) string {
+	if o.Remote == nil {
+		return cmd
+	}
+	return cmdline.Join("ssh", "-t", o.Remote.Dest, cmd)
 }
 
 // command is a hardshell command line for the operator to run on o's target.

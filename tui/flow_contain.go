@@ -90,7 +90,7 @@ type containDoneMsg struct {
 func (m *containModel) Init() tea.Cmd { return nil }
 
 func (m *containModel) options() contain.Options {
-	return contain.Options{DM: m.choices[0].values[m.choices[0].pick], Groups: m.choices[1].values[m.choices[1].pick]}
+	return contain.Options{DM: m.choices[0].values[m.choices[0].pick], Groups: m.choices[1].values[m.choices[1].pick], Getenv: m.opts.getenv()}
 }
 
 func (m *containModel) now() time.Time {
@@ -109,7 +109,7 @@ func (m *containModel) Summary() string {
 	if m.set != nil {
 		s += "; backup " + m.opts.undoText(m.set.ID)
 	}
-	return s + ". Incident report: " + m.md + " and " + m.json + ". Restart the gateway: openclaw gateway restart"
+	return s + ". Incident report: " + m.opts.where(m.md) + " and " + m.opts.where(m.json) + ". Restart the gateway: " + m.opts.onTarget("openclaw gateway restart")
 }
 
 func (m *containModel) plan() tea.Cmd {
@@ -152,6 +152,9 @@ func (m *containModel) commit() tea.Cmd {
 		}
 		fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before, AuditAfter: after,
 			Since: now.Add(-d), Now: now, Scan: contain.ScanOptions{LogDir: logDir}}
+		if o.Remote != nil {
+			fin.Host = o.Remote.Host
+		}
 		if set != nil {
 			fin.BackupID = set.ID
 		}
@@ -237,7 +240,11 @@ func (m *containModel) View() string {
 			b.WriteString(wrap("Still urgent: "+strings.Join(u, ", "), w) + "\n")
 		}
 		b.WriteString(wrap("Report: "+relText(m.opts.StateDir, m.md), w) + "\n\n")
-		b.WriteString(stLabel.Render("Now, by hand") + "\n")
+		label := "Now, by hand"
+		if m.opts.Remote != nil {
+			label += " (on " + m.opts.Remote.Dest + ")"
+		}
+		b.WriteString(stLabel.Render(label) + "\n")
 		steps := m.rep.NextSteps
 		if m.h > 0 {
 			steps = steps[:min(len(steps), max(m.h-16, 3))]

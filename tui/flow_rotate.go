@@ -80,12 +80,15 @@ func (m *rotateModel) Summary() string {
 
 func (m *rotateModel) plan(t rotate.Target) tea.Cmd {
 	o, home := m.opts, m.home
+	if home == "" && o.Remote != nil {
+		home = o.Remote.Home
+	}
 	return func() tea.Msg {
 		s, err := o.Load()
 		if err != nil {
 			return rotatePlannedMsg{err: err}
 		}
-		cs, info, err := rotate.Plan(s, t, rotate.Options{Home: home})
+		cs, info, err := rotate.Plan(s, t, rotate.Options{Home: home, Getenv: o.getenv()})
 		if err != nil {
 			return rotatePlannedMsg{err: err}
 		}
@@ -96,12 +99,16 @@ func (m *rotateModel) plan(t rotate.Target) tea.Cmd {
 
 func (m *rotateModel) commit() tea.Cmd {
 	p, info, ver := m.prep, m.info, m.opts.ToolVersion
+	var vo rotate.VerifyOptions
+	if m.opts.Remote != nil {
+		vo.Dial = m.opts.Remote.Dial // the remote's loopback, never this machine's
+	}
 	return func() tea.Msg {
 		set, err := p.Txn.Commit(remediate.BackupMeta{Command: "rotate " + string(info.Target), ToolVersion: ver})
 		if err != nil {
 			return rotateDoneMsg{err: err}
 		}
-		return rotateDoneMsg{set: set, v: rotate.Verify(context.Background(), info, rotate.VerifyOptions{})}
+		return rotateDoneMsg{set: set, v: rotate.Verify(context.Background(), info, vo)}
 	}
 }
 
@@ -162,7 +169,11 @@ func (m *rotateModel) View() string {
 		b.WriteString(wrap("Backup "+m.opts.undoText(m.set.ID), w) + "\n\n")
 		b.WriteString(manualText(m.info.Manual, w))
 		if m.info.Target != rotate.Remote {
-			b.WriteString(stLabel.Render("Restart the gateway") + "\n")
+			label := "Restart the gateway"
+			if m.opts.Remote != nil {
+				label += " (on " + m.opts.Remote.Dest + ")"
+			}
+			b.WriteString(stLabel.Render(label) + "\n")
 			for _, r := range m.info.Restart {
 				b.WriteString(trunc("  "+r, w) + "\n")
 			}

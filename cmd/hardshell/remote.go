@@ -45,7 +45,7 @@ var (
 var remoteCommands = map[string]bool{
 	"audit": true, "fix": true, "restore": true, "harden": true, "version": true,
 	"rotate": true, "config": true, "rules": true, "baseline": true, "access": true, "contain": true,
-	"hardshell": true, // the wizard (its flows that work remotely: wizardFlows)
+	"hardshell": true, // the wizard (its flows learn the remote from wizardRemote)
 }
 
 // remoteRefusals explain the commands that do not work over --host and
@@ -282,24 +282,16 @@ func remoteValidator() remediate.Validator {
 	})
 }
 
-// wizardFlows are the wizard's start-menu entries: over --host, the ones
-// whose reads and writes all go through the session (not containment and
-// token rotation, which read service files, transcripts and logs of this
-// machine).
-func wizardFlows() []tui.Flow {
-	flows := tui.DefaultFlows()
+// wizardRemote is what the wizard's flows need of the remote machine
+// beyond its files (nil locally): its home, environment, loopback and
+// host facts. Every flow of the wizard works over --host with it: their
+// reads go through the session's file system, their writes through its
+// transaction.
+func wizardRemote() *tui.Remote {
 	if session == nil {
-		return flows
+		return nil
 	}
-	out := flows[:0]
-	for _, f := range flows {
-		switch f.(type) {
-		case tui.ContainFlow, tui.RotateFlow:
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
+	return &tui.Remote{Dest: hostFlag, Home: session.Home, Getenv: targetLookupEnv(), Dial: session.DialContext, Host: targetHost(context.Background())}
 }
 
 // remoteLabel names the target in the wizard's header: "DEST:<state dir>"

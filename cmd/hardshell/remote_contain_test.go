@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -90,4 +91,73 @@ func TestRemoteContain(t *testing.T) {
 	require.Equal(t, 0, rcode, rout+rerr)
 	require.Equal(t, string(origCfg), string(s.ReadFile(t, sd+"/openclaw.json")), "restore --host undoes the containment")
 	require.Equal(t, string(origEnv), string(s.ReadFile(t, sd+"/.env")), "and the rotation")
+}
+
+// The wizard over --host offers every flow, containment and token rotation
+// included, and its containment runs on the remote: the evidence from the
+// remote's transcripts, the change and its backup there, the report there
+// and named DEST:PATH, nothing written here, no secret on the screen.
+func TestRemoteWizardContains(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	s := sshtest.Start(t)
+	local := testutil.CopyState(t, "open-dm-elevated")
+	const planted = "horse-battery-staple-remote-only-7781"
+	testutil.WriteFile(t, local+"/agents/main/agent/auth-profiles.json",
+		[]byte(`{"version":1,"profiles":{"anthropic:default":{"type":"api_key","provider":"anthropic","key":"`+planted+`"}}}`), 0o600)
+	// a risky call an hour ago, inside the flow's default 24-hour window
+	stamp := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
+	testutil.WriteFile(t, local+"/agents/main/sessions/recent.jsonl",
+		[]byte(`{"type":"message","id":"p1","timestamp":"`+stamp+`","message":{"role":"assistant","content":[{"type":"toolCall","id":"toolu_planted","name":"exec","arguments":{"command":"echo `+planted+`"}}]}}`+"\n"), 0o600)
+	sd := s.Home + "/.openclaw"
+	s.CopyIn(t, local, sd)
+	orig := s.ReadFile(t, sd+"/openclaw.json")
+
+	tm := startPTYEnv(t, []string{"HARDSHELL_SSH_COMMAND=" + s.SSHCommand}, hardshellBin(t), "--host", s.Dest)
+	tm.waitFor("Harden this gateway")
+	for _, flow := range []string{"Incident containment", "Rotate tokens"} {
+		require.Contains(t, tm.text(), flow, "offered over --host")
+	}
+	tm.send("j")
+	tm.send("j")
+	tm.send("\r")
+	tm.waitFor("Risky DMs")
+	tm.send("\r")
+	tm.waitFor("contain now")
+	tm.send("y")
+	waitSlow(tm, "Contained.", 90*time.Second) // the write, re-audit and evidence all go over ssh
+	tm.waitFor("1 risky tool call(s)")
+	tm.waitFor("(on " + s.Dest + ")")
+	tm.send("q")
+	tm.wait()
+	text := tm.text()
+	require.NotContains(t, text, planted, "the key only the remote's auth profile holds is masked on screen")
+	m := regexp.MustCompile(`Incident report: ` + regexp.QuoteMeta(s.Dest) + `:(\S+/report\.md)`).FindStringSubmatch(text)
+	require.Len(t, m, 2, text)
+	require.True(t, strings.HasPrefix(m[1], sd+"/.hardshell/incidents/"), m[1])
+	require.Contains(t, text, "ssh -t "+s.Dest+" 'openclaw gateway restart'")
+
+	require.Equal(t, "600\n", s.Run(t, `stat -c %a `+sshtest.Quote(m[1])))
+	md := string(s.ReadFile(t, m[1]))
+	require.Contains(t, md, sd+"/agents/main/sessions/recent.jsonl:1", "the remote's transcript is the evidence")
+	require.NotContains(t, md, planted)
+	cfg := string(s.ReadFile(t, sd+"/openclaw.json"))
+	require.NotEqual(t, string(orig), cfg)
+	require.Contains(t, cfg, `dmPolicy: "disabled"`)
+	require.Contains(t, s.Run(t, `cat ~/.openclaw/.hardshell/backups/*/manifest.json`), `"committed"`)
+	_, err := os.Stat(sd)
+	require.ErrorIs(t, err, os.ErrNotExist, "nothing was written on this machine")
+}
+
+// waitSlow is tm.waitFor with a longer deadline, for a step that does
+// many round trips over ssh on a loaded machine.
+func waitSlow(tm *ptyTerm, text string, d time.Duration) {
+	tm.t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if s := tm.text(); strings.Contains(s[min(tm.mark, len(s)):], text) {
+			break
+		}
+	}
+	tm.waitFor(text)
 }

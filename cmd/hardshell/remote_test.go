@@ -139,7 +139,6 @@ func TestRemoteWizardFixesTopCritical(t *testing.T) {
 	bin := hardshellBin(t)
 	tm := startPTYEnv(t, []string{"HARDSHELL_SSH_COMMAND=" + s.SSHCommand}, bin, "--host", s.Dest)
 	tm.waitFor("Harden this gateway")
-	require.NotContains(t, tm.text(), "Incident containment", "flows that read this machine are not offered over --host")
 	tm.send("\r")
 	tm.waitFor("score")
 	tm.send("\r") // fix the top finding

@@ -81,6 +81,7 @@ func wizardOptions(stateDir, config string, getenv func(string) string) (tui.Opt
 		Redactor:      red,
 		TargetLabel:   remoteLabel(t.StateDir),
 		LiveListeners: true,
+		Remote:        wizardRemote(),
 		Load: func() (*model.Snapshot, error) {
 			o := model.LoadOptions{Locate: lo, Redactor: red}
 			remoteLoad(&o)
@@ -110,7 +111,7 @@ func runUI(in io.Reader, out io.Writer, o tui.Options, direct bool) error {
 	if direct {
 		app = tui.NewHarden(o)
 	} else {
-		app = tui.NewApp(o, wizardFlows())
+		app = tui.NewApp(o, tui.DefaultFlows())
 	}
 	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithInput(inF), tea.WithOutput(outF))
 	if _, err := p.Run(); err != nil {
