@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path"
 	"strings"
 	"time"
 
@@ -104,6 +105,13 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	since, err := parseSince(f.since, now)
 	if err != nil {
 		return withCode(exitBadInput, err)
+	}
+	if session != nil {
+		for _, d := range [][2]string{{"--report-dir", f.reportDir}, {"--log-dir", f.logDir}} {
+			if d[1] != "" && !path.IsAbs(d[1]) {
+				return withCode(exitBadInput, fmt.Errorf("with --host, give %s as an absolute path on %s, not %q", d[0], hostFlag, d[1]))
+			}
+		}
 	}
 	opts := contain.Options{DM: f.dm, Groups: f.groups, KeepControlUI: f.keepControlUI, Getenv: targetLookupEnv()}
 	if err := opts.Validate(); err != nil {

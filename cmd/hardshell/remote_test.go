@@ -84,6 +84,7 @@ func TestRemoteFaultsExit2(t *testing.T) {
 		{[]string{"audit", "--host", s.UnknownKeyDest}, "Host key verification failed"},
 		{[]string{"fix", "--yes", "--host", s.Dest}, "has no OpenClaw state dir at " + s.Home + "/.openclaw"},
 		{[]string{"audit", "--host", s.Dest, "--state-dir", "relative/dir"}, "absolute remote paths"},
+		{[]string{"contain", "--yes", "--host", s.Dest, "--state-dir", s.Home, "--report-dir", "incident"}, "give --report-dir as an absolute path on " + s.Dest},
 	} {
 		out, stderr, code := runRemoteCmd(t, s, tc.args...)
 		require.Equal(t, 2, code, "%v: %s%s", tc.args, out, stderr)
