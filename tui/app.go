@@ -69,6 +69,9 @@ type Remote struct {
 	Dial audit.DialFunc
 	// Host describes it for the incident report.
 	Host *contain.Host
+	// Zone is its time zone (the dates of its daily logs); nil = unknown,
+	// this machine's is used.
+	Zone *time.Location
 }
 
 // where names a file of the target for the operator: "DEST:PATH" on a

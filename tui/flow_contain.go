@@ -153,7 +153,7 @@ func (m *containModel) commit() tea.Cmd {
 		fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before, AuditAfter: after,
 			Since: now.Add(-d), Now: now, Scan: contain.ScanOptions{LogDir: logDir}}
 		if o.Remote != nil {
-			fin.Host = o.Remote.Host
+			fin.Host, fin.Scan.Zone = o.Remote.Host, o.Remote.Zone
 		}
 		if set != nil {
 			fin.BackupID = set.ID

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/hardshell/hardshell/access/act"
 	"github.com/hardshell/hardshell/audit"
@@ -291,7 +292,8 @@ func wizardRemote() *tui.Remote {
 	if session == nil {
 		return nil
 	}
-	return &tui.Remote{Dest: hostFlag, Home: session.Home, Getenv: targetLookupEnv(), Dial: session.DialContext, Host: targetHost(context.Background())}
+	host, zone := targetMachine(context.Background())
+	return &tui.Remote{Dest: hostFlag, Home: session.Home, Getenv: targetLookupEnv(), Dial: session.DialContext, Host: host, Zone: zone}
 }
 
 // remoteLabel names the target in the wizard's header: "DEST:<state dir>"
@@ -303,17 +305,23 @@ func remoteLabel(stateDir string) string {
 	return hostFlag + ":" + stateDir
 }
 
-// targetHost describes the gateway's machine for the incident report: the
-// remote's uname over --host, nil (this machine: contain.HostInfo) locally.
-func targetHost(ctx context.Context) *contain.Host {
+// targetMachine describes the gateway's machine for the incident report
+// and the dates of its daily logs: the remote's uname and UTC offset over
+// --host, nil (this machine: contain.HostInfo, time.Local) locally.
+func targetMachine(ctx context.Context) (*contain.Host, *time.Location) {
 	if session == nil {
-		return nil
+		return nil, nil
 	}
 	h := &contain.Host{OS: "unknown", Arch: "unknown"}
-	out, err := session.Run(ctx, "uname -s; uname -m; uname -n; uname -r", nil)
+	out, err := session.Run(ctx, "uname -s; uname -m; uname -n; uname -r; date +%z", nil)
 	f := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if err != nil || len(f) != 4 {
-		return h
+	if err != nil || len(f) != 5 {
+		return h, nil
+	}
+	var zone *time.Location
+	if t, err := time.Parse("-0700", strings.TrimSpace(f[4])); err == nil {
+		_, off := t.Zone()
+		zone = time.FixedZone(strings.TrimSpace(f[4]), off)
 	}
 	h.OS = strings.ToLower(strings.TrimSpace(f[0])) // Linux, Darwin: as runtime.GOOS spells them
 	h.Arch = strings.TrimSpace(f[1])
@@ -324,7 +332,7 @@ func targetHost(ctx context.Context) *contain.Host {
 		h.Arch = "arm64"
 	}
 	h.Hostname, h.Kernel = strings.TrimSpace(f[2]), strings.TrimSpace(f[3])
-	return h
+	return h, zone
 }
 
 // targetPath names a file of the target for the operator: "DEST:PATH"

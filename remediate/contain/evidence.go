@@ -41,6 +41,9 @@ type ScanOptions struct {
 	// LogDir holds openclaw-YYYY-MM-DD.log; "" = DefaultLogDir. Ignored
 	// when logging.file is set.
 	LogDir string
+	// Zone is the time zone of the gateway's machine, which names its
+	// daily logs by its local date; nil = this machine's (time.Local).
+	Zone *time.Location
 	// Redact masks an excerpt; nil = model.MaskText. Every excerpt passes
 	// through it before it is kept.
 	Redact func(string) string
@@ -143,7 +146,7 @@ func Scan(s *model.Snapshot, since, until time.Time, o ScanOptions) Evidence {
 		}
 		sc.transcript(path, agentOf(s, path))
 	}
-	paths, notes := logFiles(sc.fs, s, since, until, o.LogDir)
+	paths, notes := logFiles(sc.fs, s, since, until, o.LogDir, o.Zone)
 	for _, n := range notes {
 		sc.note(n)
 	}
@@ -644,14 +647,14 @@ func agentOf(s *model.Snapshot, path string) string {
 	return strings.SplitN(filepath.ToSlash(rel), "/", 2)[0]
 }
 
-// logFiles is logging.file, or the daily logs of the window's days (local
-// and UTC dates) in dir (/tmp/openclaw/openclaw-YYYY-MM-DD.log). These are
+// logFiles is logging.file, or the daily logs of the window's days (the
+// dates in zone, the gateway machine's, and in UTC) in dir (/tmp/openclaw/openclaw-YYYY-MM-DD.log). These are
 // the only files outside the state dir the review reads. logging.file is
 // read wherever it is, because the gateway writes its log where it says,
 // but only when it is a regular file (not a symlink, FIFO or device); what
 // is taken from it is what any log yields: lines stamped within the window,
 // masked, each with its file:line. The notes say what was not read.
-func logFiles(r fsys.FS, s *model.Snapshot, since, until time.Time, dir string) (paths, notes []string) {
+func logFiles(r fsys.FS, s *model.Snapshot, since, until time.Time, dir string, zone *time.Location) (paths, notes []string) {
 	if s.Doc != nil {
 		if f := strings.TrimSpace(s.Doc.Get("logging.file").Text()); f != "" {
 			if strings.HasPrefix(f, "~/") && s.Target.Home != "" {
@@ -677,7 +680,10 @@ func logFiles(r fsys.FS, s *model.Snapshot, since, until time.Time, dir string) 
 	if until.Sub(since) > 366*24*time.Hour {
 		since = until.Add(-366 * 24 * time.Hour)
 	}
-	for _, loc := range []*time.Location{time.Local, time.UTC} {
+	if zone == nil {
+		zone = time.Local
+	}
+	for _, loc := range []*time.Location{zone, time.UTC} {
 		first := since.In(loc)
 		first = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, loc)
 		for d := first; !d.After(until); d = d.AddDate(0, 0, 1) {

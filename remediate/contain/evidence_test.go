@@ -147,3 +147,20 @@ func TestCredentialsMap(t *testing.T) {
 	require.Contains(t, joined, "pairing allowlist")
 	_ = model.Mask
 }
+
+// The gateway names its daily logs by the date of its own machine: with
+// the zone of a gateway ten hours east of UTC, the evening of the 24th (UTC)
+// is in its log of the 25th, which is read.
+func TestScanDailyLogsInTheGatewaysZone(t *testing.T) {
+	state := testutil.CopyState(t, "fresh-onboard")
+	s := load(t, state)
+	dir := t.TempDir()
+	testutil.WriteFile(t, filepath.Join(dir, "openclaw-2026-11-25.log"),
+		[]byte(`{"time":"2026-11-24T19:00:00Z","tool":"exec","msg":"tool exec: id"}`+"\n"), 0o600)
+	since, until := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC)
+	ev := Scan(s, since, until, ScanOptions{LogDir: dir, Zone: time.FixedZone("+1000", 10*3600)})
+	require.Equal(t, []string{filepath.Join(dir, "openclaw-2026-11-25.log")}, ev.LogFiles)
+	require.Len(t, ev.ToolCalls, 1)
+	ev = Scan(s, since, until, ScanOptions{LogDir: dir, Zone: time.UTC})
+	require.Empty(t, ev.LogFiles, "a gateway on UTC would have written it to the log of the 24th")
+}
