@@ -161,3 +161,33 @@ func waitSlow(tm *ptyTerm, text string, d time.Duration) {
 	}
 	tm.waitFor(text)
 }
+
+// The 2026.9 state DB is evidence too: over --host its snapshot is read
+// from the remote (the main file and its WAL over SFTP), and a dry run
+// writes only the report, on the remote.
+func TestRemoteContainReadsStateDB(t *testing.T) {
+	s := sshtest.Start(t)
+	const planted = "sk-proj-FAKEincidentFAKEincidentFAKE0123456789abcd"
+	local, t0 := testutil.CopyAccessState(t, "modern-incident")
+	sd := s.Home + "/.openclaw"
+	s.CopyIn(t, local, sd)
+	listing := func() string {
+		return s.Run(t, `cd ~/.openclaw && find . -mindepth 1 -path ./.hardshell -prune -o -print0 | sort -z | xargs -0 stat -c '%n %a %s %Y'`)
+	}
+	before := listing()
+
+	out, stderr, code := runRemoteCmd(t, s, "contain", "--dry-run", "--host", s.Dest, "--since", t0.Add(-4*time.Hour).Format(time.RFC3339), "--log-dir", s.Home+"/no-logs")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, stderr)
+	require.Contains(t, out, "dry run: the config was not changed")
+	require.Regexp(t, `state DB: 1[0-9] audit event\(s\), [0-9]+ inbound message\(s\) in the window`, out)
+	require.NotContains(t, out+stderr, planted)
+	m := regexp.MustCompile(`report: ` + regexp.QuoteMeta(s.Dest) + `:(\S+)`).FindStringSubmatch(out)
+	require.Len(t, m, 2, out)
+	md := string(s.ReadFile(t, m[1]))
+	require.Contains(t, md, "The gateway's own records (state DB)")
+	require.NotContains(t, md, planted)
+	require.Equal(t, before, listing(), "a dry run changes nothing but the report folder")
+	require.Equal(t, ".hardshell\n", s.Run(t, `ls -A ~/.openclaw | grep hardshell`))
+	_, err := os.Stat(sd)
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
