@@ -141,18 +141,22 @@ func (s *scanner) walkSub(d fsys.Dir, openErr error, p string, ctx scanCtx, agen
 // e.Info from the opened directory: the listing leaves a directory to
 // this one stat. When it cannot be opened e is described as it is now (a
 // link or a file may have replaced the directory since the listing, and
-// is then handled as one) and the error is returned.
-func (s *scanner) openSub(d fsys.Dir, p string, e *fsys.Entry, need bool) (fsys.Dir, error) {
+// is then handled as one) and the error is returned. The attributes are
+// stored in *slot, which e.Info then points to: the caller's storage, so
+// the 150,000 directories of 50,000 agent dirs cost no allocation each.
+func (s *scanner) openSub(d fsys.Dir, p string, e *fsys.Entry, need bool, slot *fsys.Info) (fsys.Dir, error) {
 	sub, err := d.OpenDir(e.Name)
 	if err != nil {
 		if st, lerr := s.fs.Lstat(p); lerr == nil {
-			e.Info, e.Type = &st, st.Mode.Type()
+			*slot = st
+			e.Info, e.Type = slot, st.Mode.Type()
 		}
 		return nil, err
 	}
 	if need && e.Info == nil {
 		if st, err := sub.Stat(); err == nil {
-			e.Info = &st
+			*slot = st
+			e.Info = slot
 		}
 	}
 	return sub, nil
@@ -176,7 +180,11 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 		s.cfgDirWalked = true
 	}
 	var agentDirs []agentDir // agents/<id> dirs, walked in parallel below
+	if ctx == ctxAgents {
+		agentDirs = make([]agentDir, 0, len(ents)) // one allocation, not a doubling per thousand agents
+	}
 	defer func() { s.walkAgents(d, agentDirs) }()
+	var slot *fsys.Info // a subdirectory's attributes (openSub), one per listing: each is copied before the next
 	for _, e := range ents {
 		name := e.Name
 		typ := e.Type
@@ -190,13 +198,23 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 			continue
 		}
 		s.st.Files++
+		if ctx == ctxSessions && typ == 0 && name != "sessions.json" && scanIsTranscript(name) && dir != s.cfgDir && !fsys.IsTempName(name) {
+			// A regular transcript (the bulk of a state dir): its path is
+			// built only when it is kept.
+			agent.Transcripts++
+			s.transcript(dir, name, e, agent)
+			continue
+		}
 		p := dir + string(filepath.Separator) + name
 		// A subdirectory is opened here (agents/<id> by walkAgents), and
 		// walked below by walkSub, which closes it.
 		var sub fsys.Dir
 		var subErr error
 		if isDir && ctx != ctxAgents {
-			sub, subErr = s.openSub(d, p, &e, ctx != ctxOther)
+			if slot == nil {
+				slot = new(fsys.Info)
+			}
+			sub, subErr = s.openSub(d, p, &e, ctx != ctxOther, slot)
 			typ = e.Type
 			isDir = typ.IsDir()
 		}
@@ -243,7 +261,7 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 			continue
 		case ctxAgents:
 			if isDir {
-				agentDirs = append(agentDirs, agentDir{name, p, e})
+				agentDirs = append(agentDirs, agentDir{id: name, path: p, entry: e})
 				continue
 			}
 		case ctxAgent:
@@ -275,7 +293,7 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 			}
 			if scanIsTranscript(name) {
 				agent.Transcripts++
-				s.transcript(p, e, agent)
+				s.transcript(dir, name, e, agent)
 				continue
 			}
 		case ctxExtensions:
@@ -304,6 +322,7 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 type agentDir struct {
 	id, path string
 	entry    fsys.Entry
+	info     fsys.Info // the opened dir's attributes (openSub's slot)
 }
 
 // walkAgents walks agents/<id> dirs concurrently (transcript trees are the
@@ -339,7 +358,7 @@ func (s *scanner) walkAgents(agents fsys.Dir, dirs []agentDir) {
 					return
 				}
 				a := &s.agents[base+i] // each slot is written by one worker only
-				sub.agentDir(agents, dirs[i], a)
+				sub.agentDir(agents, &dirs[i], a)
 				sharePaths(a)
 			}
 		}()
@@ -359,15 +378,15 @@ func (s *scanner) walkAgents(agents fsys.Dir, dirs []agentDir) {
 // agentDir opens agents/<id> (listed in agents), fills its slot a and
 // walks it. A link or a file swapped in since the listing is recorded as
 // the listing would have recorded it, and not walked.
-func (s *scanner) agentDir(agents fsys.Dir, ad agentDir, a *AgentFiles) {
-	e := ad.entry
-	d, err := s.openSub(agents, ad.path, &e, true)
+func (s *scanner) agentDir(agents fsys.Dir, ad *agentDir, a *AgentFiles) {
+	e := &ad.entry
+	d, err := s.openSub(agents, ad.path, e, true, &ad.info)
 	if e.Type&fs.ModeSymlink != 0 {
 		a.Dir = s.info(ad.path)
 		s.st.Symlinks = append(s.st.Symlinks, a.Dir)
 		return
 	}
-	a.Dir = s.entryInfo(ad.path, e)
+	a.Dir = s.entryInfo(ad.path, *e)
 	if !e.Type.IsDir() {
 		return
 	}
@@ -446,9 +465,13 @@ func (s *scanner) symlinkEntry(p, name string, ctx scanCtx, agent *AgentFiles, e
 }
 
 // transcript checks one transcript's mode (from the listing's attributes)
-// without keeping a FileInfo unless it is loose or not a regular file: a
-// state dir can hold a hundred thousand of them.
-func (s *scanner) transcript(p string, e fsys.Entry, a *AgentFiles) {
+// without keeping a FileInfo (or building its path) unless it is loose
+// or not a regular file: a state dir can hold a hundred thousand of them.
+func (s *scanner) transcript(dir, name string, e fsys.Entry, a *AgentFiles) {
+	if e.Info != nil && e.Info.IsRegular() && e.Info.Mode&0o077 == 0 {
+		return
+	}
+	p := dir + string(filepath.Separator) + name
 	if e.Info == nil {
 		st, err := s.fs.Lstat(p)
 		if err != nil {
