@@ -490,7 +490,7 @@ func fsOwnerHits(s *model.Snapshot) []Hit {
 	st := fsState(s)
 	var odd []model.FileInfo
 	for _, fi := range []model.FileInfo{st.StateDir, st.Config} {
-		if fi.Exists && !fi.IsSymlink && fi.UID != uid && fi.UID != 0 {
+		if fi.Exists && !fi.IsSymlink && int64(fi.UID) != int64(uid) && fi.UID != 0 {
 			odd = append(odd, fi)
 		}
 	}

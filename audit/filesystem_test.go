@@ -281,7 +281,7 @@ func TestFSOwnerMismatch(t *testing.T) {
 	s := auditkit.Snapshot(t, `{}`, auditkit.Options{Env: map[string]string{}, StateMode: 0o700})
 	require.Empty(t, fsOwnerHits(s), "files we created are ours")
 	// Pretend the survey found another owner (chown needs root).
-	s.FS.StateDir.UID = me + 4242
+	s.FS.StateDir.UID = uint32(me + 4242)
 	hits := fsOwnerHits(s)
 	require.Len(t, hits, 1)
 	require.Contains(t, hits[0].Detail, "owned by uid")

@@ -564,8 +564,8 @@ func scanFill(fi *FileInfo, st fsys.Info) {
 	fi.IsSymlink = st.IsSymlink()
 	fi.Mode = st.Mode
 	fi.Size = st.Size
-	fi.ModTime = st.ModTime
-	fi.UID, fi.GID = st.UID, st.GID
+	fi.mtime = st.ModTime.UnixNano()
+	fi.UID, fi.GID = uint32(st.UID), uint32(st.GID)
 }
 
 // scanMissing is the FileInfo of a path not (yet) seen.

@@ -15,5 +15,5 @@ func TestNodeSize(t *testing.T) {
 
 // The survey keeps five FileInfo per agent dir (50,000 on a large gateway).
 func TestFileInfoSize(t *testing.T) {
-	require.LessOrEqual(t, unsafe.Sizeof(FileInfo{}), uintptr(104))
+	require.LessOrEqual(t, unsafe.Sizeof(FileInfo{}), uintptr(80))
 }

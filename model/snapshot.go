@@ -132,19 +132,29 @@ func (s *Snapshot) Base() fsys.FS {
 }
 
 // FileInfo is what the snapshot records about one path. Symlinks are never
-// followed out of the state dir. The small fields come last, packed into
-// one word: the survey keeps five of these per agent dir.
+// followed out of the state dir. It is 80 bytes, the small fields last and
+// packed (the modification time as nanoseconds, owner ids as the kernel's
+// 32-bit values): the survey keeps five of these per agent dir.
 type FileInfo struct {
 	Path       string
 	LinkTarget string // as read by readlink
 	Err        error  // a stat/read error other than "does not exist"
-	ModTime    time.Time
-	UID, GID   int
+	mtime      int64  // ModTime in Unix nanoseconds
 	Size       int64
+	UID, GID   uint32
 	Mode       fs.FileMode // permission bits of the entry (for a symlink: of its target when resolvable inside the state dir, else 0)
 	Exists     bool
 	IsDir      bool
 	IsSymlink  bool
+}
+
+// ModTime is the entry's modification time (the zero time when it does
+// not exist).
+func (f FileInfo) ModTime() time.Time {
+	if !f.Exists {
+		return time.Time{}
+	}
+	return time.Unix(0, f.mtime)
 }
 
 // Loose reports group/world permission bits (mask 077) on an existing entry.

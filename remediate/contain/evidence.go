@@ -713,7 +713,7 @@ func changedExtensions(r fsys.FS, s *model.Snapshot, since, until time.Time) []E
 		return out
 	}
 	for _, e := range s.FS.Extensions {
-		newest := e.Dir.ModTime
+		newest := e.Dir.ModTime()
 		count := 0
 		// depth first in lexical order, links not followed, as
 		// filepath.WalkDir; each listing carries its entries' attributes
