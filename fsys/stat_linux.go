@@ -1,8 +1,10 @@
 package fsys
 
 import (
+	"bytes"
 	"io/fs"
 	"math"
+	"slices"
 	"sync"
 	"time"
 	"unsafe"
@@ -29,6 +31,11 @@ var direntBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &
 // (the directory is on a file system that gives the entry it returns last
 // the end-of-directory offset, see endMarkedFS), a batch that ends there
 // ends the listing: the getdents64 that would return 0 is not made.
+//
+// Each batch costs two allocations, whatever its size: the entries grow
+// once by the batch's count, and its names are copied into one string the
+// entries' names are slices of (an agent dir's listing is a few entries,
+// agents/ tens of thousands).
 func readDirFD(fd int, endMarked bool) ([]Entry, error) {
 	var out []Entry
 	bp := direntBufs.Get().(*[]byte)
@@ -43,33 +50,61 @@ func readDirFD(fd int, endMarked bool) ([]Entry, error) {
 		if n <= 0 {
 			return out, nil
 		}
+		count, size, end := direntSizes(buf[:n])
+		out = slices.Grow(out, count)
+		names := make([]byte, 0, size)
 		var next int64 // d_off of the batch's last entry: where the next read starts
-		for off := 0; off < n; {
-			// struct linux_dirent64 { u64 ino; s64 off; u16 reclen; u8 type; char name[]; }
-			reclen := int(*(*uint16)(unsafe.Pointer(&buf[off+16])))
-			if reclen == 0 || off+reclen > n {
-				return out, nil
-			}
-			next = *(*int64)(unsafe.Pointer(&buf[off+8]))
-			typ := buf[off+18]
-			name := buf[off+19 : off+reclen]
-			for i, c := range name {
-				if c == 0 {
-					name = name[:i]
-					break
-				}
-			}
+		for off := 0; off < end; {
+			reclen, off64, typ, name := dirent(buf, off)
+			next = off64
 			off += reclen
-			if string(name) == "." || string(name) == ".." {
+			if isDots(name) {
 				continue
 			}
-			out = append(out, Entry{Name: string(name), Type: direntType(typ)})
+			start := len(names)
+			names = append(names, name...)
+			out = append(out, Entry{Name: unsafe.String(unsafe.SliceData(names[start:]), len(name)), Type: direntType(typ)})
+		}
+		if end < n { // a malformed record: keep what was listed before it
+			return out, nil
 		}
 		if endMarked && next == math.MaxInt64 {
 			return out, nil
 		}
 	}
 }
+
+// dirent decodes the record at off of a getdents64 batch:
+// struct linux_dirent64 { u64 ino; s64 off; u16 reclen; u8 type; char name[]; }.
+func dirent(buf []byte, off int) (reclen int, next int64, typ uint8, name []byte) {
+	reclen = int(*(*uint16)(unsafe.Pointer(&buf[off+16])))
+	next = *(*int64)(unsafe.Pointer(&buf[off+8]))
+	typ = buf[off+18]
+	name = buf[off+19 : off+reclen]
+	if i := bytes.IndexByte(name, 0); i >= 0 {
+		name = name[:i]
+	}
+	return reclen, next, typ, name
+}
+
+// direntSizes counts a batch's entries (without "." and "..") and their
+// names' bytes, and tells where its well-formed records end.
+func direntSizes(buf []byte) (count, size, end int) {
+	for end+19 <= len(buf) {
+		reclen := int(*(*uint16)(unsafe.Pointer(&buf[end+16])))
+		if reclen < 19 || end+reclen > len(buf) {
+			break
+		}
+		if _, _, _, name := dirent(buf, end); !isDots(name) {
+			count++
+			size += len(name)
+		}
+		end += reclen
+	}
+	return count, size, end
+}
+
+func isDots(name []byte) bool { return string(name) == "." || string(name) == ".." }
 
 // endMarkedFS reports whether the open directory fd is on ext4, whose
 // hashed-directory reader moves the position to EXT4_HTREE_EOF_64BIT
