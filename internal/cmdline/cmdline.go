@@ -32,13 +32,25 @@ func (t Target) Command(args ...string) string {
 	return Join(words...)
 }
 
-// Join quotes each word for a POSIX shell and joins them with spaces.
+// Join quotes each word for a POSIX shell and joins them with spaces. A
+// placeholder the operator replaces before running the line ("<sender>")
+// stays as written: quoted it would run as a literal argument.
 func Join(words ...string) string {
 	q := make([]string, len(words))
 	for i, w := range words {
 		q[i] = Quote(w)
+		if isPlaceholder(w) {
+			q[i] = w
+		}
 	}
 	return strings.Join(q, " ")
+}
+
+// isPlaceholder: w is "<name>", name lower-case letters and dashes.
+func isPlaceholder(w string) bool {
+	name, ok := strings.CutPrefix(w, "<")
+	name, ok2 := strings.CutSuffix(name, ">")
+	return ok && ok2 && name != "" && strings.Trim(name, "abcdefghijklmnopqrstuvwxyz-") == ""
 }
 
 // Quote returns s as one shell word: unchanged when it holds only
@@ -67,4 +79,54 @@ func (t Target) OpenClaw(args ...string) string {
 		words = append(words, "OPENCLAW_CONFIG_PATH="+Quote(t.Config))
 	}
 	return strings.Join(append(words, Join(append([]string{"openclaw"}, args...)...)), " ")
+}
+
+// OnHost is cmd as the operator runs it on the target's machine: cmd
+// itself for a target on this machine, "ssh -t DEST 'CMD'" over --host.
+func (t Target) OnHost(cmd string) string {
+	if t.Host == "" {
+		return cmd
+	}
+	return Join("ssh", "-t", t.Host, cmd)
+}
+
+// Step is a step a change asks of the operator afterwards
+// (model.ChangeSet.After) as it runs on the target's machine: a step that
+// is an OpenClaw command ("openclaw gateway restart", perhaps followed by
+// "# a note") and every `openclaw …` or `tailscale …` a sentence quotes
+// (the gateway's CLI and its tailnet) run there, so over --host they go
+// through OnHost. Other quoted text (a key, `openssl rand -hex 24`) is left
+// to the sentence. A target on this machine keeps the step as it is.
+func (t Target) Step(step string) string {
+	if t.Host == "" {
+		return step
+	}
+	if strings.HasPrefix(step, "openclaw ") {
+		cmd, note, hasNote := strings.Cut(step, "#")
+		if !hasNote {
+			return t.OnHost(step)
+		}
+		trimmed := strings.TrimRight(cmd, " ")
+		return t.OnHost(trimmed) + cmd[len(trimmed):] + "#" + note
+	}
+	var b strings.Builder
+	rest := step
+	for {
+		open := strings.IndexByte(rest, '`')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open+1:], '`')
+		if end < 0 {
+			break
+		}
+		quoted := rest[open+1 : open+1+end]
+		b.WriteString(rest[:open+1])
+		if strings.HasPrefix(quoted, "openclaw ") || strings.HasPrefix(quoted, "tailscale ") {
+			quoted = t.OnHost(quoted)
+		}
+		b.WriteString(quoted + "`")
+		rest = rest[open+1+end+1:]
+	}
+	return b.String() + rest
 }

@@ -29,3 +29,36 @@ func TestCommandCarriesTheTarget(t *testing.T) {
 	require.Equal(t, "OPENCLAW_STATE_DIR='/tmp/a b' openclaw config validate",
 		Target{StateDir: "/tmp/a b"}.OpenClaw("config", "validate"))
 }
+
+// A placeholder reads as one (and fails unreplaced) instead of running as
+// a literal quoted argument.
+func TestJoinKeepsPlaceholders(t *testing.T) {
+	require.Equal(t, "hardshell access revoke telegram <sender> --account default --host 'ops@gw one'",
+		Target{Host: "ops@gw one"}.Command("access", "revoke", "telegram", "<sender>", "--account", "default"))
+	require.Equal(t, "'<Sender>' '<a b>' '<>'", Join("<Sender>", "<a b>", "<>"), "only <lower-case-name> is a placeholder")
+}
+
+func TestOnHostAndStep(t *testing.T) {
+	local := Target{StateDir: "/srv/oc"}
+	for _, step := range []string{
+		"openclaw gateway restart",
+		"openclaw gateway restart  # new bind",
+		"Recreate running sandboxes: `openclaw sandbox recreate --all`.",
+		"Give every client the token (openclaw dashboard).",
+	} {
+		require.Equal(t, step, local.Step(step), "a local target keeps its steps byte for byte")
+	}
+	require.Equal(t, "openclaw gateway restart", local.OnHost("openclaw gateway restart"))
+
+	r := Target{Host: "ops@gw"}
+	require.Equal(t, "ssh -t ops@gw 'openclaw gateway restart'", r.OnHost("openclaw gateway restart"))
+	require.Equal(t, "ssh -t ops@gw 'openclaw gateway restart'", r.Step("openclaw gateway restart"))
+	require.Equal(t, "ssh -t ops@gw 'openclaw gateway restart'  # new bind", r.Step("openclaw gateway restart  # new bind"))
+	require.Equal(t, "Approve senders with `ssh -t ops@gw 'openclaw pairing list telegram'` and `ssh -t ops@gw 'openclaw pairing approve telegram <code>'`.",
+		r.Step("Approve senders with `openclaw pairing list telegram` and `openclaw pairing approve telegram <code>`."))
+	require.Equal(t, "Check with `ssh -t ops@gw 'tailscale funnel status'` that no Funnel is left.", r.Step("Check with `tailscale funnel status` that no Funnel is left."))
+	require.Equal(t, "a new value (`openssl rand -hex 24`) for `gateway.auth.token`", r.Step("a new value (`openssl rand -hex 24`) for `gateway.auth.token`"),
+		"other quoted text is the sentence's")
+	require.Equal(t, "odd `quote", r.Step("odd `quote"))
+	require.Equal(t, `ssh -t 'it'\''s' 'openclaw gateway restart'`, Target{Host: "it's"}.OnHost("openclaw gateway restart"))
+}
