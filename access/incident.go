@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hardshell/hardshell/fsys"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/statedb"
 )
 
@@ -63,8 +64,14 @@ type Incident struct {
 
 // ReadIncident reads the state DB's audit and ingress rows and the
 // approvals made in [since, until], from a private snapshot. No DB (the
-// 2026.2 era) is an empty result.
-func ReadIncident(ctx context.Context, fsy fsys.FS, stateDir string, since, until time.Time) (*Incident, error) {
+// 2026.2 era) is an empty result. command builds the hardshell command
+// that undoes an approval, acting on the target the caller read (its
+// --state-dir, --config and --host; cmdline.Target.Command); nil = a bare
+// "hardshell ARGS".
+func ReadIncident(ctx context.Context, fsy fsys.FS, stateDir string, since, until time.Time, command func(args ...string) string) (*Incident, error) {
+	if command == nil {
+		command = cmdline.Target{}.Command
+	}
 	inc := &Incident{Audit: []AuditEvent{}, Ingress: []IngressEvent{}, Grants: []Grant{}}
 	path := statedb.DBPath(stateDir)
 	if _, err := fsy.Lstat(path); err != nil {
@@ -96,9 +103,9 @@ func ReadIncident(ctx context.Context, fsy fsys.FS, stateDir string, since, unti
 		case "channel_ingress_events":
 			err = inc.readIngress(ctx, db, from, to)
 		case "device_pairing_paired":
-			err = inc.readDeviceGrants(ctx, db, from, to)
+			err = inc.readDeviceGrants(ctx, db, from, to, command)
 		case "channel_pairing_allow_entries":
-			err = inc.readSenderGrants(ctx, db, from, to)
+			err = inc.readSenderGrants(ctx, db, from, to, command)
 		}
 		if err != nil {
 			return nil, &statedb.DBError{Path: path, Msg: t + ": " + err.Error(), Err: err}
@@ -178,7 +185,7 @@ func (inc *Incident) readIngress(ctx context.Context, db *sql.DB, from, to int64
 	return rows.Err()
 }
 
-func (inc *Incident) readDeviceGrants(ctx context.Context, db *sql.DB, from, to int64) error {
+func (inc *Incident) readDeviceGrants(ctx context.Context, db *sql.DB, from, to int64, command func(...string) string) error {
 	rows, err := db.QueryContext(ctx, `SELECT device_id, display_name, operator_label, client_id, role, scopes_json, approved_via, approved_at_ms, created_at_ms
 		FROM device_pairing_paired WHERE approved_at_ms BETWEEN ? AND ? ORDER BY approved_at_ms`, from, to)
 	if err != nil {
@@ -197,7 +204,7 @@ func (inc *Incident) readDeviceGrants(ctx context.Context, db *sql.DB, from, to 
 		if created < approved {
 			what += " (a re-approval; first paired " + time.UnixMilli(created).UTC().Format(time.RFC3339) + ")"
 		}
-		inc.Grants = append(inc.Grants, Grant{Time: time.UnixMilli(approved).UTC(), What: what, Undo: "hardshell access device remove " + ShortID(id)})
+		inc.Grants = append(inc.Grants, Grant{Time: time.UnixMilli(approved).UTC(), What: what, Undo: command("access", "device", "remove", ShortID(id))})
 	}
 	return rows.Err()
 }
@@ -206,7 +213,7 @@ func (inc *Incident) readDeviceGrants(ctx context.Context, db *sql.DB, from, to 
 // window: OpenClaw keeps no approval time per sender (every write of a
 // channel rewrites all its rows' updated_at), so the honest statement is
 // "these senders were approved at or before this time".
-func (inc *Incident) readSenderGrants(ctx context.Context, db *sql.DB, from, to int64) error {
+func (inc *Incident) readSenderGrants(ctx context.Context, db *sql.DB, from, to int64, command func(...string) string) error {
 	rows, err := db.QueryContext(ctx, `SELECT channel_key, account_id, group_concat(entry, ', '), max(updated_at)
 		FROM channel_pairing_allow_entries GROUP BY channel_key, account_id HAVING max(updated_at) BETWEEN ? AND ? ORDER BY 4`, from, to)
 	if err != nil {
@@ -222,7 +229,7 @@ func (inc *Incident) readSenderGrants(ctx context.Context, db *sql.DB, from, to 
 		n := strconv.Itoa(len(strings.Split(entries, ", ")))
 		inc.Grants = append(inc.Grants, Grant{Time: time.UnixMilli(at).UTC(),
 			What: ch + "/" + acct + " pairing store changed (" + n + " approved: " + entries + "); OpenClaw keeps no time per approval, so any of them may be new",
-			Undo: "hardshell access revoke " + ch + " <sender> --account " + acct})
+			Undo: command("access", "revoke", ch, "<sender>", "--account", acct)})
 	}
 	return rows.Err()
 }

@@ -151,7 +151,7 @@ func (m *containModel) commit() tea.Cmd {
 			}
 		}
 		fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before, AuditAfter: after,
-			Since: now.Add(-d), Now: now, Scan: contain.ScanOptions{LogDir: logDir}}
+			Since: now.Add(-d), Now: now, Scan: contain.ScanOptions{LogDir: logDir, Command: o.command}}
 		if o.Remote != nil {
 			fin.Host, fin.Scan.Zone = o.Remote.Host, o.Remote.Zone
 		}

@@ -146,7 +146,7 @@ func runContain(c *cobra.Command, f containFlags, in io.Reader, isTTY func() boo
 	// is written: after the commit only the report itself is written.
 	host, zone := targetMachine(ctx)
 	fin := contain.FinishInput{Before: s, Changes: cs, Options: opts, AuditBefore: before,
-		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir, Zone: zone}, Dir: f.reportDir, Host: host}
+		DryRun: f.dryRun, Since: since, Now: now, Scan: contain.ScanOptions{LogDir: f.logDir, Zone: zone, Command: hsCommand}, Dir: f.reportDir, Host: host}
 	fin.Gathered = contain.Gather(fin)
 
 	if nixManaged() && !f.dryRun {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/stretchr/testify/require"
 )
@@ -167,4 +168,21 @@ func TestParseSince(t *testing.T) {
 	require.Equal(t, time.Date(2026, 11, 24, 18, 0, 0, 0, time.UTC), got)
 	_, err = parseSince("-5h", now)
 	require.Error(t, err)
+}
+
+// The approvals of the window name their undo on the target the run read:
+// with --state-dir the printed command carries it, so it acts on the same
+// gateway when pasted (the same line over --host: TestRemoteContainReadsStateDB).
+func TestContainStateDBUndoCarriesTheTarget(t *testing.T) {
+	state, t0 := testutil.CopyAccessState(t, "modern-incident")
+	rdir := filepath.Join(t.TempDir(), "incident")
+	out, stderr, code := runAuditCmd(t, "contain", "--state-dir", state, "--dry-run", "--report-dir", rdir,
+		"--log-dir", t.TempDir(), "--since", t0.Add(-4*time.Hour).Format(time.RFC3339))
+	require.Equal(t, 0, code, out+stderr)
+	undo := "hardshell access device remove 5ac43ee208f0 --state-dir " + cmdline.Quote(state)
+	require.Contains(t, out, "    undo: "+undo+"\n")
+	require.Contains(t, out, "    undo: hardshell access revoke telegram <sender> --account default --state-dir "+cmdline.Quote(state)+"\n")
+	md, err := os.ReadFile(filepath.Join(rdir, "report.md"))
+	require.NoError(t, err)
+	require.Contains(t, string(md), "undo: `"+undo+"`")
 }

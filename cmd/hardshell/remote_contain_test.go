@@ -186,6 +186,11 @@ func TestRemoteContainReadsStateDB(t *testing.T) {
 	md := string(s.ReadFile(t, m[1]))
 	require.Contains(t, md, "The gateway's own records (state DB)")
 	require.NotContains(t, md, planted)
+	// an approval's undo acts on the same remote, as printed and in the report
+	undo := "hardshell access device remove 5ac43ee208f0 --host " + s.Dest
+	require.Contains(t, out, "    undo: "+undo+"\n")
+	require.Contains(t, out, "    undo: hardshell access revoke telegram <sender> --account default --host "+s.Dest+"\n")
+	require.Contains(t, md, "undo: `"+undo+"`")
 	require.Equal(t, before, listing(), "a dry run changes nothing but the report folder")
 	require.Equal(t, ".hardshell\n", s.Run(t, `ls -A ~/.openclaw | grep hardshell`))
 	_, err := os.Stat(sd)

@@ -47,6 +47,11 @@ type ScanOptions struct {
 	// Redact masks an excerpt; nil = model.MaskText. Every excerpt passes
 	// through it before it is kept.
 	Redact func(string) string
+	// Command builds the hardshell commands the evidence names (the undo of
+	// an approval made in the window), acting on the target the run read
+	// (cmdline.Target.Command: its --state-dir, --config and --host); nil =
+	// a bare "hardshell ARGS".
+	Command func(args ...string) string
 }
 
 // ToolCall is one tool call found in a transcript or the gateway log.
@@ -129,7 +134,7 @@ func Scan(s *model.Snapshot, since, until time.Time, o ScanOptions) Evidence {
 	}
 	ev := Evidence{Since: since.UTC(), Until: until.UTC(), ToolCalls: []ToolCall{}, Sends: []Send{}, Inbound: []Inbound{},
 		Extensions: []ExtensionChange{}, LogFiles: []string{}, LogTail: []LogLine{}, Transcripts: []string{}}
-	sc := &scanner{ev: &ev, red: red, since: since, until: until, known: knownRecipients(s)}
+	sc := &scanner{ev: &ev, red: red, command: o.Command, since: since, until: until, known: knownRecipients(s)}
 	if s == nil {
 		return ev
 	}
@@ -164,6 +169,7 @@ func Scan(s *model.Snapshot, since, until time.Time, o ScanOptions) Evidence {
 type scanner struct {
 	ev           *Evidence
 	red          func(string) string
+	command      func(args ...string) string // ScanOptions.Command
 	since, until time.Time
 	known        map[string]map[string]bool // channel → approved recipient ids
 	stateDir     string
@@ -756,7 +762,7 @@ func itoa(n int) string {
 // stateDB reads the 2026.9 state DB's rows for the window, from a private
 // snapshot; the queued message texts pass through the redactor.
 func (sc *scanner) stateDB(s *model.Snapshot) {
-	inc, err := access.ReadIncident(context.Background(), sc.fs, s.Target.StateDir, sc.since, sc.until)
+	inc, err := access.ReadIncident(context.Background(), sc.fs, s.Target.StateDir, sc.since, sc.until, sc.command)
 	if err != nil {
 		sc.note("state DB not read: " + err.Error())
 		return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/internal/testutil"
 )
 
@@ -59,6 +60,30 @@ func TestScanReadsStateDBOfTheWindow(t *testing.T) {
 	require.NotContains(t, md, planted)
 	require.Contains(t, md, "The gateway's own records (state DB)")
 	require.Contains(t, md, "hardshell access device remove 5ac43ee208f0")
+}
+
+// Each approval's undo is a hardshell command on the run's target: bare
+// for the default local target (as before), and carrying the flags of the
+// target the caller names (its --state-dir, --host) otherwise.
+func TestScanStateDBUndoActsOnTheTarget(t *testing.T) {
+	state, t0 := testutil.CopyAccessState(t, "modern-incident")
+	s := load(t, state)
+	undos := func(o ScanOptions) []string {
+		ev := Scan(s, t0.Add(-4*time.Hour), t0, o)
+		require.NotNil(t, ev.StateDB)
+		var out []string
+		for _, g := range ev.StateDB.Grants {
+			out = append(out, g.Undo)
+		}
+		return out
+	}
+	local := undos(ScanOptions{})
+	require.Contains(t, local, "hardshell access device remove 5ac43ee208f0")
+	require.Contains(t, local, "hardshell access revoke telegram <sender> --account default")
+	remote := undos(ScanOptions{Command: cmdline.Target{StateDir: "/srv/oc dir", Host: "ops@gw"}.Command})
+	require.Len(t, remote, len(local))
+	require.Contains(t, remote, "hardshell access device remove 5ac43ee208f0 --state-dir '/srv/oc dir' --host ops@gw")
+	require.Contains(t, remote, "hardshell access revoke telegram <sender> --account default --state-dir '/srv/oc dir' --host ops@gw")
 }
 
 // Outside the window there is nothing to report.
