@@ -131,7 +131,7 @@ func RunAccessible(in io.Reader, out io.Writer, o Options) error {
 			fmt.Fprintln(out, "  "+pc.String())
 		}
 		for _, a := range cs.After {
-			fmt.Fprintln(out, "  afterwards: "+a)
+			fmt.Fprintln(out, "  afterwards: "+o.step(a))
 		}
 		yes := false
 		if err := accessibleForm(r, out, huh.NewConfirm().Title("Write these changes? A backup is made first.").Value(&yes)); err != nil {

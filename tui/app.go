@@ -91,14 +91,21 @@ func (o Options) getenv() func(string) (string, bool) {
 	return o.Remote.Getenv
 }
 
-// onTarget is a command line to run on the target's machine: over ssh for
-// a remote one.
-func (o Options) onTarget(cmd string) string {
+// machine is the target's machine as cmdline spells commands for it.
+func (o Options) machine() cmdline.Target {
 	if o.Remote == nil {
-		return cmd
+		return cmdline.Target{}
 	}
-	return cmdline.Join("ssh", "-t", o.Remote.Dest, cmd)
+	return cmdline.Target{Host: o.Remote.Dest}
 }
+
+// onTarget is a command line to run on the target's machine: over ssh for
+// a remote one (cmdline.Target.OnHost).
+func (o Options) onTarget(cmd string) string { return o.machine().OnHost(cmd) }
+
+// step is a change's step for the operator afterwards as it runs on the
+// target's machine (cmdline.Target.Step): unchanged for this machine.
+func (o Options) step(a string) string { return o.machine().Step(a) }
 
 // command is a hardshell command line for the operator to run on o's target.
 func (o Options) command(args ...string) string {

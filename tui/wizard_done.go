@@ -80,7 +80,7 @@ func (m *Wizard) viewDone(w, h int) string {
 	}
 	b.WriteString("\n" + stLabel.Render("Next steps:") + "\n")
 	for _, a := range after {
-		b.WriteString("  • " + a + "\n")
+		b.WriteString("  • " + m.opts.step(a) + "\n")
 	}
 	b.WriteString("  • Check that the gateway still starts and your own chats still reach it.\n")
 	b.WriteString("  • Fix the remaining findings (enter returns to the list), or run " + m.opts.command("audit") + ".\n")

@@ -99,7 +99,7 @@ func (m *Wizard) setReviewContent() {
 	if len(p.Changes.After) > 0 {
 		b.WriteString("\n" + stLabel.Render("Run afterwards:") + "\n")
 		for _, a := range p.Changes.After {
-			b.WriteString("  " + a + "\n")
+			b.WriteString("  " + m.opts.step(a) + "\n")
 		}
 	}
 	if len(p.Fixed) > 0 {

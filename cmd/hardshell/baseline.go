@@ -181,7 +181,7 @@ func runBaseline(c *cobra.Command, f baselineFlags) error {
 		fmt.Fprintf(out, "backup %s (undo: %s)\n", set.ID, hsCommand("restore", set.ID))
 	}
 	ft := followUp()
-	fmt.Fprintf(out, "next: %s; %s; %s\n", ft.OpenClaw("config", "validate"), ft.Command("audit"), ft.OpenClaw("gateway", "restart"))
+	fmt.Fprintf(out, "next: %s; %s; %s\n", ft.OnHost(ft.OpenClaw("config", "validate")), ft.Command("audit"), ft.OnHost(ft.OpenClaw("gateway", "restart")))
 	return nil
 }
 

@@ -126,7 +126,7 @@ func printReview(out io.Writer, p *remediate.Prepared, cs model.ChangeSet) {
 	}
 	if len(cs.After) > 0 && len(p.Files) > 0 {
 		fmt.Fprintln(out, "\nCommands to run afterwards:")
-		for _, a := range afterLines(cs.After) {
+		for _, a := range afterSteps(cs.After) {
 			fmt.Fprintln(out, "  "+a)
 		}
 	}
@@ -147,6 +147,18 @@ func afterLines(after []string) []string {
 		out = append(out, a)
 	}
 	return out
+}
+
+// afterSteps is afterLines as the operator runs them: the OpenClaw
+// commands on the gateway's machine (over --host through ssh; locally the
+// lines as they are).
+func afterSteps(after []string) []string {
+	ft := followUp()
+	lines := afterLines(after)
+	for i, a := range lines {
+		lines[i] = ft.Step(a)
+	}
+	return lines
 }
 
 func countLine(s audit.Summary) string {

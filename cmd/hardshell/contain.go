@@ -190,7 +190,7 @@ func printContainPlan(out io.Writer, s *model.Snapshot, p *remediate.Prepared, c
 	if len(p.Files) == 0 && len(cs.After) > 0 {
 		fmt.Fprintln(out, "\nAfterwards:")
 		for _, a := range cs.After {
-			fmt.Fprintln(out, "  "+a)
+			fmt.Fprintln(out, "  "+followUp().Step(a))
 		}
 	}
 }

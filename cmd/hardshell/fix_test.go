@@ -485,3 +485,15 @@ func TestFixTwoEnvVariablesBothLand(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, sets, 1, "one transaction")
 }
+
+// The steps after a fix are printed as they run; on a local target they are
+// the fixes' own lines (over --host through ssh: TestRemoteFixAndRestore).
+func TestFixAfterStepsLocal(t *testing.T) {
+	state := testutil.CopyState(t, "guide-dangerous")
+	out, stderr, code := runAuditCmd(t, "fix", "--dry-run", "--state-dir", state)
+	require.Equal(t, 0, code, out+stderr)
+	require.Contains(t, out, "\nCommands to run afterwards:\n"+
+		"  Groups now answer only senders on groupAllowFrom (or the pairing store): add group members with `openclaw pairing approve discord <code>` or list them in groupAllowFrom.\n"+
+		"  Groups now answer only senders on groupAllowFrom (or the pairing store): add group members with `openclaw pairing approve telegram <code>` or list them in groupAllowFrom.\n"+
+		"  openclaw gateway restart\n")
+}

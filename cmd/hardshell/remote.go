@@ -21,7 +21,6 @@ import (
 
 	"github.com/hardshell/hardshell/access/act"
 	"github.com/hardshell/hardshell/audit"
-	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 	"github.com/hardshell/hardshell/remediate/contain"
@@ -345,10 +344,5 @@ func targetPath(p string) string {
 }
 
 // onTarget is a command line to run on the target's machine: over --host
-// as "ssh -t DEST 'CMD'", CMD itself locally.
-func onTarget(cmd string) string {
-	if session == nil {
-		return cmd
-	}
-	return cmdline.Join("ssh", "-t", hostFlag, cmd)
-}
+// as "ssh -t DEST 'CMD'", CMD itself locally (cmdline.Target.OnHost).
+func onTarget(cmd string) string { return followUp().OnHost(cmd) }

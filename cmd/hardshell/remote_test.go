@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/internal/sshtest"
 	"github.com/hardshell/hardshell/internal/testutil"
 )
@@ -107,6 +108,12 @@ func TestRemoteFixAndRestore(t *testing.T) {
 
 	out, stderr, code := runRemoteCmd(t, s, "fix", "--yes", "--host", s.Dest)
 	require.Equal(t, 0, code, "%s\n%s", out, stderr)
+	// the steps afterwards run on the gateway's machine, as printed
+	ssh := "ssh -t " + cmdline.Quote(s.Dest) + " "
+	require.Contains(t, out, "\nCommands to run afterwards:\n"+
+		"  Groups now answer only senders on groupAllowFrom (or the pairing store): add group members with `"+ssh+"'openclaw pairing approve discord <code>'` or list them in groupAllowFrom.\n"+
+		"  Groups now answer only senders on groupAllowFrom (or the pairing store): add group members with `"+ssh+"'openclaw pairing approve telegram <code>'` or list them in groupAllowFrom.\n"+
+		"  "+ssh+"'openclaw gateway restart'\n")
 	require.Contains(t, out, "backup: ")
 	id := strings.Fields(out[strings.Index(out, "backup: "):])[1]
 	require.NotEqual(t, origConfig, s.ReadFile(t, sd+"/openclaw.json"), "the remote config changed")
