@@ -67,6 +67,9 @@ func TestContainEndToEnd(t *testing.T) {
 
 			id := regexp.MustCompile(`backup: (\S+)`).FindStringSubmatch(out)
 			require.Len(t, id, 2)
+			md, err := os.ReadFile(m[1])
+			require.NoError(t, err)
+			require.Contains(t, string(md), "(undo: hardshell restore "+id[1]+" --state-dir "+cmdline.Quote(state)+")\n", "the report's undo acts on the contained state dir")
 			rout, rerr, rcode := runAuditCmd(t, "restore", "--state-dir", state, "--yes", id[1])
 			require.Equal(t, 0, rcode, rout+rerr)
 			got, err := os.ReadFile(filepath.Join(state, "openclaw.json"))

@@ -87,6 +87,7 @@ func TestRemoteContain(t *testing.T) {
 	id := regexp.MustCompile(`backup: (\S+)`).FindStringSubmatch(out)
 	require.Len(t, id, 2, out)
 	require.Contains(t, out, "undo with: hardshell restore "+id[1]+" --host "+s.Dest)
+	require.Contains(t, md, "(undo: hardshell restore "+id[1]+" --host "+s.Dest+")\n", "the report's undo acts on the same remote")
 	rout, rerr, rcode := runRemoteCmd(t, s, "restore", id[1], "--yes", "--host", s.Dest)
 	require.Equal(t, 0, rcode, rout+rerr)
 	require.Equal(t, string(origCfg), string(s.ReadFile(t, sd+"/openclaw.json")), "restore --host undoes the containment")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hardshell/hardshell/audit"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/hardshell/hardshell/remediate"
 )
@@ -146,6 +147,18 @@ type Report struct {
 	DryRun         bool         `json:"dryRun,omitempty"`
 	AuditBefore    AuditCounts  `json:"auditBefore"`
 	AuditAfter     AuditCounts  `json:"auditAfter"`
+	// command builds the hardshell commands the report names
+	// (ScanOptions.Command); nil = a bare "hardshell ARGS".
+	command func(args ...string) string
+}
+
+// hardshell is a hardshell command line the report names, acting on the
+// run's target.
+func (r *Report) hardshell(args ...string) string {
+	if r.command != nil {
+		return r.command(args...)
+	}
+	return cmdline.Target{}.Command(args...)
 }
 
 // ChangesOf lists a change set's edits and writes for the report (paths
@@ -204,7 +217,7 @@ func (r *Report) Markdown(red *model.Redactor) string {
 	w("\n- OpenClaw version: %s\n", orUnknown(r.OpenClaw))
 	w("- State dir: %s\n- Config: %s\n", r.StateDir, r.ConfigPath)
 	if r.BackupID != "" {
-		w("- Backup of the changed files: %s (undo: hardshell restore %s)\n", r.BackupID, r.BackupID)
+		w("- Backup of the changed files: %s (undo: %s)\n", r.BackupID, r.hardshell("restore", r.BackupID))
 	}
 
 	e := r.Exposure
@@ -457,6 +470,7 @@ func Finish(in FinishInput) (rep *Report, mdPath, jsonPath string, err error) {
 		Exposure: ExposureOf(s), Evidence: g.evidence, Changes: ChangesOf(in.Changes),
 		Rotated: Rotated(s, in.Options), ManualRotation: Credentials(s), NextSteps: in.Changes.After,
 		BackupID: in.BackupID, DryRun: in.DryRun, AuditBefore: CountAudit(in.AuditBefore), AuditAfter: CountAudit(after),
+		command: in.Scan.Command,
 	}
 	return writeReport(in, rep, red)
 }
