@@ -72,6 +72,10 @@ type Options struct {
 	SSHCommand string
 }
 
+// SSHCommand is the HARDSHELL_SSH_COMMAND the session was opened with
+// ("" = ssh): printed commands for the host start with it.
+func (s *Session) SSHCommand() string { return s.sshCommand }
+
 // ConnectError is a remote that could not be reached or refused us; What is
 // ssh's own explanation (its last lines on stderr).
 type ConnectError struct {

@@ -61,6 +61,9 @@ type Options struct {
 type Remote struct {
 	// Dest names the machine ("DEST" in "DEST:PATH" and "ssh -t DEST …").
 	Dest string
+	// SSH is the HARDSHELL_SSH_COMMAND the run reached it with ("" = ssh),
+	// the start of the commands printed for it.
+	SSH string
 	// Home is its user's home (where the rotation looks for service files).
 	Home string
 	// Getenv is its environment (what the gateway there sees).
@@ -96,7 +99,7 @@ func (o Options) machine() cmdline.Target {
 	if o.Remote == nil {
 		return cmdline.Target{}
 	}
-	return cmdline.Target{Host: o.Remote.Dest}
+	return cmdline.Target{Host: o.Remote.Dest, SSH: o.Remote.SSH}
 }
 
 // onTarget is a command line to run on the target's machine: over ssh for

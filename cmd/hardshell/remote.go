@@ -229,7 +229,7 @@ func remoteDB(s *remote.Session) func(string) (*sql.DB, error) {
 				err := wait()
 				var ee *exec.ExitError
 				if errors.As(err, &ee) && ee.ExitCode() == 97 {
-					return fmt.Errorf("%w; hardshell writes the state DB with the remote's own SQLite, so without it run the command on that machine: ssh -t %s hardshell …", err, remote.Quote(s.Dest))
+					return fmt.Errorf("%w; hardshell writes the state DB with the remote's own SQLite, so without it run the command on that machine: %s", err, followUp().OnHost("hardshell …"))
 				}
 				return err
 			}}, nil
@@ -292,7 +292,7 @@ func wizardRemote() *tui.Remote {
 		return nil
 	}
 	host, zone := targetMachine(context.Background())
-	return &tui.Remote{Dest: hostFlag, Home: session.Home, Getenv: targetLookupEnv(), Dial: session.DialContext, Host: host, Zone: zone}
+	return &tui.Remote{Dest: hostFlag, SSH: session.SSHCommand(), Home: session.Home, Getenv: targetLookupEnv(), Dial: session.DialContext, Host: host, Zone: zone}
 }
 
 // remoteLabel names the target in the wizard's header: "DEST:<state dir>"

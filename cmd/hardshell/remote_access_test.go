@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hardshell/hardshell/fsys"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/internal/sshtest"
 	"github.com/hardshell/hardshell/internal/testutil"
 	"github.com/hardshell/hardshell/remediate"
@@ -211,7 +212,7 @@ func TestRemoteAccessWithoutRemoteSQLite(t *testing.T) {
 	out, stderr, code := runRemoteCmd(t, s, "access", "revoke", "telegram", "6203045062", "--yes", "--host", s.Dest)
 	require.Equal(t, 1, code, "%s\n%s", out, stderr)
 	require.Contains(t, stderr, "no node with node:sqlite")
-	require.Contains(t, stderr, "ssh -t 'hs-remote' hardshell")
+	require.Contains(t, stderr, s.SSHCommand+" -t "+cmdline.Quote(s.Dest)+" 'hardshell …'")
 	after, err := os.ReadFile(db)
 	require.NoError(t, err)
 	require.Equal(t, before, after)

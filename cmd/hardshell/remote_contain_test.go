@@ -76,7 +76,7 @@ func TestRemoteContain(t *testing.T) {
 	for _, sec := range []string{planted, oldToken, newToken, botToken} {
 		require.NotContains(t, out+stderr, sec, "the output never shows a secret")
 	}
-	require.Contains(t, out, "restart the gateway on "+s.Dest+": ssh -t "+s.Dest+" 'openclaw gateway restart'")
+	require.Contains(t, out, "restart the gateway on "+s.Dest+": "+s.SSHCommand+" -t "+s.Dest+" 'openclaw gateway restart'")
 
 	// nothing was written on this machine
 	_, err = os.Stat(sd)
@@ -137,7 +137,7 @@ func TestRemoteWizardContains(t *testing.T) {
 	m := regexp.MustCompile(`Incident report: ` + regexp.QuoteMeta(s.Dest) + `:(\S+/report\.md)`).FindStringSubmatch(text)
 	require.Len(t, m, 2, text)
 	require.True(t, strings.HasPrefix(m[1], sd+"/.hardshell/incidents/"), m[1])
-	require.Contains(t, text, "ssh -t "+s.Dest+" 'openclaw gateway restart'")
+	require.Contains(t, text, s.SSHCommand+" -t "+s.Dest+" 'openclaw gateway restart'")
 
 	require.Equal(t, "600\n", s.Run(t, `stat -c %a `+sshtest.Quote(m[1])))
 	md := string(s.ReadFile(t, m[1]))

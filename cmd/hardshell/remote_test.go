@@ -109,7 +109,7 @@ func TestRemoteFixAndRestore(t *testing.T) {
 	out, stderr, code := runRemoteCmd(t, s, "fix", "--yes", "--host", s.Dest)
 	require.Equal(t, 0, code, "%s\n%s", out, stderr)
 	// the steps afterwards run on the gateway's machine, as printed
-	ssh := "ssh -t " + cmdline.Quote(s.Dest) + " "
+	ssh := s.SSHCommand + " -t " + cmdline.Quote(s.Dest) + " "
 	require.Contains(t, out, "\nCommands to run afterwards:\n"+
 		"  Groups now answer only senders on groupAllowFrom (or the pairing store): add group members with `"+ssh+"'openclaw pairing approve discord <code>'` or list them in groupAllowFrom.\n"+
 		"  Groups now answer only senders on groupAllowFrom (or the pairing store): add group members with `"+ssh+"'openclaw pairing approve telegram <code>'` or list them in groupAllowFrom.\n"+

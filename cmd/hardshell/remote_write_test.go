@@ -158,7 +158,7 @@ func TestRemoteRulesAndBaseline(t *testing.T) {
 	require.NotEqual(t, before, after)
 	require.Equal(t, "600\n", s.Run(t, `stat -c %a ~/.openclaw/openclaw.json`))
 	require.Contains(t, out, "--host "+s.Dest, "the undo command acts on the same remote")
-	ssh := "ssh -t " + cmdline.Quote(s.Dest) + " "
+	ssh := s.SSHCommand + " -t " + cmdline.Quote(s.Dest) + " "
 	require.Contains(t, out, "next: "+ssh+"'openclaw config validate'; hardshell audit --host "+s.Dest+"; "+ssh+"'openclaw gateway restart'\n",
 		"OpenClaw's commands run on the gateway's machine")
 	require.Contains(t, s.Run(t, `find ~/.openclaw/.hardshell/backups -path '*/files/*' -type f -exec cat {} +`), before, "the replaced config is in the remote backup set")

@@ -78,6 +78,7 @@ func followUp() cmdline.Target {
 	var ft cmdline.Target
 	if session != nil {
 		ft.Host = hostFlag // a follow-up acts on the same remote
+		ft.SSH = session.SSHCommand()
 	}
 	if global.stateDir == "" && global.config == "" {
 		return ft

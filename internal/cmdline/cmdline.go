@@ -14,6 +14,10 @@ type Target struct {
 	StateDir string // absolute, or ""
 	Config   string // absolute, or ""
 	Host     string // --host DEST, or "" (a target on this machine)
+	// SSH replaces `ssh` and its options in the commands OnHost prints
+	// (HARDSHELL_SSH_COMMAND, which the run reached Host with: its shell
+	// words, pasted as they are); "" = ssh.
+	SSH string
 }
 
 // Command is "hardshell ARGS" followed by the target's --state-dir and
@@ -82,10 +86,15 @@ func (t Target) OpenClaw(args ...string) string {
 }
 
 // OnHost is cmd as the operator runs it on the target's machine: cmd
-// itself for a target on this machine, "ssh -t DEST 'CMD'" over --host.
+// itself for a target on this machine, "ssh -t DEST 'CMD'" over --host
+// (with the run's HARDSHELL_SSH_COMMAND in place of ssh, so the line
+// reaches the host the way the run did).
 func (t Target) OnHost(cmd string) string {
 	if t.Host == "" {
 		return cmd
+	}
+	if t.SSH != "" {
+		return t.SSH + " " + Join("-t", t.Host, cmd)
 	}
 	return Join("ssh", "-t", t.Host, cmd)
 }

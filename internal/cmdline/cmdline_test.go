@@ -61,4 +61,6 @@ func TestOnHostAndStep(t *testing.T) {
 		"other quoted text is the sentence's")
 	require.Equal(t, "odd `quote", r.Step("odd `quote"))
 	require.Equal(t, `ssh -t 'it'\''s' 'openclaw gateway restart'`, Target{Host: "it's"}.OnHost("openclaw gateway restart"))
+	require.Equal(t, "ssh -F /tmp/cfg -t ops@gw 'openclaw gateway restart'", Target{Host: "ops@gw", SSH: "ssh -F /tmp/cfg"}.OnHost("openclaw gateway restart"),
+		"the run's HARDSHELL_SSH_COMMAND starts the line, so it reaches the host as the run did")
 }
