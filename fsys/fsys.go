@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
 	"time"
 )
 
@@ -306,4 +308,23 @@ func (e *LockedError) Error() string {
 		return e.Path + " is locked by another process"
 	}
 	return e.Path + " is locked by " + e.Holder
+}
+
+// Glob lists the entries of dir whose names match pattern (filepath.Match),
+// as sorted paths under dir, read through r — over --host a local
+// filepath.Glob would find nothing, the remote paths not existing here. A
+// folder that cannot be listed has none; links are listed, not followed.
+func Glob(r FS, dir, pattern string) []string {
+	ents, err := r.ReadDir(dir, false)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if ok, _ := filepath.Match(pattern, e.Name); ok {
+			out = append(out, filepath.Join(dir, e.Name))
+		}
+	}
+	sort.Strings(out)
+	return out
 }

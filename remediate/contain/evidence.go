@@ -621,28 +621,11 @@ func inside(dir, path string) bool {
 func transcriptFiles(r fsys.FS, s *model.Snapshot) []string {
 	agents := filepath.Join(s.Target.StateDir, "agents")
 	var paths []string
-	for _, a := range globDir(r, agents, "*") {
-		paths = append(paths, globDir(r, filepath.Join(a, "sessions"), "*.jsonl")...)
+	for _, a := range fsys.Glob(r, agents, "*") {
+		paths = append(paths, fsys.Glob(r, filepath.Join(a, "sessions"), "*.jsonl")...)
 	}
 	sort.Strings(paths)
 	return paths
-}
-
-// globDir lists the entries of dir whose names match pattern, sorted; a
-// folder that cannot be listed has none.
-func globDir(r fsys.FS, dir, pattern string) []string {
-	ents, err := r.ReadDir(dir, false)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range ents {
-		if ok, _ := filepath.Match(pattern, e.Name); ok {
-			out = append(out, filepath.Join(dir, e.Name))
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 func agentOf(s *model.Snapshot, path string) string {

@@ -107,7 +107,7 @@ func (p *planner) scanServices() (out []serviceFile, unread []FileNote) {
 		}
 	}
 	add := func(dir, pattern, kind string) {
-		for _, path := range globDir(r, dir, pattern) {
+		for _, path := range fsys.Glob(r, dir, pattern) {
 			data, why, link := serviceRead(r, path)
 			if why != "" {
 				notRead(path, why, link, false)

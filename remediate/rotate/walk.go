@@ -14,23 +14,6 @@ import (
 // find nothing (the remote paths do not exist here) and the sweep would
 // silently miss every file.
 
-// globDir lists the entries of dir whose names match pattern
-// (filepath.Match), sorted; a folder that cannot be listed has none.
-func globDir(r fsys.FS, dir, pattern string) []string {
-	ents, err := r.ReadDir(dir, false)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range ents {
-		if ok, _ := filepath.Match(pattern, e.Name); ok {
-			out = append(out, filepath.Join(dir, e.Name))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // entry is an fsys.Entry as an fs.DirEntry.
 type entry struct {
 	e   fsys.Entry
