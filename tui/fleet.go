@@ -25,16 +25,14 @@ type FleetView struct {
 	host             *fleet.Host // the open host (nil: the hosts screen)
 	findCur, findOff int
 
-	detail      pager
-	detailText  string
-	focusDetail bool // tab: the scroll keys move the detail pane
+	detail      detailPane
 	status      string
 	interrupted bool
 }
 
 // NewFleet shows f; o gives the redactor (nil = a new one).
 func NewFleet(f *fleet.Fleet, o Options) *FleetView {
-	return &FleetView{opts: o.withRedactor(), f: f, detail: newPager()}
+	return &FleetView{opts: o.withRedactor(), f: f, detail: detailPane{pg: newPager()}}
 }
 
 // Interrupted reports whether the operator left with ctrl+c.
@@ -111,18 +109,18 @@ func (m *FleetView) hostsKey(k string) tea.Cmd {
 			return nil
 		}
 		m.host, m.findCur, m.findOff = h, 0, 0
-		m.focusDetail, m.detailText = false, ""
+		m.detail.reset()
 	}
 	return nil
 }
 
 func (m *FleetView) findingsKey(k string) tea.Cmd {
-	if m.focusDetail {
+	if m.detail.focused {
 		switch k {
 		case "tab", "esc":
-			m.focusDetail = false
+			m.detail.focused = false
 		default:
-			m.detail.key(k)
+			m.detail.pg.key(k)
 		}
 		return nil
 	}
@@ -133,7 +131,7 @@ func (m *FleetView) findingsKey(k string) tea.Cmd {
 	case "esc", "backspace", "left", "h":
 		m.host = nil
 	case "tab":
-		m.focusDetail = m.detailText != "" && m.detail.scrolls()
+		m.detail.focus()
 	}
 	return nil
 }
@@ -310,7 +308,7 @@ func (m *FleetView) viewHost(w, h int) string {
 	}
 	topS := strings.Join(top, "\n")
 	keys := "↑↓/jk move · g/G first/last · tab read the detail · esc hosts · q quit"
-	if m.focusDetail {
+	if m.detail.focused {
 		keys = "↑↓ pgup/pgdn home/end scroll the detail · tab/esc back to the list · q quit"
 	}
 	footer := wrap(stDim.Render(keys), w)
@@ -411,18 +409,5 @@ func (m *FleetView) viewFindingDetail(w, h int) string {
 	}
 	b.WriteString(stLabel.Render("Look again: ") + m.followUp(m.host) + "\n")
 	text := wrap(strings.TrimRight(b.String(), "\n"), w)
-	if lipgloss.Height(text) <= h {
-		m.focusDetail, m.detailText = false, ""
-		return text
-	}
-	m.detail.setSize(w, max(1, h-1))
-	if text != m.detailText {
-		m.detailText = text
-		m.detail.setContent(text)
-	}
-	hint := "tab reads the rest of this pane"
-	if m.focusDetail {
-		hint = m.detail.hint() + " · tab/esc back to the list"
-	}
-	return m.detail.view() + "\n" + trunc(stDim.Render(hint), w)
+	return m.detail.view(text, w, h)
 }

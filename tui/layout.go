@@ -31,3 +31,40 @@ func listAndDetail(w, h, stacked int, list, detail func(w, h int) string) string
 	detH := h - listH - 1
 	return padLines(list(w, listH), listH) + "\n" + stDim.Render(strings.Repeat("─", w)) + "\n" + padLines(detail(w, detH), detH)
 }
+
+// detailPane is the detail half of a listAndDetail screen (the wizard's
+// findings, the fleet's findings): the selected item's text, shown whole
+// when it fits, else in a pager that tab focuses (the scroll keys then
+// move the pane, not the list).
+type detailPane struct {
+	pg      pager
+	text    string // what pg holds, so it is reset only when it changes
+	focused bool   // tab: the scroll keys move the pane
+}
+
+// reset gives the keys back to the list and forgets the text (another
+// item is selected).
+func (d *detailPane) reset() { d.focused, d.text = false, "" }
+
+// focus is tab on the list: the pane takes the keys when it has more
+// than it shows.
+func (d *detailPane) focus() { d.focused = d.text != "" && d.pg.scrolls() }
+
+// view is text (wrapped to w) in h rows: whole when it fits, else the
+// pager, its last row saying how to read the rest.
+func (d *detailPane) view(text string, w, h int) string {
+	if lipgloss.Height(text) <= h {
+		d.reset()
+		return text
+	}
+	d.pg.setSize(w, max(1, h-1))
+	if text != d.text {
+		d.text = text
+		d.pg.setContent(text)
+	}
+	hint := "tab reads the rest of this pane"
+	if d.focused {
+		hint = d.pg.hint() + " · tab/esc back to the list"
+	}
+	return d.pg.view() + "\n" + trunc(stDim.Render(hint), w)
+}

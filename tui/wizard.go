@@ -97,7 +97,7 @@ func NewWizard(o Options) *Wizard {
 	ti.Width = 40
 	return &Wizard{opts: o, stage: map[int]*staged{},
 		scanScreen:     scanScreen{spin: sp},
-		findingsScreen: findingsScreen{filter: ti, helpPane: newPager(), detail: newPager()},
+		findingsScreen: findingsScreen{filter: ti, helpPane: newPager(), detail: detailPane{pg: newPager()}},
 		reviewScreen:   reviewScreen{vp: newPager()},
 		doneScreen:     doneScreen{donePane: newPager()},
 	}

@@ -23,11 +23,9 @@ type findingsScreen struct {
 	filterOn bool
 	help     bool
 
-	helpPane    pager  // the key help, scrolled when the window is short
-	helpText    string // what helpPane holds
-	detail      pager  // the selected finding's detail pane
-	detailText  string // what detail holds, so it is reset only when it changes
-	focusDetail bool   // tab: the scroll keys move the detail pane, not the list
+	helpPane pager      // the key help, scrolled when the window is short
+	helpText string     // what helpPane holds
+	detail   detailPane // the selected finding's detail pane
 }
 
 // applyFilter lists the findings the filter matches and keeps the cursor
@@ -112,13 +110,13 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.status = ""
-	if m.focusDetail {
+	if m.detail.focused {
 		switch k.String() {
 		case "tab", "esc":
-			m.focusDetail = false
+			m.detail.focused = false
 			return m, nil
 		}
-		if m.detail.key(k.String()) {
+		if m.detail.pg.key(k.String()) {
 			return m, nil
 		}
 	}
@@ -132,7 +130,7 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.leave(false)
 	case "tab":
-		m.focusDetail = m.detailText != "" && m.detail.scrolls()
+		m.detail.focus()
 	case "?":
 		m.help, m.helpText = true, ""
 	case "/":
@@ -332,21 +330,7 @@ func (m *Wizard) viewDetail(w, h int) string {
 		b.WriteString(stLabel.Render("Why it matters: ") + f.Why + "\n")
 	}
 	text := wrap(strings.TrimRight(b.String(), "\n"), w)
-	if strings.Count(text, "\n") < h {
-		m.focusDetail, m.detailText = false, ""
-		return text
-	}
-	// too long: a pager, its last row saying how to read the rest
-	m.detail.setSize(w, max(1, h-1))
-	if text != m.detailText {
-		m.detailText = text
-		m.detail.setContent(text)
-	}
-	hint := "tab reads the rest of this pane"
-	if m.focusDetail {
-		hint = m.detail.hint() + " · tab/esc back to the list"
-	}
-	return m.detail.view() + "\n" + trunc(stDim.Render(hint), w)
+	return m.detail.view(text, w, h)
 }
 
 func (m *Wizard) footer(w int) string {
