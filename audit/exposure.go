@@ -336,12 +336,7 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 		}
 		w("\nOpenClaw's security model is a personal assistant (one trusted operator), not isolation between mutually untrusted users on one gateway.")
 	}
-	size := 0
-	detail(func(p string) { size += len(p) })
-	var b strings.Builder
-	b.Grow(size)
-	detail(func(p string) { b.WriteString(p) })
-	return []Hit{{Severity: model.Warn, Detail: b.String(), Paths: paths}}
+	return []Hit{{Severity: model.Warn, Detail: writeSized(detail), Paths: paths}}
 }
 
 func runGroupScopeMain(s *model.Snapshot) []Hit {

@@ -499,6 +499,18 @@ const (
 	detailOmittedNote = "… %d more line(s) not shown (the finding's paths, e.g. in --json, list every path)"
 )
 
+// writeSized is the string detail writes, built in one allocation: detail
+// runs twice, once to measure and once to write (a detail listing 50,000
+// agents would otherwise regrow its builder a dozen times).
+func writeSized(detail func(w func(string))) string {
+	size := 0
+	detail(func(p string) { size += len(p) })
+	var b strings.Builder
+	b.Grow(size)
+	detail(func(p string) { b.WriteString(p) })
+	return b.String()
+}
+
 // capDetail keeps the first maxDetailLines lines of d, each cut at
 // maxDetailLineLen bytes (on a rune boundary). It reads only the lines it
 // keeps and counts the rest: a detail listing 50,000 agents is not split

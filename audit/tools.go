@@ -325,16 +325,11 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 		}
 		w("\nSandboxing, agent-level tool restrictions, or shared-user ingress suggest different trust levels, but session access remains Gateway-wide.")
 	}
-	size := 0
-	detail(func(p string) { size += len(p) })
-	var b strings.Builder
-	b.Grow(size)
-	detail(func(p string) { b.WriteString(p) })
 	sev := model.Info
 	if signals > 0 {
 		sev = model.Warn
 	}
-	return []Hit{{Severity: sev, Detail: b.String(), Paths: paths}}
+	return []Hit{{Severity: sev, Detail: writeSized(detail), Paths: paths}}
 }
 
 // Tool checks: elevated exec, host exec settings, safe bins, exec approvals
