@@ -70,28 +70,6 @@ func (m *FleetView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// move applies the list keys (↑↓/jk, pgup/pgdn, g/G) to cur over n rows.
-func move(k string, cur *int, n, page int) bool {
-	switch k {
-	case "up", "k":
-		*cur = max(0, *cur-1)
-	case "down", "j":
-		*cur = min(n-1, *cur+1)
-	case "pgup":
-		*cur = max(0, *cur-page)
-	case "pgdown":
-		*cur = min(n-1, *cur+page)
-	case "home", "g":
-		*cur = 0
-	case "end", "G":
-		*cur = n - 1
-	default:
-		return false
-	}
-	*cur = max(0, *cur)
-	return true
-}
-
 func (m *FleetView) hostsKey(k string) tea.Cmd {
 	if move(k, &m.hostCur, len(m.f.Hosts), 10) {
 		return nil

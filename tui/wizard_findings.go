@@ -120,6 +120,9 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	}
+	if move(k.String(), &m.cursor, len(m.visible), 10) {
+		return m, nil
+	}
 	switch k.String() {
 	case "q":
 		return m.leave(true)
@@ -136,22 +139,6 @@ func (m *Wizard) updateFindings(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case "/":
 		m.filterOn = true
 		return m, m.filter.Focus()
-	case "up", "k":
-		if m.cursor > 0 {
-			m.cursor--
-		}
-	case "down", "j":
-		if m.cursor < len(m.visible)-1 {
-			m.cursor++
-		}
-	case "pgup":
-		m.cursor = max(0, m.cursor-10)
-	case "pgdown":
-		m.cursor = min(len(m.visible)-1, m.cursor+10)
-	case "home", "g":
-		m.cursor = 0
-	case "end", "G":
-		m.cursor = max(0, len(m.visible)-1)
 	case " ":
 		i, f := m.current()
 		if f == nil {
