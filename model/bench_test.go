@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hardshell/hardshell/fsys"
+	"github.com/hardshell/hardshell/internal/testutil"
 )
 
 // bigConfig writes a realistic ~1 MB JSON5 config: many agents with
@@ -90,6 +93,29 @@ func BenchmarkParseMinified1MB(b *testing.B) {
 	for b.Loop() {
 		if _, err := ParseFile(p); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParse50kAgents is the serial start of an audit of the 50,000-agent
+// state (issue 10): the config (3.8 MB, every agent listed) read through the
+// snapshot's recorder and the safe reader, parsed, resolved, and its agents
+// listed.
+func BenchmarkParse50kAgents(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "openclaw.json")
+	cfg := testutil.StateConfig(50_000, 1)
+	if err := os.WriteFile(p, []byte(cfg), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(cfg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := ParseFileFS(fsys.NewRecorder(fsys.Local{}), p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(d.Agents()); n != 50_000 {
+			b.Fatalf("%d agents", n)
 		}
 	}
 }
