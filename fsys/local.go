@@ -123,7 +123,7 @@ func (Local) ReadFile(path string, o ReadOptions) ([]byte, error) {
 	if info.Size > max {
 		return nil, &TooLargeError{Path: path, Size: info.Size, Max: max}
 	}
-	data, err := io.ReadAll(io.LimitReader(fdReader(fd), max+1))
+	data, err := readSized(fdReader(fd), info.Size, max)
 	if err != nil {
 		return nil, pathErr("read", path, err)
 	}
@@ -131,6 +131,34 @@ func (Local) ReadFile(path string, o ReadOptions) ([]byte, error) {
 		return nil, &TooLargeError{Path: path, Size: -1, Max: max}
 	}
 	return data, nil
+}
+
+// readSized reads r to its end, at most limit+1 bytes, into a buffer sized
+// from the file's fstat size: a config of megabytes is read by one read(2)
+// into memory touched once, where io.ReadAll regrows from 512 bytes and
+// copies (twice the memory, each page faulted in fresh), and the small
+// files the snapshot keeps (an auth-profiles.json per agent) hold what
+// they are rather than 512 bytes each. The size is a hint: a file that
+// grew or shrank since the fstat reads all the same.
+func readSized(r io.Reader, size, limit int64) ([]byte, error) {
+	if size <= 0 {
+		size = 511 // unknown (a file of /proc says 0)
+	}
+	// +1: the read that sees the end fits without regrowing
+	data := make([]byte, 0, min(size, limit)+1)
+	for {
+		n, err := r.Read(data[len(data):min(int64(cap(data)), limit+1)])
+		data = data[:len(data)+n]
+		if err == io.EOF || int64(len(data)) > limit {
+			return data, nil // more than limit: the caller says it is too large
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grown since the fstat
+		}
+	}
 }
 
 // ReadLines implements FS.

@@ -1,8 +1,10 @@
 package fsys
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/require"
 )
@@ -73,6 +76,39 @@ func TestReadFileNoFollowAndCaps(t *testing.T) {
 
 	_, err = Local{}.ReadFile(filepath.Join(dir, "missing"), ReadOptions{})
 	require.ErrorIs(t, err, fs.ErrNotExist)
+}
+
+// TestReadSizedWhateverTheHint: the fstat size only sizes the buffer; a
+// file that grew, shrank or says 0 (procfs) reads in full, and no more than
+// limit+1 bytes are ever read.
+func TestReadSizedWhateverTheHint(t *testing.T) {
+	for _, n := range []int{0, 1, 511, 512, 513, 4096, 70000} {
+		data := []byte(strings.Repeat("0123456789abcdef", n/16+1)[:n])
+		for _, hint := range []int64{0, int64(n) / 2, int64(n), int64(n) + 1, 2*int64(n) + 100} {
+			for _, limit := range []int64{int64(n), int64(n) - 1, 10} {
+				if limit < 0 {
+					continue
+				}
+				for name, r := range map[string]io.Reader{"whole": bytes.NewReader(data), "one byte": iotest.OneByteReader(bytes.NewReader(data)), "half": iotest.HalfReader(bytes.NewReader(data))} {
+					got, err := readSized(r, hint, limit)
+					require.NoError(t, err)
+					if int64(n) <= limit {
+						require.Equal(t, data, got, "%s n=%d hint=%d limit=%d", name, n, hint, limit)
+					} else {
+						require.Equal(t, data[:limit+1], got, "%s n=%d hint=%d limit=%d", name, n, hint, limit)
+					}
+				}
+			}
+		}
+	}
+	_, err := readSized(iotest.ErrReader(errors.New("boom")), 10, 100)
+	require.EqualError(t, err, "boom")
+
+	// a file of /proc: regular, size 0, content all the same
+	got, err := Local{}.ReadFile("/proc/self/status", ReadOptions{})
+	require.NoError(t, err)
+	require.Contains(t, string(got), "\nPid:")
+	require.True(t, bytes.HasSuffix(got, []byte("\n")))
 }
 
 func TestReadLinesSkipsOverlongLines(t *testing.T) {
