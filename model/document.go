@@ -121,7 +121,7 @@ func ParseValue(name string, data []byte) (*Node, error) {
 		return nil, err
 	}
 	f := &File{Path: name, Data: data, tree: t}
-	return f.node(t.root), nil
+	return f.node(t.root, new(slab[Node])), nil
 }
 
 // configReader reads a config file (regular, at most MaxFileSize bytes)
@@ -161,6 +161,10 @@ type loader struct {
 	work  int  // see maxIncludeWork
 	limit int  // its value for this document
 	again bool // resolving a file a second time: values count as work
+	nodes slab[Node]
+	// the members and elements lists are cut from these chunks
+	members []Member
+	elems   []*Node
 }
 
 func parseDocumentLimit(rootPath string, read readFunc, limit int) (*Document, error) {
@@ -203,28 +207,31 @@ func fileError(path string, err error) error {
 }
 
 // node converts a file value to a merged node without include handling.
-func (f *File) node(cn *cnode) *Node {
-	n := f.leaf(cn)
+func (f *File) node(cn *cnode, s *slab[Node]) *Node {
+	n := f.leaf(cn, s)
 	switch cn.kind {
 	case KindObject:
 		n.Members = make([]Member, 0, len(cn.members))
 		for _, m := range cn.members {
 			keyPos := f.pos(m.keyStart) // before the value: positions go in source order
-			n.Members = append(n.Members, Member{Key: m.key, KeyPos: keyPos, Value: f.node(m.value)})
+			n.Members = append(n.Members, Member{Key: m.key, KeyPos: keyPos, Value: f.node(m.value, s)})
 		}
 	case KindArray:
 		if len(cn.elems) > 0 {
 			n.Elems = make([]*Node, 0, len(cn.elems)) // sized once: no regrowth per element
 		}
 		for _, e := range cn.elems {
-			n.Elems = append(n.Elems, f.node(e.value))
+			n.Elems = append(n.Elems, f.node(e.value, s))
 		}
 	}
 	return n
 }
 
-func (f *File) leaf(cn *cnode) *Node {
-	n := &Node{Kind: cn.kind, Pos: f.pos(cn.start), where: origins{one: origin{f, cn.start}}}
+// leaf is cn as a node without members or elements, from the chunks of s
+// (a config listing 50,000 agents has some 150,000 nodes).
+func (f *File) leaf(cn *cnode, s *slab[Node]) *Node {
+	n := s.new()
+	n.Kind, n.Pos, n.where = cn.kind, f.pos(cn.start), origins{one: origin{f, cn.start}}
 	switch cn.kind {
 	case KindString:
 		n.Str = cn.str
@@ -269,9 +276,9 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 	}
 	switch cn.kind {
 	case KindArray:
-		n := f.leaf(cn)
+		n := f.leaf(cn, &l.nodes)
 		if len(cn.elems) > 0 {
-			n.Elems = make([]*Node, 0, len(cn.elems)) // sized once: no regrowth per element
+			n.Elems = take(&l.elems, len(cn.elems)) // sized once: no regrowth per element
 		}
 		for _, e := range cn.elems {
 			c, err := l.resolve(f, e.value, chain)
@@ -283,7 +290,7 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 		return n, nil
 	case KindObject:
 	default:
-		return f.leaf(cn), nil
+		return f.leaf(cn, &l.nodes), nil
 	}
 	var inc *cmember
 	for _, m := range cn.members {
@@ -291,9 +298,9 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 			inc = m
 		}
 	}
-	n := f.leaf(cn)
+	n := f.leaf(cn, &l.nodes)
 	if size := len(cn.members) - btoi(inc != nil); size > 0 {
-		n.Members = make([]Member, 0, size) // sized once: no regrowth per member
+		n.Members = take(&l.members, size) // sized once: no regrowth per member
 	}
 	for _, m := range cn.members {
 		if m == inc {

@@ -37,13 +37,14 @@ type cst struct {
 
 // cnode is one value in a file.
 type cnode struct {
-	kind       Kind
-	start, end int // the value's bytes [start, end)
+	kind Kind
 	// scalars
-	str   string
-	num   float64
 	b     bool
 	quote byte // string literal quote: '"' or '\''
+	str   string
+	num   float64
+
+	start, end int // the value's bytes [start, end)
 	// objects and arrays; a scalar shares the empty noCont, so a scalar
 	// node is half the size (a config listing 50,000 agents has 100,000
 	// scalars). Never written through a scalar.
@@ -83,6 +84,83 @@ type parser struct {
 	depth   int
 	t       *cst
 	lastKey string // the key of the value being parsed (for error excerpts)
+
+	// The tree's parts come from chunks, and the members and elements of
+	// the containers being read wait on stacks until their container
+	// closes and takes an exactly sized copy: a config listing 50,000
+	// agents has some 400,000 values, members and elements, and one
+	// allocation each (plus the regrowth of every list) cost more than
+	// the parsing.
+	nodes   slab[cnode]
+	conts   slab[ccont]
+	members slab[cmember]
+	elems   slab[celem]
+	mstack  []*cmember
+	estack  []*celem
+	mlists  []*cmember // the members lists are cut from these chunks
+	elists  []*celem
+}
+
+// cut copies list into the next len(list) places of *chunk and returns
+// them (see take).
+func cut[T any](chunk *[]T, list []T) []T {
+	out := take(chunk, len(list))[:len(list)]
+	copy(out, list)
+	return out
+}
+
+// take returns the next n places of *chunk (a new chunk of at least 256
+// when it has fewer left) as an empty list of capacity n: one append too
+// many copies the list rather than write into the next one.
+func take[T any](chunk *[]T, n int) []T {
+	if len(*chunk) < n {
+		*chunk = make([]T, max(n, 256))
+	}
+	out := (*chunk)[:0:n]
+	*chunk = (*chunk)[n:]
+	return out
+}
+
+// slab hands out zeroed T's from chunks allocated together; the chunks
+// grow from 8 to 256, so that a small value costs little.
+type slab[T any] struct {
+	free []T
+	size int
+}
+
+func (s *slab[T]) new() *T {
+	if len(s.free) == 0 {
+		s.size = min(max(2*s.size, 8), 256)
+		s.free = make([]T, s.size)
+	}
+	x := &s.free[0]
+	s.free = s.free[1:]
+	return x
+}
+
+// str is src[start:end] as a string: a slice of the shared text when
+// there is one, else a copy.
+func (p *parser) str(start, end int) string {
+	if p.t.text != "" {
+		return p.t.text[start:end]
+	}
+	return string(p.src[start:end])
+}
+
+// scalar is a new scalar node.
+func (p *parser) scalar(kind Kind, start int) *cnode {
+	n := p.nodes.new()
+	n.kind, n.start, n.ccont = kind, start, noCont
+	return n
+}
+
+// container is a new object or array node opening at p.pos.
+func (p *parser) container(kind Kind) *cnode {
+	n := p.nodes.new()
+	c := p.conts.new()
+	c.open = p.pos
+	n.kind, n.start, n.ccont = kind, p.pos, c
+	return n
 }
 
 // parseCST parses one file's bytes. shared says src is never modified
@@ -162,7 +240,8 @@ func (t *cst) at(off int) *cnode {
 }
 
 func lineStarts(src []byte) []int {
-	lines := []int{0}
+	// sized once: every line ends in \n or \r (a \r\n counts twice here)
+	lines := make([]int, 1, 1+bytes.Count(src, []byte{'\n'})+bytes.Count(src, []byte{'\r'}))
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '\n':
@@ -292,7 +371,9 @@ func (p *parser) value() (*cnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &cnode{kind: KindString, start: start, end: p.pos, str: s, quote: c, ccont: noCont}, nil
+		n := p.scalar(KindString, start)
+		n.end, n.str, n.quote = p.pos, s, c
+		return n, nil
 	case c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9') || c == 'I' || c == 'N':
 		return p.number()
 	default:
@@ -302,7 +383,8 @@ func (p *parser) value() (*cnode, error) {
 			b    bool
 		}{{"true", KindBool, true}, {"false", KindBool, false}, {"null", KindNull, false}} {
 			if bytes.HasPrefix(p.src[p.pos:], []byte(lit.word)) && !p.identContinues(p.pos+len(lit.word)) {
-				n := &cnode{kind: lit.kind, start: p.pos, end: p.pos + len(lit.word), b: lit.b, ccont: noCont}
+				n := p.scalar(lit.kind, p.pos)
+				n.end, n.b = p.pos+len(lit.word), lit.b
 				p.pos += len(lit.word)
 				return n, nil
 			}
@@ -334,8 +416,9 @@ func (p *parser) object() (*cnode, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	n := &cnode{kind: KindObject, start: p.pos, ccont: &ccont{open: p.pos}}
+	n := p.container(KindObject)
 	p.pos++
+	base := len(p.mstack)   // this object's members are p.mstack[base:]
 	var seen map[string]int // key → its offset, once an object has more than 8 keys
 	for {
 		if err := p.skipSpace(); err != nil {
@@ -344,16 +427,22 @@ func (p *parser) object() (*cnode, error) {
 		if p.pos >= len(p.src) {
 			return nil, p.errAt(n.open, "unclosed { (no matching })")
 		}
+		members := p.mstack[base:]
 		if p.src[p.pos] == '}' {
 			n.close = p.pos
 			p.pos++
 			n.end = p.pos
+			if len(members) > 0 {
+				n.members = cut(&p.mlists, members)
+			}
+			p.mstack = p.mstack[:base]
 			return n, nil
 		}
-		if len(n.members) > 0 && n.members[len(n.members)-1].comma < 0 {
+		if len(members) > 0 && members[len(members)-1].comma < 0 {
 			return nil, p.errAt(p.pos, fmt.Sprintf("expected , or } but found %s", p.describe()))
 		}
-		m := &cmember{keyStart: p.pos, comma: -1}
+		m := p.members.new()
+		m.keyStart, m.comma = p.pos, -1
 		switch c := p.src[p.pos]; {
 		case c == '"' || c == '\'':
 			s, err := p.stringLit()
@@ -375,7 +464,7 @@ func (p *parser) object() (*cnode, error) {
 		if seen != nil {
 			prev, dup = seen[m.key]
 		} else {
-			for _, o := range n.members {
+			for _, o := range members {
 				if o.key == m.key {
 					prev, dup = o.keyStart, true
 					break
@@ -386,9 +475,9 @@ func (p *parser) object() (*cnode, error) {
 			line, col := p.t.position(prev)
 			return nil, p.errAt(m.keyStart, fmt.Sprintf("duplicate key %q (first defined at line %d, column %d)", m.key, line, col))
 		}
-		if seen == nil && len(n.members) >= 8 {
-			seen = make(map[string]int, 2*len(n.members))
-			for _, o := range n.members {
+		if seen == nil && len(members) >= 8 {
+			seen = make(map[string]int, 2*len(members))
+			for _, o := range members {
 				seen[o.key] = o.keyStart
 			}
 		}
@@ -411,7 +500,7 @@ func (p *parser) object() (*cnode, error) {
 			return nil, err
 		}
 		m.value = v
-		n.members = append(n.members, m)
+		p.mstack = append(p.mstack, m)
 		if err := p.skipSpace(); err != nil {
 			return nil, err
 		}
@@ -427,8 +516,9 @@ func (p *parser) array() (*cnode, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	n := &cnode{kind: KindArray, start: p.pos, ccont: &ccont{open: p.pos}}
+	n := p.container(KindArray)
 	p.pos++
+	base := len(p.estack) // this array's elements are p.estack[base:]
 	for {
 		if err := p.skipSpace(); err != nil {
 			return nil, err
@@ -436,21 +526,27 @@ func (p *parser) array() (*cnode, error) {
 		if p.pos >= len(p.src) {
 			return nil, p.errAt(n.open, "unclosed [ (no matching ])")
 		}
+		elems := p.estack[base:]
 		if p.src[p.pos] == ']' {
 			n.close = p.pos
 			p.pos++
 			n.end = p.pos
+			if len(elems) > 0 {
+				n.elems = cut(&p.elists, elems)
+			}
+			p.estack = p.estack[:base]
 			return n, nil
 		}
-		if len(n.elems) > 0 && n.elems[len(n.elems)-1].comma < 0 {
+		if len(elems) > 0 && elems[len(elems)-1].comma < 0 {
 			return nil, p.errAt(p.pos, fmt.Sprintf("expected , or ] but found %s", p.describe()))
 		}
 		v, err := p.value()
 		if err != nil {
 			return nil, err
 		}
-		e := &celem{value: v, comma: -1}
-		n.elems = append(n.elems, e)
+		e := p.elems.new()
+		e.value, e.comma = v, -1
+		p.estack = append(p.estack, e)
 		if err := p.skipSpace(); err != nil {
 			return nil, err
 		}
@@ -488,6 +584,21 @@ func (p *parser) isIdentStart() bool {
 
 // identifier reads an ES5 IdentifierName (with \uXXXX escapes).
 func (p *parser) identifier() (string, error) {
+	// Nearly every bare key is ASCII letters, digits, _ and $ followed by
+	// an ASCII character that cannot continue it: its source bytes.
+	i := p.pos
+	for i < len(p.src) {
+		if c := p.src[i]; c == '$' || c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || (i > p.pos && '0' <= c && c <= '9') {
+			i++
+			continue
+		}
+		break
+	}
+	if i > p.pos && (i == len(p.src) || (p.src[i] < utf8.RuneSelf && p.src[i] != '\\')) {
+		s := p.str(p.pos, i)
+		p.pos = i
+		return s, nil
+	}
 	var b strings.Builder
 	first := true
 	for p.pos < len(p.src) {
@@ -666,7 +777,7 @@ func (p *parser) number() (*cnode, error) {
 		p.pos++
 	}
 	rest := p.src[p.pos:]
-	n := &cnode{kind: KindNumber, start: start, ccont: noCont}
+	n := p.scalar(KindNumber, start)
 	switch {
 	case bytes.HasPrefix(rest, []byte("Infinity")):
 		p.pos += len("Infinity")
