@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -38,12 +39,22 @@ func (d *Document) listAgents() []Agent {
 	var out []Agent
 	if list := d.Get("agents.list"); list != nil && list.Kind == KindArray {
 		out = make([]Agent, 0, len(list.Elems))
+		// The paths (Index("agents.list", i)) are written into one buffer
+		// and sliced from it: one allocation rather than one per agent. A
+		// Builder never changes what it has written, so each slice stays.
+		var paths strings.Builder
+		paths.Grow(len(list.Elems) * len("agents.list[00000]"))
 		for i, n := range list.Elems {
 			id := n.Get("id").Text()
 			if id == "" {
 				continue
 			}
-			out = append(out, Agent{ID: id, Path: Index("agents.list", i), Node: n, Default: n.Get("default").IsTrue()})
+			start := paths.Len()
+			paths.WriteString("agents.list[")
+			var num [20]byte
+			paths.Write(strconv.AppendInt(num[:0], int64(i), 10))
+			paths.WriteByte(']')
+			out = append(out, Agent{ID: id, Path: paths.String()[start:], Node: n, Default: n.Get("default").IsTrue()})
 		}
 	}
 	if entries := d.Get("agents.entries"); entries != nil && entries.Kind == KindObject {
