@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hardshell/hardshell/model"
 )
@@ -42,10 +43,10 @@ func objOf(m model.Obj) obj {
 // raw is written verbatim.
 type raw string
 
-var identRe = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+var identRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`) })
 
 func writeKey(b *bytes.Buffer, k string) {
-	if identRe.MatchString(k) {
+	if identRe().MatchString(k) {
 		b.WriteString(k)
 		return
 	}

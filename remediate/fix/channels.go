@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hardshell/hardshell/model"
 )
@@ -94,15 +95,18 @@ func nameMatchPlan(s *model.Snapshot, f model.Finding, a model.Answers) (model.C
 }
 
 var (
-	discordIDEntry  = regexp.MustCompile(`^(?:[0-9]{5,}|<@!?[0-9]+>|(?i:user|discord|id):\s*[0-9]+|(?i:pk):.+|\*)$`)
-	telegramIDEntry = regexp.MustCompile(`^-?[0-9]+$`)
+	// compiled on first use, not at every start of the binary
+	discordIDEntry = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:[0-9]{5,}|<@!?[0-9]+>|(?i:user|discord|id):\s*[0-9]+|(?i:pk):.+|\*)$`)
+	})
+	telegramIDEntry = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?[0-9]+$`) })
 )
 
 // validIDEntry reports an entry the channel matches by id (the audit's rules).
 func validIDEntry(ch, e string) bool {
 	v := strings.TrimSpace(e)
 	if ch == "discord" {
-		return discordIDEntry.MatchString(v)
+		return discordIDEntry().MatchString(v)
 	}
 	low := strings.ToLower(v)
 	for _, pre := range []string{"telegram:", "tg:"} {
@@ -111,7 +115,7 @@ func validIDEntry(ch, e string) bool {
 			break
 		}
 	}
-	return v == "*" || telegramIDEntry.MatchString(v)
+	return v == "*" || telegramIDEntry().MatchString(v)
 }
 
 // parseReplacements reads "name=id; name=id".
@@ -245,7 +249,7 @@ func validSlashOwner(ch string) func(string) error {
 		if v == "" || v == "*" {
 			return fmt.Errorf("give a user id, not %q", v)
 		}
-		if ch == "discord" && !discordIDEntry.MatchString(v) {
+		if ch == "discord" && !discordIDEntry().MatchString(v) {
 			return fmt.Errorf("%q is not a Discord user id", v)
 		}
 		if ch == "slack" && !regexp.MustCompile(`^[UW][A-Z0-9]{6,}$`).MatchString(v) {
