@@ -241,7 +241,11 @@ func (t *cst) at(off int) *cnode {
 
 func lineStarts(src []byte) []int {
 	// sized once: every line ends in \n or \r (a \r\n counts twice here)
-	lines := make([]int, 1, 1+bytes.Count(src, []byte{'\n'})+bytes.Count(src, []byte{'\r'}))
+	n := 1 + bytes.Count(src, []byte{'\n'})
+	if bytes.IndexByte(src, '\r') >= 0 {
+		n += bytes.Count(src, []byte{'\r'})
+	}
+	lines := make([]int, 1, n)
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '\n':
