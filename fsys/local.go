@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -238,7 +240,8 @@ func (Local) ReadDir(dir string, attrs bool) ([]Entry, error) {
 		return nil, pathErr("open", dir, err)
 	}
 	defer unix.Close(fd)
-	return listDir(fd, dir, attrs, false, false)
+	ents, _, _, err := listDir(fd, attrs, false, nil, nil, nil, false)
+	return ents, pathErr("readdir", dir, err)
 }
 
 // openDir opens name (relative to the directory dirfd) as a directory,
@@ -252,30 +255,29 @@ func openDir(dirfd int, name string, flags int) (int, error) {
 	return fd, err
 }
 
-// listDir lists the open directory fd (at path dir) and, with attrs, stats
-// each entry relative to it; with skipDirs an entry the listing types as a
-// directory is not stat'ed (Dir.ReadDir: its Stat describes it once opened).
-// endMarked is readDirFD's.
-func listDir(fd int, dir string, attrs, skipDirs, endMarked bool) ([]Entry, error) {
-	ents, err := readDirFD(fd, endMarked)
-	if err != nil {
-		err = pathErr("readdir", dir, err)
+// listDir lists the open directory fd into ents and names (appended to,
+// their storage reused) and, with attrs, lstats each entry relative to fd
+// into infos (its storage reused too), the entry's Info. With skipDirs an
+// entry the listing types as a directory is not stat'ed (Dir.ReadDir: its
+// Stat describes it once opened). endMarked is readDirFD's.
+func listDir(fd int, attrs, skipDirs bool, ents []Entry, names []byte, infos []Info, endMarked bool) ([]Entry, []byte, []Info, error) {
+	ents, names, err := readDirFD(fd, endMarked, ents, names)
+	if !attrs {
+		return ents, names, infos, err
 	}
-	if attrs {
-		infos := make([]Info, len(ents)) // one allocation per listing, not per entry
-		var st unix.Stat_t
-		for i := range ents {
-			if skipDirs && ents[i].Type == fs.ModeDir {
-				continue
-			}
-			if e := retry(func() error { return unix.Fstatat(fd, ents[i].Name, &st, unix.AT_SYMLINK_NOFOLLOW) }); e == nil {
-				infos[i] = infoOf(&st)
-				ents[i].Info = &infos[i]
-				ents[i].Type = infos[i].Mode.Type()
-			}
+	infos = slices.Grow(infos[:0], len(ents))[:len(ents)] // one allocation per listing at most, not one per entry
+	var st unix.Stat_t
+	for i := range ents {
+		if skipDirs && ents[i].Type == fs.ModeDir {
+			continue
+		}
+		if e := retry(func() error { return fstatatEntry(fd, ents[i].Name, &st) }); e == nil {
+			infos[i] = infoOf(&st)
+			ents[i].Info = &infos[i]
+			ents[i].Type = infos[i].Mode.Type()
 		}
 	}
-	return ents, err
+	return ents, names, infos, err
 }
 
 // OpenDir implements DirOpener.
@@ -284,17 +286,34 @@ func (Local) OpenDir(dir string) (Dir, error) {
 	if err != nil {
 		return nil, pathErr("open", dir, err)
 	}
-	return &localDir{fd: fd, path: dir, devs: &devKinds{}}, nil
+	d := dirPool.Get().(*localDir)
+	d.fd, d.path, d.devs = fd, append(d.path[:0], dir...), &devKinds{}
+	return d, nil
 }
 
 // localDir is an open directory: its listing, the stats of its entries
 // and the opening of its subdirectories are relative to fd.
+//
+// A survey opens some 150,000 of them (three per agent dir), so a closed
+// localDir goes back to dirPool with its buffers (its path, its listing's
+// entries, names and attributes), and the next directory opened reuses
+// them: what ReadDir returned is valid until Close.
 type localDir struct {
-	fd   int
-	path string
-	dev  uint64 // st_dev once Stat has told it, else 0
-	devs *devKinds
+	fd    int
+	path  []byte
+	dev   uint64 // st_dev once Stat has told it, else 0
+	devs  *devKinds
+	ents  []Entry
+	names []byte // the entries' names, each followed by a NUL (fstatatEntry)
+	infos []Info
 }
+
+var dirPool = sync.Pool{New: func() any { return &localDir{fd: -1} }}
+
+// Buffers larger than this (a directory of many entries, such as agents/)
+// are not kept for reuse: they would hold their memory for the rest of
+// the process, for listings of a few entries.
+const maxPooledEntries = 4096
 
 // devKinds remembers, for one walk, which devices are on a file system
 // whose listings mark their end (endMarkedFS): one fstatfs per device.
@@ -320,7 +339,7 @@ func (k *devKinds) isEndMarked(dev uint64, fd int) bool {
 func (d *localDir) Stat() (Info, error) {
 	var st unix.Stat_t
 	if err := retry(func() error { return unix.Fstat(d.fd, &st) }); err != nil {
-		return Info{}, pathErr("fstat", d.path, err)
+		return Info{}, pathErr("fstat", string(d.path), err)
 	}
 	info := infoOf(&st)
 	d.dev = info.Dev
@@ -329,37 +348,71 @@ func (d *localDir) Stat() (Info, error) {
 
 // ReadDir implements Dir. The end-of-directory shortcut is taken only on a
 // device already known from Stat (which a walk calls anyway), so finding
-// out costs one fstatfs per device, not one per directory.
+// out costs one fstatfs per device, not one per directory. The entries
+// are valid until Close.
 func (d *localDir) ReadDir(attrs bool) ([]Entry, error) {
 	end := d.dev != 0 && d.devs.isEndMarked(d.dev, d.fd)
-	return listDir(d.fd, d.path, attrs, true, end)
+	var err error
+	d.ents, d.names, d.infos, err = listDir(d.fd, attrs, true, d.ents[:0], d.names[:0], d.infos, end)
+	if err != nil {
+		err = pathErr("readdir", string(d.path), err)
+	}
+	return d.ents, err
 }
 
-// OpenDir opens the subdirectory name with O_NOFOLLOW. A path longer than
-// the system's limit is refused as opening it by path would be, so a
-// walk's depth (and the descriptors it holds) stays bounded.
+// OpenDir opens the subdirectory name (one entry of the listing: no "/",
+// not "." or "..") with O_NOFOLLOW. A path longer than the system's limit
+// is refused as opening it by path would be, so a walk's depth (and the
+// descriptors it holds) stays bounded.
 func (d *localDir) OpenDir(name string) (Dir, error) {
-	p := d.path + string(filepath.Separator) + name
-	if len(p) >= pathMax {
-		return nil, pathErr("open", p, unix.ENAMETOOLONG)
+	sub := dirPool.Get().(*localDir)
+	sub.path = append(append(append(sub.path[:0], d.path...), filepath.Separator), name...)
+	fail := func(err error) (Dir, error) {
+		err = pathErr("open", string(sub.path), err)
+		sub.release()
+		return nil, err
 	}
-	fd, err := openDir(d.fd, name, unix.O_NOFOLLOW)
+	switch {
+	case len(sub.path) >= pathMax:
+		return fail(unix.ENAMETOOLONG)
+	case name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00"):
+		return fail(unix.EINVAL)
+	}
+	sub.path = append(sub.path, 0) // the name, NUL-terminated, for openat
+	fd, err := openDirEntry(d.fd, sub.path[len(sub.path)-1-len(name):], unix.O_NOFOLLOW)
+	sub.path = sub.path[:len(sub.path)-1]
 	if err != nil {
 		if errors.Is(err, unix.ELOOP) {
 			err = ErrSymlink
 		}
-		return nil, pathErr("open", p, err)
+		return fail(err)
 	}
-	return &localDir{fd: fd, path: p, devs: d.devs}, nil
+	sub.fd, sub.devs = fd, d.devs
+	return sub, nil
 }
 
+// Close closes the directory; the Dir (and what its ReadDir returned) must
+// not be used afterwards.
 func (d *localDir) Close() error {
 	if d.fd < 0 {
 		return nil
 	}
 	err := unix.Close(d.fd)
 	d.fd = -1
+	d.release()
 	return err
+}
+
+// release puts the closed d back into dirPool, without what would pin
+// another walk's state or a large buffer.
+func (d *localDir) release() {
+	d.dev, d.devs = 0, nil
+	if cap(d.ents) > maxPooledEntries {
+		return
+	}
+	clear(d.ents[:cap(d.ents)]) // no name or Info kept reachable from the pool
+	d.ents = d.ents[:0]
+	dirPool.Put(d)
 }
 
 // Readlink implements FS.

@@ -17,19 +17,18 @@ func infoOf(st *unix.Stat_t) Info {
 }
 
 // readDirFD lists an open directory through the os package.
-func readDirFD(fd int, _ bool) ([]Entry, error) {
+func readDirFD(fd int, _ bool, out []Entry, names []byte) ([]Entry, []byte, error) {
 	nfd, err := unix.Dup(fd)
 	if err != nil {
-		return nil, err
+		return out, names, err
 	}
 	f := os.NewFile(uintptr(nfd), "")
 	defer f.Close()
 	ents, err := f.ReadDir(-1)
-	out := make([]Entry, 0, len(ents))
 	for _, e := range ents {
 		out = append(out, Entry{Name: e.Name(), Type: e.Type()})
 	}
-	return out, err
+	return out, names, err
 }
 
 // pathMax is the longest path the kernel resolves (PATH_MAX).

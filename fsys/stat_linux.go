@@ -26,18 +26,16 @@ func infoOf(st *unix.Stat_t) Info {
 // each time.
 var direntBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-// readDirFD lists an open directory with getdents64, keeping each entry's
-// d_type (no stat needed to tell a directory or a link). With endMarked
-// (the directory is on a file system that gives the entry it returns last
-// the end-of-directory offset, see endMarkedFS), a batch that ends there
-// ends the listing: the getdents64 that would return 0 is not made.
-//
-// Each batch costs two allocations, whatever its size: the entries grow
-// once by the batch's count, and its names are copied into one string the
-// entries' names are slices of (an agent dir's listing is a few entries,
-// agents/ tens of thousands).
-func readDirFD(fd int, endMarked bool) ([]Entry, error) {
-	var out []Entry
+// readDirFD lists an open directory with getdents64 into ents, keeping
+// each entry's d_type (no stat needed to tell a directory or a link). The
+// names are copied into names, each followed by a NUL (fstatatEntry's
+// argument), and the entries' names are slices of it: with the storage of
+// ents and names reused from listing to listing, a listing allocates
+// nothing (a fresh buffer grows once per batch). With endMarked (the
+// directory is on a file system that gives the entry it returns last the
+// end-of-directory offset, see endMarkedFS), a batch that ends there ends
+// the listing: the getdents64 that would return 0 is not made.
+func readDirFD(fd int, endMarked bool, out []Entry, names []byte) ([]Entry, []byte, error) {
 	bp := direntBufs.Get().(*[]byte)
 	defer direntBufs.Put(bp)
 	buf := *bp
@@ -45,14 +43,17 @@ func readDirFD(fd int, endMarked bool) ([]Entry, error) {
 		var n int
 		err := retry(func() (e error) { n, e = unix.Getdents(fd, buf); return })
 		if err != nil {
-			return out, err
+			return out, names, err
 		}
 		if n <= 0 {
-			return out, nil
+			return out, names, nil
 		}
 		count, size, end := direntSizes(buf[:n])
 		out = slices.Grow(out, count)
-		names := make([]byte, 0, size)
+		if cap(names)-len(names) < size+count {
+			// A new array: the names already listed stay in the old one.
+			names = make([]byte, 0, max(size+count, 2*cap(names)))
+		}
 		var next int64 // d_off of the batch's last entry: where the next read starts
 		for off := 0; off < end; {
 			reclen, off64, typ, name := dirent(buf, off)
@@ -62,14 +63,14 @@ func readDirFD(fd int, endMarked bool) ([]Entry, error) {
 				continue
 			}
 			start := len(names)
-			names = append(names, name...)
+			names = append(append(names, name...), 0)
 			out = append(out, Entry{Name: unsafe.String(unsafe.SliceData(names[start:]), len(name)), Type: direntType(typ)})
 		}
 		if end < n { // a malformed record: keep what was listed before it
-			return out, nil
+			return out, names, nil
 		}
 		if endMarked && next == math.MaxInt64 {
-			return out, nil
+			return out, names, nil
 		}
 	}
 }

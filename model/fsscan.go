@@ -68,7 +68,8 @@ func ScanFSWith(r fsys.FS, t Target, doc *Document) *FSState {
 	s.st.ExecApprovals = scanMissing(filepath.Join(s.root, "exec-approvals.json"))
 	if s.st.StateDir.IsDir && s.st.StateDir.Err == nil {
 		d, err := fsys.OpenDir(s.fs, s.root)
-		if err := s.walkSub(d, err, s.root, ctxRoot, nil, nil); err != nil {
+		s.path = append(s.path[:0], s.root...)
+		if err := s.walkSub(d, err, ctxRoot, nil, nil); err != nil {
 			s.st.StateDir.Err = err
 		}
 	}
@@ -123,74 +124,115 @@ type scanner struct {
 	agents        []AgentFiles
 	agentIdx      map[string]int
 	knownChannels []string // channel ids from the config, longest first
+
+	// path is the path of the entry at hand: the walked dirs and its
+	// name. It is the walk's one buffer for paths; a string is made of it
+	// (str) only for a path that is kept.
+	path []byte
+	// agentPaths, while an agent dir is walked, is its two longest paths
+	// in one string (agentPathsOf): every path the agent's slots keep is
+	// a slice of it.
+	agentPaths string
+	slot       fsys.Info // a subdirectory's attributes (openSub), copied before the next
 }
 
-// walkSub walks the directory p opened as d (nil when opening it failed
-// with openErr) and closes it.
-func (s *scanner) walkSub(d fsys.Dir, openErr error, p string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
+// str is the path p as a string that can be kept: a slice of agentPaths
+// when p is a prefix of either of its halves, else a copy.
+func (s *scanner) str(p []byte) string {
+	if ap := s.agentPaths; ap != "" {
+		// (string(p) == … compares without a copy)
+		if len(p) <= len(ap) && string(p) == ap[:len(p)] {
+			return ap[:len(p)]
+		}
+		if i := strings.IndexByte(ap, 0) + 1; len(p) <= len(ap)-i && string(p) == ap[i:i+len(p)] {
+			return ap[i : i+len(p)]
+		}
+	}
+	return string(p)
+}
+
+// at is the path of the entry at hand as a string that can be kept.
+func (s *scanner) at() string { return s.str(s.path) }
+
+// walkSub walks the directory at s.path opened as d (nil when opening it
+// failed with openErr) and closes it.
+func (s *scanner) walkSub(d fsys.Dir, openErr error, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
 	if d == nil {
-		s.unreadable(p, openErr)
+		s.unreadable(s.at(), openErr)
 		return openErr
 	}
 	defer d.Close()
-	return s.walk(d, p, ctx, agent, ext)
+	return s.walk(d, ctx, agent, ext)
 }
 
-// openSub opens the subdirectory p (entry e of the open dir d) and, when
-// need says its attributes are wanted and the listing has none, fills
-// e.Info from the opened directory: the listing leaves a directory to
-// this one stat. When it cannot be opened e is described as it is now (a
-// link or a file may have replaced the directory since the listing, and
-// is then handled as one) and the error is returned. The attributes are
-// stored in *slot, which e.Info then points to: the caller's storage, so
-// the 150,000 directories of 50,000 agent dirs cost no allocation each.
-func (s *scanner) openSub(d fsys.Dir, p string, e *fsys.Entry, need bool, slot *fsys.Info) (fsys.Dir, error) {
+// openSub opens the subdirectory at s.path (entry e of the open dir d)
+// and, when need says its attributes are wanted and the listing has none,
+// fills e.Info from the opened directory: the listing leaves a directory
+// to this one stat. When it cannot be opened e is described as it is now
+// (a link or a file may have replaced the directory since the listing,
+// and is then handled as one) and the error is returned. The attributes
+// are stored in s.slot, which e.Info then points to, so the 150,000
+// directories of 50,000 agent dirs cost no allocation each: the caller
+// copies them before the next openSub.
+func (s *scanner) openSub(d fsys.Dir, e *fsys.Entry, need bool) (fsys.Dir, error) {
 	sub, err := d.OpenDir(e.Name)
 	if err != nil {
-		if st, lerr := s.fs.Lstat(p); lerr == nil {
-			*slot = st
-			e.Info, e.Type = slot, st.Mode.Type()
+		if st, lerr := s.fs.Lstat(string(s.path)); lerr == nil {
+			s.slot = st
+			e.Info, e.Type = &s.slot, st.Mode.Type()
 		}
 		return nil, err
 	}
 	if need && e.Info == nil {
 		if st, err := sub.Stat(); err == nil {
-			*slot = st
-			e.Info = slot
+			s.slot = st
+			e.Info = &s.slot
 		}
 	}
 	return sub, nil
 }
 
-// walk lists the open directory d (at path dir) and handles each entry
-// according to where it is.
-func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
+// walk lists the open directory d (at s.path) and handles each entry
+// according to where it is. The entries' names are d's (valid until it is
+// closed): a name that is kept is copied.
+func (s *scanner) walk(d fsys.Dir, ctx scanCtx, agent *AgentFiles, ext *Extension) error {
+	n := len(s.path)
+	defer func() { s.path = s.path[:n] }()
 	// Where entries have a meaning their attributes are needed; elsewhere
 	// the type from the listing is enough (count, find links, descend).
 	ents, err := d.ReadDir(ctx != ctxOther)
 	if err != nil {
+		s.unreadable(s.at(), err)
 		if len(ents) == 0 {
-			s.unreadable(dir, err)
 			return err
 		}
 		// Keep whatever was listed before the error.
-		s.unreadable(dir, err)
 	}
-	if dir == s.cfgDir {
+	inCfgDir := string(s.path) == s.cfgDir
+	if inCfgDir {
 		s.cfgDirWalked = true
 	}
-	var agentDirs []agentDir // agents/<id> dirs, walked in parallel below
 	if ctx == ctxAgents {
-		agentDirs = make([]agentDir, 0, len(ents)) // one allocation, not a doubling per thousand agents
+		// agents/<id> dirs, walked in parallel (one allocation, not a
+		// doubling per thousand agents)
+		agentDirs := make([]agentDir, 0, len(ents))
+		defer func() { s.walkAgents(d, string(s.path[:n]), agentDirs) }()
+		return s.walkEntries(d, ents, n, ctx, agent, ext, inCfgDir, &agentDirs)
 	}
-	defer func() { s.walkAgents(d, agentDirs) }()
-	var slot *fsys.Info // a subdirectory's attributes (openSub), one per listing: each is copied before the next
+	return s.walkEntries(d, ents, n, ctx, agent, ext, inCfgDir, nil)
+}
+
+// walkEntries handles the entries of d, the dir at s.path[:n], for walk;
+// agents/<id> dirs are collected in agentDirs.
+func (s *scanner) walkEntries(d fsys.Dir, ents []fsys.Entry, n int, ctx scanCtx, agent *AgentFiles, ext *Extension, inCfgDir bool, agentDirs *[]agentDir) error {
 	for _, e := range ents {
 		name := e.Name
+		s.path = append(append(s.path[:n], filepath.Separator), name...)
 		typ := e.Type
 		if typ == fs.ModeIrregular && e.Info == nil { // type unknown from the listing
-			if fi, err := s.fs.Lstat(dir + string(filepath.Separator) + name); err == nil {
-				typ, e.Info = fi.Mode.Type(), &fi
+			if fi, err := s.fs.Lstat(string(s.path)); err == nil {
+				s.slot = fi
+				typ, e.Info = fi.Mode.Type(), &s.slot
 			}
 		}
 		isDir := typ.IsDir()
@@ -198,108 +240,104 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 			continue
 		}
 		s.st.Files++
-		if ctx == ctxSessions && typ == 0 && name != "sessions.json" && scanIsTranscript(name) && dir != s.cfgDir && !fsys.IsTempName(name) {
+		if ctx == ctxSessions && typ == 0 && name != "sessions.json" && scanIsTranscript(name) && !inCfgDir && !fsys.IsTempName(name) {
 			// A regular transcript (the bulk of a state dir): its path is
-			// built only when it is kept.
+			// made a string only when it is kept.
 			agent.Transcripts++
-			s.transcript(dir, name, e, agent)
+			s.transcript(e, agent)
 			continue
 		}
-		p := dir + string(filepath.Separator) + name
 		// A subdirectory is opened here (agents/<id> by walkAgents), and
 		// walked below by walkSub, which closes it.
 		var sub fsys.Dir
 		var subErr error
 		if isDir && ctx != ctxAgents {
-			if slot == nil {
-				slot = new(fsys.Info)
-			}
-			sub, subErr = s.openSub(d, p, &e, ctx != ctxOther, slot)
+			sub, subErr = s.openSub(d, &e, ctx != ctxOther)
 			typ = e.Type
 			isDir = typ.IsDir()
 		}
 		if typ&fs.ModeSymlink != 0 {
-			s.symlinkEntry(p, name, ctx, agent, ext)
+			s.symlinkEntry(s.at(), name, ctx, agent, ext)
 			continue
 		}
-		if dir == s.cfgDir && !isDir && s.isBackupName(name) {
-			s.st.ConfigBackups = append(s.st.ConfigBackups, s.entryInfo(p, e))
+		if inCfgDir && !isDir && s.isBackupName(name) {
+			s.st.ConfigBackups = append(s.st.ConfigBackups, s.entryInfo(s.at(), e))
 		}
 		if !isDir && fsys.IsTempName(name) {
-			s.st.StaleTemps = append(s.st.StaleTemps, s.entryInfo(p, e))
+			s.st.StaleTemps = append(s.st.StaleTemps, s.entryInfo(s.at(), e))
 		}
 		switch ctx {
 		case ctxRoot:
 			switch {
 			case isDir && name == "credentials":
-				s.st.CredentialsDir = s.entryInfo(p, e)
-				if err := s.walkSub(sub, subErr, p, ctxCredentials, nil, nil); err != nil {
+				s.st.CredentialsDir = s.entryInfo(s.at(), e)
+				if err := s.walkSub(sub, subErr, ctxCredentials, nil, nil); err != nil {
 					s.st.CredentialsDir.Err = err
 				}
 				continue
 			case isDir && name == "agents":
-				s.walkSub(sub, subErr, p, ctxAgents, nil, nil)
+				s.walkSub(sub, subErr, ctxAgents, nil, nil)
 				continue
 			case isDir && name == "extensions":
-				s.walkSub(sub, subErr, p, ctxExtensions, nil, nil)
+				s.walkSub(sub, subErr, ctxExtensions, nil, nil)
 				continue
 			case !isDir && name == ".env":
-				s.st.EnvFile = s.slotFile(p, e)
+				s.st.EnvFile = s.slotFile(s.at(), e)
 			case !isDir && name == "exec-approvals.json":
-				s.st.ExecApprovals = s.slotFile(p, e)
+				s.st.ExecApprovals = s.slotFile(s.at(), e)
 			}
 		case ctxCredentials, ctxCredentialsSub:
 			if isDir {
-				s.walkSub(sub, subErr, p, ctxCredentialsSub, nil, nil)
+				s.walkSub(sub, subErr, ctxCredentialsSub, nil, nil)
 				continue
 			}
-			fi := s.slotFile(p, e)
+			fi := s.slotFile(s.at(), e)
 			s.st.Credentials = append(s.st.Credentials, fi)
 			if ctx == ctxCredentials && fi.Err == nil {
-				s.pairingFile(p, name, fi)
+				s.pairingFile(fi.Path, strings.Clone(name), fi)
 			}
 			continue
 		case ctxAgents:
 			if isDir {
-				agentDirs = append(agentDirs, agentDir{id: name, path: p, entry: e})
+				*agentDirs = append(*agentDirs, agentDir{id: name, entry: e})
 				continue
 			}
 		case ctxAgent:
 			switch {
 			case isDir && name == "agent":
-				agent.AgentDir = s.entryInfo(p, e)
-				if err := s.walkSub(sub, subErr, p, ctxAgentAgent, agent, nil); err != nil {
+				agent.AgentDir = s.entryInfo(s.at(), e)
+				if err := s.walkSub(sub, subErr, ctxAgentAgent, agent, nil); err != nil {
 					agent.AgentDir.Err = err
 				}
 				continue
 			case isDir && name == "sessions":
-				agent.SessionsDir = s.entryInfo(p, e)
-				if err := s.walkSub(sub, subErr, p, ctxSessions, agent, nil); err != nil {
+				agent.SessionsDir = s.entryInfo(s.at(), e)
+				if err := s.walkSub(sub, subErr, ctxSessions, agent, nil); err != nil {
 					agent.SessionsDir.Err = err
 				}
 				continue
 			}
 		case ctxAgentAgent:
 			if !isDir && name == "auth-profiles.json" {
-				agent.AuthProfiles = s.slotFile(p, e)
+				agent.AuthProfiles = s.slotFile(s.at(), e)
 			}
 		case ctxSessions:
 			if isDir {
 				break
 			}
 			if name == "sessions.json" {
-				agent.SessionsStore = s.slotFile(p, e)
+				agent.SessionsStore = s.slotFile(s.at(), e)
 				continue
 			}
 			if scanIsTranscript(name) {
 				agent.Transcripts++
-				s.transcript(dir, name, e, agent)
+				s.transcript(e, agent)
 				continue
 			}
 		case ctxExtensions:
 			if isDir {
-				x := &Extension{ID: name, Dir: s.entryInfo(p, e)}
-				if err := s.walkSub(sub, subErr, p, ctxExtension, nil, x); err != nil {
+				x := &Extension{ID: strings.Clone(name), Dir: s.entryInfo(s.at(), e)}
+				if err := s.walkSub(sub, subErr, ctxExtension, nil, x); err != nil {
 					x.Dir.Err = err
 				}
 				s.st.Extensions = append(s.st.Extensions, *x)
@@ -307,12 +345,12 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 			}
 		case ctxExtension:
 			if !isDir && name == "package.json" {
-				s.packageJSON(p, e, ext)
+				s.packageJSON(s.at(), e, ext)
 				continue
 			}
 		}
 		if isDir {
-			s.walkSub(sub, subErr, p, ctxOther, nil, nil)
+			s.walkSub(sub, subErr, ctxOther, nil, nil)
 		}
 	}
 	return nil
@@ -320,19 +358,34 @@ func (s *scanner) walk(d fsys.Dir, dir string, ctx scanCtx, agent *AgentFiles, e
 
 // agentDir is one agents/<id> directory met by the walk.
 type agentDir struct {
-	id, path string
-	entry    fsys.Entry
-	info     fsys.Info // the opened dir's attributes (openSub's slot)
+	id    string
+	entry fsys.Entry
 }
 
-// walkAgents walks agents/<id> dirs concurrently (transcript trees are the
-// bulk of a state dir and the walk is syscall-bound): the dirs are sorted
-// by id and get their slots in s.agents up front, one scanner per worker
-// takes dirs from a shared counter and fills their slots, then the
-// workers' other findings are merged.
-func (s *scanner) walkAgents(agents fsys.Dir, dirs []agentDir) {
+// walkAgents walks agents/<id> dirs (listed in agents, at path dir)
+// concurrently (transcript trees are the bulk of a state dir and the walk
+// is syscall-bound): the dirs are sorted by id and get their slots in
+// s.agents up front, one scanner per worker takes dirs from a shared
+// counter and fills their slots, then the workers' other findings are
+// merged.
+func (s *scanner) walkAgents(agents fsys.Dir, dir string, dirs []agentDir) {
 	if len(dirs) == 0 {
 		return
+	}
+	// The ids are the listing's names, valid while agents is open: the
+	// kept ones are one string.
+	size := 0
+	for _, d := range dirs {
+		size += len(d.id)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, d := range dirs {
+		b.WriteString(d.id)
+	}
+	ids := b.String()
+	for i := range dirs {
+		dirs[i].id, ids = ids[:len(dirs[i].id)], ids[len(dirs[i].id):]
 	}
 	slices.SortFunc(dirs, func(a, b agentDir) int { return strings.Compare(a.id, b.id) })
 	base := len(s.agents)
@@ -357,9 +410,8 @@ func (s *scanner) walkAgents(agents fsys.Dir, dirs []agentDir) {
 				if i >= len(dirs) {
 					return
 				}
-				a := &s.agents[base+i] // each slot is written by one worker only
-				sub.agentDir(agents, &dirs[i], a)
-				sharePaths(a)
+				// each slot is written by one worker only
+				sub.agentDir(agents, dir, &dirs[i], &s.agents[base+i])
 			}
 		}()
 	}
@@ -375,47 +427,58 @@ func (s *scanner) walkAgents(agents fsys.Dir, dirs []agentDir) {
 	}
 }
 
-// agentDir opens agents/<id> (listed in agents), fills its slot a and
-// walks it. A link or a file swapped in since the listing is recorded as
-// the listing would have recorded it, and not walked.
-func (s *scanner) agentDir(agents fsys.Dir, ad *agentDir, a *AgentFiles) {
+// agentDir opens agents/<id> (listed in agents, at path dir), fills its
+// slot a and walks it. A link or a file swapped in since the listing is
+// recorded as the listing would have recorded it, and not walked.
+func (s *scanner) agentDir(agents fsys.Dir, dir string, ad *agentDir, a *AgentFiles) {
+	s.path = append(append(append(s.path[:0], dir...), filepath.Separator), ad.id...)
+	dl := len(s.path)
+	s.agentPaths = agentPathsOf(s.path)
+	defer func() { s.agentPaths = "" }()
 	e := &ad.entry
-	d, err := s.openSub(agents, ad.path, e, true, &ad.info)
-	if e.Type&fs.ModeSymlink != 0 {
-		a.Dir = s.info(ad.path)
+	d, err := s.openSub(agents, e, true)
+	switch {
+	case e.Type&fs.ModeSymlink != 0:
+		a.Dir = s.info(s.at())
 		s.st.Symlinks = append(s.st.Symlinks, a.Dir)
-		return
+	case !e.Type.IsDir():
+		a.Dir = s.entryInfo(s.at(), *e)
+	default:
+		a.Dir = s.entryInfo(s.at(), *e)
+		if err := s.walkSub(d, err, ctxAgent, a, nil); err != nil {
+			a.Dir.Err = err
+		}
 	}
-	a.Dir = s.entryInfo(ad.path, *e)
-	if !e.Type.IsDir() {
-		return
-	}
-	if err := s.walkSub(d, err, ad.path, ctxAgent, a, nil); err != nil {
-		a.Dir.Err = err
+	// The paths of the files not found, as finish would make them.
+	ap := s.agentPaths
+	auth := ap[:strings.IndexByte(ap, 0)]
+	store := ap[len(auth)+1:]
+	for _, f := range [...]struct {
+		p *string
+		v string
+	}{{&a.Dir.Path, auth[:dl]}, {&a.AgentDir.Path, auth[:dl+len("/agent")]}, {&a.AuthProfiles.Path, auth},
+		{&a.SessionsDir.Path, store[:dl+len("/sessions")]}, {&a.SessionsStore.Path, store}} {
+		if *f.p == "" {
+			*f.p = f.v
+		}
 	}
 }
 
-// sharePaths makes an agent's five paths slices of one string: each is a
-// prefix of agent/auth-profiles.json's or sessions/sessions.json's path
-// (agents/<id>, agents/<id>/agent, agents/<id>/sessions), so one
-// allocation holds them all instead of five. With 50,000 agents the
-// survey's paths are the bulk of what it keeps.
-func sharePaths(a *AgentFiles) {
-	long := [2]*string{&a.AuthProfiles.Path, &a.SessionsStore.Path}
+// agentPathsOf is the paths of agent dir dir's auth-profiles.json and
+// sessions.json in one string, NUL-separated: each path the agent's slots
+// keep (the dir, agent/, sessions/ and the two files) is a prefix of one
+// of them, so one allocation holds them all instead of five. With 50,000
+// agents the survey's paths are the bulk of what it keeps.
+func agentPathsOf(dir []byte) string {
+	const auth, store = "/agent/auth-profiles.json", "/sessions/sessions.json"
 	var b strings.Builder
-	b.Grow(len(*long[0]) + len(*long[1]))
-	b.WriteString(*long[0])
-	b.WriteString(*long[1])
-	all := b.String()
-	joined := [2]string{all[:len(*long[0])], all[len(*long[0]):]}
-	for _, p := range []*string{&a.Dir.Path, &a.AgentDir.Path, &a.SessionsDir.Path, long[0], long[1]} {
-		for _, j := range joined {
-			if *p != "" && strings.HasPrefix(j, *p) {
-				*p = j[:len(*p)]
-				break
-			}
-		}
-	}
+	b.Grow(2*len(dir) + len(auth) + 1 + len(store))
+	b.Write(dir)
+	b.WriteString(auth)
+	b.WriteByte(0)
+	b.Write(dir)
+	b.WriteString(store)
+	return b.String()
 }
 
 // symlinkEntry records a link met during the walk in Symlinks and, when its
@@ -439,7 +502,7 @@ func (s *scanner) symlinkEntry(p, name string, ctx scanCtx, agent *AgentFiles, e
 	case ctxCredentials, ctxCredentialsSub:
 		s.st.Credentials = append(s.st.Credentials, fi)
 	case ctxAgents:
-		s.agent(name).Dir = fi
+		s.agent(strings.Clone(name)).Dir = fi
 	case ctxAgent:
 		switch name {
 		case "agent":
@@ -460,18 +523,19 @@ func (s *scanner) symlinkEntry(p, name string, ctx scanCtx, agent *AgentFiles, e
 			agent.SymlinkTranscript = append(agent.SymlinkTranscript, fi)
 		}
 	case ctxExtensions:
-		s.st.Extensions = append(s.st.Extensions, Extension{ID: name, Dir: fi})
+		s.st.Extensions = append(s.st.Extensions, Extension{ID: strings.Clone(name), Dir: fi})
 	}
 }
 
 // transcript checks one transcript's mode (from the listing's attributes)
-// without keeping a FileInfo (or building its path) unless it is loose
-// or not a regular file: a state dir can hold a hundred thousand of them.
-func (s *scanner) transcript(dir, name string, e fsys.Entry, a *AgentFiles) {
+// without keeping a FileInfo (or making its path, s.path, a string)
+// unless it is loose or not a regular file: a state dir can hold a hundred
+// thousand of them.
+func (s *scanner) transcript(e fsys.Entry, a *AgentFiles) {
 	if e.Info != nil && e.Info.IsRegular() && e.Info.Mode&0o077 == 0 {
 		return
 	}
-	p := dir + string(filepath.Separator) + name
+	p := s.at()
 	if e.Info == nil {
 		st, err := s.fs.Lstat(p)
 		if err != nil {
