@@ -265,16 +265,26 @@ func listDir(fd int, attrs, skipDirs bool, ents []Entry, names []byte, infos []I
 	if !attrs {
 		return ents, names, infos, err
 	}
-	infos = slices.Grow(infos[:0], len(ents))[:len(ents)] // one allocation per listing at most, not one per entry
+	stat := len(ents)
+	if skipDirs {
+		for i := range ents {
+			if ents[i].Type == fs.ModeDir {
+				stat--
+			}
+		}
+	}
+	// one allocation per listing at most (none for agents/, which holds
+	// directories only), not one per entry
+	infos = slices.Grow(infos[:0], stat)
 	var st unix.Stat_t
 	for i := range ents {
 		if skipDirs && ents[i].Type == fs.ModeDir {
 			continue
 		}
 		if e := retry(func() error { return fstatatEntry(fd, ents[i].Name, &st) }); e == nil {
-			infos[i] = infoOf(&st)
-			ents[i].Info = &infos[i]
-			ents[i].Type = infos[i].Mode.Type()
+			infos = append(infos, infoOf(&st)) // within the capacity: the pointers taken stay valid
+			ents[i].Info = &infos[len(infos)-1]
+			ents[i].Type = ents[i].Info.Mode.Type()
 		}
 	}
 	return ents, names, infos, err
