@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hardshell/hardshell/fsys"
+	"github.com/hardshell/hardshell/internal/mem"
 )
 
 // ScanFS surveys the state dir in one pass and stats the files that matter
@@ -395,6 +396,9 @@ func (s *scanner) walkAgents(agents fsys.Dir, dir string, dirs []agentDir) {
 	slices.SortFunc(dirs, func(a, b agentDir) int { return strings.Compare(a.id, b.id) })
 	base := len(s.agents)
 	s.agents = slices.Grow(s.agents, len(dirs))[:base+len(dirs)]
+	// written whole below and by the workers: its pages in one call, not
+	// one fault each (mem.Prefault)
+	mem.Prefault(s.agents[base:])
 	for i, d := range dirs {
 		s.agents[base+i] = AgentFiles{ID: d.id}
 	}
