@@ -297,7 +297,7 @@ func (Local) OpenDir(dir string) (Dir, error) {
 		return nil, pathErr("open", dir, err)
 	}
 	d := dirPool.Get().(*localDir)
-	d.fd, d.path, d.devs = fd, append(d.path[:0], dir...), &devKinds{}
+	d.fd, d.path, d.devs, d.endDev, d.end = fd, append(d.path[:0], dir...), &devKinds{}, 0, false
 	return d, nil
 }
 
@@ -309,13 +309,16 @@ func (Local) OpenDir(dir string) (Dir, error) {
 // entries, names and attributes), and the next directory opened reuses
 // them: what ReadDir returned is valid until Close.
 type localDir struct {
-	fd    int
-	path  []byte
-	dev   uint64 // st_dev once Stat has told it, else 0
-	devs  *devKinds
-	ents  []Entry
-	names []byte // the entries' names, each followed by a NUL (fstatatEntry)
-	infos []Info
+	fd   int
+	path []byte
+	dev  uint64 // st_dev once Stat has told it, else 0
+	devs *devKinds
+	// endDev is the device end was found for (devKinds), 0 when none
+	endDev uint64
+	end    bool
+	ents   []Entry
+	names  []byte // the entries' names, each followed by a NUL (fstatatEntry)
+	infos  []Info
 }
 
 var dirPool = sync.Pool{New: func() any { return &localDir{fd: -1} }}
@@ -361,7 +364,12 @@ func (d *localDir) Stat() (Info, error) {
 // out costs one fstatfs per device, not one per directory. The entries
 // are valid until Close.
 func (d *localDir) ReadDir(attrs bool) ([]Entry, error) {
-	end := d.dev != 0 && d.devs.isEndMarked(d.dev, d.fd)
+	if d.dev != 0 && d.dev != d.endDev {
+		// Once per device along a path: a subdirectory on its parent's
+		// device inherits the answer (OpenDir), without the lock.
+		d.endDev, d.end = d.dev, d.devs.isEndMarked(d.dev, d.fd)
+	}
+	end := d.dev != 0 && d.end
 	var err error
 	d.ents, d.names, d.infos, err = listDir(d.fd, attrs, true, d.ents[:0], d.names[:0], d.infos, end)
 	if err != nil {
@@ -397,7 +405,7 @@ func (d *localDir) OpenDir(name string) (Dir, error) {
 		}
 		return fail(err)
 	}
-	sub.fd, sub.devs = fd, d.devs
+	sub.fd, sub.devs, sub.endDev, sub.end = fd, d.devs, d.endDev, d.end
 	return sub, nil
 }
 
@@ -416,7 +424,7 @@ func (d *localDir) Close() error {
 // release puts the closed d back into dirPool, without what would pin
 // another walk's state or a large buffer.
 func (d *localDir) release() {
-	d.dev, d.devs = 0, nil
+	d.dev, d.devs, d.endDev, d.end = 0, nil, 0, false
 	if cap(d.ents) > maxPooledEntries {
 		return
 	}

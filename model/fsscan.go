@@ -400,7 +400,11 @@ func (s *scanner) walkAgents(agents fsys.Dir, dir string, dirs []agentDir) {
 	// one fault each (mem.Prefault)
 	mem.Prefault(s.agents[base:])
 	for i, d := range dirs {
-		s.agents[base+i] = AgentFiles{ID: d.id}
+		// The slots past len are zero (fresh from Grow, or never used:
+		// s.agents only grows), so the id is all there is to set; a
+		// whole-value store would zero 472 bytes again, through the
+		// write barrier while a GC runs.
+		s.agents[base+i].ID = d.id
 	}
 	s.walkedLo, s.walkedHi = base, base+len(dirs)
 	workers := min(runtime.GOMAXPROCS(0)*2, len(dirs))
