@@ -182,13 +182,16 @@ type Dir interface {
 	// a subdirectory's entry may come without Info (Type fs.ModeDir): an
 	// FS that pays a stat per entry leaves it to the subdirectory's Stat
 	// once it is opened. Every other entry carries its Lstat attributes
-	// (nil when it vanished in between).
+	// (nil when it vanished in between). The entries, their names and
+	// attributes are valid until Close: a Dir's storage is reused for the
+	// next one opened, so a name that is kept must be copied.
 	ReadDir(attrs bool) ([]Entry, error)
 	// OpenDir opens the subdirectory name. Locally a name that is not a
 	// directory (now) is refused, a symbolic link included, which is never
 	// followed (ENOTDIR, or ErrSymlink where the system says ELOOP): a walk
 	// never leaves the tree it was given and never opens a FIFO or a device.
 	OpenDir(name string) (Dir, error)
+	// Close releases the directory; it must not be used afterwards.
 	Close() error
 }
 

@@ -393,7 +393,7 @@ func (d *localDir) OpenDir(name string) (Dir, error) {
 	switch {
 	case len(sub.path) >= pathMax:
 		return fail(unix.ENAMETOOLONG)
-	case name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00"):
+	case name == "" || name == "." || name == ".." || strings.IndexByte(name, '/') >= 0 || strings.IndexByte(name, 0) >= 0:
 		return fail(unix.EINVAL)
 	}
 	sub.path = append(sub.path, 0) // the name, NUL-terminated, for openat

@@ -290,6 +290,13 @@ func TestOpenDirListsAndOpensRelative(t *testing.T) {
 	// A path the kernel could not resolve is refused like one by path.
 	_, err = d.OpenDir(strings.Repeat("x", pathMax))
 	require.ErrorIs(t, err, syscall.ENAMETOOLONG)
+
+	// Only a name of the listing: never up, never through a path (whose
+	// directories would be followed if they were links), never cut at a NUL.
+	for _, name := range []string{"", ".", "..", "d/..", "../" + filepath.Base(dir), "l/x", "d\x00"} {
+		_, err = d.OpenDir(name)
+		require.ErrorIs(t, err, syscall.EINVAL, "%q", name)
+	}
 }
 
 // byPath hides Local's OpenDir, as an FS without one (SFTP) has none.
@@ -350,4 +357,53 @@ func TestOpenDirListsBigDirectoriesWhole(t *testing.T) {
 		got[e.Name] = true
 	}
 	require.Equal(t, want, got)
+}
+
+// A Dir's storage is reused once it is closed: the next listing shows its
+// own entries only, with its own attributes, however the two differ.
+func TestOpenDirReusesStorageWithoutCarryingOver(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	require.NoError(t, os.Mkdir(a, 0o700))
+	require.NoError(t, os.Mkdir(b, 0o700))
+	for i := range 40 {
+		require.NoError(t, os.WriteFile(filepath.Join(a, fmt.Sprintf("file-with-a-long-name-%02d", i)), nil, 0o644))
+	}
+	require.NoError(t, os.Mkdir(filepath.Join(b, "sub"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(b, "f"), []byte("xy"), 0o600))
+
+	for range 3 {
+		d, err := OpenDir(Local{}, root)
+		require.NoError(t, err)
+		da, err := d.OpenDir("a")
+		require.NoError(t, err)
+		ents, err := da.ReadDir(true)
+		require.NoError(t, err)
+		require.Len(t, ents, 40)
+		require.NoError(t, da.Close())
+
+		db, err := d.OpenDir("b")
+		require.NoError(t, err)
+		ents, err = db.ReadDir(true)
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, e := range ents {
+			switch {
+			case e.Info == nil:
+				got[e.Name] = e.Type.String()
+			default:
+				got[e.Name] = fmt.Sprintf("%v %d", e.Info.Mode, e.Info.Size)
+			}
+		}
+		require.Equal(t, map[string]string{"sub": "d---------", "f": "-rw------- 2"}, got)
+		sub, err := db.OpenDir("sub")
+		require.NoError(t, err)
+		var pe *fs.PathError
+		_, err = sub.OpenDir("absent")
+		require.ErrorAs(t, err, &pe)
+		require.Equal(t, filepath.Join(b, "sub", "absent"), pe.Path, "the path is the dir's own, not a former one's")
+		require.NoError(t, sub.Close())
+		require.NoError(t, db.Close())
+		require.NoError(t, d.Close())
+	}
 }
