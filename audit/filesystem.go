@@ -115,14 +115,18 @@ func (r fsRule) judge(fi model.FileInfo) []Hit {
 	if !ok {
 		return nil
 	}
-	rem := fsChmod(r.mode, fi.Path)
+	// The chmod command is built only for a hit: the rule judges every
+	// agent's files, 100,000 of them on 50,000 agents, nearly all fine.
+	hit := func(id string, sev model.Severity, title, why string) []Hit {
+		return []Hit{{ID: id, Severity: sev, Title: title, Detail: fsDetail(fi) + "; " + why, Remediation: fsChmod(r.mode, fi.Path), Paths: []string{fi.Path}}}
+	}
 	switch {
 	case r.writable != "" && bits&(fsWorldWrite|fsGroupWrite) != 0:
-		return []Hit{{ID: r.writable, Severity: r.writableSev, Title: r.writableTitle, Detail: fsDetail(fi) + "; " + r.writableWhy, Remediation: rem, Paths: []string{fi.Path}}}
+		return hit(r.writable, r.writableSev, r.writableTitle, r.writableWhy)
 	case r.worldRead != "" && bits&fsWorldRead != 0:
-		return []Hit{{ID: r.worldRead, Severity: r.worldSev, Title: r.worldTitle, Detail: fsDetail(fi) + "; " + r.readWhy, Remediation: rem, Paths: []string{fi.Path}}}
+		return hit(r.worldRead, r.worldSev, r.worldTitle, r.readWhy)
 	case r.groupRead != "" && bits&fsGroupRead != 0:
-		return []Hit{{ID: r.groupRead, Severity: r.groupSev, Title: r.groupTitle, Detail: fsDetail(fi) + "; " + r.readWhy, Remediation: rem, Paths: []string{fi.Path}}}
+		return hit(r.groupRead, r.groupSev, r.groupTitle, r.readWhy)
 	}
 	return nil
 }
