@@ -18,3 +18,43 @@ func TestChildMatchesParseAndJoin(t *testing.T) {
 		}
 	}
 }
+
+// Lookup's walk of a path without brackets must find exactly what the
+// parsed path finds, bad paths (empty keys) included.
+func TestLookupDottedMatchesParsePath(t *testing.T) {
+	d := parseDoc(t, `{
+  a: { b: { c: "abc", "": "empty key" }, "b.c": "dotted key", "x]": "bracket" },
+  "": { b: "under empty" },
+  list: [ { id: "one" } ],
+  "a b": { c: "spaced" },
+}`)
+	ref := func(n *Node, path string) *Node {
+		segs, err := ParsePath(path)
+		if err != nil {
+			return nil
+		}
+		for _, s := range segs {
+			if s.IsIndex {
+				n = n.At(s.Index)
+			} else {
+				n = n.Get(s.Key)
+			}
+			if n == nil {
+				return nil
+			}
+		}
+		return n
+	}
+	paths := []string{"", ".", "a", "a.b", "a.b.c", "a.b.c.d", "a..b", ".a", "a.", "..", "a.b.", "b.c", "a.b.c.",
+		"x]", "a.x]", "a b", "a b.c", "list", "list.id", "missing", "missing.x", "a.b..", ". a", ".b", "a.b.", "a.b..c"}
+	for _, root := range []*Node{d.Root, d.Root.Get("a"), nil} {
+		for _, p := range paths {
+			if got, want := root.Lookup(p), ref(root, p); got != want {
+				t.Errorf("Lookup(%q) = %v, want %v", p, got, want)
+			}
+		}
+	}
+	if got := d.Root.Lookup("a.b.c").Text(); got != "abc" {
+		t.Errorf(`Lookup("a.b.c") = %q, want "abc"`, got)
+	}
+}
