@@ -267,10 +267,10 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 	for _, m := range sig {
 		paths = append(paths, m.Path)
 	}
-	// One line per agent context: on 50,000 agents the detail is
+	// One line per agent context: on 50,000 agents the detail would be
 	// megabytes, so each context keeps a few bytes (mode, tool bits) and
-	// the detail is written by one function run twice, once to measure
-	// and once into a builder of that size.
+	// the detail is written by one function through writeCapped, which
+	// keeps only the lines the finding shows.
 	type exposed struct {
 		name, mode string
 		rt, fs     uint8 // bit i: multiUserRuntime[i] / multiUserFS[i] is allowed
@@ -336,7 +336,7 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 		}
 		w("\nOpenClaw's security model is a personal assistant (one trusted operator), not isolation between mutually untrusted users on one gateway.")
 	}
-	return []Hit{{Severity: model.Warn, Detail: writeSized(detail), Paths: paths}}
+	return []Hit{{Severity: model.Warn, Detail: writeCapped(detail), detailCapped: true, Paths: paths}}
 }
 
 func runGroupScopeMain(s *model.Snapshot) []Hit {

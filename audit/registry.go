@@ -70,6 +70,8 @@ type Hit struct {
 	// Fix overrides the declared fix kind for this finding: e.g. manual on a
 	// 2026.2-era config whose schema has no key a fix could write.
 	Fix model.FixKind
+
+	detailCapped bool // Detail is capped already (writeCapped)
 }
 
 // Registry holds declared checks. The package-level functions use the

@@ -412,13 +412,16 @@ func toFinding(c Check, s *model.Snapshot, h Hit) model.Finding {
 		CheckID:     id,
 		Severity:    h.Severity,
 		Title:       h.Title,
-		Detail:      capDetail(h.Detail),
+		Detail:      h.Detail,
 		Remediation: h.Remediation,
 		Priority:    c.Tier,
 		Paths:       h.Paths,
 		Fix:         c.Fix,
 		Why:         c.Why,
 		Breaks:      c.Breaks,
+	}
+	if !h.detailCapped {
+		f.Detail = capDetail(h.Detail)
 	}
 	if f.Title == "" {
 		f.Title = c.Title
@@ -499,16 +502,74 @@ const (
 	detailOmittedNote = "… %d more line(s) not shown (the finding's paths, e.g. in --json, list every path)"
 )
 
-// writeSized is the string detail writes, built in one allocation: detail
-// runs twice, once to measure and once to write (a detail listing 50,000
-// agents would otherwise regrow its builder a dozen times).
-func writeSized(detail func(w func(string))) string {
-	size := 0
-	detail(func(p string) { size += len(p) })
-	var b strings.Builder
-	b.Grow(size)
-	detail(func(p string) { b.WriteString(p) })
-	return b.String()
+// writeCapped is the detail that detail writes, capped as capDetail caps
+// it, and capped while it is written: a detail naming each of 50,000 agents
+// is megabytes of which a finding keeps the first maxDetailLines lines, so
+// only those are kept (the first maxDetailLineLen+1 bytes of each) and the
+// rest is only counted. The hit carrying it says so (Hit.detailCapped), so
+// toFinding does not cap it twice.
+func writeCapped(detail func(w func(string))) string {
+	var c detailCapper
+	detail(c.write)
+	return c.String()
+}
+
+// detailCapper builds capDetail's result from the text written to it.
+type detailCapper struct {
+	b     strings.Builder
+	line  []byte // the current line's first maxDetailLineLen+1 bytes
+	n     int    // the current line's length
+	lines int    // line ends seen so far
+}
+
+func (c *detailCapper) write(p string) {
+	for {
+		seg, rest, ended := strings.Cut(p, "\n")
+		if c.lines < maxDetailLines {
+			if room := maxDetailLineLen + 1 - len(c.line); room > 0 {
+				c.line = append(c.line, seg[:min(room, len(seg))]...)
+			}
+			c.n += len(seg)
+		}
+		if !ended {
+			return
+		}
+		if c.lines < maxDetailLines {
+			c.flushLine()
+		}
+		c.lines++
+		p = rest
+	}
+}
+
+// flushLine writes the current line as capDetail writes a kept line.
+func (c *detailCapper) flushLine() {
+	if c.lines > 0 {
+		c.b.WriteByte('\n')
+	}
+	if c.n > maxDetailLineLen {
+		cut := maxDetailLineLen
+		for cut > 0 && !utf8.RuneStart(c.line[cut]) {
+			cut--
+		}
+		c.b.Write(c.line[:cut])
+		fmt.Fprintf(&c.b, " … (%d more bytes)", c.n-cut)
+	} else {
+		c.b.Write(c.line)
+	}
+	c.line, c.n = c.line[:0], 0
+}
+
+// String ends the last line and adds the count of the lines not kept.
+func (c *detailCapper) String() string {
+	if c.lines < maxDetailLines {
+		c.flushLine()
+	}
+	if total := c.lines + 1; total > maxDetailLines {
+		c.b.WriteByte('\n')
+		fmt.Fprintf(&c.b, detailOmittedNote, total-maxDetailLines)
+	}
+	return c.b.String()
 }
 
 // capDetail keeps the first maxDetailLines lines of d, each cut at

@@ -315,3 +315,44 @@ func capDetailBySplit(d string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// writeCapped must give exactly capDetail of the whole text, however the
+// text is cut into writes (a cut inside a line, inside a rune, at a line
+// end, one byte at a time).
+func TestWriteCappedMatchesCapDetail(t *testing.T) {
+	var texts []string
+	for _, n := range []int{1, 2, maxDetailLines - 1, maxDetailLines, maxDetailLines + 1, 3 * maxDetailLines} {
+		for _, tail := range []string{"", "\n", "\n\n"} {
+			var b strings.Builder
+			for i := range n {
+				if i > 0 {
+					b.WriteString("\n")
+				}
+				switch i % 4 {
+				case 0:
+					fmt.Fprintf(&b, "line %d", i)
+				case 1:
+					b.WriteString(strings.Repeat("x", maxDetailLineLen+i))
+				case 2:
+					b.WriteString(strings.Repeat("é", maxDetailLineLen/2+i%3)) // 2-byte runes across the cut
+				}
+			}
+			texts = append(texts, b.String()+tail)
+		}
+	}
+	texts = append(texts, "", "\n", "short", strings.Repeat("x", maxDetailLineLen), strings.Repeat("x", maxDetailLineLen+1),
+		strings.Repeat("日", maxDetailLineLen/3+1), strings.Repeat("\n", maxDetailLines+5))
+	for ti, d := range texts {
+		want := capDetail(d)
+		for _, size := range []int{1, 7, 1000, maxDetailLineLen + 3, len(d) + 1} {
+			got := writeCapped(func(w func(string)) {
+				for rest := d; rest != ""; {
+					k := min(size, len(rest))
+					w(rest[:k])
+					rest = rest[k:]
+				}
+			})
+			require.Equal(t, want, got, "text %d written in pieces of %d", ti, size)
+		}
+	}
+}

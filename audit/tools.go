@@ -231,11 +231,11 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	}
 	signals += len(shared)
 
-	// The detail names every agent, so on 50,000 agents it is megabytes:
-	// it is written twice by one function, once to measure and once into
-	// a builder of exactly that size, instead of collecting per-agent
-	// strings first (that was some 70 MB of garbage, and over 20 MB live
-	// at once, per audit).
+	// The detail names every agent, so on 50,000 agents it would be
+	// megabytes: it is written by one function through writeCapped, which
+	// keeps only the lines the finding shows, instead of collecting
+	// per-agent strings first (that was some 70 MB of garbage, and over
+	// 20 MB live at once, per audit).
 	detail := func(w func(string)) {
 		w("Agents: ")
 		for i, c := range agents {
@@ -329,7 +329,7 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	if signals > 0 {
 		sev = model.Warn
 	}
-	return []Hit{{Severity: sev, Detail: writeSized(detail), Paths: paths}}
+	return []Hit{{Severity: sev, Detail: writeCapped(detail), detailCapped: true, Paths: paths}}
 }
 
 // Tool checks: elevated exec, host exec settings, safe bins, exec approvals
