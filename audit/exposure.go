@@ -187,7 +187,7 @@ func controlPlaneAllowed(s *model.Snapshot, a model.Agent) []string {
 	}
 	sbAllow := Config(s).Lookup("tools.sandbox.tools.allow").Strings()
 	if a.Node != nil {
-		sbAllow = append(sbAllow, a.Node.Lookup("tools.sandbox.tools.allow").Strings()...)
+		sbAllow = append(sbAllow, a.Lookup("tools.sandbox.tools.allow").Strings()...)
 	}
 	var out []string
 	for _, t := range allowed {

@@ -71,10 +71,10 @@ func modelsRefs(s *model.Snapshot) []modelsRef {
 		if a.Node == nil {
 			continue
 		}
-		if n := a.Node.Get("model"); n != nil {
+		if n := a.Lookup("model"); n != nil {
 			out = modelsAdd(out, n, a.Path+".model", a, false)
 		}
-		if n := a.Node.Get("imageModel"); n != nil {
+		if n := a.Lookup("imageModel"); n != nil {
 			out = modelsAdd(out, n, a.Path+".imageModel", a, true)
 		}
 	}
@@ -246,10 +246,10 @@ func modelsSandboxAllows(s *model.Snapshot, a model.Agent, tool string) bool {
 	allow := Config(s).Lookup("tools.sandbox.tools.allow").Strings()
 	deny := Config(s).Lookup("tools.sandbox.tools.deny").Strings()
 	if a.Node != nil {
-		if n := a.Node.Lookup("tools.sandbox.tools.allow"); n != nil {
+		if n := a.Lookup("tools.sandbox.tools.allow"); n != nil {
 			allow = n.Strings()
 		}
-		if n := a.Node.Lookup("tools.sandbox.tools.deny"); n != nil {
+		if n := a.Lookup("tools.sandbox.tools.deny"); n != nil {
 			deny = n.Strings()
 		}
 	}

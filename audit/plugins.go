@@ -254,7 +254,7 @@ func pluginsSandboxBlocksProbe(s *model.Snapshot, a model.Agent) bool {
 	}
 	allow := Config(s).Lookup("tools.sandbox.tools.allow").Strings()
 	if a.Node != nil {
-		if n := a.Node.Lookup("tools.sandbox.tools.allow"); n != nil {
+		if n := a.Lookup("tools.sandbox.tools.allow"); n != nil {
 			allow = n.Strings()
 		}
 	}
@@ -310,7 +310,7 @@ func pluginsToolsReachable(s *model.Snapshot) []Hit {
 		broad := toolAllowed(s, c.agent, pluginsProbe) && !pluginsSandboxBlocksProbe(s, c.agent)
 		var own *model.Node
 		if c.agent.Node != nil {
-			own = c.agent.Node.Get("tools")
+			own = c.agent.Lookup("tools")
 		}
 		named := !restrictive && (explicit(pluginsAllowEntries(root.Get("tools"))) || explicit(pluginsAllowEntries(own)))
 		if broad || named {

@@ -112,7 +112,7 @@ func sandboxDockerScopes(s *model.Snapshot) []sandboxDockerScope {
 		if a.Node == nil {
 			continue
 		}
-		if n := a.Node.Lookup("sandbox.docker"); n != nil {
+		if n := a.Lookup("sandbox.docker"); n != nil {
 			a := a
 			out = append(out, sandboxDockerScope{name: "agent " + a.ID, path: a.Path + ".sandbox.docker", node: n, agent: &a})
 		}

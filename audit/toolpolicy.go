@@ -104,7 +104,7 @@ func toolLayerAllows(n *model.Node, tool string) bool {
 // toolProfile is the effective tools.profile of an agent ("full" when unset).
 func toolProfile(s *model.Snapshot, agent model.Agent) (string, string) {
 	if agent.Node != nil {
-		if p := agent.Node.Lookup("tools.profile").Text(); p != "" {
+		if p := agent.Lookup("tools.profile").Text(); p != "" {
 			return p, agent.Path + ".tools.profile"
 		}
 	}
@@ -123,7 +123,7 @@ func toolAllowed(s *model.Snapshot, agent model.Agent, tool string) bool {
 	global := root.Get("tools")
 	var own *model.Node
 	if agent.Node != nil {
-		own = agent.Node.Get("tools")
+		own = agent.Lookup("tools")
 	}
 	// Profile, widened by alsoAllow (global and agent).
 	profile, _ := toolProfile(s, agent)
@@ -205,7 +205,7 @@ func contextName(a model.Agent) string {
 // global one; unset = "deny" as in current OpenClaw) and where it is set.
 func execSecurity(s *model.Snapshot, agent model.Agent) (string, string) {
 	if agent.Node != nil {
-		if v := agent.Node.Lookup("tools.exec.security").Text(); v != "" {
+		if v := agent.Lookup("tools.exec.security").Text(); v != "" {
 			return v, agent.Path + ".tools.exec.security"
 		}
 	}

@@ -137,7 +137,7 @@ func compatSessionVisibility(s *model.Snapshot) string {
 func compatSandboxToolAllows(s *model.Snapshot, a model.Agent, tool string) bool {
 	pick := func(key string) []string {
 		if a.Node != nil {
-			if n := a.Node.Lookup("tools.sandbox.tools." + key); n != nil {
+			if n := a.Lookup("tools.sandbox.tools." + key); n != nil {
 				return n.Strings()
 			}
 		}
@@ -209,7 +209,7 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 			reachers++
 			paths = append(paths, c.a.Path)
 		}
-		tools := c.a.Node.Get("tools")
+		tools := c.a.Lookup("tools")
 		for k, key := range crossAgentRestr {
 			if tools.Get(key) != nil {
 				c.restr |= 1 << k
@@ -492,7 +492,7 @@ func runExecHostSandboxDefaults(s *model.Snapshot) []Hit {
 func runExecHostSandboxAgents(s *model.Snapshot) []Hit {
 	var ids, paths []string
 	for _, a := range s.Doc.Agents() {
-		if a.Node == nil || a.Node.Lookup("tools.exec.host").Text() != "sandbox" {
+		if a.Node == nil || a.Lookup("tools.exec.host").Text() != "sandbox" {
 			continue
 		}
 		if sandboxMode(s, a) == "off" {
@@ -534,7 +534,7 @@ func toolsExecScopes(s *model.Snapshot) []execScope {
 	out := []execScope{{"global", "tools.exec", Config(s).Lookup("tools.exec")}}
 	for _, a := range s.Doc.Agents() {
 		if a.Node != nil {
-			if n := a.Node.Lookup("tools.exec"); n != nil {
+			if n := a.Lookup("tools.exec"); n != nil {
 				out = append(out, execScope{"agent " + a.ID, a.Path + ".tools.exec", n})
 			}
 		}
@@ -704,7 +704,7 @@ func runAllowlistInterpreters(s *model.Snapshot) []Hit {
 	strictGlobal := Config(s).Lookup("tools.exec.strictInlineEval").IsTrue()
 	agentStrict := map[string]bool{}
 	for _, a := range s.Doc.Agents() {
-		if a.Node != nil && a.Node.Lookup("tools.exec.strictInlineEval").IsTrue() {
+		if a.Node != nil && a.Lookup("tools.exec.strictInlineEval").IsTrue() {
 			agentStrict[a.ID] = true
 		}
 	}
@@ -746,7 +746,7 @@ func runProfileMinimalOverridden(s *model.Snapshot) []Hit {
 		if a.Node == nil {
 			continue
 		}
-		if p := a.Node.Lookup("tools.profile").Text(); p != "" && p != "minimal" {
+		if p := a.Lookup("tools.profile").Text(); p != "" && p != "minimal" {
 			lines = append(lines, "agent "+a.ID+`: tools.profile="`+p+`"`)
 			paths = append(paths, a.Path+".tools.profile")
 		}

@@ -18,6 +18,46 @@ type Agent struct {
 	Path    string // agents.list[2] or agents.entries.family
 	Node    *Node
 	Default bool
+
+	blocks uint8 // from Agents(): blocksKnown | bit i when the agent has agentBlocks[i]
+}
+
+// agentBlocks are the agent keys whose presence Agents() records with each
+// agent: the checks read sandbox.*, tools.* and the models of every agent,
+// most agents have none of them, and the 50,000 agent nodes of a big config lie
+// scattered in memory, so asking each node again was some three cache
+// misses per agent per check.
+var agentBlocks = [...]string{"sandbox", "tools", "model", "imageModel"}
+
+const blocksKnown = 1 << len(agentBlocks)
+
+// Lookup is the agent's own value at rel, a.Node.Lookup(rel); an agent
+// from Agents() answers it without reading its node when it has no block
+// (agentBlocks) rel starts in.
+func (a Agent) Lookup(rel string) *Node {
+	if a.blocks&blocksKnown != 0 {
+		first := rel
+		if k := strings.IndexAny(rel, ".["); k >= 0 {
+			first = rel[:k]
+		}
+		for i, b := range agentBlocks {
+			if first == b && a.blocks&(1<<i) == 0 {
+				return nil
+			}
+		}
+	}
+	return a.Node.Lookup(rel)
+}
+
+// withBlocks records which agentBlocks n has.
+func (a Agent) withBlocks() Agent {
+	a.blocks = blocksKnown
+	for i, b := range agentBlocks {
+		if a.Node.Get(b) != nil {
+			a.blocks |= 1 << i
+		}
+	}
+	return a
 }
 
 // Agents lists the configured agents in either era. Without any, OpenClaw
@@ -54,13 +94,13 @@ func (d *Document) listAgents() []Agent {
 			var num [20]byte
 			paths.Write(strconv.AppendInt(num[:0], int64(i), 10))
 			paths.WriteByte(']')
-			out = append(out, Agent{ID: id, Path: paths.String()[start:], Node: n, Default: n.Get("default").IsTrue()})
+			out = append(out, Agent{ID: id, Path: paths.String()[start:], Node: n, Default: n.Get("default").IsTrue()}.withBlocks())
 		}
 	}
 	if entries := d.Get("agents.entries"); entries != nil && entries.Kind == KindObject {
 		for _, k := range entries.Keys() {
 			n := entries.Get(k)
-			out = append(out, Agent{ID: k, Path: Child("agents.entries", k), Node: n, Default: n.Get("default").IsTrue()})
+			out = append(out, Agent{ID: k, Path: Child("agents.entries", k), Node: n, Default: n.Get("default").IsTrue()}.withBlocks())
 		}
 	}
 	if len(out) == 0 {
@@ -79,10 +119,8 @@ func (d *Document) listAgents() []Agent {
 // AgentValue reads rel (e.g. "sandbox.mode") for an agent, falling back to
 // agents.defaults. It returns the node and the path where it was found.
 func (d *Document) AgentValue(a Agent, rel string) (*Node, string) {
-	if a.Node != nil {
-		if n := a.Node.Lookup(rel); n != nil {
-			return n, a.Path + "." + rel
-		}
+	if n := a.Lookup(rel); n != nil {
+		return n, a.Path + "." + rel
 	}
 	if n := d.Get("agents.defaults." + rel); n != nil {
 		return n, "agents.defaults." + rel
@@ -93,10 +131,8 @@ func (d *Document) AgentValue(a Agent, rel string) (*Node, string) {
 // AgentNode is AgentValue's node without its path: checks that only read
 // the value (sandbox.mode of every agent) build no path strings.
 func (d *Document) AgentNode(a Agent, rel string) *Node {
-	if a.Node != nil {
-		if n := a.Node.Lookup(rel); n != nil {
-			return n
-		}
+	if n := a.Lookup(rel); n != nil {
+		return n
 	}
 	return d.Get("agents.defaults").Lookup(rel)
 }

@@ -71,3 +71,27 @@ func TestDetectEra(t *testing.T) {
 	require.Contains(t, info.Evidence, "agents.list[] is set")
 	require.Equal(t, EraUnknown, DetectEra(parseDoc(t, `{}`), "").Era)
 }
+
+// An agent from Agents() answers Lookup from the blocks it recorded exactly
+// as its node does, for present and absent blocks and odd paths alike.
+func TestAgentLookupMatchesNode(t *testing.T) {
+	d := parseDoc(t, `{ agents: { defaults: { sandbox: { mode: "all" } }, list: [
+  { id: "bare" },
+  { id: "full", sandbox: { mode: "off", docker: { network: "host" } }, tools: { profile: "coding", exec: { security: "full" } }, model: "m", imageModel: { primary: "i" } },
+  { id: "odd", "sandbox.mode": "dotted key", tools: null, sandbox: "not an object" },
+] } }`)
+	paths := []string{"", ".", "sandbox", "sandbox.mode", "sandbox.docker.network", "tools", "tools.profile", "tools.exec.security",
+		"model", "imageModel.primary", "id", `["sandbox.mode"]`, "sandbox[0]", "toolsx", "sandbox..mode", "tools."}
+	agents := d.Agents()
+	require.Len(t, agents, 3)
+	for _, a := range agents {
+		for _, p := range paths {
+			require.Same(t, a.Node.Lookup(p), a.Lookup(p), "agent %s, path %q", a.ID, p)
+		}
+	}
+	require.Equal(t, "all", d.AgentNode(agents[0], "sandbox.mode").Text())
+	require.Equal(t, "off", d.AgentNode(agents[1], "sandbox.mode").Text())
+	n, p := d.AgentValue(agents[1], "tools.profile")
+	require.Equal(t, "coding", n.Text())
+	require.Equal(t, "agents.list[1].tools.profile", p)
+}
