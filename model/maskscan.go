@@ -1202,6 +1202,20 @@ var shapeStarts = func() [256][]int {
 	return idx
 }()
 
+// shapeNext is, for each first byte, the set of second bytes of the
+// tokenShapes prefixes starting with it (a 256-bit set).
+var shapeNext = func() [256][4]uint64 {
+	var next [256][4]uint64
+	for _, s := range tokenShapes {
+		if len(s.prefix) < 2 {
+			panic("model: token shape prefix " + s.prefix + " is shorter than the two bytes scanShapes looks at")
+		}
+		c, n := s.prefix[0], s.prefix[1]
+		next[c][n>>6] |= 1 << (n & 63)
+	}
+	return next
+}()
+
 // scanShapes masks every vendor token shape in the text (the whole run of
 // token bytes after a known prefix), Telegram bot tokens, JWTs, Discord
 // tokens and Slack webhook paths.
@@ -1229,6 +1243,12 @@ func (d *detection) scanShapes() {
 			}
 		}
 		if i < skip {
+			continue
+		}
+		// every prefix is 3+ bytes: most letters that start one ("s" of
+		// "sessions") are ruled out by the next byte, without a HasPrefix
+		// per shape
+		if i+1 >= len(t) || shapeNext[c][t[i+1]>>6]&(1<<(t[i+1]&63)) == 0 {
 			continue
 		}
 		for _, si := range shapeStarts[c] {
