@@ -97,12 +97,14 @@ func secretsPlaintext(s *model.Snapshot) []secretsLeaf {
 			if !n.IsLiteralSecret() || secretsNotSecretValue(n.Str) {
 				return
 			}
-			path := model.JoinPath(segs)
-			if secretsSkip(s, path) {
-				return
-			}
 			kind, shaped := model.LooksLikeToken(n.Str)
 			if !shaped && !model.IsSecretKey(key) {
+				return
+			}
+			// the path only for a secret: 50,000 agents are 100,000
+			// string leaves (ids, workspaces), none of them one
+			path := model.JoinPath(segs)
+			if secretsSkip(s, path) {
 				return
 			}
 			out = append(out, secretsLeaf{Path: path, Node: n, Kind: kind, Value: n.Str})
