@@ -76,15 +76,16 @@ func riskChains(s *model.Snapshot, findings []model.Finding) []Hit {
 	elevated := elevatedEnabled(s)
 	var agents []string
 	var paths []string
+	answers := newToolAnswers(s)
 	for _, a := range toolContexts(s) {
 		if sandboxMode(s, a) == "all" {
 			continue
 		}
-		reach := toolsAllowed(s, a, reachTools...)
+		reach := answers.all(a, reachTools...)
 		if elevated {
 			reach = append(reach, "elevated")
 		}
-		out := toolsAllowed(s, a, outTools...)
+		out := answers.all(a, outTools...)
 		if len(reach) == 0 || len(out) == 0 {
 			continue
 		}

@@ -374,11 +374,12 @@ func groupsReachHost(s *model.Snapshot) (bool, string) {
 	if elevatedEnabled(s) && Config(s).Lookup("tools.elevated.allowFrom").Len() > 0 {
 		return true, "elevated tools are enabled"
 	}
+	answers := newToolAnswers(s)
 	for _, ag := range toolContexts(s) {
 		if sandboxMode(s, ag) == "all" {
 			continue
 		}
-		if t := toolsAllowed(s, ag, "exec", "process", "write", "edit", "apply_patch", "read"); len(t) > 0 {
+		if t := answers.all(ag, "exec", "process", "write", "edit", "apply_patch", "read"); len(t) > 0 {
 			return true, contextName(ag) + " allows " + strings.Join(t, ", ") + " outside a sandbox"
 		}
 	}

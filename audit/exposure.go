@@ -135,12 +135,13 @@ func runOpenGroupsWithRuntimeOrFS(s *model.Snapshot) []Hit {
 	workspaceOnly := Config(s).Lookup("tools.fs.workspaceOnly").IsTrue()
 	var runtime, fsOnly []string
 	var paths []string
+	answers := newToolAnswers(s)
 	for _, a := range toolContexts(s) {
 		mode := sandboxMode(s, a)
 		if mode == "all" {
 			continue
 		}
-		if rt := toolsAllowed(s, a, "exec", "process"); len(rt) > 0 {
+		if rt := answers.all(a, "exec", "process"); len(rt) > 0 {
 			runtime = append(runtime, contextName(a)+": "+strings.Join(rt, ", ")+" allowed, sandbox.mode="+quoteOr(mode, "off"))
 			paths = append(paths, exposureAgentPath(a))
 			continue
@@ -148,7 +149,7 @@ func runOpenGroupsWithRuntimeOrFS(s *model.Snapshot) []Hit {
 		if workspaceOnly {
 			continue
 		}
-		if fs := toolsAllowed(s, a, "read", "write", "edit", "apply_patch"); len(fs) > 0 {
+		if fs := answers.all(a, "read", "write", "edit", "apply_patch"); len(fs) > 0 {
 			fsOnly = append(fsOnly, contextName(a)+": "+strings.Join(fs, ", ")+" allowed, sandbox.mode="+quoteOr(mode, "off")+", tools.fs.workspaceOnly not true")
 			paths = append(paths, exposureAgentPath(a))
 		}
@@ -277,18 +278,19 @@ func runMultiUserHeuristic(s *model.Snapshot) []Hit {
 	}
 	all := toolContexts(s)
 	ctxs := make([]exposed, 0, len(all))
+	answers := newToolAnswers(s)
 	for _, a := range all {
 		e := exposed{name: a.Path, mode: sandboxMode(s, a)}
 		if e.mode == "all" {
 			continue
 		}
 		for i, t := range multiUserRuntime {
-			if toolAllowed(s, a, t) {
+			if answers.allowed(a, t) {
 				e.rt |= 1 << i
 			}
 		}
 		for i, t := range multiUserFS {
-			if toolAllowed(s, a, t) {
+			if answers.allowed(a, t) {
 				e.fs |= 1 << i
 			}
 		}

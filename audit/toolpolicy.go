@@ -147,6 +147,43 @@ func toolsAllowed(s *model.Snapshot, agent model.Agent, tools ...string) []strin
 	return out
 }
 
+// toolAnswers answers toolAllowed for the agents of one snapshot in one
+// check: an agent without its own tools block (nearly all of 50,000) only
+// meets the global layers, so it gets their answer, worked out once per
+// tool instead of once per agent.
+type toolAnswers struct {
+	s      *model.Snapshot
+	global map[string]bool // tool → toolAllowed for an agent without tools
+}
+
+func newToolAnswers(s *model.Snapshot) *toolAnswers {
+	return &toolAnswers{s: s, global: map[string]bool{}}
+}
+
+// allowed is toolAllowed(s, agent, tool).
+func (t *toolAnswers) allowed(agent model.Agent, tool string) bool {
+	if agent.Lookup("tools") != nil {
+		return toolAllowed(t.s, agent, tool)
+	}
+	v, ok := t.global[tool]
+	if !ok {
+		v = toolAllowed(t.s, model.Agent{}, tool)
+		t.global[tool] = v
+	}
+	return v
+}
+
+// all is toolsAllowed(s, agent, tools...).
+func (t *toolAnswers) all(agent model.Agent, tools ...string) []string {
+	var out []string
+	for _, tool := range tools {
+		if t.allowed(agent, tool) {
+			out = append(out, tool)
+		}
+	}
+	return out
+}
+
 // sandboxMode resolves an agent's sandbox.mode with agents.defaults
 // (default "off").
 func sandboxMode(s *model.Snapshot, agent model.Agent) string {

@@ -109,3 +109,33 @@ func TestInboundDMSendersMergesStore(t *testing.T) {
 	require.False(t, wild)
 	require.Len(t, src, 2)
 }
+
+// toolAnswers gives toolAllowed's answer for every agent: its own layers
+// when it has a tools block, the global layers' (cached) answer otherwise,
+// in both eras' profile catalogues.
+func TestToolAnswersMatchToolAllowed(t *testing.T) {
+	for _, cfg := range []string{
+		`{ tools: { profile: "coding", deny: ["group:web"], alsoAllow: ["browser"] }, agents: { list: [
+  { id: "main", default: true }, { id: "bare" }, { id: "sand", sandbox: { mode: "all" } },
+  { id: "family", tools: { profile: "messaging", deny: ["exec"] } },
+  { id: "ops", tools: { allow: ["read", "bash", "gateway"], deny: ["process"] } },
+  { id: "empty", tools: {} }, { id: "nul", tools: null } ] } }`,
+		`{ meta: { lastTouchedVersion: "2026.9.6" }, tools: { profile: "minimal", allow: ["sessions_*", "group:fs"] }, agents: { list: [
+  { id: "main" }, { id: "coder", tools: { profile: "coding", alsoAllow: ["exec"] } }, { id: "bare" } ] } }`,
+		`{ agents: { list: [ { id: "main" }, { id: "x", tools: { deny: ["*"] } } ] } }`,
+		`{}`,
+	} {
+		s := auditkit.Snapshot(t, cfg, auditkit.Options{})
+		answers := newToolAnswers(s)
+		tools := []string{"exec", "bash", "process", "read", "write", "edit", "apply_patch", "browser", "web_fetch", "gateway",
+			"cron", "sessions_list", "sessions_send", "session_status", " Exec ", "unknown_tool"}
+		for round := 0; round < 2; round++ { // the second round answers from the cache
+			for _, a := range toolContexts(s) {
+				for _, tool := range tools {
+					require.Equal(t, toolAllowed(s, a, tool), answers.allowed(a, tool), "config %s, agent %s, tool %q", cfg, a.ID, tool)
+				}
+				require.Equal(t, toolsAllowed(s, a, tools...), answers.all(a, tools...), "agent %s", a.ID)
+			}
+		}
+	}
+}

@@ -196,11 +196,12 @@ func runCrossAgentSessionAccess(s *model.Snapshot) []Hit {
 	}
 	paths := []string{"tools.sessions.visibility", "tools.agentToAgent.enabled", "tools.agentToAgent"}
 	reachers, signals := 0, 0
+	answers := newToolAnswers(s)
 	for i := range agents {
 		c := &agents[i]
 		c.mode = sandboxMode(s, *c.a)
 		for t, tool := range compatSessionTools {
-			if toolAllowed(s, *c.a, tool) && (c.mode != "all" || compatSandboxToolAllows(s, *c.a, tool)) {
+			if answers.allowed(*c.a, tool) && (c.mode != "all" || compatSandboxToolAllows(s, *c.a, tool)) {
 				c.allowed |= 1 << t
 			}
 		}
@@ -639,11 +640,12 @@ func runExecSecurityFull(s *model.Snapshot) []Hit {
 
 func runFSDisabledExecEnabled(s *model.Snapshot) []Hit {
 	var lines, paths []string
+	answers := newToolAnswers(s)
 	for _, a := range toolContexts(s) {
-		if len(toolsAllowed(s, a, "write", "edit", "apply_patch")) > 0 {
+		if len(answers.all(a, "write", "edit", "apply_patch")) > 0 {
 			continue
 		}
-		rt := toolsAllowed(s, a, "exec", "process")
+		rt := answers.all(a, "exec", "process")
 		if len(rt) == 0 {
 			continue
 		}
