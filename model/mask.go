@@ -430,9 +430,13 @@ func (w *Writer) Write(p []byte) (int, error) {
 		cut = len(w.buf)
 	}
 	out := w.r.Bytes(w.buf[:cut])
+	// written before buf is compacted: with nothing to mask out is buf
+	// itself, and moving the held-back line to its front would overwrite
+	// the lines being written
+	_, err := w.w.Write(out)
 	rest := copy(w.buf, w.buf[cut:])
 	w.buf = w.buf[:rest]
-	if _, err := w.w.Write(out); err != nil {
+	if err != nil {
 		return 0, err
 	}
 	return len(p), nil
