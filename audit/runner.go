@@ -523,6 +523,10 @@ type detailCapper struct {
 }
 
 func (c *detailCapper) write(p string) {
+	if c.lines >= maxDetailLines { // past the kept lines: only counted
+		c.lines += strings.Count(p, "\n")
+		return
+	}
 	for {
 		seg, rest, ended := strings.Cut(p, "\n")
 		if c.lines < maxDetailLines {

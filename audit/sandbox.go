@@ -329,23 +329,20 @@ func sandboxReachableRun(which string) func(*model.Snapshot) []Hit {
 	return func(s *model.Snapshot) []Hit {
 		signals, open := multiUser(s), openInbound(s)
 		var lines, paths, quiet, quietPaths []string
+		key, def, flagged := "scope", "agent", "shared"
+		if which != "scope" {
+			key, def, flagged = "workspaceAccess", "none", "rw"
+		}
+		rel := "sandbox." + key
 		for _, a := range toolContexts(s) {
 			if sandboxMode(s, a) == "off" {
 				continue // unsandboxed exposure is security.exposure.open_groups_with_runtime_or_fs
 			}
-			var v, p string
-			if which == "scope" {
-				v, p = sandboxSetting(s, a, "scope", "agent")
-				if v != "shared" {
-					continue
-				}
-			} else {
-				v, p = sandboxSetting(s, a, "workspaceAccess", "none")
-				if v != "rw" {
-					continue
-				}
+			// the value first: the path strings only for a flagged agent
+			if sandboxValue(s, a, rel, def) != flagged {
+				continue
 			}
-			key := map[string]string{"scope": "scope", "workspace": "workspaceAccess"}[which]
+			v, p := sandboxSetting(s, a, key, def)
 			how := sandboxReachable(s, a, signals, open)
 			if how == "" {
 				// not reachable by others yet: still worth knowing (info),

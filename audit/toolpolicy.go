@@ -173,6 +173,17 @@ func (t *toolAnswers) allowed(agent model.Agent, tool string) bool {
 	return v
 }
 
+// any reports whether agent may call one of tools (toolsAllowed is not
+// empty), without listing them.
+func (t *toolAnswers) any(agent model.Agent, tools ...string) bool {
+	for _, tool := range tools {
+		if t.allowed(agent, tool) {
+			return true
+		}
+	}
+	return false
+}
+
 // all is toolsAllowed(s, agent, tools...).
 func (t *toolAnswers) all(agent model.Agent, tools ...string) []string {
 	var out []string
@@ -194,6 +205,19 @@ func sandboxMode(s *model.Snapshot, agent model.Agent) string {
 		return n.Text()
 	}
 	return "off"
+}
+
+// sandboxValue is sandboxSetting's value alone, for a loop over every
+// agent that needs the path only for a few: no path strings are built.
+// rel is the whole relative path ("sandbox.scope").
+func sandboxValue(s *model.Snapshot, agent model.Agent, rel, def string) string {
+	if s == nil || s.Doc == nil {
+		return def
+	}
+	if v := s.Doc.AgentNode(agent, rel).Text(); v != "" {
+		return v
+	}
+	return def
 }
 
 // sandboxSetting resolves any sandbox.<rel> of an agent with agents.defaults,

@@ -135,6 +135,9 @@ func TestToolAnswersMatchToolAllowed(t *testing.T) {
 					require.Equal(t, toolAllowed(s, a, tool), answers.allowed(a, tool), "config %s, agent %s, tool %q", cfg, a.ID, tool)
 				}
 				require.Equal(t, toolsAllowed(s, a, tools...), answers.all(a, tools...), "agent %s", a.ID)
+				for _, few := range [][]string{{"write", "edit", "apply_patch"}, {"exec", "process"}, {"unknown_tool"}} {
+					require.Equal(t, len(toolsAllowed(s, a, few...)) > 0, answers.any(a, few...), "agent %s, tools %v", a.ID, few)
+				}
 			}
 		}
 	}

@@ -642,14 +642,14 @@ func runFSDisabledExecEnabled(s *model.Snapshot) []Hit {
 	var lines, paths []string
 	answers := newToolAnswers(s)
 	for _, a := range toolContexts(s) {
-		if len(answers.all(a, "write", "edit", "apply_patch")) > 0 {
+		if answers.any(a, "write", "edit", "apply_patch") {
 			continue
 		}
 		rt := answers.all(a, "exec", "process")
 		if len(rt) == 0 {
 			continue
 		}
-		access, _ := sandboxSetting(s, a, "workspaceAccess", "none")
+		access := sandboxValue(s, a, "sandbox.workspaceAccess", "none")
 		if sandboxMode(s, a) == "all" && (access == "ro" || access == "none") {
 			continue
 		}
