@@ -74,6 +74,7 @@ func newTextStyles(w io.Writer, color bool) textStyles {
 func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	st := newTextStyles(w, o.Color)
 	var b strings.Builder
+	b.Grow(textSize(r)) // 7,000 findings are megabytes: no regrowth
 	target := r.Target.StateDir
 	if target == "" {
 		target = r.Target.ConfigPath
@@ -102,21 +103,27 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 		default:
 			badge = st.info.Render("INFO")
 		}
-		line := badge + " " + f.CheckID + " " + f.Title
+		b.WriteString(badge)
+		b.WriteByte(' ')
+		b.WriteString(f.CheckID)
+		b.WriteByte(' ')
+		b.WriteString(f.Title)
 		if r.InBaseline(f) {
-			line += " " + st.dim.Render("(baseline)")
+			b.WriteString(" " + st.dim.Render("(baseline)"))
 		}
-		b.WriteString(line + "\n")
+		b.WriteByte('\n')
 		if loc := f.Location(); loc != "" {
-			fmt.Fprintf(&b, "  %s\n", st.dim.Render(loc))
+			writeIndented(&b, "  ", st.dim.Render(loc))
 		}
 		if f.Detail != "" {
-			for _, l := range strings.Split(strings.TrimRight(f.Detail, "\n"), "\n") {
-				fmt.Fprintf(&b, "  %s\n", l)
+			for rest, more := strings.TrimRight(f.Detail, "\n"), true; more; {
+				var l string
+				l, rest, more = strings.Cut(rest, "\n")
+				writeIndented(&b, "  ", l)
 			}
 		}
 		if f.Remediation != "" {
-			fmt.Fprintf(&b, "  Fix: %s\n", f.Remediation)
+			writeIndented(&b, "  Fix: ", f.Remediation)
 		}
 	}
 	if o.ShowPassed {
@@ -163,6 +170,23 @@ func WriteText(w io.Writer, r *Report, o TextOptions) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeIndented writes prefix, s and a line end.
+func writeIndented(b *strings.Builder, prefix, s string) {
+	b.WriteString(prefix)
+	b.WriteString(s)
+	b.WriteByte('\n')
+}
+
+// textSize is about the size of the text report: what the findings print,
+// their indents and a line's worth for each, and a line per check.
+func textSize(r *Report) int {
+	n := 4096 + 160*len(r.Checks)
+	for _, f := range r.Findings {
+		n += len(f.CheckID) + len(f.Title) + len(f.File) + len(f.Detail) + 2*strings.Count(f.Detail, "\n") + len(f.Remediation) + 64
+	}
+	return n
 }
 
 func fixable(r *Report) bool {

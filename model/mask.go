@@ -421,6 +421,19 @@ func (r *Redactor) Writer(w io.Writer) *Writer { return &Writer{r: r, w: w} }
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if len(w.buf) == 0 {
+		// nothing held back (a whole report written at once): mask p's
+		// complete lines in place, without first copying megabytes into
+		// buf; only an unfinished last line is kept
+		if cut := bytes.LastIndexByte(p, '\n') + 1; cut > 0 {
+			out := w.r.Bytes(p[:cut])
+			w.buf = append(w.buf, p[cut:]...)
+			if _, err := w.w.Write(out); err != nil {
+				return 0, err
+			}
+			return len(p), nil
+		}
+	}
 	w.buf = append(w.buf, p...)
 	cut := bytes.LastIndexByte(w.buf, '\n') + 1
 	if cut == 0 && len(w.buf) < maxPending {
