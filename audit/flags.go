@@ -24,38 +24,53 @@ type flagHit struct {
 }
 
 // flagsWalk visits every boolean under n with its dotted path and key.
-func flagsWalk(n *model.Node, path string, fn func(path, key string, v *model.Node)) {
+func flagsWalk(n *model.Node, segs []model.PathSeg, fn func(path, key string, v *model.Node)) {
 	if n == nil {
 		return
 	}
 	switch n.Kind {
 	case model.KindObject:
 		for _, k := range n.Keys() {
-			var p string
-			if path == "" {
-				p = model.JoinPath([]model.PathSeg{{Key: k}})
-			} else {
-				p = model.Child(path, k)
-			}
 			v := n.Get(k)
 			if v.Kind == model.KindBool {
-				fn(p, k, v)
+				fn(walkPath(append(segs, model.PathSeg{Key: k})), k, v)
 				continue
 			}
-			flagsWalk(v, p, fn)
+			flagsWalk(v, append(segs, model.PathSeg{Key: k}), fn)
 		}
 	case model.KindArray:
 		for i, e := range n.Elems {
-			flagsWalk(e, model.Index(path, i), fn)
+			flagsWalk(e, append(segs, model.PathSeg{Index: i, IsIndex: true}), fn)
 		}
 	}
+}
+
+// walkPath spells the path of a value the config walks reach as they
+// always have: the first key through JoinPath, then model.Child and
+// model.Index per segment. The walks keep one segment stack (a call
+// appends its segment in place, siblings reuse the slot) and spell a path
+// only for a value they report, not for each of the 150,000 values of a
+// 50,000-agent config.
+func walkPath(segs []model.PathSeg) string {
+	var p string
+	for i, sg := range segs {
+		switch {
+		case sg.IsIndex:
+			p = model.Index(p, sg.Index)
+		case i == 0:
+			p = model.JoinPath(segs[:1])
+		default:
+			p = model.Child(p, sg.Key)
+		}
+	}
+	return p
 }
 
 // collectDangerousFlags lists the enabled insecure/dangerous flags in
 // document order.
 func collectDangerousFlags(s *model.Snapshot) []flagHit {
 	var out []flagHit
-	flagsWalk(Config(s), "", func(p, key string, v *model.Node) {
+	flagsWalk(Config(s), make([]model.PathSeg, 0, 16), func(p, key string, v *model.Node) {
 		switch {
 		case strings.HasPrefix(key, "dangerously") && v.IsTrue():
 			out = append(out, flagHit{p, true})

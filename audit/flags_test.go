@@ -58,3 +58,25 @@ func TestFlagsAbsentAndEntriesEra(t *testing.T) {
 			absent: []string{"config.insecure_or_dangerous_flags"}},
 	})
 }
+
+// The walks keep a segment stack and spell only a reported value's path:
+// the paths are the ones the path-per-node walks gave, odd keys quoted and
+// array elements indexed.
+func TestWalksSpellReportedPaths(t *testing.T) {
+	s := auditkit.Snapshot(t, `{
+  gateway: { controlUi: { allowInsecureAuth: true } },
+  hooks: { mappings: [ { allowUnsafeExternalContent: false }, { allowUnsafeExternalContent: true } ] },
+  channels: { "odd.key": { accounts: { "a b": { dangerouslyAllowNameMatching: true } } } },
+  models: { providers: { p: { headers: [ "x", "${HARDSHELL_TEST_UNSET_A}" ] } } },
+  "we ird": { list: [ { v: "${HARDSHELL_TEST_UNSET_A}" } ] },
+}`, auditkit.Options{})
+	var got []string
+	for _, f := range collectDangerousFlags(s) {
+		got = append(got, f.Path)
+	}
+	require.Equal(t, []string{"gateway.controlUi.allowInsecureAuth", "hooks.mappings[1].allowUnsafeExternalContent",
+		`channels["odd.key"].accounts["a b"].dangerouslyAllowNameMatching`}, got)
+	hits := runEnvVarMissing(s)
+	require.Len(t, hits, 1)
+	require.Equal(t, []string{"models.providers.p.headers[1]", `["we ird"].list[0].v`}, hits[0].Paths)
+}

@@ -821,9 +821,16 @@ func init() {
 // config paths that need it.
 func runEnvVarMissing(s *model.Snapshot) []Hit {
 	need := map[string][]string{}
-	gwWalkStrings(Config(s), "", func(path string, n *model.Node) {
+	gwWalkStrings(Config(s), make([]model.PathSeg, 0, 16), func(segs []model.PathSeg, n *model.Node) {
+		path := "" // spelled only for a missing variable
 		for _, v := range n.EnvRefs() {
-			if _, ok := envValue(s, v); !ok && !gwContains(need[v], path) {
+			if _, ok := envValue(s, v); ok {
+				continue
+			}
+			if path == "" {
+				path = walkPath(segs)
+			}
+			if !gwContains(need[v], path) {
 				need[v] = append(need[v], path)
 			}
 		}
@@ -879,26 +886,20 @@ func gwContains(list []string, s string) bool {
 }
 
 // gwWalkStrings calls fn for every string value under n with its dotted path.
-func gwWalkStrings(n *model.Node, path string, fn func(string, *model.Node)) {
+func gwWalkStrings(n *model.Node, segs []model.PathSeg, fn func([]model.PathSeg, *model.Node)) {
 	if n == nil {
 		return
 	}
 	switch n.Kind {
 	case model.KindString:
-		fn(path, n)
+		fn(segs, n)
 	case model.KindObject:
 		for _, k := range n.Keys() {
-			p := k
-			if path != "" {
-				p = model.Child(path, k)
-			} else {
-				p = model.JoinPath([]model.PathSeg{{Key: k}})
-			}
-			gwWalkStrings(n.Get(k), p, fn)
+			gwWalkStrings(n.Get(k), append(segs, model.PathSeg{Key: k}), fn)
 		}
 	case model.KindArray:
 		for i, e := range n.Elems {
-			gwWalkStrings(e, model.Index(path, i), fn)
+			gwWalkStrings(e, append(segs, model.PathSeg{Index: i, IsIndex: true}), fn)
 		}
 	}
 }
