@@ -30,8 +30,7 @@ func flagsWalk(n *model.Node, segs []model.PathSeg, fn func(path, key string, v 
 	}
 	switch n.Kind {
 	case model.KindObject:
-		for _, k := range n.Keys() {
-			v := n.Get(k)
+		for k, v := range n.Entries() {
 			if v.Kind == model.KindBool {
 				fn(walkPath(append(segs, model.PathSeg{Key: k})), k, v)
 				continue

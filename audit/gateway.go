@@ -894,8 +894,8 @@ func gwWalkStrings(n *model.Node, segs []model.PathSeg, fn func([]model.PathSeg,
 	case model.KindString:
 		fn(segs, n)
 	case model.KindObject:
-		for _, k := range n.Keys() {
-			gwWalkStrings(n.Get(k), append(segs, model.PathSeg{Key: k}), fn)
+		for k, v := range n.Entries() {
+			gwWalkStrings(v, append(segs, model.PathSeg{Key: k}), fn)
 		}
 	case model.KindArray:
 		for i, e := range n.Elems {

@@ -83,11 +83,11 @@ func secretsPlaintext(s *model.Snapshot) []secretsLeaf {
 			if n.IsSecretRef() {
 				return
 			}
-			for _, k := range n.Keys() {
+			for k, v := range n.Entries() {
 				if k == "$include" {
 					continue
 				}
-				walk(append(segs, model.PathSeg{Key: k}), k, n.Get(k))
+				walk(append(segs, model.PathSeg{Key: k}), k, v)
 			}
 		case model.KindArray:
 			for i, e := range n.Elems {

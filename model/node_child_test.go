@@ -1,6 +1,10 @@
 package model
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
 
 // Child's fast path must spell every path exactly as the parser and
 // JoinPath do.
@@ -56,5 +60,42 @@ func TestLookupDottedMatchesParsePath(t *testing.T) {
 	}
 	if got := d.Root.Lookup("a.b.c").Text(); got != "abc" {
 		t.Errorf(`Lookup("a.b.c") = %q, want "abc"`, got)
+	}
+}
+
+// Entries yields what Keys and Get give, small and big objects, duplicate
+// keys (first position, last value) included.
+func TestEntriesMatchKeysAndGet(t *testing.T) {
+	obj := func(keys ...string) *Node { // duplicate keys: the parser refuses them, a node may still hold them
+		n := &Node{Kind: KindObject}
+		for i, k := range keys {
+			n.Members = append(n.Members, Member{Key: k, Value: &Node{Kind: KindNumber, Num: float64(i)}})
+		}
+		return n
+	}
+	var bigKeys []string
+	for i := range smallObject + 5 {
+		bigKeys = append(bigKeys, fmt.Sprintf("k%d", i%(smallObject+2)))
+	}
+	nodes := []*Node{obj(), obj("a"), obj("a", "b", "a", "c", "b"), obj(bigKeys...), obj(bigKeys[:smallObject]...), {Kind: KindArray}, {Kind: KindString}}
+	for _, src := range []string{`{}`, `{ a: 1, b: { c: 2 } }`} {
+		nodes = append(nodes, parseDoc(t, src).Root)
+	}
+	for _, n := range nodes {
+		src := n.Keys()
+		var keys []string
+		for k, v := range n.Entries() {
+			keys = append(keys, k)
+			if v != n.Get(k) {
+				t.Errorf("%v: Entries gives %v for %q, Get %v", src, v, k, n.Get(k))
+			}
+		}
+		if !slices.Equal(keys, n.Keys()) {
+			t.Errorf("%v: Entries keys %v, Keys %v", src, keys, n.Keys())
+		}
+	}
+	var nilNode *Node
+	for range nilNode.Entries() {
+		t.Error("a nil node has no entries")
 	}
 }
