@@ -2,12 +2,15 @@ package audit
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hardshell/hardshell/internal/auditkit"
+	"github.com/hardshell/hardshell/internal/cmdline"
 	"github.com/hardshell/hardshell/model"
 	"github.com/stretchr/testify/require"
 )
@@ -312,4 +315,13 @@ func TestFSRunsWithUnreadableConfig(t *testing.T) {
 	requireHit(t, r, IDConfigUnreadable, model.Critical)
 	requireHit(t, r, "fs.state_dir.perms_readable", model.Warn)
 	requireHit(t, r, "fs.config.perms_world_readable", model.Critical)
+}
+
+// fsDetail and fsChmod spell modes as fmt's %03o and %o did.
+func TestFsDetailAndChmodSpelling(t *testing.T) {
+	for _, m := range []fs.FileMode{0, 0o1, 0o7, 0o10, 0o44, 0o600, 0o644, 0o777, 0o4755 | fs.ModeDir} {
+		fi := model.FileInfo{Path: "/s/a b", Mode: m}
+		require.Equal(t, fmt.Sprintf("%s mode=0o%03o", fi.Path, m.Perm()), fsDetail(fi))
+		require.Equal(t, fmt.Sprintf("chmod %o %s", m, cmdline.Join("/s/a b", "/s/c")), fsChmod(m, "/s/a b", "/s/c"))
+	}
 }
