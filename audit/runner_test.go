@@ -356,3 +356,34 @@ func TestWriteCappedMatchesCapDetail(t *testing.T) {
 		}
 	}
 }
+
+// Many findings are redacted by several workers (redactAll): every one is
+// masked, and the report is the same whatever GOMAXPROCS is.
+func TestRunRedactsManyFindingsWhateverTheWorkers(t *testing.T) {
+	const secret = "sk-ant-api03-" + "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNm"
+	reg := NewRegistry()
+	reg.Register("filesystem", Check{ID: "fs.many", Title: "Many", Tier: model.TierPermissions, Fix: model.FixManual,
+		Run: func(*model.Snapshot) []Hit {
+			hits := make([]Hit, 1000)
+			for i := range hits {
+				p := fmt.Sprintf("/state/agents/a-%04d/x", i)
+				hits[i] = Hit{Severity: model.Warn, Detail: fmt.Sprintf("finding %d: key=%s", i, secret), Remediation: "rm " + secret, Paths: []string{p, p + "/" + secret}}
+			}
+			return hits
+		}})
+	var first string
+	for _, procs := range []int{1, 2, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		rep, err := Run(context.Background(), snap("/state", map[string]any{}), Options{Registry: reg})
+		runtime.GOMAXPROCS(old)
+		require.NoError(t, err)
+		require.Len(t, rep.Findings, 1000)
+		var b bytes.Buffer
+		require.NoError(t, WriteJSON(&b, rep))
+		require.NotContains(t, b.String(), secret[13:], "GOMAXPROCS=%d", procs)
+		if first == "" {
+			first = b.String()
+		}
+		require.Equal(t, first, b.String(), "GOMAXPROCS=%d", procs)
+	}
+}
