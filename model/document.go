@@ -121,7 +121,9 @@ func ParseValue(name string, data []byte) (*Node, error) {
 		return nil, err
 	}
 	f := &File{Path: name, Data: data, tree: t}
-	return f.node(t.root, new(slab[Node])), nil
+	s := new(slab[Node])
+	s.reserve(t.nvalues)
+	return f.node(t.root, s), nil
 }
 
 // configReader reads a config file (regular, at most MaxFileSize bytes)
@@ -163,6 +165,28 @@ type loader struct {
 	again bool // resolving a file a second time: values count as work
 	nodes slab[Node]
 	// the members and elements lists are cut from these chunks
+	members slab[Member]
+	elems   slab[*Node]
+}
+
+// reserve makes room in the chunks for the merged view of t's values: one
+// chunk each for a config without includes, exactly sized (an $include
+// member is not in the view: that many Members are spare). It returns what
+// the chunks it set aside had left, for the including file to go on with
+// (resume): an $include early in a large file wastes no chunk.
+func (l *loader) reserve(t *cst) (left loaderChunks) {
+	return loaderChunks{l.nodes.reserve(t.nvalues), l.members.reserve(t.nmembers), l.elems.reserve(t.nelems)}
+}
+
+func (l *loader) resume(left loaderChunks) {
+	l.nodes.resume(left.nodes)
+	l.members.resume(left.members)
+	l.elems.resume(left.elems)
+}
+
+// loaderChunks are the places a reserve set aside.
+type loaderChunks struct {
+	nodes   []Node
 	members []Member
 	elems   []*Node
 }
@@ -190,6 +214,7 @@ func parseDocumentWith(rootPath string, read readFunc, realpath func(string) (st
 	} else {
 		l.baseR = l.base
 	}
+	l.reserve(t)
 	n, err := l.resolve(root, t.root, []string{rootPath})
 	if err != nil {
 		return nil, err
@@ -278,7 +303,7 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 	case KindArray:
 		n := f.leaf(cn, &l.nodes)
 		if len(cn.elems) > 0 {
-			n.Elems = take(&l.elems, len(cn.elems)) // sized once: no regrowth per element
+			n.Elems = l.elems.take(len(cn.elems), 0, 0) // sized once: no regrowth per element
 		}
 		for _, e := range cn.elems {
 			c, err := l.resolve(f, e.value, chain)
@@ -300,7 +325,7 @@ func (l *loader) resolve(f *File, cn *cnode, chain []string) (*Node, error) {
 	}
 	n := f.leaf(cn, &l.nodes)
 	if size := len(cn.members) - btoi(inc != nil); size > 0 {
-		n.Members = take(&l.members, size) // sized once: no regrowth per member
+		n.Members = l.members.take(size, 0, 0) // sized once: no regrowth per member
 	}
 	for _, m := range cn.members {
 		if m == inc {
@@ -430,7 +455,9 @@ func (l *loader) include(from *File, at *cnode, rel string, chain []string) (*No
 	}
 	again := l.again
 	l.again = again || ok
+	left := l.reserve(f.tree)
 	n, err := l.resolve(f, f.tree.root, append(chain[:len(chain):len(chain)], p))
+	l.resume(left)
 	l.again = again
 	if err != nil {
 		return nil, err

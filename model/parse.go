@@ -11,6 +11,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/hardshell/hardshell/internal/mem"
 )
 
 // Limits that keep hostile input from costing unbounded memory or stack.
@@ -33,6 +35,9 @@ type cst struct {
 	root  *cnode
 	lines []int // offsets where each line starts
 	cur   posCursor
+	// how many values, members and elements the tree has: what the merged
+	// view of the file needs at most (loader.resolve reserves it)
+	nvalues, nmembers, nelems int
 }
 
 // cnode is one value in a file.
@@ -97,45 +102,113 @@ type parser struct {
 	elems   slab[celem]
 	mstack  []*cmember
 	estack  []*celem
-	mlists  []*cmember // the members lists are cut from these chunks
-	elists  []*celem
+	mlists  slab[*cmember] // the members lists are cut from these chunks
+	elists  slab[*celem]
 }
 
-// cut copies list into the next len(list) places of *chunk and returns
-// them (see take).
-func cut[T any](chunk *[]T, list []T) []T {
-	out := take(chunk, len(list))[:len(list)]
+// cut copies list into the next len(list) places of s and returns them
+// (see take).
+func cut[T any](s *slab[T], list []T, done, total int) []T {
+	out := s.take(len(list), done, total)[:len(list)]
 	copy(out, list)
 	return out
 }
 
-// take returns the next n places of *chunk (a new chunk of at least 256
-// when it has fewer left) as an empty list of capacity n: one append too
-// many copies the list rather than write into the next one.
-func take[T any](chunk *[]T, n int) []T {
-	if len(*chunk) < n {
-		*chunk = make([]T, max(n, 256))
-	}
-	out := (*chunk)[:0:n]
-	*chunk = (*chunk)[n:]
-	return out
-}
-
-// slab hands out zeroed T's from chunks allocated together; the chunks
-// grow from 8 to 256, so that a small value costs little.
+// slab hands out zeroed T's, one at a time (new) or as lists (take), from
+// chunks allocated together. The chunks grow from 8 to 256, so that a
+// small value costs little; past 256 places a parser's slabs size the next
+// chunk from what is left of the input (grow), and the loader reserves
+// what a file needs (reserve), so that a large config takes a few large
+// chunks, whose pages are populated at once (newChunk).
 type slab[T any] struct {
-	free []T
-	size int
+	free  []T
+	size  int // the last chunk's
+	count int // places handed out
 }
 
-func (s *slab[T]) new() *T {
+func (s *slab[T]) new() *T { return s.newAt(0, 0) }
+
+// newAt is new for a parser at byte done of total (see grow).
+func (s *slab[T]) newAt(done, total int) *T {
 	if len(s.free) == 0 {
-		s.size = min(max(2*s.size, 8), 256)
-		s.free = make([]T, s.size)
+		s.grow(1, done, total)
 	}
 	x := &s.free[0]
 	s.free = s.free[1:]
+	s.count++
 	return x
+}
+
+// take returns the next n places as an empty list of capacity n: one
+// append too many copies the list rather than write into the next one.
+func (s *slab[T]) take(n, done, total int) []T {
+	if len(s.free) < n {
+		s.grow(n, done, total)
+	}
+	out := s.free[:0:n]
+	s.free = s.free[n:]
+	s.count += n
+	return out
+}
+
+// grow starts a new chunk of at least n places. Once 256 places are handed
+// out and done of total input bytes are read (0, 0: unknown), the rest of
+// the input is expected to need as many places per byte as the part read:
+// the next chunk holds that (with a little slack), but never more than
+// has been handed out so far (a big string or comment near the end makes
+// the guess too large: at most half of all the slab's places are spare).
+func (s *slab[T]) grow(n, done, total int) {
+	size := min(max(2*s.size, 8), 256)
+	if s.count >= 256 && done > 0 && total > done {
+		rest := int(int64(s.count) * int64(total-done) / int64(done))
+		size = max(size, min(rest+rest/32+64, s.count))
+	}
+	s.size = max(size, n)
+	s.free = newChunk[T](s.size)
+}
+
+// reserve makes the next n places come from one chunk. It returns the
+// places the old chunk had left when it was set aside (see resume).
+func (s *slab[T]) reserve(n int) (left []T) {
+	if len(s.free) < n {
+		left, s.free = s.free, newChunk[T](n)
+	}
+	return left
+}
+
+// resume goes back to the places a reserve set aside, when there are more
+// of them than the current chunk has left.
+func (s *slab[T]) resume(left []T) {
+	if len(left) > len(s.free) {
+		s.free = left
+	}
+}
+
+// newChunk allocates n T's; a large chunk's pages are populated in one
+// call (mem.Prefault) rather than faulted in one by one as the tree is
+// written (some 15 us each on a VM, against about 1 us).
+func newChunk[T any](n int) []T {
+	c := make([]T, n)
+	var t T
+	if uintptr(n)*unsafe.Sizeof(t) >= prefaultMin {
+		mem.Prefault(c)
+	}
+	return c
+}
+
+// prefaultMin is the size from which a new chunk or stack is prefaulted:
+// smaller ones come from the allocator's size classes, mostly reused.
+const prefaultMin = 64 << 10
+
+// push appends x to a parser stack, doubling it into a prefaulted array
+// when it is large (the elements of an array listing 50,000 agents wait
+// there).
+func push[T any](s []T, x T) []T {
+	if len(s) == cap(s) {
+		g := newChunk[T](max(2*cap(s), 16))
+		s = g[:copy(g, s)]
+	}
+	return append(s, x)
 }
 
 // str is src[start:end] as a string: a slice of the shared text when
@@ -149,15 +222,15 @@ func (p *parser) str(start, end int) string {
 
 // scalar is a new scalar node.
 func (p *parser) scalar(kind Kind, start int) *cnode {
-	n := p.nodes.new()
+	n := p.nodes.newAt(p.pos, len(p.src))
 	n.kind, n.start, n.ccont = kind, start, noCont
 	return n
 }
 
 // container is a new object or array node opening at p.pos.
 func (p *parser) container(kind Kind) *cnode {
-	n := p.nodes.new()
-	c := p.conts.new()
+	n := p.nodes.newAt(p.pos, len(p.src))
+	c := p.conts.newAt(p.pos, len(p.src))
 	c.open = p.pos
 	n.kind, n.start, n.ccont = kind, p.pos, c
 	return n
@@ -210,6 +283,7 @@ func parseCST(name string, src []byte, shared bool) (*cst, error) {
 		return nil, p.errAt(p.pos, fmt.Sprintf("unexpected %s after the end of the config", p.describe()))
 	}
 	t.root = root
+	t.nvalues, t.nmembers, t.nelems = p.nodes.count, p.members.count, p.elems.count
 	return t, nil
 }
 
@@ -245,7 +319,7 @@ func lineStarts(src []byte) []int {
 	if bytes.IndexByte(src, '\r') >= 0 {
 		n += bytes.Count(src, []byte{'\r'})
 	}
-	lines := make([]int, 1, n)
+	lines := newChunk[int](n)[:1] // a 50,000-line file: 100 pages
 	for i := 0; i < len(src); i++ {
 		switch src[i] {
 		case '\n':
@@ -437,7 +511,7 @@ func (p *parser) object() (*cnode, error) {
 			p.pos++
 			n.end = p.pos
 			if len(members) > 0 {
-				n.members = cut(&p.mlists, members)
+				n.members = cut(&p.mlists, members, p.pos, len(p.src))
 			}
 			p.mstack = p.mstack[:base]
 			return n, nil
@@ -445,7 +519,7 @@ func (p *parser) object() (*cnode, error) {
 		if len(members) > 0 && members[len(members)-1].comma < 0 {
 			return nil, p.errAt(p.pos, fmt.Sprintf("expected , or } but found %s", p.describe()))
 		}
-		m := p.members.new()
+		m := p.members.newAt(p.pos, len(p.src))
 		m.keyStart, m.comma = p.pos, -1
 		switch c := p.src[p.pos]; {
 		case c == '"' || c == '\'':
@@ -504,7 +578,7 @@ func (p *parser) object() (*cnode, error) {
 			return nil, err
 		}
 		m.value = v
-		p.mstack = append(p.mstack, m)
+		p.mstack = push(p.mstack, m)
 		if err := p.skipSpace(); err != nil {
 			return nil, err
 		}
@@ -536,7 +610,7 @@ func (p *parser) array() (*cnode, error) {
 			p.pos++
 			n.end = p.pos
 			if len(elems) > 0 {
-				n.elems = cut(&p.elists, elems)
+				n.elems = cut(&p.elists, elems, p.pos, len(p.src))
 			}
 			p.estack = p.estack[:base]
 			return n, nil
@@ -548,9 +622,9 @@ func (p *parser) array() (*cnode, error) {
 		if err != nil {
 			return nil, err
 		}
-		e := p.elems.new()
+		e := p.elems.newAt(p.pos, len(p.src))
 		e.value, e.comma = v, -1
-		p.estack = append(p.estack, e)
+		p.estack = push(p.estack, e)
 		if err := p.skipSpace(); err != nil {
 			return nil, err
 		}
