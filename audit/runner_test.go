@@ -269,24 +269,38 @@ func TestCapDetail(t *testing.T) {
 
 	// Line counts at the edges of the cap, empty and long lines, a
 	// trailing newline: the same as splitting the whole detail.
-	for _, n := range []int{1, 2, maxDetailLines - 1, maxDetailLines, maxDetailLines + 1, 3 * maxDetailLines} {
+	for _, n := range detailLineCounts {
 		for _, tail := range []string{"", "\n"} {
-			var b strings.Builder
-			for i := range n {
-				if i > 0 {
-					b.WriteString("\n")
-				}
-				switch i % 3 {
-				case 0:
-					fmt.Fprintf(&b, "line %d", i)
-				case 1:
-					b.WriteString(strings.Repeat("x", maxDetailLineLen+i))
-				}
-			}
-			d := b.String() + tail
+			d := detailOfLines(n, 3) + tail
 			require.Equal(t, capDetailBySplit(d), capDetail(d), "%d lines, tail %q", n, tail)
 		}
 	}
+}
+
+// detailLineCounts are line counts at the edges of the detail cap.
+var detailLineCounts = []int{1, 2, maxDetailLines - 1, maxDetailLines, maxDetailLines + 1, 3 * maxDetailLines}
+
+// detailOfLines is a detail of n lines cycling through kinds of line: a
+// short one, one over the length cap, an empty one and (kinds 4) one of
+// 2-byte runes over the cap, so a cut can fall inside a rune.
+func detailOfLines(n, kinds int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		switch i % kinds {
+		case 0:
+			fmt.Fprintf(&b, "line %d", i)
+		case 1:
+			b.WriteString(strings.Repeat("x", maxDetailLineLen+i))
+		case 2:
+			if kinds > 3 {
+				b.WriteString(strings.Repeat("é", maxDetailLineLen/2+i%3))
+			}
+		}
+	}
+	return b.String()
 }
 
 // capDetailBySplit is capDetail as it was first written (split every line,
@@ -321,23 +335,9 @@ func capDetailBySplit(d string) string {
 // end, one byte at a time).
 func TestWriteCappedMatchesCapDetail(t *testing.T) {
 	var texts []string
-	for _, n := range []int{1, 2, maxDetailLines - 1, maxDetailLines, maxDetailLines + 1, 3 * maxDetailLines} {
+	for _, n := range detailLineCounts {
 		for _, tail := range []string{"", "\n", "\n\n"} {
-			var b strings.Builder
-			for i := range n {
-				if i > 0 {
-					b.WriteString("\n")
-				}
-				switch i % 4 {
-				case 0:
-					fmt.Fprintf(&b, "line %d", i)
-				case 1:
-					b.WriteString(strings.Repeat("x", maxDetailLineLen+i))
-				case 2:
-					b.WriteString(strings.Repeat("é", maxDetailLineLen/2+i%3)) // 2-byte runes across the cut
-				}
-			}
-			texts = append(texts, b.String()+tail)
+			texts = append(texts, detailOfLines(n, 4)+tail)
 		}
 	}
 	texts = append(texts, "", "\n", "short", strings.Repeat("x", maxDetailLineLen), strings.Repeat("x", maxDetailLineLen+1),
