@@ -25,13 +25,7 @@ func TestContainFlowContainsAndReports(t *testing.T) {
 		}}
 	var m tea.Model = ContainFlow{LogDir: t.TempDir()}.Start(o)
 	require.Contains(t, m.View(), "Risky DMs")
-	step := func(k tea.KeyMsg) {
-		var cmd tea.Cmd
-		m, cmd = m.Update(k)
-		for cmd != nil {
-			m, cmd = m.Update(cmd())
-		}
-	}
+	step := func(k tea.KeyMsg) { m = settle(m, k) }
 	step(tea.KeyMsg{Type: tea.KeyEnter})
 	v := m.View()
 	require.Contains(t, v, `dmPolicy: "disabled"`)

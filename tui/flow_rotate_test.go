@@ -38,14 +38,7 @@ func TestRotateFlowWritesAndReports(t *testing.T) {
 	var m tea.Model = RotateFlow{Home: home}.Start(o)
 	require.Contains(t, m.View(), "Which secret?")
 
-	step := func(k tea.KeyMsg) {
-		var cmd tea.Cmd
-		m, cmd = m.Update(k)
-		for cmd != nil {
-			msg := cmd()
-			m, cmd = m.Update(msg)
-		}
-	}
+	step := func(k tea.KeyMsg) { m = settle(m, k) }
 	step(tea.KeyMsg{Type: tea.KeyEnter})
 	v := m.View()
 	require.Contains(t, v, "openclaw-gateway.service, line 2: Environment=OPENCLAW_GATEWAY_TOKEN=0123…(48", "the unit is a manual step, masked")
@@ -98,13 +91,7 @@ func TestRotateFlowOnRemote(t *testing.T) {
 			Getenv: func(string) string { return "" }}, OpenClawVersion: func() string { return "" }})
 	}}
 	var m tea.Model = RotateFlow{}.Start(o)
-	step := func(k tea.KeyMsg) {
-		var cmd tea.Cmd
-		m, cmd = m.Update(k)
-		for cmd != nil {
-			m, cmd = m.Update(cmd())
-		}
-	}
+	step := func(k tea.KeyMsg) { m = settle(m, k) }
 	step(tea.KeyMsg{Type: tea.KeyEnter})
 	require.Contains(t, m.View(), "openclaw-gateway.service, line 2", "the remote home's unit is found")
 	step(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})

@@ -109,11 +109,7 @@ func TestContainReviewScrollsToTheEnd(t *testing.T) {
 		}}
 	var m tea.Model = ContainFlow{LogDir: t.TempDir()}.Start(o)
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	var cmd tea.Cmd
-	m, cmd = m.Update(press("enter"))
-	for cmd != nil {
-		m, cmd = m.Update(cmd())
-	}
+	m = settle(m, press("enter"))
 	c := m.(*containModel)
 	require.NotNil(t, c.prep, "the review is shown")
 	diff := strings.Split(strings.TrimRight(c.diff, "\n"), "\n")

@@ -68,6 +68,17 @@ func golden(t *testing.T, view string) {
 	teatest.RequireEqualOutput(t, []byte(view))
 }
 
+// settle hands msg to m, then every command the update returns, its
+// message back to the model, until none is left: what Bubble Tea does
+// between two key presses, without a program.
+func settle(m tea.Model, msg tea.Msg) tea.Model {
+	m, cmd := m.Update(msg)
+	for cmd != nil {
+		m, cmd = m.Update(cmd())
+	}
+	return m
+}
+
 func press(s string) tea.KeyMsg {
 	switch s {
 	case "enter":
