@@ -608,35 +608,13 @@ func (c *detailCapper) String() string {
 }
 
 // capDetail keeps the first maxDetailLines lines of d, each cut at
-// maxDetailLineLen bytes (on a rune boundary). It reads only the lines it
-// keeps and counts the rest: a detail listing 50,000 agents is not split
-// into 100,000 strings to keep 200.
+// maxDetailLineLen bytes (on a rune boundary), as writeCapped does for a
+// detail written in pieces: it keeps only the lines it shows and counts
+// the rest, so a detail listing 50,000 agents is not split into 100,000
+// strings to keep 200.
 func capDetail(d string) string {
 	if len(d) <= maxDetailLineLen && !strings.Contains(d, "\n") {
 		return d
 	}
-	var b strings.Builder
-	rest, more := d, true
-	for i := 0; i < maxDetailLines && more; i++ {
-		var l string
-		l, rest, more = strings.Cut(rest, "\n")
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if len(l) > maxDetailLineLen {
-			cut := maxDetailLineLen
-			for cut > 0 && !utf8.RuneStart(l[cut]) {
-				cut--
-			}
-			b.WriteString(l[:cut])
-			fmt.Fprintf(&b, " … (%d more bytes)", len(l)-cut)
-			continue
-		}
-		b.WriteString(l)
-	}
-	if more {
-		b.WriteByte('\n')
-		fmt.Fprintf(&b, detailOmittedNote, strings.Count(rest, "\n")+1)
-	}
-	return b.String()
+	return writeCapped(func(w func(string)) { w(d) })
 }

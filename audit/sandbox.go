@@ -333,13 +333,12 @@ func sandboxReachableRun(which string) func(*model.Snapshot) []Hit {
 		if which != "scope" {
 			key, def, flagged = "workspaceAccess", "none", "rw"
 		}
-		rel := "sandbox." + key
 		for _, a := range toolContexts(s) {
 			if sandboxMode(s, a) == "off" {
 				continue // unsandboxed exposure is security.exposure.open_groups_with_runtime_or_fs
 			}
 			// the value first: the path strings only for a flagged agent
-			if sandboxValue(s, a, rel, def) != flagged {
+			if sandboxValue(s, a, key, def) != flagged {
 				continue
 			}
 			v, p := sandboxSetting(s, a, key, def)

@@ -209,12 +209,11 @@ func sandboxMode(s *model.Snapshot, agent model.Agent) string {
 
 // sandboxValue is sandboxSetting's value alone, for a loop over every
 // agent that needs the path only for a few: no path strings are built.
-// rel is the whole relative path ("sandbox.scope").
 func sandboxValue(s *model.Snapshot, agent model.Agent, rel, def string) string {
 	if s == nil || s.Doc == nil {
 		return def
 	}
-	if v := s.Doc.AgentNode(agent, rel).Text(); v != "" {
+	if v := s.Doc.AgentNode(agent, "sandbox."+rel).Text(); v != "" {
 		return v
 	}
 	return def

@@ -649,7 +649,7 @@ func runFSDisabledExecEnabled(s *model.Snapshot) []Hit {
 		if len(rt) == 0 {
 			continue
 		}
-		access := sandboxValue(s, a, "sandbox.workspaceAccess", "none")
+		access := sandboxValue(s, a, "workspaceAccess", "none")
 		if sandboxMode(s, a) == "all" && (access == "ro" || access == "none") {
 			continue
 		}
