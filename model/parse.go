@@ -189,16 +189,9 @@ func (s *slab[T]) resume(left []T) {
 // written (some 15 us each on a VM, against about 1 us).
 func newChunk[T any](n int) []T {
 	c := make([]T, n)
-	var t T
-	if uintptr(n)*unsafe.Sizeof(t) >= prefaultMin {
-		mem.Prefault(c)
-	}
+	mem.Prefault(c) // from mem.MinSize on
 	return c
 }
-
-// prefaultMin is the size from which a new chunk or stack is prefaulted:
-// smaller ones come from the allocator's size classes, mostly reused.
-const prefaultMin = 64 << 10
 
 // push appends x to a parser stack, doubling it into a prefaulted array
 // when it is large (the elements of an array listing 50,000 agents wait

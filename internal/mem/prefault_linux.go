@@ -1,5 +1,3 @@
-// Package mem holds memory helpers for the few large arrays hardshell
-// fills whole.
 package mem
 
 import (
@@ -15,8 +13,9 @@ import (
 // array is 6,000 of them. Only for an array that is about to be written
 // whole: the pages become resident (they would anyway), and their content
 // is unchanged (a fresh page is zero, as the Go heap expects).
+// An array under MinSize is left alone.
 func Prefault[T any](s []T) {
-	if len(s) == 0 {
+	if len(s) == 0 || uintptr(len(s))*unsafe.Sizeof(s[0]) < MinSize {
 		return
 	}
 	page := unix.Getpagesize()
