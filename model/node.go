@@ -456,6 +456,16 @@ func ParsePath(path string) ([]PathSeg, error) {
 			expectKey = true
 			i++
 		case c == '[':
+			if i+1 < len(path) && (path[i+1] == '"' || path[i+1] == '\'') {
+				// a quoted key ends at its quote and "]": it may hold
+				// brackets itself (JoinPath writes ["d[e]"] as it is)
+				if k := strings.Index(path[i+2:], path[i+1:i+2]+"]"); k >= 0 {
+					segs = append(segs, PathSeg{Key: path[i+2 : i+2+k]})
+					expectKey = false
+					i += 2 + k + 2
+					continue
+				}
+			}
 			j := strings.IndexByte(path[i:], ']')
 			if j < 0 {
 				return nil, &PathError{Path: path, Msg: "unclosed ["}

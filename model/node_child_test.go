@@ -11,7 +11,7 @@ import (
 func TestChildMatchesParseAndJoin(t *testing.T) {
 	paths := []string{"", "a", "a.b", "a.b.c", "a[0]", "a[12].b", "a[0][1]", "a[3].b[4].c", "[2]", "[2].x",
 		"a..b", ".a", "a.", "a[01]", "a[]", "a[x]", `a["b.c"]`, `a['b']`, `a["b"]`, "a b", "a]", "a[1]b", "a.[1]", "a[1].", "a.b[0]"}
-	keys := []string{"k", "", "k.x", "k[0]", `k"`, "k'", "k y", "日本"}
+	keys := []string{"k", "", "k.x", "k[0]", "k]", "[k", `k"`, "k'", "k y", "日本"}
 	for _, p := range paths {
 		for _, k := range keys {
 			segs, _ := ParsePath(p)
@@ -19,6 +19,23 @@ func TestChildMatchesParseAndJoin(t *testing.T) {
 			if got := Child(p, k); got != want {
 				t.Errorf("Child(%q, %q) = %q, want %q", p, k, got, want)
 			}
+		}
+	}
+}
+
+// A key JoinPath quotes reads back as itself, brackets included: Child
+// re-parses a quoted path, and a key like "d[e]" cut short at its first
+// "]" used to drop the whole path before it.
+func TestJoinPathParsesBack(t *testing.T) {
+	for _, k := range []string{"d[e]", "]", "[", "a]b", "x.y[0]", "", "k y", `k"`, "k'"} {
+		segs := []PathSeg{{Key: "a"}, {Key: k}, {Index: 2, IsIndex: true}, {Key: k}}
+		p := JoinPath(segs)
+		got, err := ParsePath(p)
+		if err != nil || !slices.Equal(got, segs) {
+			t.Errorf("ParsePath(%q) = %v, %v; want %v", p, got, err, segs)
+		}
+		if c := Child(JoinPath(segs[:3]), k); c != p {
+			t.Errorf("Child(%q, %q) = %q, want %q", JoinPath(segs[:3]), k, c, p)
 		}
 	}
 }
