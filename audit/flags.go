@@ -24,6 +24,10 @@ type flagHit struct {
 }
 
 // flagsWalk visits every boolean under n with its dotted path and key.
+// segs is the path so far, one stack for the whole walk (a call appends
+// its segment in place, siblings reuse the slot); a path is spelled only
+// for a boolean, not for each of the 150,000 values of a 50,000-agent
+// config.
 func flagsWalk(n *model.Node, segs []model.PathSeg, fn func(path, key string, v *model.Node)) {
 	if n == nil {
 		return
@@ -32,7 +36,7 @@ func flagsWalk(n *model.Node, segs []model.PathSeg, fn func(path, key string, v 
 	case model.KindObject:
 		for k, v := range n.Entries() {
 			if v.Kind == model.KindBool {
-				fn(walkPath(append(segs, model.PathSeg{Key: k})), k, v)
+				fn(model.JoinPath(append(segs, model.PathSeg{Key: k})), k, v)
 				continue
 			}
 			flagsWalk(v, append(segs, model.PathSeg{Key: k}), fn)
@@ -42,27 +46,6 @@ func flagsWalk(n *model.Node, segs []model.PathSeg, fn func(path, key string, v 
 			flagsWalk(e, append(segs, model.PathSeg{Index: i, IsIndex: true}), fn)
 		}
 	}
-}
-
-// walkPath spells the path of a value the config walks reach as they
-// always have: the first key through JoinPath, then model.Child and
-// model.Index per segment. The walks keep one segment stack (a call
-// appends its segment in place, siblings reuse the slot) and spell a path
-// only for a value they report, not for each of the 150,000 values of a
-// 50,000-agent config.
-func walkPath(segs []model.PathSeg) string {
-	var p string
-	for i, sg := range segs {
-		switch {
-		case sg.IsIndex:
-			p = model.Index(p, sg.Index)
-		case i == 0:
-			p = model.JoinPath(segs[:1])
-		default:
-			p = model.Child(p, sg.Key)
-		}
-	}
-	return p
 }
 
 // collectDangerousFlags lists the enabled insecure/dangerous flags in

@@ -69,13 +69,17 @@ func TestWalksSpellReportedPaths(t *testing.T) {
   channels: { "odd.key": { accounts: { "a b": { dangerouslyAllowNameMatching: true } } } },
   models: { providers: { p: { headers: [ "x", "${HARDSHELL_TEST_UNSET_A}" ] } } },
   "we ird": { list: [ { v: "${HARDSHELL_TEST_UNSET_A}" } ] },
+  plugins: { entries: { 'x"]y': { dangerouslyAllowAll: true } } },
 }`, auditkit.Options{})
 	var got []string
 	for _, f := range collectDangerousFlags(s) {
 		got = append(got, f.Path)
 	}
 	require.Equal(t, []string{"gateway.controlUi.allowInsecureAuth", "hooks.mappings[1].allowUnsafeExternalContent",
-		`channels["odd.key"].accounts["a b"].dangerouslyAllowNameMatching`}, got)
+		`channels["odd.key"].accounts["a b"].dangerouslyAllowNameMatching`,
+		// a key JoinPath cannot quote keeps the path before it (spelled
+		// step by step through Child, this was "dangerouslyAllowAll")
+		`plugins.entries["x"]y"].dangerouslyAllowAll`}, got)
 	hits := runEnvVarMissing(s)
 	require.Len(t, hits, 1)
 	require.Equal(t, []string{"models.providers.p.headers[1]", `["we ird"].list[0].v`}, hits[0].Paths)

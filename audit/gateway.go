@@ -828,7 +828,7 @@ func runEnvVarMissing(s *model.Snapshot) []Hit {
 				continue
 			}
 			if path == "" {
-				path = walkPath(segs)
+				path = model.JoinPath(segs)
 			}
 			if !gwContains(need[v], path) {
 				need[v] = append(need[v], path)
